@@ -1,0 +1,149 @@
+//! The Wharf guest SDK: what an adapter author depends on.
+//!
+//! An adapter is a WebAssembly component that turns a partner's wire format into Wharf's
+//! canonical documents and back. This crate owns the one `wit_bindgen::generate!` call for the
+//! `wharf:adapter@0.1.0` world, so an adapter is a type implementing [`Adapter`] plus one
+//! [`export_adapter!`] line.
+//!
+//! # Layout
+//!
+//! - [`canonical`]: the canonical model (`wharf:canonical@0.1.0`): documents, parties, money.
+//! - [`contract`]: the adapter contract's own types: descriptor, errors, locations, contexts.
+//! - [`error`]: building [`contract::AdapterError`]s that say what went wrong and where.
+//! - [`decimal`], [`date`]: the number and date handling every text format needs.
+//! - [`xml`]: a small element tree over quick-xml, with paths for located errors.
+//! - [`log`], [`config`], [`xref`]: the only host capabilities an adapter is granted.
+//! - `testing` (native builds only): golden cases and configuration for an adapter's own tests.
+//!
+//! # A complete adapter
+//!
+//! ```
+//! use wharf_guest_sdk::{Adapter, canonical::*, contract::*, error, export_adapter};
+//!
+//! struct Echo;
+//!
+//! impl Adapter for Echo {
+//!     fn describe() -> Descriptor {
+//!         wharf_guest_sdk::descriptor("echo", "0.1.0", &["none"], &[], &[])
+//!     }
+//!     fn decode(input: Inbound) -> Result<Decoded, AdapterError> {
+//!         Err(error::unsupported(format!("{} bytes, and echo reads nothing", input.bytes.len())))
+//!     }
+//!     fn encode(_: CanonicalDocument, _: EncodeContext) -> Result<Encoded, AdapterError> {
+//!         Err(error::unsupported("echo writes nothing"))
+//!     }
+//!     fn acknowledge(_: FunctionalAck, _: EncodeContext) -> Result<Option<Encoded>, AdapterError> {
+//!         Ok(None)
+//!     }
+//! }
+//!
+//! export_adapter!(Echo);
+//! ```
+//!
+//! Build it with `cargo build --release --target wasm32-wasip2` and install the `.wasm` with
+//! `wharf plugin install`.
+
+pub mod config;
+pub mod date;
+pub mod decimal;
+pub mod error;
+pub mod log;
+#[cfg(not(target_family = "wasm"))]
+pub mod testing;
+pub mod xml;
+pub mod xref;
+
+#[doc(hidden)]
+pub mod bindings {
+    wit_bindgen::generate!({
+        path: ["../wit/canonical@0.1.0", "../wit/adapter@0.1.0"],
+        world: "wharf:adapter/adapter@0.1.0",
+        pub_export_macro: true,
+        export_macro_name: "export_adapter",
+        default_bindings_module: "wharf_guest_sdk::bindings",
+        generate_all,
+        additional_derives: [PartialEq, serde::Serialize, serde::Deserialize],
+    });
+}
+
+/// Exports a type implementing [`Adapter`] as the component's adapter world.
+pub use bindings::export_adapter;
+
+/// The trait an adapter implements: `describe`, `decode`, `encode` and `acknowledge`.
+pub use bindings::Guest as Adapter;
+
+/// The canonical model, `wharf:canonical@0.1.0`.
+pub mod canonical {
+    pub use crate::bindings::wharf::canonical::documents::*;
+    // `documents` re-exports the building blocks it uses; these are the ones it does not.
+    pub use crate::bindings::wharf::canonical::types::{
+        Address, Contact, DateKind, ExtensionValue, PartyRole,
+    };
+}
+
+/// The adapter contract's own types, `wharf:adapter/types@0.1.0`.
+pub mod contract {
+    pub use crate::bindings::wharf::adapter::types::{
+        AdapterError, CallContext, ConfigKey, Decoded, Descriptor, Direction, EncodeContext,
+        Encoded, ErrorKind, Inbound, Location, SegmentLocation, TextLocation,
+    };
+}
+
+/// The contract version this SDK builds adapters against.
+pub const CONTRACT_VERSION: &str = "0.1.0";
+
+/// A descriptor for an adapter built with this SDK, acknowledging nothing and asking for no
+/// configuration; adjust the fields for anything else.
+pub fn descriptor(
+    id: &str,
+    version: &str,
+    standards: &[&str],
+    decodes: &[canonical::DocType],
+    encodes: &[canonical::DocType],
+) -> contract::Descriptor {
+    contract::Descriptor {
+        id: id.to_owned(),
+        version: version.to_owned(),
+        contract: CONTRACT_VERSION.to_owned(),
+        standards: standards.iter().map(|s| (*s).to_owned()).collect(),
+        decodes: decodes.to_vec(),
+        encodes: encodes.to_vec(),
+        acknowledges: false,
+        config_keys: Vec::new(),
+    }
+}
+
+/// An identifier in the given scheme.
+pub fn id(scheme: impl Into<String>, value: impl Into<String>) -> canonical::Identifier {
+    canonical::Identifier {
+        scheme: scheme.into(),
+        value: value.into(),
+    }
+}
+
+/// An envelope for `standard`/`version` with every optional fact left empty.
+pub fn envelope(standard: &str, version: &str) -> canonical::Envelope {
+    canonical::Envelope {
+        standard: standard.to_owned(),
+        version: version.to_owned(),
+        sender: Vec::new(),
+        receiver: Vec::new(),
+        interchange_control: None,
+        group_control: None,
+        message_control: None,
+        message_type: None,
+        test: false,
+        created: None,
+        raw_digest: None,
+        adapter: None,
+        extensions: Vec::new(),
+    }
+}
+
+/// A text extension value under `key`.
+pub fn text_extension(key: impl Into<String>, value: impl Into<String>) -> canonical::Extension {
+    canonical::Extension {
+        key: key.into(),
+        value: canonical::ExtensionValue::Text(value.into()),
+    }
+}

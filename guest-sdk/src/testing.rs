@@ -1,0 +1,223 @@
+//! Native test support for adapters: agreement configuration and golden cases.
+//!
+//! Golden cases live in a plugin's `tests/golden/` folder, one case per file stem:
+//!
+//! | files | what is checked |
+//! | --- | --- |
+//! | `NAME.decode.EXT` + `NAME.decode.json` | decoding the input gives exactly these documents |
+//! | `NAME.decode.EXT` + `NAME.decode.error` | decoding fails with exactly this rendered error |
+//! | `NAME.encode.json` + `NAME.encode.EXT` | encoding the canonical document gives these bytes |
+//! | `NAME.config` (optional) | `key=value` lines: the agreement's configuration for the case |
+//!
+//! Encoding uses control number `1` and timestamp `2026-01-02T03:04:05+00:00`, so outputs are
+//! stable. Set `WHARF_BLESS=1` to write missing or changed expectations instead of failing, then
+//! read every written file before committing it.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::Adapter;
+use crate::canonical::CanonicalDocument;
+use crate::contract::{CallContext, Decoded, EncodeContext, Inbound};
+
+thread_local! {
+    static CONFIG: RefCell<BTreeMap<String, String>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+pub(crate) fn config_value(key: &str) -> Option<String> {
+    CONFIG.with(|c| c.borrow().get(key).cloned())
+}
+
+/// Runs `f` with `settings` as the agreement's configuration on this thread.
+pub fn with_config<R>(settings: &[(&str, &str)], f: impl FnOnce() -> R) -> R {
+    let map = settings
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let previous = CONFIG.with(|c| c.replace(map));
+    let out = f();
+    CONFIG.with(|c| c.replace(previous));
+    out
+}
+
+/// The call context golden cases run with.
+pub fn call_context() -> CallContext {
+    CallContext {
+        agreement: "golden".into(),
+        partner: "golden-partner".into(),
+        correlation_id: "golden-1".into(),
+    }
+}
+
+/// The encode context golden cases run with.
+pub fn encode_context() -> EncodeContext {
+    EncodeContext {
+        context: call_context(),
+        control_number: "1".into(),
+        timestamp: "2026-01-02T03:04:05+00:00".into(),
+    }
+}
+
+/// What one golden case found, for the failure report.
+#[derive(Debug)]
+pub struct Mismatch {
+    pub case: PathBuf,
+    pub detail: String,
+}
+
+/// Runs every golden case in `dir` against adapter `A` and panics listing every mismatch.
+/// Panics too when the folder has no cases: an adapter without golden cases is untested.
+pub fn run_golden<A: Adapter>(dir: impl AsRef<Path>) {
+    let dir = dir.as_ref();
+    let bless = std::env::var_os("WHARF_BLESS").is_some();
+    let mut inputs: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("golden folder {}: {e}", dir.display()))
+        .map(|entry| entry.expect("readable golden entry").path())
+        .filter(|p| {
+            let name = file_name(p);
+            (name.contains(".decode.") && !name.ends_with(".json") && !name.ends_with(".error"))
+                || name.ends_with(".encode.json")
+        })
+        .collect();
+    inputs.sort();
+    assert!(
+        !inputs.is_empty(),
+        "{} holds no golden cases",
+        dir.display()
+    );
+    let mut mismatches = Vec::new();
+    for input in &inputs {
+        if let Err(detail) = run_case::<A>(input, bless) {
+            mismatches.push(Mismatch {
+                case: input.clone(),
+                detail,
+            });
+        }
+    }
+    if !mismatches.is_empty() {
+        let report: Vec<String> = mismatches
+            .iter()
+            .map(|m| format!("{}:\n{}", m.case.display(), m.detail))
+            .collect();
+        panic!(
+            "{} of {} golden cases failed:\n\n{}",
+            mismatches.len(),
+            inputs.len(),
+            report.join("\n\n")
+        );
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn case_config(input: &Path) -> Vec<(String, String)> {
+    let name = file_name(input);
+    let stem = name.split('.').next().unwrap_or_default();
+    let path = input.with_file_name(format!("{stem}.config"));
+    fs::read_to_string(path)
+        .map(|text| {
+            text.lines()
+                .filter_map(|line| line.split_once('='))
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn run_case<A: Adapter>(input: &Path, bless: bool) -> Result<(), String> {
+    let config = case_config(input);
+    let settings: Vec<(&str, &str)> = config
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    with_config(&settings, || {
+        let name = file_name(input);
+        if name.ends_with(".encode.json") {
+            encode_case::<A>(input, bless)
+        } else {
+            decode_case::<A>(input, bless)
+        }
+    })
+}
+
+fn decode_case<A: Adapter>(input: &Path, bless: bool) -> Result<(), String> {
+    let bytes = fs::read(input).map_err(|e| e.to_string())?;
+    let name = file_name(input);
+    let stem = &name[..name.find(".decode.").unwrap_or(name.len())];
+    let json_path = input.with_file_name(format!("{stem}.decode.json"));
+    let error_path = input.with_file_name(format!("{stem}.decode.error"));
+    let result = A::decode(Inbound {
+        bytes,
+        content_type: None,
+        context: call_context(),
+    });
+    let (path, actual) = match &result {
+        Ok(decoded) => (json_path, decoded_json(decoded)),
+        Err(e) => (error_path, format!("{}\n", crate::error::render(e))),
+    };
+    compare(&path, &actual, bless)
+}
+
+fn encode_case<A: Adapter>(input: &Path, bless: bool) -> Result<(), String> {
+    let text = fs::read_to_string(input).map_err(|e| e.to_string())?;
+    let document: CanonicalDocument = serde_json::from_str(&text)
+        .map_err(|e| format!("input is not a canonical document: {e}"))?;
+    let encoded = A::encode(document, encode_context())
+        .map_err(|e| format!("encoding failed: {}", crate::error::render(&e)))?;
+    let name = file_name(input);
+    let stem = &name[..name.find(".encode.").unwrap_or(name.len())];
+    let expected = fs::read_dir(input.parent().unwrap_or(Path::new(".")))
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            let n = file_name(p);
+            n.starts_with(&format!("{stem}.encode.")) && !n.ends_with(".json")
+        });
+    let path = expected.unwrap_or_else(|| input.with_file_name(format!("{stem}.encode.out")));
+    let actual =
+        String::from_utf8(encoded.bytes).map_err(|e| format!("output is not UTF-8: {e}"))?;
+    compare(&path, &actual, bless)
+}
+
+/// Decoded documents as pretty JSON, the form golden files keep.
+pub fn decoded_json(decoded: &Decoded) -> String {
+    let mut text = serde_json::to_string_pretty(decoded).expect("canonical types serialize");
+    text.push('\n');
+    text
+}
+
+fn compare(path: &Path, actual: &str, bless: bool) -> Result<(), String> {
+    match fs::read_to_string(path) {
+        Ok(expected) if expected == actual => Ok(()),
+        _ if bless => {
+            fs::write(path, actual).map_err(|e| e.to_string())?;
+            Ok(())
+        }
+        Ok(expected) => Err(first_difference(path, &expected, actual)),
+        Err(_) => Err(format!(
+            "expected {} is missing; the adapter produced:\n{actual}",
+            path.display()
+        )),
+    }
+}
+
+fn first_difference(path: &Path, expected: &str, actual: &str) -> String {
+    let line = expected
+        .lines()
+        .zip(actual.lines())
+        .position(|(e, a)| e != a)
+        .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+    format!(
+        "{} differs at line {}:\n  expected: {}\n  actual:   {}",
+        path.display(),
+        line + 1,
+        expected.lines().nth(line).unwrap_or("<end of file>"),
+        actual.lines().nth(line).unwrap_or("<end of file>")
+    )
+}
