@@ -1,0 +1,328 @@
+//! One loaded adapter: its compiled, pre-instantiated component and the three calls the host
+//! makes (`decode`, `encode`, `acknowledge`), each in a fresh store under the adapter's limits.
+//!
+//! A trap, a panic, a timeout or a limit breach becomes a [`CallError`] naming the adapter and,
+//! where one was broken, the limit. The adapter's own typed errors become
+//! [`CallError::Rejected`] with the location the adapter gave.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use tokio::sync::Semaphore;
+use wasmtime::{Store, UpdateDeadline};
+
+use crate::model;
+
+use super::bindings::{self, Adapter, AdapterPre};
+use super::capabilities::{CallScope, CallState};
+use super::convert;
+use super::engine::SandboxEngine;
+use super::failure::AdapterFailure;
+use super::limits::{LimitBreach, Limits};
+
+/// What an adapter says about itself, checked and in model terms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdapterInfo {
+    pub id: String,
+    pub version: String,
+    pub contract: String,
+    pub standards: Vec<String>,
+    pub decodes: Vec<model::DocType>,
+    pub encodes: Vec<model::DocType>,
+    pub acknowledges: bool,
+    pub config_keys: Vec<ConfigKeyInfo>,
+    /// SHA-256 of the component bytes, lower-case hex.
+    pub digest: String,
+    pub size_bytes: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfigKeyInfo {
+    pub name: String,
+    pub description: String,
+    pub required: bool,
+}
+
+impl AdapterInfo {
+    /// `id@version`, the name agreements and audit entries use.
+    pub fn reference(&self) -> String {
+        format!("{}@{}", self.id, self.version)
+    }
+}
+
+/// Documents an adapter decoded, with the problems it tolerated.
+#[derive(Debug, Clone)]
+pub struct DecodeOutcome {
+    pub documents: Vec<model::CanonicalDocument>,
+    pub warnings: Vec<AdapterFailure>,
+}
+
+/// Wire bytes an adapter encoded.
+#[derive(Debug, Clone)]
+pub struct EncodeOutcome {
+    pub bytes: Vec<u8>,
+    pub content_type: String,
+    pub envelope: model::Envelope,
+}
+
+/// Why a call to an adapter produced no result.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum CallError {
+    /// The adapter refused the input with a typed error a partner can act on.
+    #[error("{0}")]
+    Rejected(AdapterFailure),
+    #[error("adapter {adapter} stopped: {breach}")]
+    Limit { adapter: String, breach: LimitBreach },
+    #[error("adapter {adapter} trapped: {reason}")]
+    Trap { adapter: String, reason: String },
+    #[error("adapter {adapter} returned a value the host cannot use: {reason}")]
+    BadOutput { adapter: String, reason: String },
+}
+
+/// The engine, the compiled component and its limits: everything a call needs.
+pub struct LoadedAdapter {
+    pub info: AdapterInfo,
+    pub limits: Limits,
+    pre: AdapterPre<CallState>,
+    engine: Arc<SandboxEngine>,
+    permits: Semaphore,
+}
+
+impl std::fmt::Debug for LoadedAdapter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedAdapter")
+            .field("info", &self.info)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LoadedAdapter {
+    pub(crate) fn new(
+        info: AdapterInfo,
+        limits: Limits,
+        pre: AdapterPre<CallState>,
+        engine: Arc<SandboxEngine>,
+    ) -> Self {
+        LoadedAdapter {
+            permits: Semaphore::new(limits.max_concurrency as usize),
+            info,
+            limits,
+            pre,
+            engine,
+        }
+    }
+
+    /// Asks a freshly instantiated component who it is.
+    pub(crate) async fn describe(
+        pre: &AdapterPre<CallState>,
+        engine: &SandboxEngine,
+        limits: &Limits,
+    ) -> Result<bindings::Descriptor, CallError> {
+        let label = "adapter being installed".to_owned();
+        let mut store = new_store(engine, &label, limits, CallScope::default());
+        let outcome = async {
+            let instance = pre.instantiate_async(&mut store).await?;
+            instance.call_describe(&mut store).await
+        }
+        .await;
+        outcome.map_err(|e| classify(&label, e, &store))
+    }
+
+    /// Decodes wire bytes into canonical documents.
+    pub async fn decode(
+        &self,
+        scope: CallScope,
+        bytes: Vec<u8>,
+        content_type: Option<String>,
+    ) -> Result<DecodeOutcome, CallError> {
+        let _slot = self.acquire().await;
+        let context = call_context(&scope);
+        let mut store = self.store(scope);
+        let input = bindings::Inbound {
+            bytes,
+            content_type,
+            context,
+        };
+        let outcome = async {
+            let instance = self.instantiate(&mut store).await?;
+            instance.call_decode(&mut store, &input).await
+        }
+        .await;
+        let decoded = self.finish(outcome, &store)?;
+        let mut documents = Vec::with_capacity(decoded.documents.len());
+        for document in &decoded.documents {
+            documents.push(convert::document_to_model(document).map_err(|e| self.bad_output(e))?);
+        }
+        let size = serde_json::to_vec(&documents).map_or(0, |json| json.len());
+        self.check_output(size)?;
+        Ok(DecodeOutcome {
+            documents,
+            warnings: decoded.warnings.into_iter().map(AdapterFailure::from).collect(),
+        })
+    }
+
+    /// Encodes one canonical document into wire bytes, with the control number the host assigned.
+    pub async fn encode(
+        &self,
+        scope: CallScope,
+        document: &model::CanonicalDocument,
+        control_number: String,
+        timestamp: String,
+    ) -> Result<EncodeOutcome, CallError> {
+        let document = convert::document_from_model(document).map_err(|e| self.bad_output(e))?;
+        let _slot = self.acquire().await;
+        let context = encode_context(&scope, control_number, timestamp);
+        let mut store = self.store(scope);
+        let outcome = async {
+            let instance = self.instantiate(&mut store).await?;
+            instance.call_encode(&mut store, &document, &context).await
+        }
+        .await;
+        let encoded = self.finish(outcome, &store)?;
+        self.encoded(encoded)
+    }
+
+    /// Renders a functional acknowledgment, or `None` where the adapter's standard has none.
+    pub async fn acknowledge(
+        &self,
+        scope: CallScope,
+        ack: &model::FunctionalAck,
+        control_number: String,
+        timestamp: String,
+    ) -> Result<Option<EncodeOutcome>, CallError> {
+        let ack = convert::functional_ack_from_model(ack).map_err(|e| self.bad_output(e))?;
+        let _slot = self.acquire().await;
+        let context = encode_context(&scope, control_number, timestamp);
+        let mut store = self.store(scope);
+        let outcome = async {
+            let instance = self.instantiate(&mut store).await?;
+            instance.call_acknowledge(&mut store, &ack, &context).await
+        }
+        .await;
+        match self.finish(outcome, &store)? {
+            Some(encoded) => self.encoded(encoded).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn acquire(&self) -> (tokio::sync::SemaphorePermit<'_>, tokio::sync::SemaphorePermit<'_>) {
+        // Neither semaphore is ever closed, so acquiring cannot fail.
+        let own = self.permits.acquire().await.expect("adapter semaphore is never closed");
+        let slot = self.engine.slots.acquire().await.expect("pool semaphore is never closed");
+        (own, slot)
+    }
+
+    fn store(&self, scope: CallScope) -> Store<CallState> {
+        new_store(&self.engine, &self.info.reference(), &self.limits, scope)
+    }
+
+    async fn instantiate(&self, store: &mut Store<CallState>) -> wasmtime::Result<Adapter> {
+        self.pre.instantiate_async(store).await
+    }
+
+    fn finish<T>(
+        &self,
+        outcome: wasmtime::Result<Result<T, bindings::AdapterError>>,
+        store: &Store<CallState>,
+    ) -> Result<T, CallError> {
+        match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(rejection)) => Err(CallError::Rejected(AdapterFailure::from(rejection))),
+            Err(e) => Err(classify(&self.info.reference(), e, store)),
+        }
+    }
+
+    fn encoded(&self, encoded: bindings::Encoded) -> Result<EncodeOutcome, CallError> {
+        self.check_output(encoded.bytes.len())?;
+        Ok(EncodeOutcome {
+            envelope: convert::envelope_to_model(&encoded.envelope).map_err(|e| self.bad_output(e))?,
+            bytes: encoded.bytes,
+            content_type: encoded.content_type,
+        })
+    }
+
+    fn check_output(&self, size: usize) -> Result<(), CallError> {
+        if size > self.limits.max_output_bytes() {
+            return Err(CallError::Limit {
+                adapter: self.info.reference(),
+                breach: LimitBreach::Output {
+                    limit_kib: self.limits.max_output_kib,
+                    actual_bytes: size,
+                },
+            });
+        }
+        Ok(())
+    }
+
+    fn bad_output(&self, e: convert::ConvertError) -> CallError {
+        CallError::BadOutput {
+            adapter: self.info.reference(),
+            reason: e.to_string(),
+        }
+    }
+}
+
+fn new_store(
+    engine: &SandboxEngine,
+    label: &str,
+    limits: &Limits,
+    scope: CallScope,
+) -> Store<CallState> {
+    let mut store = Store::new(&engine.engine, CallState::new(label.to_owned(), limits, scope));
+    store.limiter(|state| &mut state.limiter);
+    let timeout = limits.timeout();
+    let limit_ms = limits.timeout_ms;
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(move |ctx| {
+        if ctx.data().started.elapsed() >= timeout {
+            Err(wasmtime::Error::new(LimitBreach::Time { limit_ms }))
+        } else {
+            // Yield to the runtime at every tick so a long call never starves other tasks.
+            Ok(UpdateDeadline::Yield(1))
+        }
+    });
+    store
+}
+
+/// Turns a wasmtime error into the reason an operator reads.
+fn classify(adapter: &str, error: wasmtime::Error, store: &Store<CallState>) -> CallError {
+    let breach = error
+        .downcast_ref::<LimitBreach>()
+        .cloned()
+        .or_else(|| store.data().limiter.breach());
+    if let Some(breach) = breach {
+        return CallError::Limit {
+            adapter: adapter.to_owned(),
+            breach,
+        };
+    }
+    let trap = error
+        .downcast_ref::<wasmtime::Trap>()
+        .map(|t| t.to_string())
+        .unwrap_or_else(|| error.to_string());
+    let reason = match store.data().stderr_tail() {
+        Some(stderr) => format!("{trap}; the adapter wrote: {stderr}"),
+        None => trap,
+    };
+    CallError::Trap {
+        adapter: adapter.to_owned(),
+        reason,
+    }
+}
+
+fn call_context(scope: &CallScope) -> bindings::CallContext {
+    bindings::CallContext {
+        agreement: scope.agreement.clone(),
+        partner: scope.partner.clone(),
+        correlation_id: scope.correlation_id.clone(),
+    }
+}
+
+fn encode_context(scope: &CallScope, control_number: String, timestamp: String) -> bindings::EncodeContext {
+    bindings::EncodeContext {
+        context: call_context(scope),
+        control_number,
+        timestamp,
+    }
+}

@@ -1,0 +1,72 @@
+//! The sandbox: the only module that touches wasmtime. It owns the engine, the limits, the
+//! adapter registry and the one `bindgen!`; the rest of the host sees adapters through
+//! [`LoadedAdapter`]'s `decode`/`encode`/`acknowledge`, in `model` types only.
+//!
+//! - [`engine`]: one `Engine` (pooling when possible), the linker, the epoch ticker.
+//! - [`limits`]: memory, time, output and concurrency limits per adapter.
+//! - [`capabilities`]: per-call state and the `log`/`config`/`xref` imports; WASI with nothing.
+//! - [`adapter`]: a loaded adapter and its calls, each in a fresh store.
+//! - [`registry`]: install, resolve, list and remove adapters at runtime.
+//! - [`failure`]: adapter errors with their locations, in host terms.
+//! - `convert`: binding types ↔ model types.
+
+pub mod adapter;
+mod bindings;
+pub mod capabilities;
+mod convert;
+pub mod engine;
+pub mod failure;
+pub mod limits;
+pub mod registry;
+
+pub use adapter::{AdapterInfo, CallError, DecodeOutcome, EncodeOutcome, LoadedAdapter};
+pub use capabilities::{CallScope, XrefTables};
+pub use engine::SandboxEngine;
+pub use failure::{AdapterFailure, ErrorLocation, FailureKind};
+pub use limits::{LimitBreach, Limits};
+pub use registry::{AdapterRegistry, RegistrySettings};
+
+/// The engine could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error("cannot set up the wasm engine: {0}")]
+    Engine(String),
+}
+
+impl SandboxError {
+    fn engine(e: impl std::fmt::Display) -> Self {
+        SandboxError::Engine(e.to_string())
+    }
+}
+
+/// Why a component could not be installed.
+#[derive(Debug, thiserror::Error)]
+pub enum InstallError {
+    #[error("cannot read the component: {0}")]
+    Io(String),
+    #[error("not a valid wasm component: {0}")]
+    Compile(String),
+    #[error("the component needs imports this host does not grant: {0}")]
+    Link(String),
+    #[error("the component's describe() failed: {0}")]
+    Describe(String),
+    #[error("invalid adapter: {0}")]
+    Invalid(String),
+    #[error("adapter {adapter} was built for contract {contract}; this host serves {supported}")]
+    Contract {
+        adapter: String,
+        contract: String,
+        supported: String,
+    },
+    #[error("{0} is already installed with different bytes; a released version cannot change, so give the new build a new version")]
+    Conflict(String),
+}
+
+/// Why an adapter reference names nothing installed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ResolveError {
+    #[error("no adapter {0} is installed")]
+    Unknown(String),
+    #[error("bad adapter reference {0}; expected id or id@version")]
+    BadReference(String),
+}
