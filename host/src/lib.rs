@@ -1,10 +1,32 @@
-//! The Wharf host.
+//! The Wharf host: a WebAssembly plugin host that keeps a manufacturer's ERP, supplier portals
+//! and trading partners in step.
 //!
 //! # Layout
 //!
-//! Dependencies point inward, toward `model`:
+//! One concern per module; dependencies point inward, toward `model`:
 //!
 //! - [`model`]: the canonical documents and their validation rules.
-//! - [`sandbox`]: the only wasmtime code: engine, limits, adapter registry.
+//! - [`sandbox`]: the only wasmtime code: engine, limits, the adapter registry.
+//! - [`engine`]: processing a message; the order lifecycle; routing.
+//! - [`delivery`]: the outbox workers, retries with backoff, dead letters.
+//! - [`store`]: the only sqlx code: messages, documents, orders, outbox, audit.
+//! - [`governance`]: partner and operator authentication.
+//! - [`audit`]: typed audit events and the hash chain.
+//! - [`api`]: the HTTP API.
+//! - [`config`]: `wharf.toml`, parsed strictly and resolved before anything runs.
+//! - [`telemetry`]: tracing.
+//! - [`server`]: assembling and running a host.
+//! - [`cli`]: the `wharf` command.
+
+pub mod api;
+pub mod audit;
+pub mod cli;
+pub mod config;
+pub mod delivery;
+pub mod engine;
+pub mod governance;
 pub mod model;
 pub mod sandbox;
+pub mod server;
+pub mod store;
+pub mod telemetry;

@@ -1,1 +1,66 @@
-fn main() {}
+//! The `wharf` binary: parses the command line and hands off to `wharf_host::cli`.
+
+use clap::Parser;
+use wharf_host::cli::{Cli, Command, codec, demo, plugin};
+use wharf_host::config::{Environment, Settings};
+use wharf_host::server::Host;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let quiet = matches!(
+        cli.command,
+        Command::Decode { .. } | Command::Encode { .. } | Command::Demo
+    );
+    wharf_host::telemetry::init(if quiet { "warn" } else { "info" });
+    match run(cli.command).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("wharf: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { config } => {
+            let settings = Settings::load(&config, &Environment)?;
+            let listener = tokio::net::TcpListener::bind(settings.listen).await?;
+            let host = Host::start(settings).await?;
+            host.serve(listener, async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        }
+        Command::Decode {
+            adapter,
+            adapters_dir,
+            settings,
+            file,
+        } => {
+            codec::decode(&adapter, &adapters_dir, &settings, &file).await?;
+        }
+        Command::Encode {
+            adapter,
+            adapters_dir,
+            doc_type,
+            settings,
+            control_number,
+            file,
+        } => {
+            codec::encode(
+                &adapter,
+                &adapters_dir,
+                &doc_type,
+                &settings,
+                &control_number,
+                &file,
+            )
+            .await?;
+        }
+        Command::Plugin { action, url } => plugin::run(action, &url).await?,
+        Command::Demo => demo::run_and_print().await?,
+    }
+    Ok(())
+}

@@ -71,7 +71,9 @@ impl fmt::Display for DocType {
 
 /// A name that is not one of the document types.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown document type {0:?}; expected one of purchase_order, order_response, order_change, ship_notice, goods_receipt, invoice, quality_notification, supplier, functional_ack")]
+#[error(
+    "unknown document type {0:?}; expected one of purchase_order, order_response, order_change, ship_notice, goods_receipt, invoice, quality_notification, supplier, functional_ack"
+)]
 pub struct UnknownDocType(pub String);
 
 impl FromStr for DocType {
@@ -123,9 +125,11 @@ impl Document {
             Document::OrderResponse(d) => vec![&d.po_number],
             Document::OrderChange(d) => vec![&d.po_number],
             Document::ShipNotice(d) => d.orders.iter().map(|o| o.po_number.as_str()).collect(),
-            Document::GoodsReceipt(d) => {
-                d.lines.iter().filter_map(|l| l.po_number.as_deref()).collect()
-            }
+            Document::GoodsReceipt(d) => d
+                .lines
+                .iter()
+                .filter_map(|l| l.po_number.as_deref())
+                .collect(),
             Document::Invoice(d) => d
                 .po_numbers
                 .iter()

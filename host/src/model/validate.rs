@@ -100,7 +100,9 @@ fn looks_like_iso_date(value: &str) -> bool {
     b.len() >= 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&i| b[i].is_ascii_digit())
+        && [0, 1, 2, 3, 5, 6, 8, 9]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit())
         && (b.len() == 10 || b[10] == b'T')
 }
 
@@ -138,7 +140,10 @@ pub fn check(document: &Document) -> Vec<Violation> {
         }
         Document::OrderChange(ch) => {
             c.required("po_number", &ch.po_number);
-            c.unique_lines("lines", ch.lines.iter().map(|l| l.line.line_number.as_str()));
+            c.unique_lines(
+                "lines",
+                ch.lines.iter().map(|l| l.line.line_number.as_str()),
+            );
             for (i, l) in ch.lines.iter().enumerate() {
                 c.order_line(&format!("lines[{i}].line"), &l.line);
             }

@@ -72,7 +72,10 @@ pub enum CallError {
     #[error("{0}")]
     Rejected(AdapterFailure),
     #[error("adapter {adapter} stopped: {breach}")]
-    Limit { adapter: String, breach: LimitBreach },
+    Limit {
+        adapter: String,
+        breach: LimitBreach,
+    },
     #[error("adapter {adapter} trapped: {reason}")]
     Trap { adapter: String, reason: String },
     #[error("adapter {adapter} returned a value the host cannot use: {reason}")]
@@ -158,7 +161,11 @@ impl LoadedAdapter {
         self.check_output(size)?;
         Ok(DecodeOutcome {
             documents,
-            warnings: decoded.warnings.into_iter().map(AdapterFailure::from).collect(),
+            warnings: decoded
+                .warnings
+                .into_iter()
+                .map(AdapterFailure::from)
+                .collect(),
         })
     }
 
@@ -206,10 +213,24 @@ impl LoadedAdapter {
         }
     }
 
-    async fn acquire(&self) -> (tokio::sync::SemaphorePermit<'_>, tokio::sync::SemaphorePermit<'_>) {
+    async fn acquire(
+        &self,
+    ) -> (
+        tokio::sync::SemaphorePermit<'_>,
+        tokio::sync::SemaphorePermit<'_>,
+    ) {
         // Neither semaphore is ever closed, so acquiring cannot fail.
-        let own = self.permits.acquire().await.expect("adapter semaphore is never closed");
-        let slot = self.engine.slots.acquire().await.expect("pool semaphore is never closed");
+        let own = self
+            .permits
+            .acquire()
+            .await
+            .expect("adapter semaphore is never closed");
+        let slot = self
+            .engine
+            .slots
+            .acquire()
+            .await
+            .expect("pool semaphore is never closed");
         (own, slot)
     }
 
@@ -236,7 +257,8 @@ impl LoadedAdapter {
     fn encoded(&self, encoded: bindings::Encoded) -> Result<EncodeOutcome, CallError> {
         self.check_output(encoded.bytes.len())?;
         Ok(EncodeOutcome {
-            envelope: convert::envelope_to_model(&encoded.envelope).map_err(|e| self.bad_output(e))?,
+            envelope: convert::envelope_to_model(&encoded.envelope)
+                .map_err(|e| self.bad_output(e))?,
             bytes: encoded.bytes,
             content_type: encoded.content_type,
         })
@@ -269,7 +291,10 @@ fn new_store(
     limits: &Limits,
     scope: CallScope,
 ) -> Store<CallState> {
-    let mut store = Store::new(&engine.engine, CallState::new(label.to_owned(), limits, scope));
+    let mut store = Store::new(
+        &engine.engine,
+        CallState::new(label.to_owned(), limits, scope),
+    );
     store.limiter(|state| &mut state.limiter);
     let timeout = limits.timeout();
     let limit_ms = limits.timeout_ms;
@@ -319,7 +344,11 @@ fn call_context(scope: &CallScope) -> bindings::CallContext {
     }
 }
 
-fn encode_context(scope: &CallScope, control_number: String, timestamp: String) -> bindings::EncodeContext {
+fn encode_context(
+    scope: &CallScope,
+    control_number: String,
+    timestamp: String,
+) -> bindings::EncodeContext {
     bindings::EncodeContext {
         context: call_context(scope),
         control_number,

@@ -103,11 +103,21 @@ impl wharf::adapter::log::Host for CallState {
         }
         let (adapter, correlation_id) = (&self.adapter, &self.scope.correlation_id);
         match level {
-            Level::Trace => tracing::trace!(target: "wharf::guest", %adapter, %correlation_id, "{message}"),
-            Level::Debug => tracing::debug!(target: "wharf::guest", %adapter, %correlation_id, "{message}"),
-            Level::Info => tracing::info!(target: "wharf::guest", %adapter, %correlation_id, "{message}"),
-            Level::Warn => tracing::warn!(target: "wharf::guest", %adapter, %correlation_id, "{message}"),
-            Level::Error => tracing::error!(target: "wharf::guest", %adapter, %correlation_id, "{message}"),
+            Level::Trace => {
+                tracing::trace!(target: "wharf::guest", %adapter, %correlation_id, "{message}")
+            }
+            Level::Debug => {
+                tracing::debug!(target: "wharf::guest", %adapter, %correlation_id, "{message}")
+            }
+            Level::Info => {
+                tracing::info!(target: "wharf::guest", %adapter, %correlation_id, "{message}")
+            }
+            Level::Warn => {
+                tracing::warn!(target: "wharf::guest", %adapter, %correlation_id, "{message}")
+            }
+            Level::Error => {
+                tracing::error!(target: "wharf::guest", %adapter, %correlation_id, "{message}")
+            }
         }
     }
 }

@@ -76,10 +76,12 @@ mod tests {
         let ext = json!({"key": "x12.PO1.08", "value": {"Number": "3"}});
         let note = json!({"kind": "GEN", "text": "fragile"});
         let address = json!({"street": ["1 Dock Rd"], "city": "Hull", "region": null, "postal_code": "HU1", "country": "GB"});
-        let contact = json!({"role": "buyer", "name": "Ann", "phone": null, "email": "ann@example.com"});
+        let contact =
+            json!({"role": "buyer", "name": "Ann", "phone": null, "email": "ann@example.com"});
         let party = json!({"role": "ShipTo", "role_code": "ST", "ids": [id], "name": "Plant 1", "address": address, "contacts": [contact]});
         let tax = json!({"kind": "VAT", "rate": "19", "taxable": money, "amount": money, "jurisdiction": "DE"});
-        let ac = json!({"is_charge": true, "code": "FRT", "description": "freight", "amount": money});
+        let ac =
+            json!({"is_charge": true, "code": "FRT", "description": "freight", "amount": money});
         let line = json!({"line_number": "0010", "parent_line": "0005", "item_ids": [id], "description": "bolt",
             "quantity": qty, "price": price, "schedule": [{"quantity": qty, "dates": [dated]}], "dates": [dated],
             "references": [id], "notes": [note], "extensions": [ext]});

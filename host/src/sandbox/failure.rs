@@ -41,7 +41,10 @@ pub enum ErrorLocation {
         component: Option<u32>,
     },
     XmlPath(String),
-    Text { line: u32, column: u32 },
+    Text {
+        line: u32,
+        column: u32,
+    },
 }
 
 impl fmt::Display for ErrorLocation {

@@ -58,7 +58,9 @@ pub enum InstallError {
         contract: String,
         supported: String,
     },
-    #[error("{0} is already installed with different bytes; a released version cannot change, so give the new build a new version")]
+    #[error(
+        "{0} is already installed with different bytes; a released version cannot change, so give the new build a new version"
+    )]
     Conflict(String),
 }
 

@@ -99,7 +99,11 @@ impl AdapterRegistry {
         self.install_bytes(bytes, true).await
     }
 
-    async fn install_bytes(&self, bytes: Vec<u8>, persist: bool) -> Result<AdapterInfo, InstallError> {
+    async fn install_bytes(
+        &self,
+        bytes: Vec<u8>,
+        persist: bool,
+    ) -> Result<AdapterInfo, InstallError> {
         let digest = hex::encode(Sha256::digest(&bytes));
         let size_bytes = bytes.len();
         let component = self.compile(&bytes, &digest).await?;
@@ -113,7 +117,10 @@ impl AdapterRegistry {
             .await
             .map_err(|e| InstallError::Describe(e.to_string()))?;
         let version = semver::Version::parse(&descriptor.version).map_err(|e| {
-            InstallError::Invalid(format!("version {:?} is not semver: {e}", descriptor.version))
+            InstallError::Invalid(format!(
+                "version {:?} is not semver: {e}",
+                descriptor.version
+            ))
         })?;
         check_id(&descriptor.id)?;
         if !SUPPORTED_CONTRACTS.contains(&descriptor.contract.as_str()) {
@@ -128,8 +135,16 @@ impl AdapterRegistry {
             version: version.to_string(),
             contract: descriptor.contract,
             standards: descriptor.standards,
-            decodes: descriptor.decodes.into_iter().map(doc_type_to_model).collect(),
-            encodes: descriptor.encodes.into_iter().map(doc_type_to_model).collect(),
+            decodes: descriptor
+                .decodes
+                .into_iter()
+                .map(doc_type_to_model)
+                .collect(),
+            encodes: descriptor
+                .encodes
+                .into_iter()
+                .map(doc_type_to_model)
+                .collect(),
             acknowledges: descriptor.acknowledges,
             config_keys: descriptor
                 .config_keys
@@ -161,7 +176,12 @@ impl AdapterRegistry {
             .get(&info.id)
             .copied()
             .unwrap_or(self.settings.default_limits);
-        let loaded = Arc::new(LoadedAdapter::new(info.clone(), limits, pre, self.engine.clone()));
+        let loaded = Arc::new(LoadedAdapter::new(
+            info.clone(),
+            limits,
+            pre,
+            self.engine.clone(),
+        ));
         self.adapters
             .write()
             .expect("registry lock is never poisoned")
@@ -184,7 +204,9 @@ impl AdapterRegistry {
             #[allow(unsafe_code)]
             match unsafe { Component::deserialize_file(&self.engine.engine, path) } {
                 Ok(component) => return Ok(component),
-                Err(e) => tracing::warn!(path = %path.display(), error = %e, "compiled cache entry unusable; recompiling"),
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "compiled cache entry unusable; recompiling")
+                }
             }
         }
         let engine = self.engine.engine.clone();
@@ -194,12 +216,15 @@ impl AdapterRegistry {
             .map_err(|e| InstallError::Compile(e.to_string()))?
             .map_err(|e| InstallError::Compile(format!("{e:#}")))?;
         if let Some(path) = cached {
-            let written = component.serialize().map_err(|e| e.to_string()).and_then(|code| {
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-                }
-                std::fs::write(&path, code).map_err(|e| e.to_string())
-            });
+            let written = component
+                .serialize()
+                .map_err(|e| e.to_string())
+                .and_then(|code| {
+                    if let Some(dir) = path.parent() {
+                        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+                    }
+                    std::fs::write(&path, code).map_err(|e| e.to_string())
+                });
             if let Err(e) = written {
                 tracing::warn!(path = %path.display(), error = %e, "could not cache compiled adapter");
             }
@@ -218,7 +243,10 @@ impl AdapterRegistry {
 
     /// Resolves `id@version`, or `id` alone to its newest version.
     pub fn resolve(&self, reference: &str) -> Result<Arc<LoadedAdapter>, ResolveError> {
-        let adapters = self.adapters.read().expect("registry lock is never poisoned");
+        let adapters = self
+            .adapters
+            .read()
+            .expect("registry lock is never poisoned");
         let (id, version) = split_reference(reference)?;
         let versions = adapters
             .get(id)
@@ -240,7 +268,10 @@ impl AdapterRegistry {
     /// Removes `id@version` (or every version of `id`), returning what was removed.
     pub fn remove(&self, reference: &str) -> Result<Vec<AdapterInfo>, ResolveError> {
         let (id, version) = split_reference(reference)?;
-        let mut adapters = self.adapters.write().expect("registry lock is never poisoned");
+        let mut adapters = self
+            .adapters
+            .write()
+            .expect("registry lock is never poisoned");
         let versions = adapters
             .get_mut(id)
             .ok_or_else(|| ResolveError::Unknown(reference.to_owned()))?;

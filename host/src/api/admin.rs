@@ -1,0 +1,152 @@
+//! The admin API (`/admin/v1`), for operators holding the operator token: install, list and
+//! remove adapters while the host runs; list and replay dead letters; verify the audit log.
+//! Every change is audited.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::error::ApiError;
+use crate::audit::{AuditAction, AuditEvent, chain};
+use crate::governance;
+use crate::sandbox::{InstallError, ResolveError};
+
+fn operator(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    match token {
+        Some(token) if governance::authenticate_operator(&state.settings, token) => Ok(()),
+        _ if state.settings.admin_token.is_none() => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "admin.disabled",
+            "the admin API is off: no operator token is configured",
+        )),
+        _ => Err(ApiError::unauthorized(
+            "send the operator token as `Authorization: Bearer TOKEN`",
+        )),
+    }
+}
+
+/// `GET /admin/v1/status`: which process answers, since when.
+pub async fn status(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    operator(&state, &headers)?;
+    Ok(Json(json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "pid": std::process::id(),
+        "started_at": state.started_at,
+        "adapters": state.registry.list().len(),
+        "pending_deliveries": state.store.pending_deliveries().await?,
+    })))
+}
+
+pub async fn list_adapters(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    operator(&state, &headers)?;
+    Ok(Json(json!({"adapters": state.registry.list()})))
+}
+
+/// `POST /admin/v1/adapters` with the component's bytes as the body.
+pub async fn install_adapter(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    operator(&state, &headers)?;
+    let info = state.registry.install(body.to_vec()).await.map_err(|e| {
+        let code = match e {
+            InstallError::Conflict(_) => StatusCode::CONFLICT,
+            InstallError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        ApiError::new(code, "adapter.install", e.to_string())
+    })?;
+    state
+        .store
+        .audit(&AuditEvent::new(
+            "operator",
+            AuditAction::AdapterInstalled,
+            format!("adapter:{}", info.reference()),
+            json!({"digest": info.digest, "size_bytes": info.size_bytes, "contract": info.contract}),
+        ))
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"adapter": info}))))
+}
+
+/// `DELETE /admin/v1/adapters/{id@version}` (or `{id}` for every version).
+pub async fn remove_adapter(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    operator(&state, &headers)?;
+    let removed = state.registry.remove(&reference).map_err(|e| match e {
+        ResolveError::Unknown(_) => ApiError::not_found("adapter.unknown", e.to_string()),
+        ResolveError::BadReference(_) => {
+            ApiError::new(StatusCode::BAD_REQUEST, "adapter.reference", e.to_string())
+        }
+    })?;
+    for info in &removed {
+        state
+            .store
+            .audit(&AuditEvent::new(
+                "operator",
+                AuditAction::AdapterRemoved,
+                format!("adapter:{}", info.reference()),
+                json!({"digest": info.digest}),
+            ))
+            .await?;
+    }
+    Ok(Json(json!({"removed": removed})))
+}
+
+pub async fn dead_letters(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    operator(&state, &headers)?;
+    Ok(Json(
+        json!({"dead_letters": state.store.dead_letters().await?}),
+    ))
+}
+
+pub async fn replay(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    operator(&state, &headers)?;
+    if !state.store.replay(&id, "operator").await? {
+        return Err(ApiError::not_found(
+            "dead_letter.unknown",
+            format!("no dead letter {id}"),
+        ));
+    }
+    state.engine.outbound.notify_one();
+    Ok(Json(json!({"replayed": id})))
+}
+
+/// `GET /admin/v1/audit/verify`: walks the hash chain from the first entry to the last.
+pub async fn verify_audit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    operator(&state, &headers)?;
+    let log = state.store.audit_log().await?;
+    match chain::verify(&log) {
+        Ok(count) => Ok(Json(json!({"verified": count, "intact": true}))),
+        Err(e) => Ok(Json(
+            json!({"verified": false, "intact": false, "break": e.to_string()}),
+        )),
+    }
+}

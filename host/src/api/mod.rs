@@ -1,0 +1,63 @@
+//! The HTTP API, on axum over hyper. [`router`] is a plain function of [`AppState`], so tests
+//! can call it without a socket.
+//!
+//! - [`partner`]: `/api/v1`: inbound messages, message status, order status, scoped to the
+//!   calling partner.
+//! - [`admin`]: `/admin/v1`: adapters, dead letters, audit verification, for the operator.
+//! - [`health`]: `/healthz`, `/readyz`.
+//! - [`error`]: JSON errors, made in one place.
+
+pub mod admin;
+pub mod error;
+pub mod health;
+pub mod partner;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{delete, get, post};
+
+use crate::config::Settings;
+use crate::engine::Engine;
+use crate::sandbox::AdapterRegistry;
+use crate::store::Store;
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub store: Store,
+    pub registry: Arc<AdapterRegistry>,
+    pub engine: Arc<Engine>,
+    pub started_at: i64,
+}
+
+/// Largest adapter component the admin API accepts.
+const MAX_COMPONENT_BYTES: usize = 64 * 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let partner_api = Router::new()
+        .route("/inbound/{agreement}", post(partner::inbound))
+        .route("/messages/{id}", get(partner::message))
+        .route("/orders/{po_number}", get(partner::order))
+        // The inbound handler enforces the configured limit itself, keeping what it refused.
+        .layer(DefaultBodyLimit::disable());
+    let admin_api = Router::new()
+        .route("/status", get(admin::status))
+        .route(
+            "/adapters",
+            get(admin::list_adapters).post(admin::install_adapter),
+        )
+        .route("/adapters/{reference}", delete(admin::remove_adapter))
+        .route("/dead-letters", get(admin::dead_letters))
+        .route("/dead-letters/{id}/replay", post(admin::replay))
+        .route("/audit/verify", get(admin::verify_audit))
+        .layer(DefaultBodyLimit::max(MAX_COMPONENT_BYTES));
+    Router::new()
+        .nest("/api/v1", partner_api)
+        .nest("/admin/v1", admin_api)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .with_state(state)
+}

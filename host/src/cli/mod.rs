@@ -1,0 +1,76 @@
+//! The `wharf` command: `serve`, `decode`, `encode`, `plugin install|list|remove`, `demo`.
+//! Each subcommand has its own file; `main.rs` only parses and dispatches.
+
+pub mod bundled;
+pub mod codec;
+pub mod demo;
+pub mod plugin;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wharf",
+    version,
+    about = "Wharf: a WebAssembly plugin host for B2B supply-chain integration"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the host: HTTP API, processing and delivery.
+    Serve {
+        /// The configuration file.
+        #[arg(long, default_value = "wharf.toml")]
+        config: PathBuf,
+    },
+    /// Decode a file with an adapter and print its canonical documents as JSON.
+    Decode {
+        /// Adapter: a `.wasm` path, an installed `id[@version]`, or a bundled adapter's id.
+        #[arg(long)]
+        adapter: String,
+        /// Folder of installed adapters to look in.
+        #[arg(long, default_value = "adapters")]
+        adapters_dir: PathBuf,
+        /// `key=value` settings handed to the adapter as its agreement configuration.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        settings: Vec<String>,
+        file: PathBuf,
+    },
+    /// Encode a canonical JSON document with an adapter and print the wire bytes.
+    Encode {
+        #[arg(long)]
+        adapter: String,
+        #[arg(long, default_value = "adapters")]
+        adapters_dir: PathBuf,
+        /// The document type the file holds (`purchase_order`, `order_response`, …).
+        #[arg(long)]
+        doc_type: String,
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        settings: Vec<String>,
+        /// Control number to write into the envelope.
+        #[arg(long, default_value = "1")]
+        control_number: String,
+        file: PathBuf,
+    },
+    /// Install, list or remove adapters on a running host.
+    Plugin {
+        #[command(subcommand)]
+        action: plugin::PluginAction,
+        /// The host's base URL.
+        #[arg(
+            long,
+            env = "WHARF_URL",
+            default_value = "http://127.0.0.1:7070",
+            global = true
+        )]
+        url: String,
+    },
+    /// Run a complete order flow on this machine with the bundled adapters and print its trail.
+    Demo,
+}

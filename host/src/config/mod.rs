@@ -1,0 +1,109 @@
+//! Configuration: `wharf.toml` is parsed strictly ([`raw`]), then resolved into [`Settings`]
+//! ([`resolve`]): paths made absolute, references between partners, agreements and routes
+//! checked, secrets read from the environment and hashed. Nothing starts on a config that does
+//! not resolve.
+
+pub mod raw;
+mod resolve;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::governance::ApiKeyHash;
+use crate::model::DocType;
+use crate::sandbox::{Limits, XrefTables};
+
+pub use raw::{Direction, RawConfig};
+pub use resolve::{ConfigError, Environment, SecretSource};
+
+/// Settings the host runs on, all checked.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub adapters_dir: PathBuf,
+    pub max_body_bytes: usize,
+    /// SHA-256 of the operator token; `None` disables the admin API.
+    pub admin_token: Option<ApiKeyHash>,
+    pub delivery: DeliverySettings,
+    pub default_limits: Limits,
+    pub adapter_limits: BTreeMap<String, Limits>,
+    pub partners: BTreeMap<String, Partner>,
+    pub agreements: BTreeMap<String, Arc<Agreement>>,
+    pub routes: Vec<Route>,
+    pub xref: Arc<XrefTables>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Partner {
+    pub id: String,
+    pub name: String,
+    pub api_keys: Vec<ApiKeyHash>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Agreement {
+    pub id: String,
+    pub partner: String,
+    pub direction: Direction,
+    /// `id` or `id@version` of the adapter.
+    pub adapter: String,
+    /// Where outbound documents are delivered.
+    pub endpoint: Option<String>,
+    /// Document types this agreement carries; empty means any the adapter handles.
+    pub doc_types: Vec<DocType>,
+    pub config: Arc<BTreeMap<String, String>>,
+}
+
+/// Documents of `doc_type` from `from` (any partner when `None`) go out through agreement `to`.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub doc_type: DocType,
+    pub from: Option<String>,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct DeliverySettings {
+    pub max_attempts: u32,
+    pub initial_backoff_ms: u64,
+    pub max_backoff_ms: u64,
+    pub timeout_ms: u64,
+    pub poll_interval_ms: u64,
+}
+
+impl Settings {
+    /// Reads, parses and resolves a config file; relative paths are taken from its folder.
+    pub fn load(path: &std::path::Path, secrets: &dyn SecretSource) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::Read(format!("{}: {e}", path.display())))?;
+        let raw: RawConfig = toml::from_str(&text)
+            .map_err(|e| ConfigError::Parse(format!("{}: {e}", path.display())))?;
+        let base = path
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_else(|| PathBuf::from("."));
+        resolve::resolve(raw, &base, secrets)
+    }
+
+    /// Resolves already parsed configuration (tests and the demo build it in code).
+    pub fn from_raw(
+        raw: RawConfig,
+        base: &std::path::Path,
+        secrets: &dyn SecretSource,
+    ) -> Result<Self, ConfigError> {
+        resolve::resolve(raw, base, secrets)
+    }
+
+    /// The outbound agreements documents of `doc_type` from `partner` are routed to.
+    pub fn destinations(&self, doc_type: DocType, partner: &str) -> Vec<Arc<Agreement>> {
+        self.routes
+            .iter()
+            .filter(|r| r.doc_type == doc_type && r.from.as_deref().is_none_or(|f| f == partner))
+            .filter_map(|r| self.agreements.get(&r.to).cloned())
+            .collect()
+    }
+}

@@ -1,0 +1,320 @@
+//! Turns a [`RawConfig`] into [`Settings`], refusing anything inconsistent with a message that
+//! names the field.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::raw::{Direction, RawConfig};
+use super::{Agreement, DeliverySettings, Partner, Route, Settings};
+use crate::governance::ApiKeyHash;
+use crate::model::DocType;
+
+/// Where secrets come from: the process environment in production, a map in tests.
+pub trait SecretSource {
+    fn secret(&self, name: &str) -> Option<String>;
+}
+
+/// Reads secrets from environment variables.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Environment;
+
+impl SecretSource for Environment {
+    fn secret(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+}
+
+impl SecretSource for BTreeMap<String, String> {
+    fn secret(&self, name: &str) -> Option<String> {
+        self.get(name).cloned()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {0}")]
+    Read(String),
+    #[error("cannot parse config {0}")]
+    Parse(String),
+    #[error("config: {0}")]
+    Invalid(String),
+}
+
+fn invalid(message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid(message.into())
+}
+
+fn absolute(base: &Path, path: &str) -> PathBuf {
+    let path = PathBuf::from(path);
+    if path.is_absolute() {
+        path
+    } else {
+        base.join(path)
+    }
+}
+
+pub(super) fn resolve(
+    raw: RawConfig,
+    base: &Path,
+    secrets: &dyn SecretSource,
+) -> Result<Settings, ConfigError> {
+    let listen = raw
+        .server
+        .listen
+        .parse()
+        .map_err(|e| invalid(format!("server.listen {:?}: {e}", raw.server.listen)))?;
+    let data_dir = absolute(base, &raw.server.data_dir);
+    let database_url = if raw.server.database_url.is_empty() {
+        format!("sqlite://{}", data_dir.join("wharf.db").display())
+    } else {
+        raw.server.database_url.clone()
+    };
+    if raw.server.max_body_kib == 0 {
+        return Err(invalid("server.max_body_kib must be above 0"));
+    }
+    raw.limits
+        .check()
+        .map_err(|e| invalid(format!("limits: {e}")))?;
+    for (id, limits) in &raw.adapter_limits {
+        limits
+            .check()
+            .map_err(|e| invalid(format!("adapter_limits.{id}: {e}")))?;
+    }
+    let d = &raw.delivery;
+    if d.max_attempts == 0 || d.timeout_ms == 0 || d.poll_interval_ms == 0 {
+        return Err(invalid(
+            "delivery.max_attempts, timeout_ms and poll_interval_ms must be above 0",
+        ));
+    }
+    if d.initial_backoff_ms > d.max_backoff_ms {
+        return Err(invalid(
+            "delivery.initial_backoff_ms exceeds max_backoff_ms",
+        ));
+    }
+
+    let mut partners = BTreeMap::new();
+    for p in raw.partners {
+        let mut api_keys = Vec::new();
+        for name in &p.api_key_envs {
+            let key = secrets.secret(name).ok_or_else(|| {
+                invalid(format!(
+                    "partner {}: environment variable {name} is not set",
+                    p.id
+                ))
+            })?;
+            api_keys.push(ApiKeyHash::of(&key));
+        }
+        for hash in &p.api_key_sha256 {
+            api_keys.push(
+                ApiKeyHash::from_hex(hash).map_err(|e| {
+                    invalid(format!("partner {}: api_key_sha256 {hash:?}: {e}", p.id))
+                })?,
+            );
+        }
+        let partner = Partner {
+            name: if p.name.is_empty() {
+                p.id.clone()
+            } else {
+                p.name
+            },
+            id: p.id.clone(),
+            api_keys,
+        };
+        if partners.insert(p.id.clone(), partner).is_some() {
+            return Err(invalid(format!("partner {} is defined twice", p.id)));
+        }
+    }
+
+    let mut agreements = BTreeMap::new();
+    for a in raw.agreements {
+        if !partners.contains_key(&a.partner) {
+            return Err(invalid(format!(
+                "agreement {}: unknown partner {}",
+                a.id, a.partner
+            )));
+        }
+        let doc_types = a
+            .doc_types
+            .iter()
+            .map(|t| t.parse::<DocType>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| invalid(format!("agreement {}: {e}", a.id)))?;
+        match (a.direction, &a.endpoint) {
+            (Direction::Outbound, None) => {
+                return Err(invalid(format!(
+                    "agreement {}: an outbound agreement needs an endpoint",
+                    a.id
+                )));
+            }
+            (Direction::Outbound, Some(url)) => {
+                reqwest::Url::parse(url)
+                    .map_err(|e| invalid(format!("agreement {}: endpoint {url:?}: {e}", a.id)))?;
+            }
+            (Direction::Inbound, _) => {}
+        }
+        let agreement = Agreement {
+            id: a.id.clone(),
+            partner: a.partner,
+            direction: a.direction,
+            adapter: a.adapter,
+            endpoint: a.endpoint,
+            doc_types,
+            config: Arc::new(a.config),
+        };
+        if agreements
+            .insert(a.id.clone(), Arc::new(agreement))
+            .is_some()
+        {
+            return Err(invalid(format!("agreement {} is defined twice", a.id)));
+        }
+    }
+
+    let mut routes = Vec::new();
+    let mut seen = BTreeSet::new();
+    for r in raw.routes {
+        let doc_type: DocType = r
+            .doc_type
+            .parse()
+            .map_err(|e| invalid(format!("route to {}: {e}", r.to)))?;
+        let target = agreements
+            .get(&r.to)
+            .ok_or_else(|| invalid(format!("route {doc_type} → {}: unknown agreement", r.to)))?;
+        if target.direction != Direction::Outbound {
+            return Err(invalid(format!(
+                "route {doc_type} → {}: the agreement is not outbound",
+                r.to
+            )));
+        }
+        if let Some(from) = &r.from
+            && !partners.contains_key(from)
+        {
+            return Err(invalid(format!(
+                "route {doc_type} → {}: unknown partner {from}",
+                r.to
+            )));
+        }
+        if !seen.insert((doc_type, r.from.clone(), r.to.clone())) {
+            return Err(invalid(format!(
+                "route {doc_type} → {} is defined twice",
+                r.to
+            )));
+        }
+        routes.push(Route {
+            doc_type,
+            from: r.from,
+            to: r.to,
+        });
+    }
+
+    let admin_token = secrets
+        .secret(&raw.server.admin_token_env)
+        .map(|token| ApiKeyHash::of(&token));
+
+    Ok(Settings {
+        listen,
+        adapters_dir: absolute(base, &raw.server.adapters_dir),
+        data_dir,
+        database_url,
+        max_body_bytes: raw.server.max_body_kib * 1024,
+        admin_token,
+        delivery: DeliverySettings {
+            max_attempts: d.max_attempts,
+            initial_backoff_ms: d.initial_backoff_ms,
+            max_backoff_ms: d.max_backoff_ms,
+            timeout_ms: d.timeout_ms,
+            poll_interval_ms: d.poll_interval_ms,
+        },
+        default_limits: raw.limits,
+        adapter_limits: raw.adapter_limits,
+        partners,
+        agreements,
+        routes,
+        xref: Arc::new(raw.xref),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Settings, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))?;
+        let secrets: BTreeMap<String, String> =
+            [("ERP_KEY".to_owned(), "s3cret".to_owned())].into();
+        resolve(raw, Path::new("/srv/wharf"), &secrets)
+    }
+
+    const GOOD: &str = r#"
+        [[partners]]
+        id = "erp"
+        api_key_envs = ["ERP_KEY"]
+        [[partners]]
+        id = "portal"
+        [[agreements]]
+        id = "erp-in"
+        partner = "erp"
+        direction = "inbound"
+        adapter = "idoc"
+        [[agreements]]
+        id = "portal-out"
+        partner = "portal"
+        direction = "outbound"
+        adapter = "cxml@0.1.0"
+        endpoint = "http://127.0.0.1:9000/cxml"
+        [[routes]]
+        doc_type = "purchase_order"
+        from = "erp"
+        to = "portal-out"
+    "#;
+
+    #[test]
+    fn a_consistent_config_resolves() {
+        let s = parse(GOOD).unwrap();
+        assert_eq!(s.adapters_dir, PathBuf::from("/srv/wharf/adapters"));
+        assert_eq!(s.database_url, "sqlite:///srv/wharf/wharf-data/wharf.db");
+        assert!(s.partners["erp"].api_keys[0].matches("s3cret"));
+        let to: Vec<_> = s
+            .destinations(DocType::PurchaseOrder, "erp")
+            .iter()
+            .map(|a| a.id.clone())
+            .collect();
+        assert_eq!(to, ["portal-out"]);
+        assert!(s.destinations(DocType::PurchaseOrder, "portal").is_empty());
+    }
+
+    #[test]
+    fn inconsistencies_are_named() {
+        let cases = [
+            (
+                GOOD.replace("to = \"portal-out\"", "to = \"nowhere\""),
+                "unknown agreement",
+            ),
+            (
+                GOOD.replace("ERP_KEY", "MISSING_KEY"),
+                "MISSING_KEY is not set",
+            ),
+            (
+                GOOD.replace("\"purchase_order\"", "\"po\""),
+                "unknown document type \"po\"",
+            ),
+            (
+                GOOD.replace("endpoint = \"http://127.0.0.1:9000/cxml\"", ""),
+                "needs an endpoint",
+            ),
+            (
+                GOOD.replace("to = \"portal-out\"", "to = \"erp-in\""),
+                "not outbound",
+            ),
+            (
+                format!("{GOOD}\n[server]\nlisten = \"nope\""),
+                "server.listen",
+            ),
+            (format!("{GOOD}\n[server]\nport = 1"), "unknown field"),
+        ];
+        for (text, want) in cases {
+            let err = parse(&text).unwrap_err().to_string();
+            assert!(err.contains(want), "{want:?} not in {err:?}");
+        }
+    }
+}

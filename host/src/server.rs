@@ -1,0 +1,123 @@
+//! Assembles a running host from [`Settings`]: opens the store, starts the sandbox and loads
+//! the adapters directory, requeues what a previous run left half done, and runs the HTTP API,
+//! the inbound processor and the delivery workers until shutdown.
+//!
+//! ```no_run
+//! # async fn run(settings: wharf_host::config::Settings) -> Result<(), Box<dyn std::error::Error>> {
+//! let host = wharf_host::server::Host::start(settings).await?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! host.serve(listener, std::future::pending()).await?;
+//! # Ok(()) }
+//! ```
+
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+
+use crate::api::{self, AppState};
+use crate::config::Settings;
+use crate::delivery::DeliveryWorker;
+use crate::engine::Engine;
+use crate::sandbox::{AdapterRegistry, RegistrySettings, SandboxEngine, SandboxError};
+use crate::store::{Store, StoreError, now_ms};
+
+#[derive(Debug, thiserror::Error)]
+pub enum HostError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Sandbox(#[from] SandboxError),
+    #[error("cannot serve HTTP: {0}")]
+    Serve(#[from] std::io::Error),
+}
+
+/// A host ready to serve.
+#[derive(Debug)]
+pub struct Host {
+    pub state: AppState,
+    delivery: Arc<DeliveryWorker>,
+}
+
+impl Host {
+    pub async fn start(settings: Settings) -> Result<Host, HostError> {
+        let settings = Arc::new(settings);
+        let store = Store::open(&settings.database_url).await?;
+        let requeued = store.requeue_interrupted().await?;
+        if requeued > 0 {
+            tracing::warn!(
+                requeued,
+                "messages interrupted by the last stop are processed again"
+            );
+        }
+        let sandbox = Arc::new(SandboxEngine::new()?);
+        tracing::info!(pooling = sandbox.pooling(), "sandbox ready");
+        let registry = Arc::new(AdapterRegistry::new(
+            sandbox,
+            RegistrySettings {
+                adapters_dir: Some(settings.adapters_dir.clone()),
+                cache_dir: Some(settings.data_dir.join("compiled")),
+                default_limits: settings.default_limits,
+                limits: settings.adapter_limits.clone(),
+            },
+        ));
+        for (path, outcome) in registry.load_dir().await {
+            match outcome {
+                Ok(info) => {
+                    tracing::info!(adapter = %info.reference(), path = %path.display(), "adapter loaded")
+                }
+                Err(e) => tracing::error!(path = %path.display(), error = %e, "adapter not loaded"),
+            }
+        }
+        let outbound = Arc::new(Notify::new());
+        let engine = Arc::new(Engine::new(
+            settings.clone(),
+            store.clone(),
+            registry.clone(),
+            outbound.clone(),
+        ));
+        let delivery = Arc::new(DeliveryWorker::new(
+            store.clone(),
+            settings.delivery,
+            outbound,
+        ));
+        Ok(Host {
+            state: AppState {
+                settings,
+                store,
+                registry,
+                engine,
+                started_at: now_ms(),
+            },
+            delivery,
+        })
+    }
+
+    /// Serves the API on `listener` and runs the workers until `shutdown` resolves.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), HostError> {
+        let (stop, stopped) = watch::channel(false);
+        let wait = |mut rx: watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+        let processor = tokio::spawn(self.state.engine.clone().run(wait(stopped.clone())));
+        let delivery = tokio::spawn(self.delivery.clone().run(wait(stopped.clone())));
+        // Anything received before this start is waiting; look now rather than at the first tick.
+        self.state.engine.wake();
+        tracing::info!(address = %listener.local_addr()?, "wharf is listening");
+        let app = api::router(self.state.clone());
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                let _ = stop.send(true);
+            })
+            .await;
+        let _ = processor.await;
+        let _ = delivery.await;
+        self.state.store.close().await;
+        served.map_err(HostError::Serve)
+    }
+}
