@@ -89,10 +89,15 @@ fn warn_unwritten_header(po: &PurchaseOrder, order_date: &wharf_guest_sdk::canon
     if po.payment_terms.is_some() {
         lost.push("payment terms".to_owned());
     }
-    let other_dates = po.dates.iter().filter(|d| *d != order_date).count();
+    // A requested delivery date is written on every line that has none of its own.
+    let other_dates = po
+        .dates
+        .iter()
+        .filter(|d| *d != order_date && d.kind != DateKind::RequestedDelivery)
+        .count();
     if other_dates > 0 {
         lost.push(format!(
-            "{other_dates} header date(s) besides the order date"
+            "{other_dates} header date(s) besides the order and delivery dates"
         ));
     }
     let keys = unwritten(&po.extensions, &[]);
