@@ -18,11 +18,11 @@
 use wharf_guest_sdk::canonical::{Envelope, Extension, ExtensionValue, Identifier};
 use wharf_guest_sdk::contract::{AdapterError, EncodeContext, Encoded};
 use wharf_guest_sdk::xml::Element;
-use wharf_guest_sdk::{date, error, id, text_extension};
+use wharf_guest_sdk::{error, id, text_extension};
 
 use crate::extensions::keep_unmapped;
 use crate::settings::{Credential, Settings};
-use crate::values::{date_attr, required_attr};
+use crate::values::{date_attr, iso_date, required_attr};
 
 /// The cXML version this adapter writes.
 pub const VERSION: &str = "1.2.014";
@@ -243,7 +243,7 @@ pub fn write(
     envelope.message_type = Some(message_type);
     envelope.test = test;
     envelope.created =
-        Some(date::normalize_iso(&context.timestamp).unwrap_or_else(|_| context.timestamp.clone()));
+        Some(iso_date(&context.timestamp).unwrap_or_else(|_| context.timestamp.clone()));
     Encoded {
         bytes: document.to_xml(Some(DOCTYPE)).into_bytes(),
         content_type: "text/xml; charset=UTF-8".to_owned(),

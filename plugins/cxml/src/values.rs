@@ -57,7 +57,19 @@ pub fn decimal_text(element: &Element) -> Result<String, AdapterError> {
 
 /// An ISO 8601 date written at `path`, normalized to seconds and keeping its offset.
 pub fn date_at(text: &str, path: &str) -> Result<String, AdapterError> {
-    date::normalize_iso(text).map_err(|e| error::validation(e.to_string()).at_xml(path))
+    iso_date(text).map_err(|e| error::validation(e.to_string()).at_xml(path))
+}
+
+/// [`date::normalize_iso`], refusing non-ASCII text first: the SDK slices the text by byte
+/// offsets and panics when one falls inside a multi-byte character ("2026-01-0é").
+pub fn iso_date(text: &str) -> Result<String, date::DateError> {
+    if !text.is_ascii() {
+        return Err(date::DateError {
+            text: text.to_owned(),
+            reason: "expected ASCII digits and separators",
+        });
+    }
+    date::normalize_iso(text)
 }
 
 /// The date in required attribute `name`.
@@ -123,6 +135,14 @@ mod tests {
             "validation error at /OrderReference/@orderID: <OrderReference> has an empty orderID attribute"
         );
         assert_eq!(optional_attr(&header, "orderID"), None);
+    }
+
+    #[test]
+    fn a_non_ascii_date_is_an_error_not_a_panic() {
+        for text in ["2026-01-0é", "2026-01-01T10:0é", "2026-01-01T10:00:0é"] {
+            let err = date_at(text, "/x/@d").unwrap_err();
+            assert!(err.message.contains("is not a valid date"), "{err:?}");
+        }
     }
 
     #[test]
