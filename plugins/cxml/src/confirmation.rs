@@ -20,6 +20,7 @@
 
 pub mod decode;
 pub mod encode;
+pub mod line;
 
 use wharf_guest_sdk::canonical::{LineStatus, ResponseStatus};
 
