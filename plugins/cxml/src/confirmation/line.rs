@@ -23,6 +23,7 @@ use crate::money::read_price;
 use crate::order_request::CLASSIFICATION_PREFIX;
 use crate::values::{date_attr, dated_attr, optional_decimal_attr, required_attr};
 
+/// The line response a `<ConfirmationItem>` states.
 pub fn read_item(item: &Element) -> Result<LineResponse, AdapterError> {
     let line_number = required_attr(item, "lineNumber")?.to_owned();
     let mut extensions = Vec::new();
