@@ -1,0 +1,31 @@
+//! `<OrderRequest type="new">` against the canonical
+//! [`PurchaseOrder`](wharf_guest_sdk::canonical::PurchaseOrder), with [`decode`] and [`encode`]
+//! inverse to each other: `decode(encode(po))` gives `po` back apart from what the encoder
+//! derives (the total when none was stated, a delivery date copied onto a line).
+//!
+//! | cXML | purchase order |
+//! | --- | --- |
+//! | `OrderRequestHeader@orderID` | `po_number` |
+//! | `@orderDate` | date Document, qualifier `orderDate` |
+//! | `@orderType` | `order_type` |
+//! | `Total/Money` | `total`, `currency` |
+//! | `ShipTo`, `BillTo`, `Contact@role` | parties (see [`crate::address`]) |
+//! | `Comments` | notes |
+//! | `Extrinsic@name` | extension `cxml.Extrinsic.<name>` |
+//! | `ItemOut@lineNumber`, `@quantity` + `ItemDetail/UnitOfMeasure` | line number, quantity |
+//! | `ItemOut@requestedDeliveryDate` | line date RequestedDelivery, qualifier `requestedDeliveryDate` |
+//! | `ItemOut@parentLineNumber` | `parent_line` (read only: 1.2.014 has no such attribute) |
+//! | `ItemID`, `ItemDetail/ManufacturerPartID` | item ids (see [`crate::item`]) |
+//! | `ItemDetail/UnitPrice`, `PriceBasisQuantity` | price (see [`crate::money`]) |
+//! | `ItemDetail/Description` | description |
+//! | `ItemDetail/Classification@domain` | line extension `cxml.Classification.<domain>` |
+//! | `ItemOut/ScheduleLine` | schedule |
+
+pub mod decode;
+pub mod encode;
+
+/// Line extensions `cxml.Classification.<domain>` carry `<Classification domain="...">`.
+pub const CLASSIFICATION_PREFIX: &str = "cxml.Classification.";
+
+/// `orderType` values cXML defines; other order types (X12 "SA", SAP "NB") are not written.
+pub const ORDER_TYPES: &[&str] = &["regular", "release", "blanket"];

@@ -1,0 +1,213 @@
+//! Reading an `<OrderRequest type="new">` into a [`PurchaseOrder`]. Updates and deletions
+//! are order changes, which this adapter does not read yet.
+
+use wharf_guest_sdk::canonical::{
+    DateKind, Dated, Extension, OrderLine, PurchaseOrder, Quantity, ScheduleLine,
+};
+use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::xml::Element;
+use wharf_guest_sdk::{error, text_extension};
+
+use super::CLASSIFICATION_PREFIX;
+use crate::address::{read_contact, read_ship_or_bill};
+use crate::comments::read_comments;
+use crate::extensions::keep_unmapped;
+use crate::item::{read_item_id, read_manufacturer_part};
+use crate::money::{read_money_in, read_price};
+use crate::values::{date_attr, dated_attr, decimal_attr, optional_attr, required_attr};
+
+/// The purchase order an `<OrderRequest>` states.
+pub fn decode(request: &Element) -> Result<PurchaseOrder, AdapterError> {
+    let header = request.require("OrderRequestHeader")?;
+    // The DTD makes "new" the default type.
+    let kind = optional_attr(header, "type").unwrap_or("new");
+    if kind != "new" {
+        return Err(error::unsupported(format!(
+            "cXML OrderRequest type=\"{kind}\" is an order change, which this adapter does not read"
+        ))
+        .at_xml(header.attr_path("type")));
+    }
+    let mut extensions = Vec::new();
+    let po_number = required_attr(header, "orderID")?.to_owned();
+    let dates = vec![Dated {
+        kind: DateKind::Document,
+        value: date_attr(header, "orderDate")?,
+        qualifier: Some("orderDate".to_owned()),
+    }];
+    let total = header.first("Total").map(read_money_in).transpose()?;
+    if let Some(total_element) = header.first("Total") {
+        keep_unmapped(
+            total_element,
+            "cxml.OrderRequestHeader.Total",
+            &["Money"],
+            &mut extensions,
+        );
+    }
+    let mut parties = Vec::new();
+    for tag in ["ShipTo", "BillTo"] {
+        if let Some(element) = header.first(tag) {
+            let base = format!("cxml.OrderRequestHeader.{tag}");
+            parties.push(read_ship_or_bill(element, &base, &mut extensions)?);
+        }
+    }
+    let contacts: Vec<&Element> = header.all("Contact").collect();
+    for (n, contact) in contacts.iter().enumerate() {
+        let base = match contacts.len() {
+            1 => "cxml.OrderRequestHeader.Contact".to_owned(),
+            _ => format!("cxml.OrderRequestHeader.Contact[{}]", n + 1),
+        };
+        parties.push(read_contact(contact, &base, &mut extensions)?);
+    }
+    let notes = header
+        .first("Comments")
+        .and_then(|c| read_comments(c, "cxml.OrderRequestHeader.Comments", &mut extensions))
+        .into_iter()
+        .collect();
+    keep_unmapped(
+        header,
+        "cxml.OrderRequestHeader",
+        &[
+            "orderID",
+            "orderDate",
+            "type",
+            "orderType",
+            "Total",
+            "ShipTo",
+            "BillTo",
+            "Contact",
+            "Comments",
+        ],
+        &mut extensions,
+    );
+    let lines = request
+        .all("ItemOut")
+        .map(read_item_out)
+        .collect::<Result<Vec<_>, _>>()?;
+    keep_unmapped(
+        request,
+        "cxml.OrderRequest",
+        &["OrderRequestHeader", "ItemOut"],
+        &mut extensions,
+    );
+    Ok(PurchaseOrder {
+        po_number,
+        order_type: optional_attr(header, "orderType").map(str::to_owned),
+        currency: total.as_ref().and_then(|t| t.currency.clone()),
+        dates,
+        parties,
+        references: Vec::new(),
+        payment_terms: None,
+        notes,
+        lines,
+        total,
+        extensions,
+    })
+}
+
+fn read_item_out(item: &Element) -> Result<OrderLine, AdapterError> {
+    let mut extensions = Vec::new();
+    let line_number = required_attr(item, "lineNumber")?.to_owned();
+    let value = decimal_attr(item, "quantity")?;
+    let mut item_ids = read_item_id(
+        item.require("ItemID")?,
+        "cxml.ItemOut.ItemID",
+        &mut extensions,
+    );
+    let detail = item.require("ItemDetail")?;
+    let unit = detail.require_text("UnitOfMeasure")?.to_owned();
+    let price = read_price(detail, &unit, "cxml.ItemOut.ItemDetail", &mut extensions)?;
+    item_ids.extend(read_manufacturer_part(detail));
+    let description = detail.first("Description");
+    if let Some(description) = description {
+        keep_unmapped(
+            description,
+            "cxml.ItemOut.ItemDetail.Description",
+            &["xml:lang"],
+            &mut extensions,
+        );
+    }
+    for classification in detail.all("Classification") {
+        let domain = classification.get("domain").unwrap_or_default();
+        extensions.push(text_extension(
+            format!("{CLASSIFICATION_PREFIX}{domain}"),
+            classification.trimmed().unwrap_or_default(),
+        ));
+    }
+    keep_unmapped(
+        detail,
+        "cxml.ItemOut.ItemDetail",
+        &[
+            "UnitPrice",
+            "PriceBasisQuantity",
+            "Description",
+            "UnitOfMeasure",
+            "Classification",
+            "ManufacturerPartID",
+        ],
+        &mut extensions,
+    );
+    let dates = dated_attr(item, "requestedDeliveryDate", DateKind::RequestedDelivery)?
+        .into_iter()
+        .collect();
+    let schedule = item
+        .all("ScheduleLine")
+        .map(|line| read_schedule_line(line, &unit, &mut extensions))
+        .collect::<Result<Vec<_>, _>>()?;
+    let notes = item
+        .first("Comments")
+        .and_then(|c| read_comments(c, "cxml.ItemOut.Comments", &mut extensions))
+        .into_iter()
+        .collect();
+    keep_unmapped(
+        item,
+        "cxml.ItemOut",
+        &[
+            "quantity",
+            "lineNumber",
+            "requestedDeliveryDate",
+            "parentLineNumber",
+            "ItemID",
+            "ItemDetail",
+            "ScheduleLine",
+            "Comments",
+        ],
+        &mut extensions,
+    );
+    Ok(OrderLine {
+        line_number,
+        parent_line: optional_attr(item, "parentLineNumber").map(str::to_owned),
+        item_ids,
+        description: description.and_then(Element::trimmed).map(str::to_owned),
+        quantity: Quantity { value, unit },
+        price,
+        schedule,
+        dates,
+        references: Vec::new(),
+        notes,
+        extensions,
+    })
+}
+
+fn read_schedule_line(
+    line: &Element,
+    line_unit: &str,
+    out: &mut Vec<Extension>,
+) -> Result<ScheduleLine, AdapterError> {
+    let quantity = Quantity {
+        value: decimal_attr(line, "quantity")?,
+        unit: line
+            .text_of("UnitOfMeasure")
+            .unwrap_or(line_unit)
+            .to_owned(),
+    };
+    let dates = dated_attr(line, "requestedDeliveryDate", DateKind::RequestedDelivery)?
+        .into_iter()
+        .collect();
+    keep_unmapped(
+        line,
+        "cxml.ItemOut.ScheduleLine",
+        &["quantity", "requestedDeliveryDate", "UnitOfMeasure"],
+        out,
+    );
+    Ok(ScheduleLine { quantity, dates })
+}

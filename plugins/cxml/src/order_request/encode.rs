@@ -1,0 +1,235 @@
+//! Writing a [`PurchaseOrder`] as an `<OrderRequest type="new">`.
+//!
+//! cXML requires some things the model leaves optional; a purchase order without them is
+//! refused with the place to fix: an order date, a BillTo party, a unit price and a supplier
+//! (or buyer) part number on every line. What cXML has no place for is logged, not written.
+
+use wharf_guest_sdk::canonical::{DateKind, OrderLine, PartyRole, PurchaseOrder};
+use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::xml::Element;
+use wharf_guest_sdk::{decimal, error, log};
+
+use super::{CLASSIFICATION_PREFIX, ORDER_TYPES};
+use crate::address::{write_contact, write_ship_or_bill};
+use crate::comments::write_comments;
+use crate::extensions::{unwritten, value_text, write_extrinsics};
+use crate::item::{manufacturer_part, write_item_id};
+use crate::money::{CONVERSION_FACTOR_KEY, missing_price, order_total, write_money, write_price};
+use crate::values::pick_date;
+
+/// The `<OrderRequest>` for `po`.
+pub fn encode(po: &PurchaseOrder) -> Result<Element, AdapterError> {
+    let mut request = Element::new("OrderRequest").child(write_header(po)?);
+    for (i, line) in po.lines.iter().enumerate() {
+        request = request.child(write_item_out(po, line, i)?);
+    }
+    Ok(request)
+}
+
+fn write_header(po: &PurchaseOrder) -> Result<Element, AdapterError> {
+    if po.po_number.trim().is_empty() {
+        return Err(error::validation("cXML requires an order id").at_xml("po_number"));
+    }
+    let order_date = pick_date(&po.dates, DateKind::Document, "orderDate").ok_or_else(|| {
+        error::validation("cXML requires an order date: give the purchase order a Document date")
+            .at_xml("dates")
+    })?;
+    let order_type = po.order_type.as_deref().filter(|t| ORDER_TYPES.contains(t));
+    if let Some(other) = po
+        .order_type
+        .as_deref()
+        .filter(|t| !ORDER_TYPES.contains(t))
+    {
+        log::warn(&format!(
+            "order type {other:?} is not a cXML orderType and was not written"
+        ));
+    }
+    let (amount, currency) = order_total(po)?;
+    let mut header = Element::new("OrderRequestHeader")
+        .attr("orderID", po.po_number.trim())
+        .attr("orderDate", order_date.value.as_str())
+        .attr("type", "new")
+        .attr_opt("orderType", order_type)
+        .child(Element::new("Total").child(write_money(&amount, &currency)));
+    let first_of = |role: PartyRole| po.parties.iter().position(|p| p.role == role);
+    let ship_to = first_of(PartyRole::ShipTo);
+    let bill_to = first_of(PartyRole::BillTo).ok_or_else(|| {
+        error::validation("cXML requires a BillTo party on every order").at_xml("parties")
+    })?;
+    if let Some(i) = ship_to {
+        header = header.child(write_ship_or_bill(
+            &po.parties[i],
+            "ShipTo",
+            &format!("parties[{i}]"),
+        )?);
+    }
+    header = header.child(write_ship_or_bill(
+        &po.parties[bill_to],
+        "BillTo",
+        &format!("parties[{bill_to}]"),
+    )?);
+    for (i, party) in po.parties.iter().enumerate() {
+        if Some(i) != ship_to && i != bill_to {
+            header = header.child(write_contact(party, &format!("parties[{i}]"))?);
+        }
+    }
+    if let Some(comments) = write_comments(&po.notes, "notes") {
+        header = header.child(comments);
+    }
+    header.children.extend(write_extrinsics(&po.extensions));
+    warn_unwritten_header(po, order_date);
+    Ok(header)
+}
+
+fn warn_unwritten_header(po: &PurchaseOrder, order_date: &wharf_guest_sdk::canonical::Dated) {
+    let mut lost: Vec<String> = Vec::new();
+    if !po.references.is_empty() {
+        lost.push(format!("{} reference(s)", po.references.len()));
+    }
+    if po.payment_terms.is_some() {
+        lost.push("payment terms".to_owned());
+    }
+    // A requested delivery date is written on every line that has none of its own.
+    let other_dates = po
+        .dates
+        .iter()
+        .filter(|d| *d != order_date && d.kind != DateKind::RequestedDelivery)
+        .count();
+    if other_dates > 0 {
+        lost.push(format!(
+            "{other_dates} header date(s) besides the order and delivery dates"
+        ));
+    }
+    let keys = unwritten(&po.extensions, &[]);
+    if !keys.is_empty() {
+        lost.push(format!("extensions {}", keys.join(", ")));
+    }
+    if !lost.is_empty() {
+        log::warn(&format!(
+            "purchase order {}: cXML has no place for {}; not written",
+            po.po_number,
+            lost.join("; ")
+        ));
+    }
+}
+
+fn write_item_out(po: &PurchaseOrder, line: &OrderLine, i: usize) -> Result<Element, AdapterError> {
+    let at = format!("lines[{i}]");
+    let quantity = decimal::normalize(&line.quantity.value)
+        .map_err(|e| error::validation(e.to_string()).at_xml(format!("{at}.quantity.value")))?;
+    let price = line.price.as_ref().ok_or_else(|| missing_price(&at))?;
+    let (unit_price, basis) = write_price(
+        price,
+        po.currency.as_deref(),
+        &line.quantity.unit,
+        &line.extensions,
+        &format!("{at}.price"),
+    )?;
+    // The line's own date, else its first scheduled delivery, else the order's.
+    let requested = pick_date(
+        &line.dates,
+        DateKind::RequestedDelivery,
+        "requestedDeliveryDate",
+    )
+    .or_else(|| {
+        line.schedule.first().and_then(|s| {
+            pick_date(
+                &s.dates,
+                DateKind::RequestedDelivery,
+                "requestedDeliveryDate",
+            )
+        })
+    })
+    .or_else(|| {
+        pick_date(
+            &po.dates,
+            DateKind::RequestedDelivery,
+            "requestedDeliveryDate",
+        )
+    });
+    let mut detail = Element::new("ItemDetail")
+        .child(unit_price)
+        .child(
+            Element::new("Description")
+                .attr("xml:lang", "en")
+                .with_text(line.description.as_deref().unwrap_or_default()),
+        )
+        .text_child("UnitOfMeasure", &line.quantity.unit);
+    if let Some(basis) = basis {
+        detail = detail.child(basis);
+    }
+    for extension in &line.extensions {
+        if let Some(domain) = extension.key.strip_prefix(CLASSIFICATION_PREFIX) {
+            detail = detail.child(
+                Element::new("Classification")
+                    .attr("domain", domain)
+                    .with_text(value_text(&extension.value)),
+            );
+        }
+    }
+    detail = detail.text_child_opt("ManufacturerPartID", manufacturer_part(&line.item_ids));
+    detail.children.extend(write_extrinsics(&line.extensions));
+    let mut item = Element::new("ItemOut")
+        .attr("quantity", quantity)
+        .attr("lineNumber", line.line_number.as_str())
+        .attr_opt("requestedDeliveryDate", requested.map(|d| d.value.as_str()))
+        .child(write_item_id(&line.item_ids, &at)?)
+        .child(detail);
+    if let Some(comments) = write_comments(&line.notes, &format!("{at}.notes")) {
+        item = item.child(comments);
+    }
+    for (j, scheduled) in line.schedule.iter().enumerate() {
+        let date = pick_date(
+            &scheduled.dates,
+            DateKind::RequestedDelivery,
+            "requestedDeliveryDate",
+        )
+        .ok_or_else(|| {
+            error::validation("a cXML ScheduleLine requires a requested delivery date")
+                .at_xml(format!("{at}.schedule[{j}].dates"))
+        })?;
+        item = item.child(
+            Element::new("ScheduleLine")
+                .attr("quantity", scheduled.quantity.value.as_str())
+                .attr("requestedDeliveryDate", date.value.as_str())
+                .text_child("UnitOfMeasure", &scheduled.quantity.unit),
+        );
+    }
+    warn_unwritten_line(line, requested, &at);
+    Ok(item)
+}
+
+fn warn_unwritten_line(
+    line: &OrderLine,
+    requested: Option<&wharf_guest_sdk::canonical::Dated>,
+    at: &str,
+) {
+    let mut lost: Vec<String> = Vec::new();
+    if let Some(parent) = &line.parent_line {
+        lost.push(format!(
+            "parent line {parent} (cXML 1.2.014 has no parentLineNumber)"
+        ));
+    }
+    if !line.references.is_empty() {
+        lost.push(format!("{} reference(s)", line.references.len()));
+    }
+    let other_dates = line.dates.iter().filter(|d| Some(*d) != requested).count();
+    if other_dates > 0 {
+        lost.push(format!(
+            "{other_dates} date(s) besides the requested delivery"
+        ));
+    }
+    let keys: Vec<&str> = unwritten(&line.extensions, &[CONVERSION_FACTOR_KEY])
+        .into_iter()
+        .filter(|key| !key.starts_with(CLASSIFICATION_PREFIX))
+        .collect();
+    if !keys.is_empty() {
+        lost.push(format!("extensions {}", keys.join(", ")));
+    }
+    if !lost.is_empty() {
+        log::warn(&format!(
+            "{at}: cXML has no place for {}; not written",
+            lost.join("; ")
+        ));
+    }
+}
