@@ -36,7 +36,7 @@ fn digits(text: &str) -> bool {
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         _ => 31,
     }
@@ -56,6 +56,7 @@ fn check_ymd(original: &str, year: u32, month: u32, day: u32) -> Result<(), Date
 /// `2026-11-27` or `2026-11-27T14:30:00`.
 pub fn from_compact(date: &str, time: Option<&str>) -> Result<String, DateError> {
     let date = date.trim();
+    // `digits` below admits only ASCII, so the byte slicing that follows is safe.
     if !digits(date) {
         return Err(fail(date, "expected digits CCYYMMDD"));
     }
@@ -99,6 +100,10 @@ pub fn to_compact(iso: &str) -> Result<(String, Option<String>), DateError> {
 
 /// Checks `YYYY-MM-DD`, optionally followed by `THH:MM[:SS[.fff]]` and `Z` or `±HH:MM`.
 pub fn check_iso(text: &str) -> Result<(), DateError> {
+    // Everything below slices by byte; a date is ASCII, and anything else is not a date.
+    if !text.is_ascii() {
+        return Err(fail(text, "expected ASCII digits, '-', ':' and 'T'"));
+    }
     let b = text.as_bytes();
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(fail(text, "expected YYYY-MM-DD"));

@@ -54,12 +54,13 @@ pub mod xml;
 pub mod xref;
 
 #[doc(hidden)]
+#[allow(clippy::too_many_arguments)]
 pub mod bindings {
     wit_bindgen::generate!({
         path: ["../wit/canonical@0.1.0", "../wit/adapter@0.1.0"],
         world: "wharf:adapter/adapter@0.1.0",
         pub_export_macro: true,
-        export_macro_name: "export_adapter",
+        export_macro_name: "export_adapter_world",
         default_bindings_module: "wharf_guest_sdk::bindings",
         generate_all,
         additional_derives: [PartialEq, serde::Serialize, serde::Deserialize],
@@ -67,7 +68,17 @@ pub mod bindings {
 }
 
 /// Exports a type implementing [`Adapter`] as the component's adapter world.
-pub use bindings::export_adapter;
+///
+/// Only a wasm build exports anything: native builds (an adapter's own tests, the host's
+/// benchmarks) may link several adapters into one binary, where the world's exported symbols
+/// would collide.
+#[macro_export]
+macro_rules! export_adapter {
+    ($adapter:ident) => {
+        #[cfg(target_family = "wasm")]
+        $crate::bindings::export_adapter_world!($adapter);
+    };
+}
 
 /// The trait an adapter implements: `describe`, `decode`, `encode` and `acknowledge`.
 pub use bindings::Guest as Adapter;
@@ -88,6 +99,9 @@ pub mod contract {
         Encoded, ErrorKind, Inbound, Location, SegmentLocation, TextLocation,
     };
 }
+
+/// The decimal type [`decimal::parse`] returns, so adapters can name it without a dependency.
+pub use rust_decimal::Decimal;
 
 /// The contract version this SDK builds adapters against.
 pub const CONTRACT_VERSION: &str = "0.1.0";

@@ -279,7 +279,7 @@ fn open(
     Ok(element)
 }
 
-fn close(mut element: Element, stack: &mut Vec<Element>, root: &mut Option<Element>) {
+fn close(mut element: Element, stack: &mut [Element], root: &mut Option<Element>) {
     match stack.last_mut() {
         Some(parent) => {
             parent.children.push(element);

@@ -79,7 +79,7 @@ impl Adapter for Hostile {
                 }
             }
             "panic" => panic!("hostile adapter panics on purpose"),
-            "flood" => vec![order("FLOOD", 100_000)],
+            "flood" => vec![order("FLOOD", 10_000)],
             "" => return Err(error::validation("empty input").at_text(1, 1)),
             _ => vec![order(&text, 1)],
         };

@@ -1,0 +1,256 @@
+//! Shared by the end-to-end tests: the adapters built to wasm (once per test binary), a host
+//! running in-process on `127.0.0.1:0` with a configuration written for the test, and a client
+//! that speaks its API as a partner or an operator.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use wharf_host::cli::bundled;
+use wharf_host::config::{RawConfig, Settings};
+use wharf_host::server::Host;
+use wharf_host::store::Store;
+
+pub use wharf_host::cli::demo::standin::{Behaviour, StandIn};
+
+/// The wasm components the tests use, built once per test binary.
+#[derive(Debug, Clone)]
+pub struct Components {
+    pub idoc: PathBuf,
+    pub cxml: PathBuf,
+    pub hostile: PathBuf,
+}
+
+pub fn components() -> &'static Components {
+    static BUILT: OnceLock<Components> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let paths = bundled::build_packages(&[
+            "wharf-plugin-idoc",
+            "wharf-plugin-cxml",
+            "wharf-test-hostile",
+        ])
+        .expect("the adapters build for wasm32-wasip2");
+        Components {
+            idoc: paths[0].clone(),
+            cxml: paths[1].clone(),
+            hostile: paths[2].clone(),
+        }
+    })
+}
+
+/// A file of the repository.
+pub fn repo_file(relative: &str) -> PathBuf {
+    bundled::workspace_root().join(relative)
+}
+
+pub const ERP_KEY: &str = "erp-test-key";
+pub const PORTAL_KEY: &str = "portal-test-key";
+pub const OTHER_KEY: &str = "other-test-key";
+pub const ADMIN_TOKEN: &str = "operator-test-token";
+
+pub fn secrets() -> BTreeMap<String, String> {
+    [
+        ("ERP_KEY", ERP_KEY),
+        ("PORTAL_KEY", PORTAL_KEY),
+        ("OTHER_KEY", OTHER_KEY),
+        ("WHARF_ADMIN_TOKEN", ADMIN_TOKEN),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+/// The partners every test configuration starts from: an ERP, a portal and a stranger.
+pub const PARTNERS: &str = r#"
+[[partners]]
+id = "erp"
+api_key_envs = ["ERP_KEY"]
+[[partners]]
+id = "portal"
+api_key_envs = ["PORTAL_KEY"]
+[[partners]]
+id = "other"
+api_key_envs = ["OTHER_KEY"]
+"#;
+
+/// The ERP ⇄ portal flow of the seed problem, with its endpoints filled in.
+pub fn order_flow_config(portal_url: &str, erp_url: &str) -> String {
+    format!(
+        r#"
+[delivery]
+initial_backoff_ms = 50
+max_backoff_ms = 200
+max_attempts = 4
+poll_interval_ms = 50
+timeout_ms = 2000
+{PARTNERS}
+[[agreements]]
+id = "erp-orders"
+partner = "erp"
+direction = "inbound"
+adapter = "idoc"
+[[agreements]]
+id = "portal-orders"
+partner = "portal"
+direction = "outbound"
+adapter = "cxml"
+endpoint = "{portal_url}"
+[agreements.config]
+from_domain = "NetworkID"
+from_identity = "ACME-MANUFACTURING"
+to_domain = "NetworkID"
+to_identity = "SUPPLIER-PORTAL"
+[[agreements]]
+id = "portal-confirmations"
+partner = "portal"
+direction = "inbound"
+adapter = "cxml"
+[[agreements]]
+id = "erp-responses"
+partner = "erp"
+direction = "outbound"
+adapter = "idoc"
+endpoint = "{erp_url}"
+[agreements.config]
+sender_partner = "WHARF"
+sender_port = "WHARF"
+receiver_partner = "ERPCLNT100"
+receiver_port = "SAPERP"
+[[routes]]
+doc_type = "purchase_order"
+from = "erp"
+to = "portal-orders"
+[[routes]]
+doc_type = "order_response"
+from = "portal"
+to = "erp-responses"
+"#
+    )
+}
+
+/// A host running in this process, stopped when dropped.
+pub struct TestHost {
+    pub base: String,
+    pub store: Store,
+    pub dir: tempfile::TempDir,
+    pub client: reqwest::Client,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl TestHost {
+    /// Starts a host on `config` with the given adapters installed in its adapters folder.
+    pub async fn start(config: &str, adapters: &[&Path]) -> TestHost {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let adapters_dir = dir.path().join("adapters");
+        std::fs::create_dir_all(&adapters_dir).unwrap();
+        for path in adapters {
+            std::fs::copy(path, adapters_dir.join(path.file_name().unwrap())).unwrap();
+        }
+        let raw: RawConfig = toml::from_str(config).expect("test config parses");
+        let settings = Settings::from_raw(raw, dir.path(), &secrets()).expect("test config resolves");
+        let host = Host::start(settings).await.expect("host starts");
+        let store = host.state.store.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(host.serve(listener, async {
+            let _ = stopped.await;
+        }));
+        TestHost {
+            base,
+            store,
+            dir,
+            client: reqwest::Client::new(),
+            stop: Some(stop),
+        }
+    }
+
+    /// Posts `body` to an inbound agreement as the partner holding `key`.
+    pub async fn post(&self, agreement: &str, key: &str, body: impl Into<reqwest::Body>) -> (u16, Value) {
+        self.post_with(agreement, key, body, None).await
+    }
+
+    pub async fn post_with(
+        &self,
+        agreement: &str,
+        key: &str,
+        body: impl Into<reqwest::Body>,
+        idempotency_key: Option<&str>,
+    ) -> (u16, Value) {
+        let mut request = self
+            .client
+            .post(format!("{}/api/v1/inbound/{agreement}", self.base))
+            .bearer_auth(key)
+            .body(body);
+        if let Some(k) = idempotency_key {
+            request = request.header("Idempotency-Key", k);
+        }
+        let response = request.send().await.expect("host answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str, key: &str) -> (u16, Value) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(key)
+            .send()
+            .await
+            .expect("host answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Polls a message until it leaves `received`/`processing`, and returns its view.
+    pub async fn settled(&self, tracking_id: &str, key: &str) -> Value {
+        wait_for_message(&self.client, &self.base, tracking_id, key).await
+    }
+}
+
+impl Drop for TestHost {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Polls `GET /api/v1/messages/{id}` until the message is processed or failed.
+pub async fn wait_for_message(client: &reqwest::Client, base: &str, id: &str, key: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let view: Value = client
+            .get(format!("{base}/api/v1/messages/{id}"))
+            .bearer_auth(key)
+            .send()
+            .await
+            .expect("host answers")
+            .json()
+            .await
+            .unwrap_or(Value::Null);
+        let status = view["status"].as_str().unwrap_or_default();
+        if status == "processed" || status == "failed" {
+            return view;
+        }
+        assert!(Instant::now() < deadline, "message {id} did not settle: {view}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Polls until `check` holds or a minute passes.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
