@@ -254,3 +254,74 @@ where
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
+
+/// A `wharf serve` process, killed when dropped.
+pub struct WharfProcess {
+    pub child: std::process::Child,
+    pub base: String,
+    pub config: PathBuf,
+}
+
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl WharfProcess {
+    /// Writes `config` (with `[server]` pointing at `dir`) and starts `wharf serve` on it.
+    pub async fn start(dir: &Path, config: &str) -> WharfProcess {
+        let port = free_port();
+        let path = dir.join("wharf.toml");
+        std::fs::write(
+            &path,
+            format!("[server]\nlisten = \"127.0.0.1:{port}\"\n{config}"),
+        )
+        .unwrap();
+        Self::start_existing(path, port).await
+    }
+
+    /// Starts `wharf serve` again on a config written before.
+    pub async fn start_existing(config: PathBuf, port: u16) -> WharfProcess {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_wharf"))
+            .arg("serve")
+            .arg("--config")
+            .arg(&config)
+            .envs(secrets())
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("wharf starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        eventually("wharf to answer /healthz", || {
+            let request = client.get(format!("{base}/healthz")).send();
+            async move { request.await.is_ok_and(|r| r.status().is_success()) }
+        })
+        .await;
+        WharfProcess {
+            child,
+            base,
+            config,
+        }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.base.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(0)
+    }
+
+    /// `kill -9`: no chance to finish anything.
+    pub fn kill_hard(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for WharfProcess {
+    fn drop(&mut self) {
+        self.kill_hard();
+    }
+}

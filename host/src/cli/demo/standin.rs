@@ -87,6 +87,11 @@ async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
 impl StandIn {
     /// Starts a stand-in on `127.0.0.1` at a free port; it runs until the process ends.
     pub async fn start(behaviour: Behaviour) -> std::io::Result<StandIn> {
+        Self::start_on("127.0.0.1:0", behaviour).await
+    }
+
+    /// Starts a stand-in on a given address (a test that needs the endpoint down, then up).
+    pub async fn start_on(address: &str, behaviour: Behaviour) -> std::io::Result<StandIn> {
         let shared = Arc::new(Shared {
             behaviour,
             requests: AtomicU32::new(0),
@@ -96,7 +101,7 @@ impl StandIn {
         let app = Router::new()
             .route("/", post(receive))
             .with_state(shared.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let listener = tokio::net::TcpListener::bind(address).await?;
         let url = format!("http://{}/", listener.local_addr()?);
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
