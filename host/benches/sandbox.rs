@@ -1,1 +1,122 @@
-fn main() {}
+//! What the sandbox costs: an ORDERS05 decoded by the `idoc` adapter and the resulting purchase
+//! order encoded as a cXML OrderRequest by `cxml`, per message, with a fresh instance for every
+//! call — against the same adapter code compiled natively into this binary. Also reports the
+//! cost of instantiating an adapter and calling it with no work.
+//!
+//! Run with `cargo bench -p wharf-host --bench sandbox`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use wharf_guest_sdk::Adapter;
+use wharf_guest_sdk::contract::Inbound;
+use wharf_host::cli::bundled;
+use wharf_host::sandbox::{AdapterRegistry, CallScope, RegistrySettings, SandboxEngine};
+
+const FIXTURE: &str = "plugins/idoc/tests/golden/orders05-standard.decode.xml";
+const CXML_CONFIG: [(&str, &str); 4] = [
+    ("from_domain", "NetworkID"),
+    ("from_identity", "ACME"),
+    ("to_domain", "NetworkID"),
+    ("to_identity", "PORTAL"),
+];
+
+fn report(label: &str, total: Duration, n: u32) {
+    let per = total / n;
+    println!(
+        "{label:<48} {:>9.1} µs/message  {:>9.0} messages/s",
+        per.as_secs_f64() * 1e6,
+        f64::from(n) / total.as_secs_f64()
+    );
+}
+
+fn native(orders05: &[u8], n: u32) -> Duration {
+    let started = Instant::now();
+    wharf_guest_sdk::testing::with_config(&CXML_CONFIG, || {
+        for _ in 0..n {
+            let decoded = wharf_plugin_idoc::IdocAdapter::decode(Inbound {
+                bytes: orders05.to_vec(),
+                content_type: None,
+                context: wharf_guest_sdk::testing::call_context(),
+            })
+            .expect("the fixture decodes");
+            for document in decoded.documents {
+                let encoded = wharf_plugin_cxml::CxmlAdapter::encode(
+                    document,
+                    wharf_guest_sdk::testing::encode_context(),
+                )
+                .expect("the order encodes");
+                std::hint::black_box(encoded);
+            }
+        }
+    });
+    started.elapsed()
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let orders05 = std::fs::read(bundled::workspace_root().join(FIXTURE)).expect("fixture");
+    let components = bundled::build_adapters(&["idoc", "cxml"]).expect("adapters build");
+    let engine = Arc::new(SandboxEngine::new().expect("engine"));
+    println!("pooling allocator: {}", engine.pooling());
+    let registry = AdapterRegistry::new(engine, RegistrySettings::default());
+    for component in &components {
+        registry.install_file(component).await.expect("adapter installs");
+    }
+    let idoc = registry.resolve("idoc").unwrap();
+    let cxml = registry.resolve("cxml").unwrap();
+    let cxml_scope = CallScope {
+        config: Arc::new(
+            CXML_CONFIG
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect::<BTreeMap<_, _>>(),
+        ),
+        ..CallScope::default()
+    };
+
+    // Warm up both paths once.
+    native(&orders05, 50);
+    let n: u32 = 2_000;
+
+    let started = Instant::now();
+    for _ in 0..n {
+        idoc.probe().await.expect("probe");
+    }
+    report("instantiate + describe (fresh instance)", started.elapsed(), n);
+
+    let started = Instant::now();
+    for _ in 0..n {
+        let decoded = idoc
+            .decode(CallScope::default(), orders05.clone(), None)
+            .await
+            .expect("decodes");
+        std::hint::black_box(decoded);
+    }
+    report("sandbox: decode ORDERS05", started.elapsed(), n);
+
+    let started = Instant::now();
+    for _ in 0..n {
+        let decoded = idoc
+            .decode(CallScope::default(), orders05.clone(), None)
+            .await
+            .expect("decodes");
+        for document in &decoded.documents {
+            let encoded = cxml
+                .encode(cxml_scope.clone(), document, "1".into(), "2026-01-02T03:04:05+00:00".into())
+                .await
+                .expect("encodes");
+            std::hint::black_box(encoded);
+        }
+    }
+    let sandboxed = started.elapsed();
+    report("sandbox: decode ORDERS05 + encode OrderRequest", sandboxed, n);
+
+    let natively = native(&orders05, n);
+    report("native:  decode ORDERS05 + encode OrderRequest", natively, n);
+    println!(
+        "sandbox / native: {:.1}×",
+        sandboxed.as_secs_f64() / natively.as_secs_f64()
+    );
+}

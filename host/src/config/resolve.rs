@@ -284,6 +284,17 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_example_resolves() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/example-wharf.toml");
+        let secrets: BTreeMap<String, String> = [("ERP_KEY".to_owned(), "k".to_owned())].into();
+        let s = Settings::load(&path, &secrets).unwrap();
+        assert_eq!(s.agreements.len(), 4);
+        assert_eq!(s.adapter_limits["idoc"].timeout_ms, 5000);
+        assert!(s.partners["portal"].api_keys[0].matches("password"));
+        assert_eq!(s.xref["parts"]["SUP-4711"], "MAT-100200");
+    }
+
+    #[test]
     fn inconsistencies_are_named() {
         let cases = [
             (

@@ -132,6 +132,19 @@ impl LoadedAdapter {
         outcome.map_err(|e| classify(&label, e, &store))
     }
 
+    /// Instantiates the adapter in a fresh store and asks it to describe itself: the cost of a
+    /// call with no work in it, and a check that the adapter still runs.
+    pub async fn probe(&self) -> Result<(), CallError> {
+        let _slot = self.acquire().await;
+        let mut store = self.store(CallScope::default());
+        let outcome = async {
+            let instance = self.instantiate(&mut store).await?;
+            instance.call_describe(&mut store).await
+        }
+        .await;
+        outcome.map(|_| ()).map_err(|e| classify(&self.info.reference(), e, &store))
+    }
+
     /// Decodes wire bytes into canonical documents.
     pub async fn decode(
         &self,
