@@ -148,10 +148,17 @@ fn read_line(mut item: Segment<'_>, currency: Option<&str>) -> Result<OrderLine,
 /// Writes a purchase order as the data segments of an ORDERS05 IDoc.
 pub fn write(po: &PurchaseOrder, envelope: &Envelope) -> Result<Vec<Element>, AdapterError> {
     let origin = Origin::of(envelope);
-    let general = segment("E1EDK01")
-        .text_child_opt("CURCY", po.currency.clone())
-        .text_child_opt("ZTERM", po.payment_terms.clone())
-        .text_child_opt("BSART", po.order_type.clone());
+    // Order type and payment terms are keys into the receiving SAP's customizing; another
+    // standard's codes ("SA", "2% 10 Net 30") would be read as keys that do not exist.
+    let keys = [("BSART", &po.order_type), ("ZTERM", &po.payment_terms)];
+    let mut general = segment("E1EDK01").text_child_opt("CURCY", po.currency.clone());
+    for (field, value) in keys {
+        match value {
+            Some(value) if origin.sap_codes => general = general.text_child(field, value),
+            Some(value) => not_written(&format!("{field} {value:?} from another standard")),
+            None => {}
+        }
+    }
     let mut data = header::write(HeaderOut {
         general,
         dates: &po.dates,
