@@ -10,10 +10,10 @@
 use wharf_guest_sdk::canonical::Envelope;
 use wharf_guest_sdk::contract::{AdapterError, EncodeContext};
 use wharf_guest_sdk::xml::Element;
-use wharf_guest_sdk::{config, date, error, id};
+use wharf_guest_sdk::{config, error, id};
 
 use crate::layout;
-use crate::segments::{Segment, segment};
+use crate::segments::{Segment, compact_date, segment};
 
 /// The one basic type this adapter reads and writes.
 pub const BASIC_TYPE: &str = "ORDERS05";
@@ -196,12 +196,10 @@ fn control_record(
     document: &Envelope,
     context: &EncodeContext,
 ) -> Result<Element, AdapterError> {
-    let created = date::normalize_iso(&context.timestamp)
-        .and_then(|iso| date::to_compact(&iso))
-        .map_err(|e| {
-            error::validation(format!("the interchange timestamp: {e}"))
-                .at_xml(format!("/{BASIC_TYPE}/IDOC/EDI_DC40/CREDAT"))
-        })?;
+    let created = compact_date(&context.timestamp).map_err(|e| {
+        error::validation(format!("the interchange timestamp: {e}"))
+            .at_xml(format!("/{BASIC_TYPE}/IDOC/EDI_DC40/CREDAT"))
+    })?;
     let mut record = segment("EDI_DC40")
         .text_child("TABNAM", "EDI_DC40")
         .text_child("DOCNUM", docnum(&context.control_number)?)

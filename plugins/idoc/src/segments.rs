@@ -194,13 +194,24 @@ pub fn write_decimal(value: &str, path: &str) -> Result<String, AdapterError> {
     decimal::normalize(value).map_err(|e| error::validation(e.to_string()).at_xml(path))
 }
 
-/// An ISO 8601 date or date-time as SAP's `CCYYMMDD` and `HHMMSS`, or a validation error at
-/// `path` (the date field being written). Offsets are dropped: SAP dates carry none.
+/// An ISO 8601 date or date-time as SAP's `CCYYMMDD` and `HHMMSS`. Offsets are dropped: SAP
+/// dates carry none.
+pub fn compact_date(iso: &str) -> Result<(String, Option<String>), date::DateError> {
+    // The SDK's date functions slice the text at fixed byte positions, which panics inside a
+    // multi-byte character; no ISO 8601 date has one, so such text is refused first.
+    if !iso.is_ascii() {
+        return Err(date::DateError {
+            text: iso.to_owned(),
+            reason: "expected YYYY-MM-DD",
+        });
+    }
+    // normalize_iso first: to_compact slices seconds and cannot take `HH:MM`.
+    date::normalize_iso(iso).and_then(|iso| date::to_compact(&iso))
+}
+
+/// [`compact_date`], or a validation error at `path`, the date field being written.
 pub fn write_date(iso: &str, path: &str) -> Result<(String, Option<String>), AdapterError> {
-    // normalize_iso first: to_compact expects seconds and cannot take `HH:MM`.
-    date::normalize_iso(iso)
-        .and_then(|iso| date::to_compact(&iso))
-        .map_err(|e| error::validation(e.to_string()).at_xml(path))
+    compact_date(iso).map_err(|e| error::validation(e.to_string()).at_xml(path))
 }
 
 /// A new, empty segment marked as SAP marks segments.
@@ -371,6 +382,22 @@ mod tests {
         assert!(sap_decimal("--1").is_err());
         let root = parsed("<K><DATUM>00000000</DATUM></K>");
         assert_eq!(Segment::new(&root).date("DATUM", "UZEIT").unwrap(), None);
+    }
+
+    #[test]
+    fn dates_to_write_never_panic() {
+        assert_eq!(
+            compact_date("2026-11-27T10:00-05:00").unwrap(),
+            ("20261127".to_owned(), Some("100000".to_owned()))
+        );
+        for bad in [
+            "2026-01-0\u{e9}",
+            "2026-01-01T1\u{e9}:00",
+            "\u{e9}",
+            "2026-02-30",
+        ] {
+            assert!(compact_date(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
