@@ -177,7 +177,8 @@ fn partner(
     Ok([setting(port_key), Some(partner_type), Some(number)])
 }
 
-/// DOCNUM as SAP keeps it: the host's number, zero-padded to sixteen digits.
+/// DOCNUM is the host's control number as it is, so the host finds its own number in what was
+/// written. SAP keeps DOCNUM as sixteen digits (NUMC), so anything else cannot be written.
 fn docnum(control_number: &str) -> Result<String, AdapterError> {
     let number = control_number.trim();
     if number.is_empty() || number.len() > 16 || !number.bytes().all(|b| b.is_ascii_digit()) {
@@ -187,7 +188,7 @@ fn docnum(control_number: &str) -> Result<String, AdapterError> {
         ))
         .at_xml(format!("/{BASIC_TYPE}/IDOC/EDI_DC40/DOCNUM")));
     }
-    Ok(format!("{number:0>16}"))
+    Ok(number.to_owned())
 }
 
 /// The control record for an IDoc this adapter writes into SAP (direction 2, inbound).
@@ -232,8 +233,7 @@ pub fn frame(
     data: Vec<Element>,
 ) -> Result<(String, Envelope), AdapterError> {
     let record = control_record(message, document, context)?;
-    let mut written = envelope_of(&mut Segment::new(&record), BASIC_TYPE, message.mestyp())?;
-    written.test = document.test;
+    let written = envelope_of(&mut Segment::new(&record), BASIC_TYPE, message.mestyp())?;
     let mut idoc = Element::new("IDOC").attr("BEGIN", "1").child(record);
     idoc.children.extend(data);
     layout::arrange(&mut idoc);

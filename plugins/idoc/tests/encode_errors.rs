@@ -70,10 +70,7 @@ fn partners_come_from_the_agreement_or_the_envelope() {
         written.envelope.receiver,
         [wharf_guest_sdk::id("sap:LS", "ERPCLNT100")]
     );
-    assert_eq!(
-        written.envelope.interchange_control.as_deref(),
-        Some("0000000000000001")
-    );
+    assert_eq!(written.envelope.interchange_control.as_deref(), Some("1"));
     assert_eq!(written.envelope.message_type.as_deref(), Some("ORDRSP"));
     assert_eq!(written.content_type, "application/xml");
 }
