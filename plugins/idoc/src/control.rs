@@ -13,7 +13,8 @@ use wharf_guest_sdk::xml::Element;
 use wharf_guest_sdk::{config, error, id};
 
 use crate::layout;
-use crate::segments::{Segment, compact_date, segment};
+use crate::output::{compact_date, segment};
+use crate::segments::Segment;
 
 /// The one basic type this adapter reads and writes.
 pub const BASIC_TYPE: &str = "ORDERS05";
@@ -145,12 +146,19 @@ fn setting(key: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// One end of the interchange as the control record names it.
+struct Partner {
+    port: Option<String>,
+    partner_type: String,
+    number: String,
+}
+
 /// Port, partner type and partner number for one end: the agreement's settings first, else
 /// the document's own `sap:<partner type>` identifier for that end.
 fn partner(
     end: End,
     ids: &[wharf_guest_sdk::canonical::Identifier],
-) -> Result<[Option<String>; 3], AdapterError> {
+) -> Result<Partner, AdapterError> {
     let (port_key, type_key, partner_key) = end.keys();
     let (_, _, number_field) = end.fields();
     let from_document = ids.iter().find_map(|i| {
@@ -174,7 +182,11 @@ fn partner(
             .at_xml(format!("/{BASIC_TYPE}/IDOC/EDI_DC40/{number_field}")));
         }
     };
-    Ok([setting(port_key), Some(partner_type), Some(number)])
+    Ok(Partner {
+        port: setting(port_key),
+        partner_type,
+        number,
+    })
 }
 
 /// DOCNUM is the host's control number as it is, so the host finds its own number in what was
@@ -213,11 +225,11 @@ fn control_record(
         (End::Receiver, &document.receiver),
     ] {
         let (port_field, type_field, number_field) = end.fields();
-        let [port, partner_type, number] = partner(end, ids)?;
+        let partner = partner(end, ids)?;
         record = record
-            .text_child_opt(port_field, port)
-            .text_child_opt(type_field, partner_type)
-            .text_child_opt(number_field, number);
+            .text_child_opt(port_field, partner.port)
+            .text_child(type_field, partner.partner_type)
+            .text_child(number_field, partner.number);
     }
     Ok(record
         .text_child("CREDAT", created.0)

@@ -14,8 +14,9 @@ use wharf_guest_sdk::{error, text_extension};
 
 use crate::codes::Origin;
 use crate::control::BASIC_TYPE;
+use crate::output::{extension_text, restore, segment, write_decimal};
 use crate::qualified::{self, Primary};
-use crate::segments::{Segment, extension_text, occurrence_keys, restore, segment, write_decimal};
+use crate::segments::{Segment, occurrence_keys};
 use crate::{parties, texts};
 
 /// The qualifier of the reference naming the customer's purchase order.

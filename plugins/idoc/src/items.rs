@@ -10,7 +10,8 @@ use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::error;
 use wharf_guest_sdk::xml::Element;
 
-use crate::segments::{Segment, sap_decimal, write_decimal};
+use crate::output::write_decimal;
+use crate::segments::{Segment, sap_decimal};
 
 /// Reads MENGE and MENEE. A required quantity missing is an error at MENGE; a quantity is
 /// never without its unit.

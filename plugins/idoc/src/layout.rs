@@ -8,6 +8,8 @@
 
 use wharf_guest_sdk::xml::Element;
 
+use crate::segments::is_field;
+
 /// Segments directly under `<IDOC>`, in ORDERS05 order.
 const IDOC_SEGMENTS: &[&str] = &[
     "EDI_DC40", "E1EDK01", "E1EDK14", "E1EDK03", "E1EDK04", "E1EDK05", "E1EDKA1", "E1EDK02",
@@ -219,7 +221,7 @@ pub fn arrange(element: &mut Element) {
     // Fields (leaves) sort before segments; the sort is stable, so repeated segments and
     // names the tables do not know keep the order they were built in.
     element.children.sort_by_key(|child| {
-        if child.children.is_empty() && child.get("SEGMENT").is_none() {
+        if is_field(child) {
             (0, rank(fields, &child.name))
         } else {
             (1, rank(segments, &child.name))
@@ -233,7 +235,7 @@ pub fn arrange(element: &mut Element) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::segments::segment;
+    use crate::output::segment;
 
     #[test]
     fn fields_then_segments_in_definition_order() {

@@ -13,8 +13,8 @@
 //! - `orders`, `ordrsp`: the two messages, read and written.
 //! - `header`, `items`, `parties`, `qualified`, `texts`: segments both messages share.
 //! - `codes`: the code tables between SAP qualifiers and canonical meanings.
-//! - `segments`, `layout`: reading fields with located errors, keeping leftovers, and writing
-//!   segments in SAP's order.
+//! - `segments`, `output`, `layout`: reading fields with located errors and keeping leftovers;
+//!   writing fields and extensions back; putting written segments in SAP's order.
 
 // Every fallible function here ends in the contract's `AdapterError`, whose size the WIT
 // record fixes; boxing it at each step would only be unboxed again at the boundary.
@@ -23,13 +23,14 @@
     reason = "AdapterError is the contract's own type"
 )]
 
-pub mod codes;
-pub mod control;
+mod codes;
+mod control;
 mod header;
 mod items;
 mod layout;
 mod orders;
 mod ordrsp;
+mod output;
 mod parties;
 mod qualified;
 mod segments;

@@ -6,6 +6,10 @@
 //! E1EDP20 schedule lines carry WMENG in the item's unit and EDATU as the requested delivery
 //! date (qualifier `EDATU`); E1EDP03 dates, E1EDP02 references, E1EDP19 identifiers and
 //! E1EDPT1 texts as at the header. Everything else is kept under `idoc.E1EDP01`.
+//!
+//! Written, an order's codes (BSART, ZTERM, date qualifiers, partner functions, text IDs) are
+//! SAP's only when the order came from an IDoc; from another standard the canonical meaning
+//! decides, and codes SAP cannot take are logged and left out.
 
 use wharf_guest_sdk::canonical::{
     CanonicalDocument, DateKind, Dated, Document, Envelope, OrderLine, PurchaseOrder, Quantity,
@@ -19,8 +23,9 @@ use crate::codes::Origin;
 use crate::control::BASIC_TYPE;
 use crate::header::{self, HeaderOut};
 use crate::items::{read_price, read_quantity, write_price, write_quantity};
+use crate::output::{not_written, restore, segment, write_date, write_decimal};
 use crate::qualified;
-use crate::segments::{Segment, not_written, restore, segment, write_date, write_decimal};
+use crate::segments::Segment;
 use crate::texts;
 
 /// The qualifier a schedule line's delivery date keeps: the E1EDP20 field it came from.

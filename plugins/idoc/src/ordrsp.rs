@@ -19,10 +19,9 @@ use crate::control::BASIC_TYPE;
 use crate::header::{self, HeaderOut};
 use crate::items::{read_price, read_quantity, write_price, write_quantity};
 use crate::orders::SCHEDULE_DATE;
+use crate::output::{not_written, restore, segment, write_date, write_decimal};
 use crate::qualified;
-use crate::segments::{
-    Segment, not_written, restore, sap_decimal, segment, write_date, write_decimal,
-};
+use crate::segments::{Segment, sap_decimal};
 use crate::texts;
 
 /// Reads the data segments of one ORDRSP IDoc into an order response.

@@ -13,7 +13,8 @@ use wharf_guest_sdk::id;
 use wharf_guest_sdk::xml::Element;
 
 use crate::codes::{self, Origin};
-use crate::segments::{Segment, not_written, occurrence_keys, restore, segment};
+use crate::output::{not_written, restore, segment};
+use crate::segments::{Segment, occurrence_keys};
 
 const NAME: &str = "E1EDKA1";
 

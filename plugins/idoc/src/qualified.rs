@@ -11,7 +11,8 @@ use wharf_guest_sdk::id;
 use wharf_guest_sdk::xml::Element;
 
 use crate::codes::{self, Origin};
-use crate::segments::{Segment, not_written, occurrence_keys, restore, segment, write_date};
+use crate::output::{not_written, restore, segment, write_date};
+use crate::segments::{Segment, occurrence_keys};
 
 /// Reads the date segments `name` (E1EDK03 or E1EDP03) under `parent`. A segment without a
 /// date carries nothing and is passed over; one without IDDAT is a date without meaning.

@@ -9,7 +9,8 @@ use wharf_guest_sdk::canonical::{Extension, Note};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::xml::Element;
 
-use crate::segments::{Segment, occurrence_keys, restore, segment};
+use crate::output::{restore, segment};
+use crate::segments::{Segment, occurrence_keys};
 
 /// The longest TDLINE SAP holds.
 const LINE_LENGTH: usize = 70;
