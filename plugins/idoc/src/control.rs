@@ -13,7 +13,7 @@ use wharf_guest_sdk::xml::Element;
 use wharf_guest_sdk::{config, error, id};
 
 use crate::layout;
-use crate::output::{compact_date, segment};
+use crate::output::{compact_date, extension_text, segment};
 use crate::segments::Segment;
 
 /// The one basic type this adapter reads and writes.
@@ -203,6 +203,19 @@ fn docnum(control_number: &str) -> Result<String, AdapterError> {
     Ok(number.to_owned())
 }
 
+/// The extension type (CIMTYP) of the IDoc the document came from. Customer segments kept as
+/// extensions are only valid in SAP together with the extension type that defines them, so an
+/// IDoc written from such a document names it again.
+fn extension_type(document: &Envelope) -> Option<String> {
+    document
+        .extensions
+        .iter()
+        .filter(|_| document.standard.eq_ignore_ascii_case("idoc"))
+        .find(|e| e.key == "idoc.EDI_DC40.CIMTYP")
+        .and_then(|e| extension_text(&e.value))
+        .filter(|cimtyp| !cimtyp.trim().is_empty())
+}
+
 /// The control record for an IDoc this adapter writes into SAP (direction 2, inbound).
 fn control_record(
     message: Message,
@@ -219,6 +232,7 @@ fn control_record(
         .text_child("DIRECT", "2")
         .text_child_opt("TEST", document.test.then_some("X"))
         .text_child("IDOCTYP", BASIC_TYPE)
+        .text_child_opt("CIMTYP", extension_type(document))
         .text_child("MESTYP", message.mestyp());
     for (end, ids) in [
         (End::Sender, &document.sender),

@@ -47,6 +47,7 @@ fn every_decoded_idoc_encodes_back_to_the_same_document() {
     for case in [
         "orders05-standard.decode.xml",
         "orders05-two-idocs.decode.xml",
+        "orders05-extension-latin1.decode.xml",
         "ordrsp-confirmation.decode.xml",
     ] {
         let bytes = fs::read(golden(case)).expect("golden input");
@@ -65,6 +66,18 @@ fn every_decoded_idoc_encodes_back_to_the_same_document() {
                 "{case}"
             );
             assert_eq!(again[0].envelope.test, original.envelope.test, "{case}");
+            let extension_type = |d: &CanonicalDocument| {
+                d.envelope
+                    .extensions
+                    .iter()
+                    .find(|e| e.key == "idoc.EDI_DC40.CIMTYP")
+                    .cloned()
+            };
+            assert_eq!(
+                extension_type(&again[0]),
+                extension_type(&original),
+                "{case}"
+            );
         }
     }
 }
