@@ -4,18 +4,25 @@ use std::fs;
 
 use wharf_guest_sdk::Adapter;
 use wharf_guest_sdk::canonical::{AckStatus, CanonicalDocument, DocType, Document, FunctionalAck};
-use wharf_guest_sdk::contract::{EncodeContext, ErrorKind};
+use wharf_guest_sdk::contract::{EncodeContext, ErrorKind, Inbound};
 use wharf_guest_sdk::error::render;
-use wharf_guest_sdk::testing::{encode_context, with_config};
+use wharf_guest_sdk::testing::{call_context, encode_context, with_config};
 use wharf_plugin_idoc::IdocAdapter;
 
+/// The document a golden encode case wrote, read back: an IDoc-born document to break.
 fn case(name: &str) -> CanonicalDocument {
     let path = format!(
-        "{}/tests/golden/{name}.encode.json",
+        "{}/tests/golden/{name}.encode.xml",
         env!("CARGO_MANIFEST_DIR")
     );
-    let text = fs::read_to_string(path).expect("golden input");
-    serde_json::from_str(&text).expect("canonical JSON")
+    let bytes = fs::read(path).expect("golden output");
+    let decoded = IdocAdapter::decode(Inbound {
+        bytes,
+        content_type: None,
+        context: call_context(),
+    })
+    .expect("golden output decodes");
+    decoded.documents.into_iter().next().expect("one document")
 }
 
 const PARTNERS: [(&str, &str); 2] = [
@@ -43,7 +50,11 @@ fn purchase_order(
 
 #[test]
 fn partners_come_from_the_agreement_or_the_envelope() {
-    let document = case("ordrsp-from-portal");
+    let mut document = case("ordrsp-from-portal");
+    // As a supplier portal would address it: no SAP partner in sight.
+    document.envelope.standard = "portal-json".into();
+    document.envelope.sender = vec![wharf_guest_sdk::id("supplier", "HAGEDORN")];
+    document.envelope.receiver = vec![wharf_guest_sdk::id("buyer", "KESSLER")];
     let err = IdocAdapter::encode(document.clone(), encode_context()).unwrap_err();
     assert_eq!(err.kind, ErrorKind::Configuration);
     assert_eq!(
