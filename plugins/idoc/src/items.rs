@@ -13,19 +13,9 @@ use wharf_guest_sdk::xml::Element;
 use crate::output::write_decimal;
 use crate::segments::{Segment, sap_decimal};
 
-/// Reads MENGE and MENEE. A required quantity missing is an error at MENGE; a quantity is
-/// never without its unit.
-pub fn read_quantity(
-    line: &mut Segment<'_>,
-    required: bool,
-) -> Result<Option<Quantity>, AdapterError> {
+/// Reads MENGE and MENEE, when the item gives a quantity; a quantity is never without its unit.
+pub fn read_quantity(line: &mut Segment<'_>) -> Result<Option<Quantity>, AdapterError> {
     let Some(value) = line.decimal("MENGE")? else {
-        if required {
-            return Err(
-                error::validation("<E1EDP01> has no MENGE (the ordered quantity)")
-                    .at_xml(line.field_path("MENGE")),
-            );
-        }
         return Ok(None);
     };
     let unit = line.require("MENEE", "the unit of measure of MENGE")?;
@@ -33,6 +23,14 @@ pub fn read_quantity(
         value,
         unit: unit.to_owned(),
     }))
+}
+
+/// Reads the ordered quantity, which an order item must have.
+pub fn require_quantity(line: &mut Segment<'_>) -> Result<Quantity, AdapterError> {
+    read_quantity(line)?.ok_or_else(|| {
+        error::validation("<E1EDP01> has no MENGE (the ordered quantity)")
+            .at_xml(line.field_path("MENGE"))
+    })
 }
 
 /// Reads VPREI with PEINH, PMENE and CURCY into a price, for an item in `unit`.

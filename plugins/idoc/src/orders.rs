@@ -22,7 +22,7 @@ use wharf_guest_sdk::xml::Element;
 use crate::codes::Origin;
 use crate::control::BASIC_TYPE;
 use crate::header::{self, HeaderOut};
-use crate::items::{read_price, read_quantity, write_price, write_quantity};
+use crate::items::{read_price, require_quantity, write_price, write_quantity};
 use crate::output::{not_written, restore, segment, write_date, write_decimal};
 use crate::qualified;
 use crate::segments::Segment;
@@ -87,9 +87,7 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
 
 fn read_line(mut item: Segment<'_>, currency: Option<&str>) -> Result<OrderLine, AdapterError> {
     let line_number = item.require("POSEX", "the item number")?.to_owned();
-    let quantity = read_quantity(&mut item, true)?.ok_or_else(|| {
-        error::validation("<E1EDP01> has no MENGE").at_xml(item.field_path("MENGE"))
-    })?;
+    let quantity = require_quantity(&mut item)?;
     let price = read_price(&mut item, Some(&quantity.unit), currency)?;
     let mut extensions = Vec::new();
     // SAP writes an empty higher-level item as zeros; only a real one names a parent.
@@ -164,6 +162,10 @@ pub fn write(po: &PurchaseOrder, envelope: &Envelope) -> Result<Vec<Element>, Ad
             None => {}
         }
     }
+    if po.lines.is_empty() {
+        return Err(error::validation("the purchase order has no lines")
+            .at_xml(format!("/{BASIC_TYPE}/IDOC/E1EDP01")));
+    }
     let mut data = header::write(HeaderOut {
         general,
         dates: &po.dates,
@@ -174,10 +176,6 @@ pub fn write(po: &PurchaseOrder, envelope: &Envelope) -> Result<Vec<Element>, Ad
         extensions: &po.extensions,
         origin,
     })?;
-    if po.lines.is_empty() {
-        return Err(error::validation("the purchase order has no lines")
-            .at_xml(format!("/{BASIC_TYPE}/IDOC/E1EDP01")));
-    }
     for (index, line) in po.lines.iter().enumerate() {
         data.push(write_line(line, index + 1, po.currency.as_deref(), origin)?);
     }
@@ -244,11 +242,14 @@ fn write_schedule(
     line: &OrderLine,
     path: &str,
 ) -> Result<Element, AdapterError> {
-    if schedule.quantity.unit != line.quantity.unit {
-        not_written(&format!(
-            "the unit {} of a schedule line of line {} (E1EDP20 counts in the item's unit {})",
-            schedule.quantity.unit, line.line_number, line.quantity.unit
-        ));
+    // E1EDP20 has no unit of its own: a schedule in another unit would be read as the
+    // item's unit, a wrong quantity, so it is refused rather than written.
+    if schedule.quantity.unit.trim() != line.quantity.unit.trim() {
+        return Err(error::validation(format!(
+            "a schedule line of line {} counts in {}, but E1EDP20 counts in the item's unit {}",
+            line.line_number, schedule.quantity.unit, line.quantity.unit
+        ))
+        .at_xml(format!("{path}/WMENG")));
     }
     let mut segment = segment("E1EDP20").text_child(
         "WMENG",

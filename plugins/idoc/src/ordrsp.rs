@@ -71,7 +71,7 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
 fn read_line(mut item: Segment<'_>, currency: Option<&str>) -> Result<LineResponse, AdapterError> {
     let line_number = item.require("POSEX", "the item number")?.to_owned();
     let action = item.text("ACTION").map(str::to_owned);
-    let quantity = read_quantity(&mut item, false)?;
+    let quantity = read_quantity(&mut item)?;
     let unit = quantity
         .as_ref()
         .map(|q| q.unit.as_str())

@@ -138,6 +138,15 @@ fn bad_canonical_values_are_located_where_they_would_be_written() {
         err.starts_with("validation error at /ORDERS05/IDOC/E1EDP01[2]/E1EDP20[2]/EDATU:"),
         "{err}"
     );
+    let err = encode_error(
+        purchase_order(|po| po.lines[1].schedule[0].quantity.unit = "BAG".into()),
+        encode_context(),
+    );
+    assert_eq!(
+        err,
+        "validation error at /ORDERS05/IDOC/E1EDP01[2]/E1EDP20[1]/WMENG: a schedule line of \
+         line 2 counts in BAG, but E1EDP20 counts in the item's unit EA"
+    );
     let err = encode_error(purchase_order(|po| po.lines.clear()), encode_context());
     assert_eq!(
         err,
