@@ -1,0 +1,224 @@
+//! The code tables between SAP's qualifiers and the canonical model, in both directions.
+//!
+//! SAP's own code is always kept beside the canonical value (`Dated::qualifier`,
+//! `Party::role_code`, `status_code`), so these tables only have to give the meaning; writing
+//! back uses the kept code when the document came from an IDoc (see [`Origin`]).
+
+use wharf_guest_sdk::canonical::{DateKind, Envelope, LineStatus, PartyRole, ResponseStatus};
+
+/// Where the document being encoded came from, which decides whether its source codes
+/// (date qualifiers, partner functions) are SAP's and can be written as they are. An X12
+/// qualifier `017` is not SAP's IDDAT `017`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    pub sap_codes: bool,
+}
+
+impl Origin {
+    pub fn of(envelope: &Envelope) -> Self {
+        Origin {
+            sap_codes: envelope.standard.eq_ignore_ascii_case("idoc"),
+        }
+    }
+
+    /// The source's code when it is SAP's and has SAP's three-digit shape.
+    pub fn sap_qualifier<'a>(&self, code: Option<&'a str>) -> Option<&'a str> {
+        code.filter(|c| self.sap_codes && is_three_digits(c))
+    }
+}
+
+pub fn is_three_digits(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// E1EDK03/E1EDP03 IDDAT (domain IDDAT) to what the date means.
+pub fn date_kind(iddat: &str) -> DateKind {
+    match iddat {
+        "001" => DateKind::PromisedDelivery,  // delivery date (supplier)
+        "002" => DateKind::RequestedDelivery, // requested delivery date (customer)
+        "012" | "022" => DateKind::Document,  // document date; purchase order date
+        "016" => DateKind::Invoice,
+        "019" => DateKind::Effective, // start of validity
+        "020" => DateKind::Expiry,    // end of validity
+        "028" => DateKind::Due,
+        "030" => DateKind::Received, // goods receipt date
+        _ => DateKind::Other,
+    }
+}
+
+/// The IDDAT a date of this meaning is written with, when SAP has one.
+pub fn iddat_for(kind: DateKind) -> Option<&'static str> {
+    match kind {
+        DateKind::PromisedDelivery => Some("001"),
+        DateKind::RequestedDelivery => Some("002"),
+        DateKind::Document => Some("012"),
+        DateKind::Invoice => Some("016"),
+        DateKind::Effective => Some("019"),
+        DateKind::Expiry => Some("020"),
+        DateKind::Due => Some("028"),
+        DateKind::Received => Some("030"),
+        _ => None,
+    }
+}
+
+/// E1EDKA1 PARVW (partner function) to the party's role.
+pub fn party_role(parvw: &str) -> PartyRole {
+    match parvw {
+        "AG" => PartyRole::Buyer,    // sold-to party / ordering party
+        "LF" => PartyRole::Supplier, // vendor
+        "WE" => PartyRole::ShipTo,
+        "RE" => PartyRole::BillTo,
+        "RS" => PartyRole::RemitTo, // invoicing party
+        "SP" => PartyRole::Carrier, // forwarding agent
+        _ => PartyRole::Other,      // RG (payer) and the rest keep their PARVW in role_code
+    }
+}
+
+/// The PARVW a party of this role is written with, when SAP has one.
+pub fn parvw_for(role: PartyRole) -> Option<&'static str> {
+    match role {
+        PartyRole::Buyer | PartyRole::SoldTo => Some("AG"),
+        PartyRole::Supplier => Some("LF"),
+        PartyRole::ShipTo => Some("WE"),
+        PartyRole::BillTo => Some("RE"),
+        PartyRole::RemitTo => Some("RS"),
+        PartyRole::Carrier => Some("SP"),
+        _ => None,
+    }
+}
+
+/// E1EDP19 QUALF to the scheme of the item identifier it qualifies.
+pub fn item_id_scheme(qualf: &str) -> String {
+    match qualf {
+        "001" => "buyer".to_owned(),    // customer's material number
+        "002" => "supplier".to_owned(), // vendor's material number
+        "003" => "gtin".to_owned(),     // EAN/UPC
+        other => format!("sap:E1EDP19:{other}"),
+    }
+}
+
+/// The E1EDP19 QUALF an item identifier of this scheme is written with.
+pub fn item_id_qualifier(scheme: &str) -> Option<&str> {
+    match scheme {
+        "buyer" => Some("001"),
+        "supplier" => Some("002"),
+        "gtin" => Some("003"),
+        other => other.strip_prefix("sap:E1EDP19:"),
+    }
+}
+
+/// ORDRSP E1EDK01 ACTION to the response's status. No ACTION means no decision yet.
+pub fn response_status(action: Option<&str>) -> ResponseStatus {
+    match action {
+        Some("000") => ResponseStatus::Accepted,
+        Some("001") => ResponseStatus::Rejected,
+        Some("002" | "003" | "004") => ResponseStatus::AcceptedWithChanges,
+        _ => ResponseStatus::Pending,
+    }
+}
+
+/// The E1EDK01 ACTION a response of this status is written with; pending writes none.
+pub fn header_action(status: ResponseStatus) -> Option<&'static str> {
+    match status {
+        ResponseStatus::Accepted => Some("000"),
+        ResponseStatus::AcceptedWithChanges => Some("004"),
+        ResponseStatus::Rejected => Some("001"),
+        ResponseStatus::Pending => None,
+    }
+}
+
+/// ORDRSP E1EDP01 ACTION to the line's status. A confirmation line without an action code
+/// confirms the line as it stands.
+pub fn line_status(action: Option<&str>) -> LineStatus {
+    match action {
+        None | Some("004") => LineStatus::Accepted, // item not changed
+        Some("001" | "002") => LineStatus::Changed, // item added; item changed
+        Some("003") => LineStatus::Rejected,        // item cancelled
+        _ => LineStatus::Pending,                   // 005 item locked, and codes we do not know
+    }
+}
+
+/// The E1EDP01 ACTION a line of this status is written with.
+pub fn item_action(status: LineStatus) -> &'static str {
+    match status {
+        LineStatus::Accepted => "004",
+        LineStatus::Changed | LineStatus::Backordered => "002",
+        LineStatus::Rejected | LineStatus::Deleted => "003",
+        LineStatus::Pending => "005",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_written_code_reads_back_to_its_meaning() {
+        for kind in [
+            DateKind::PromisedDelivery,
+            DateKind::RequestedDelivery,
+            DateKind::Document,
+            DateKind::Invoice,
+            DateKind::Effective,
+            DateKind::Expiry,
+            DateKind::Due,
+            DateKind::Received,
+        ] {
+            let code = iddat_for(kind).expect("kind has an IDDAT");
+            assert_eq!(date_kind(code), kind, "{code}");
+        }
+        assert_eq!(date_kind("022"), DateKind::Document);
+        assert_eq!(date_kind("011"), DateKind::Other);
+        assert_eq!(iddat_for(DateKind::Shipped), None);
+
+        for role in [
+            PartyRole::Buyer,
+            PartyRole::Supplier,
+            PartyRole::ShipTo,
+            PartyRole::BillTo,
+            PartyRole::RemitTo,
+            PartyRole::Carrier,
+        ] {
+            let code = parvw_for(role).expect("role has a PARVW");
+            assert_eq!(party_role(code), role, "{code}");
+        }
+        assert_eq!(party_role("RG"), PartyRole::Other);
+        assert_eq!(parvw_for(PartyRole::Other), None);
+
+        for scheme in ["buyer", "supplier", "gtin", "sap:E1EDP19:Z01"] {
+            let code = item_id_qualifier(scheme).expect("scheme has a QUALF");
+            assert_eq!(item_id_scheme(code), scheme);
+        }
+        assert_eq!(item_id_qualifier("duns"), None);
+
+        for status in [
+            ResponseStatus::Accepted,
+            ResponseStatus::AcceptedWithChanges,
+            ResponseStatus::Rejected,
+            ResponseStatus::Pending,
+        ] {
+            assert_eq!(response_status(header_action(status)), status);
+        }
+        for status in [
+            LineStatus::Accepted,
+            LineStatus::Changed,
+            LineStatus::Rejected,
+            LineStatus::Pending,
+        ] {
+            assert_eq!(line_status(Some(item_action(status))), status);
+        }
+        assert_eq!(item_action(LineStatus::Backordered), "002");
+        assert_eq!(item_action(LineStatus::Deleted), "003");
+        assert_eq!(line_status(None), LineStatus::Accepted);
+    }
+
+    #[test]
+    fn only_sap_documents_lend_their_codes() {
+        let mut envelope = wharf_guest_sdk::envelope("x12", "004010");
+        assert_eq!(Origin::of(&envelope).sap_qualifier(Some("017")), None);
+        envelope.standard = "idoc".to_owned();
+        let origin = Origin::of(&envelope);
+        assert_eq!(origin.sap_qualifier(Some("017")), Some("017"));
+        assert_eq!(origin.sap_qualifier(Some("EDATU")), None);
+    }
+}

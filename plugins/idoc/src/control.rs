@@ -1,0 +1,268 @@
+//! The IDoc frame: the control record EDI_DC40 and the `<ORDERS05><IDOC>` around the data.
+//!
+//! Reading, [`read`] tells which message an IDoc holds ([`Message`]) and turns its control
+//! record into the canonical [`Envelope`]: DOCNUM is the interchange control, the partners
+//! become `sap:<partner type>` identifiers, fields without a canonical place (ports, client,
+//! release) become `idoc.EDI_DC40.<FIELD>` extensions. Writing, [`frame`] builds the control
+//! record from the agreement's configuration and the host's control number, and reads the
+//! written record back into the envelope it reports, so both directions agree by construction.
+
+use wharf_guest_sdk::canonical::Envelope;
+use wharf_guest_sdk::contract::{AdapterError, EncodeContext};
+use wharf_guest_sdk::xml::Element;
+use wharf_guest_sdk::{config, error, id};
+
+use crate::layout;
+use crate::output::{compact_date, extension_text, segment};
+use crate::segments::Segment;
+
+/// The one basic type this adapter reads and writes.
+pub const BASIC_TYPE: &str = "ORDERS05";
+
+/// The messages an ORDERS05 IDoc can carry that this adapter handles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Message {
+    /// Purchase order (MESTYP ORDERS).
+    Orders,
+    /// Order response / confirmation (MESTYP ORDRSP).
+    Ordrsp,
+}
+
+impl Message {
+    pub fn mestyp(self) -> &'static str {
+        match self {
+            Message::Orders => "ORDERS",
+            Message::Ordrsp => "ORDRSP",
+        }
+    }
+}
+
+/// Reads the control record of the IDoc `idoc` (marking it used) into the message it
+/// announces and the envelope.
+pub fn read(idoc: &mut Segment<'_>) -> Result<(Message, Envelope), AdapterError> {
+    let mut records = idoc.segments("EDI_DC40");
+    if records.len() > 1 {
+        return Err(
+            error::validation("an IDoc has exactly one control record EDI_DC40")
+                .at_xml(records[1].path()),
+        );
+    }
+    let Some(mut record) = records.pop() else {
+        return Err(error::validation("<IDOC> has no control record EDI_DC40")
+            .at_xml(idoc.field_path("EDI_DC40")));
+    };
+    let idoctyp = record.require("IDOCTYP", "the IDoc basic type")?;
+    let mestyp = record.require("MESTYP", "the message type")?;
+    let message = match (idoctyp, mestyp) {
+        (BASIC_TYPE, "ORDERS") => Message::Orders,
+        (BASIC_TYPE, "ORDRSP") => Message::Ordrsp,
+        _ => {
+            let field = if idoctyp == BASIC_TYPE {
+                "MESTYP"
+            } else {
+                "IDOCTYP"
+            };
+            return Err(error::unsupported(format!(
+                "IDoc type {idoctyp} / message type {mestyp} is not supported by {} {}; \
+                 supported: {BASIC_TYPE} with ORDERS or ORDRSP",
+                crate::ADAPTER_ID,
+                crate::ADAPTER_VERSION
+            ))
+            .at_xml(record.field_path(field)));
+        }
+    };
+    let envelope = envelope_of(&mut record, idoctyp, mestyp)?;
+    Ok((message, envelope))
+}
+
+fn envelope_of(
+    record: &mut Segment<'_>,
+    idoctyp: &str,
+    mestyp: &str,
+) -> Result<Envelope, AdapterError> {
+    let mut envelope = wharf_guest_sdk::envelope("idoc", idoctyp);
+    envelope.message_type = Some(mestyp.to_owned());
+    // TABNAM only ever says "EDI_DC40"; it is written again on the way out.
+    record.text("TABNAM");
+    envelope.interchange_control = record.text("DOCNUM").map(str::to_owned);
+    envelope.created = record.date("CREDAT", "CRETIM")?;
+    let mut extensions = Vec::new();
+    match record.text("TEST") {
+        Some("X") => envelope.test = true,
+        Some(other) => {
+            extensions.push(wharf_guest_sdk::text_extension("idoc.EDI_DC40.TEST", other))
+        }
+        None => {}
+    }
+    for (ids, kind, number) in [
+        (&mut envelope.sender, "SNDPRT", "SNDPRN"),
+        (&mut envelope.receiver, "RCVPRT", "RCVPRN"),
+    ] {
+        let partner_type = record.text(kind);
+        match (record.text(number), partner_type) {
+            (Some(partner), Some(partner_type)) => {
+                ids.push(id(format!("sap:{partner_type}"), partner));
+            }
+            (Some(partner), None) => ids.push(id("sap", partner)),
+            (None, Some(partner_type)) => extensions.push(wharf_guest_sdk::text_extension(
+                format!("idoc.EDI_DC40.{kind}"),
+                partner_type,
+            )),
+            (None, None) => {}
+        }
+    }
+    record.leftovers("idoc.EDI_DC40", &mut extensions);
+    envelope.extensions = extensions;
+    Ok(envelope)
+}
+
+/// Which end of the interchange a partner stands at.
+#[derive(Clone, Copy)]
+enum End {
+    Sender,
+    Receiver,
+}
+
+impl End {
+    fn keys(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            End::Sender => ("sender_port", "sender_partner_type", "sender_partner"),
+            End::Receiver => ("receiver_port", "receiver_partner_type", "receiver_partner"),
+        }
+    }
+
+    fn fields(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            End::Sender => ("SNDPOR", "SNDPRT", "SNDPRN"),
+            End::Receiver => ("RCVPOR", "RCVPRT", "RCVPRN"),
+        }
+    }
+}
+
+/// A configuration value, with blank counting as unset.
+fn setting(key: &str) -> Option<String> {
+    config::get(key)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// One end of the interchange as the control record names it.
+struct Partner {
+    port: Option<String>,
+    partner_type: String,
+    number: String,
+}
+
+/// Port, partner type and partner number for one end: the agreement's settings first, else
+/// the document's own `sap:<partner type>` identifier for that end.
+fn partner(
+    end: End,
+    ids: &[wharf_guest_sdk::canonical::Identifier],
+) -> Result<Partner, AdapterError> {
+    let (port_key, type_key, partner_key) = end.keys();
+    let (_, _, number_field) = end.fields();
+    let from_document = ids.iter().find_map(|i| {
+        let partner_type = i.scheme.strip_prefix("sap:")?;
+        let value = i.value.trim();
+        (!value.is_empty()).then(|| (partner_type.trim(), value))
+    });
+    let (number, partner_type) = match (setting(partner_key), from_document) {
+        (Some(number), _) => (number, setting(type_key).unwrap_or_else(|| "LS".to_owned())),
+        (None, Some((partner_type, number))) => {
+            let partner_type = setting(type_key)
+                .or_else(|| (!partner_type.is_empty()).then(|| partner_type.to_owned()))
+                .unwrap_or_else(|| "LS".to_owned());
+            (number.to_owned(), partner_type)
+        }
+        (None, None) => {
+            return Err(error::configuration(format!(
+                "the agreement does not set `{partner_key}` and the document's envelope names \
+                 no SAP partner (an identifier with scheme sap:<partner type>) for {number_field}"
+            ))
+            .at_xml(format!("/{BASIC_TYPE}/IDOC/EDI_DC40/{number_field}")));
+        }
+    };
+    Ok(Partner {
+        port: setting(port_key),
+        partner_type,
+        number,
+    })
+}
+
+/// DOCNUM is the host's control number as it is, so the host finds its own number in what was
+/// written. SAP keeps DOCNUM as sixteen digits (NUMC), so anything else cannot be written.
+fn docnum(control_number: &str) -> Result<String, AdapterError> {
+    let number = control_number.trim();
+    if number.is_empty() || number.len() > 16 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(error::validation(format!(
+            "control number {control_number:?} does not fit the IDoc number DOCNUM \
+             (one to sixteen digits)"
+        ))
+        .at_xml(format!("/{BASIC_TYPE}/IDOC/EDI_DC40/DOCNUM")));
+    }
+    Ok(number.to_owned())
+}
+
+/// The extension type (CIMTYP) of the IDoc the document came from. Customer segments kept as
+/// extensions are only valid in SAP together with the extension type that defines them, so an
+/// IDoc written from such a document names it again.
+fn extension_type(document: &Envelope) -> Option<String> {
+    document
+        .extensions
+        .iter()
+        .filter(|_| document.standard.eq_ignore_ascii_case("idoc"))
+        .find(|e| e.key == "idoc.EDI_DC40.CIMTYP")
+        .and_then(|e| extension_text(&e.value))
+        .filter(|cimtyp| !cimtyp.trim().is_empty())
+}
+
+/// The control record for an IDoc this adapter writes into SAP (direction 2, inbound).
+fn control_record(
+    message: Message,
+    document: &Envelope,
+    context: &EncodeContext,
+) -> Result<Element, AdapterError> {
+    let created = compact_date(&context.timestamp).map_err(|e| {
+        error::validation(format!("the interchange timestamp: {e}"))
+            .at_xml(format!("/{BASIC_TYPE}/IDOC/EDI_DC40/CREDAT"))
+    })?;
+    let mut record = segment("EDI_DC40")
+        .text_child("TABNAM", "EDI_DC40")
+        .text_child("DOCNUM", docnum(&context.control_number)?)
+        .text_child("DIRECT", "2")
+        .text_child_opt("TEST", document.test.then_some("X"))
+        .text_child("IDOCTYP", BASIC_TYPE)
+        .text_child_opt("CIMTYP", extension_type(document))
+        .text_child("MESTYP", message.mestyp());
+    for (end, ids) in [
+        (End::Sender, &document.sender),
+        (End::Receiver, &document.receiver),
+    ] {
+        let (port_field, type_field, number_field) = end.fields();
+        let partner = partner(end, ids)?;
+        record = record
+            .text_child_opt(port_field, partner.port)
+            .text_child(type_field, partner.partner_type)
+            .text_child(number_field, partner.number);
+    }
+    Ok(record
+        .text_child("CREDAT", created.0)
+        .text_child_opt("CRETIM", created.1))
+}
+
+/// The whole interchange around one IDoc's data segments, and the envelope it was written
+/// with. `data` are the segments after the control record, in any order.
+pub fn frame(
+    message: Message,
+    document: &Envelope,
+    context: &EncodeContext,
+    data: Vec<Element>,
+) -> Result<(String, Envelope), AdapterError> {
+    let record = control_record(message, document, context)?;
+    let written = envelope_of(&mut Segment::new(&record), BASIC_TYPE, message.mestyp())?;
+    let mut idoc = Element::new("IDOC").attr("BEGIN", "1").child(record);
+    idoc.children.extend(data);
+    layout::arrange(&mut idoc);
+    let root = Element::new(BASIC_TYPE).child(idoc);
+    Ok((root.to_xml(None), written))
+}

@@ -1,0 +1,248 @@
+//! Header and summary segments that orders and order responses share: E1EDK01 (handed to the
+//! message to take its own fields from), E1EDK14 organization data, E1EDK03 dates, E1EDKA1
+//! partners, E1EDK02 references, E1EDKT1 texts and E1EDS01 totals.
+//!
+//! E1EDK14 is kept as extensions `idoc.E1EDK14.<QUALF>` holding ORGID (purchasing
+//! organization, company code, ...), since the model has no organization fields. Segments this
+//! adapter does not map at all (E1EDK17 delivery terms, E1EDK18 payment terms, customer
+//! segments, ...) are kept under `idoc.<segment>` and written back where they belong.
+
+use wharf_guest_sdk::canonical::{DateKind, Dated, Extension, Identifier, Money, Note, Party};
+use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::xml::Element;
+use wharf_guest_sdk::{error, text_extension};
+
+use crate::codes::Origin;
+use crate::control::BASIC_TYPE;
+use crate::output::{extension_text, restore, segment, write_decimal};
+use crate::qualified::{self, Primary};
+use crate::segments::{Segment, occurrence_keys};
+use crate::{parties, texts};
+
+/// The qualifier of the reference naming the customer's purchase order.
+pub const PURCHASE_ORDER: &str = "001";
+/// IDDAT of the purchase order's own date, given when it comes from E1EDK02.
+const PURCHASE_ORDER_DATE: &str = "022";
+/// E1EDS01 SUMID of the total value.
+const TOTAL_VALUE: &str = "002";
+
+/// Segments under `<IDOC>` that a mapping writes itself, keyed by a qualifier; the generic
+/// write-back of extensions leaves them alone.
+const CLAIMED: &[&str] = &[
+    "EDI_DC40", "E1EDK14", "E1EDK03", "E1EDKA1", "E1EDK02", "E1EDKT1", "E1EDS01", "E1EDP01",
+];
+
+/// The shared header of one IDoc, read.
+pub struct Header<'a> {
+    /// E1EDK01, whose fields the message takes before keeping the rest.
+    pub general: Option<Segment<'a>>,
+    pub dates: Vec<Dated>,
+    pub parties: Vec<Party>,
+    /// The E1EDK02 naming the purchase order, when there is one.
+    pub purchase_order: Option<Primary>,
+    pub references: Vec<Identifier>,
+    pub notes: Vec<Note>,
+    pub extensions: Vec<Extension>,
+}
+
+/// Reads the shared header segments of `idoc`. With `order_date`, the purchase order
+/// reference's date is the document's date when no E1EDK03 gives one.
+pub fn read<'a>(idoc: &mut Segment<'a>, order_date: bool) -> Result<Header<'a>, AdapterError> {
+    let mut extensions = Vec::new();
+    let mut general = idoc.segments("E1EDK01").into_iter();
+    let first = general.next();
+    for extra in general {
+        extra.leftovers(&format!("idoc.{}", extra.key_name()), &mut extensions);
+    }
+    for mut organization in idoc.segments("E1EDK14") {
+        let qualf = organization.require("QUALF", "the organization qualifier")?;
+        if let Some(orgid) = organization.text("ORGID") {
+            extensions.push(text_extension(format!("idoc.E1EDK14.{qualf}"), orgid));
+        }
+        organization.leftovers(&format!("idoc.E1EDK14.{qualf}"), &mut extensions);
+    }
+    let mut dates = qualified::read_dates(idoc, "E1EDK03", &mut extensions)?;
+    let parties = parties::read(idoc, &mut extensions)?;
+    let take_date = order_date && !dates.iter().any(|d| d.kind == DateKind::Document);
+    let (purchase_order, references) = qualified::read_references(
+        idoc,
+        "E1EDK02",
+        Some(PURCHASE_ORDER),
+        take_date,
+        &mut extensions,
+    )?;
+    if let Some(value) = purchase_order.as_ref().and_then(|po| po.date.clone()) {
+        dates.push(Dated {
+            kind: DateKind::Document,
+            value,
+            qualifier: Some(PURCHASE_ORDER_DATE.to_owned()),
+        });
+    }
+    let notes = texts::read(idoc, texts::HEADER, &mut extensions)?;
+    Ok(Header {
+        general: first,
+        dates,
+        parties,
+        purchase_order,
+        references,
+        notes,
+        extensions,
+    })
+}
+
+/// The shared header of one IDoc, to write.
+pub struct HeaderOut<'d> {
+    /// E1EDK01 with the message's own fields already in it.
+    pub general: Element,
+    pub dates: &'d [Dated],
+    pub parties: &'d [Party],
+    pub purchase_order: &'d str,
+    pub references: &'d [Identifier],
+    pub notes: &'d [Note],
+    pub extensions: &'d [Extension],
+    pub origin: Origin,
+}
+
+/// Writes the shared header segments, and every document extension of a segment this adapter
+/// does not map, in any order ([`crate::layout::arrange`] orders them).
+pub fn write(header: HeaderOut<'_>) -> Result<Vec<Element>, AdapterError> {
+    let root = format!("/{BASIC_TYPE}/IDOC");
+    if header.purchase_order.trim().is_empty() {
+        return Err(
+            error::validation("the document names no purchase order number")
+                .at_xml(format!("{root}/E1EDK02/BELNR")),
+        );
+    }
+    let mut idoc = Element::new("IDOC").child(header.general);
+    for extension in header.extensions {
+        // Only `idoc.E1EDK14.<QUALF>` holds an ORGID; deeper keys are not E1EDK14 fields.
+        if let Some(qualf) = extension.key.strip_prefix("idoc.E1EDK14.")
+            && !qualf.contains('.')
+            && let Some(orgid) = extension_text(&extension.value)
+        {
+            idoc.children.push(
+                segment("E1EDK14")
+                    .text_child("QUALF", qualf)
+                    .text_child("ORGID", orgid),
+            );
+        }
+    }
+    idoc.children.extend(qualified::write_dates(
+        header.dates,
+        "E1EDK03",
+        &root,
+        header.extensions,
+        header.origin,
+    )?);
+    idoc.children.extend(parties::write(
+        header.parties,
+        header.extensions,
+        header.origin,
+    ));
+    idoc.children.extend(qualified::write_references(
+        Some((PURCHASE_ORDER, header.purchase_order.trim())),
+        header.references,
+        "E1EDK02",
+        header.extensions,
+    ));
+    idoc.children.extend(texts::write(
+        header.notes,
+        texts::HEADER,
+        header.extensions,
+        header.origin.sap_codes,
+    ));
+    restore(&mut idoc, header.extensions, "idoc", CLAIMED);
+    Ok(idoc.children)
+}
+
+/// Reads the E1EDS01 totals. With `take_total`, the first total value (SUMID 002) is returned,
+/// in its own currency or else `header_currency`; every other total stays an extension under
+/// `idoc.E1EDS01.<SUMID>`.
+pub fn read_totals(
+    idoc: &mut Segment<'_>,
+    take_total: bool,
+    header_currency: Option<&str>,
+    extensions: &mut Vec<Extension>,
+) -> Result<Option<Money>, AdapterError> {
+    let mut totals = idoc.segments("E1EDS01");
+    let mut qualifiers = Vec::with_capacity(totals.len());
+    for total in &mut totals {
+        qualifiers.push(total.require("SUMID", "the total's qualifier")?);
+    }
+    let keys = occurrence_keys(qualifiers.iter().copied());
+    let mut value = None;
+    for ((mut total, sumid), key) in totals.into_iter().zip(qualifiers).zip(keys) {
+        if take_total && value.is_none() && sumid == TOTAL_VALUE {
+            let amount = match total.decimal("SUMME")? {
+                Some(amount) => amount,
+                None => {
+                    return Err(
+                        error::validation("<E1EDS01> has no SUMME (the total value)")
+                            .at_xml(total.field_path("SUMME")),
+                    );
+                }
+            };
+            let own = total.text("WAERQ").or_else(|| total.text("SUNIT"));
+            value = Some(Money {
+                amount,
+                currency: own.or(header_currency).map(str::to_owned),
+            });
+        }
+        total.leftovers(&format!("idoc.E1EDS01.{key}"), extensions);
+    }
+    Ok(value)
+}
+
+/// Writes the total value and every total kept as an extension, in SUMID order as SAP does.
+pub fn write_totals(
+    total: Option<&Money>,
+    extensions: &[Extension],
+) -> Result<Vec<Element>, AdapterError> {
+    let mut keys: Vec<&str> = Vec::new();
+    for extension in extensions {
+        if let Some(key) = extension
+            .key
+            .strip_prefix("idoc.E1EDS01.")
+            .and_then(|rest| rest.split('.').next())
+            && !keys.contains(&key)
+        {
+            keys.push(key);
+        }
+    }
+    let total_key = if keys.iter().any(|k| k.starts_with("002[")) {
+        "002[1]"
+    } else {
+        TOTAL_VALUE
+    };
+    if total.is_some() && !keys.contains(&total_key) {
+        keys.push(total_key);
+    }
+    let sumid = |key: &str| key.split('[').next().unwrap_or_default().to_owned();
+    keys.sort_by_key(|key| (sumid(key), occurrence(key)));
+    let mut written = Vec::with_capacity(keys.len());
+    for key in keys {
+        let mut summary = segment("E1EDS01").text_child("SUMID", sumid(key));
+        if let (Some(total), true) = (total, key == total_key) {
+            let path = format!("/{BASIC_TYPE}/IDOC/E1EDS01/SUMME");
+            summary = summary
+                .text_child("SUMME", write_decimal(&total.amount, &path)?)
+                .text_child_opt("WAERQ", total.currency.clone());
+        }
+        restore(
+            &mut summary,
+            extensions,
+            &format!("idoc.E1EDS01.{key}"),
+            &[],
+        );
+        written.push(summary);
+    }
+    Ok(written)
+}
+
+/// The position in `QUAL[n]`, 1 for a bare qualifier.
+fn occurrence(key: &str) -> usize {
+    key.split_once('[')
+        .and_then(|(_, n)| n.strip_suffix(']'))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1)
+}
