@@ -21,19 +21,32 @@ fn decode_prints_canonical_json_for_a_component_path_or_a_bundled_id() {
     let cxml = components().cxml.display().to_string();
     for adapter in [cxml.as_str(), "cxml"] {
         let out = wharf(&["decode", "--adapter", adapter, file.to_str().unwrap()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let documents: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let body = &documents[0]["body"]["OrderResponse"];
         assert!(body["po_number"].is_string(), "{documents}");
         assert_eq!(documents[0]["envelope"]["adapter"], "cxml@0.1.0");
-        assert_eq!(documents[0]["envelope"]["raw_digest"].as_str().unwrap().len(), 64);
+        assert_eq!(
+            documents[0]["envelope"]["raw_digest"]
+                .as_str()
+                .unwrap()
+                .len(),
+            64
+        );
     }
 }
 
 #[test]
 fn decode_fails_with_the_adapters_located_error() {
     let file = repo_file("plugins/cxml/tests/golden/bad-quantity.decode.xml");
-    let expected = std::fs::read_to_string(repo_file("plugins/cxml/tests/golden/bad-quantity.decode.error")).unwrap();
+    let expected = std::fs::read_to_string(repo_file(
+        "plugins/cxml/tests/golden/bad-quantity.decode.error",
+    ))
+    .unwrap();
     let cxml = components().cxml.display().to_string();
     let out = wharf(&["decode", "--adapter", &cxml, file.to_str().unwrap()]);
     assert!(!out.status.success());
@@ -48,15 +61,36 @@ fn encode_prints_wire_bytes() {
     let file = repo_file("plugins/cxml/tests/golden/purchase-order.encode.json");
     let cxml = components().cxml.display().to_string();
     let out = wharf(&[
-        "encode", "--adapter", &cxml, "--doc-type", "purchase_order",
-        "--set", "from_domain=NetworkID", "--set", "from_identity=ACME",
-        "--set", "to_domain=NetworkID", "--set", "to_identity=PORTAL",
+        "encode",
+        "--adapter",
+        &cxml,
+        "--doc-type",
+        "purchase_order",
+        "--set",
+        "from_domain=NetworkID",
+        "--set",
+        "from_identity=ACME",
+        "--set",
+        "to_domain=NetworkID",
+        "--set",
+        "to_identity=PORTAL",
         file.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let xml = String::from_utf8(out.stdout).unwrap();
     assert!(xml.contains("<OrderRequest>"), "{xml}");
-    let wrong = wharf(&["encode", "--adapter", &cxml, "--doc-type", "invoice", file.to_str().unwrap()]);
+    let wrong = wharf(&[
+        "encode",
+        "--adapter",
+        &cxml,
+        "--doc-type",
+        "invoice",
+        file.to_str().unwrap(),
+    ]);
     assert!(!wrong.status.success());
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("not invoice"));
 }

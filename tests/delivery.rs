@@ -43,7 +43,10 @@ to = "portal-orders"
 }
 
 fn order_request() -> Vec<u8> {
-    std::fs::read(repo_file("plugins/cxml/tests/golden/order-request.decode.xml")).unwrap()
+    std::fs::read(repo_file(
+        "plugins/cxml/tests/golden/order-request.decode.xml",
+    ))
+    .unwrap()
 }
 
 async fn delivery_of(host: &TestHost, tracking: &str) -> Value {
@@ -59,7 +62,10 @@ async fn an_endpoint_that_fails_twice_gets_the_order_exactly_once() {
     let (status, receipt) = host.post("erp-orders", ERP_KEY, order_request()).await;
     assert_eq!(status, 202);
     let tracking = receipt["tracking_id"].as_str().unwrap().to_owned();
-    let outbox_id = delivery_of(&host, &tracking).await["id"].as_str().unwrap().to_owned();
+    let outbox_id = delivery_of(&host, &tracking).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     eventually("the delivery to succeed", || async {
         host.settled(&tracking, ERP_KEY).await["deliveries"][0]["status"] == "delivered"
     })
@@ -69,7 +75,10 @@ async fn an_endpoint_that_fails_twice_gets_the_order_exactly_once() {
     let attempts = host.store.attempts(&outbox_id).await.unwrap();
     let codes: Vec<_> = attempts.iter().map(|a| a.status_code).collect();
     assert_eq!(codes, [Some(503), Some(503), Some(200)]);
-    assert_eq!(host.settled(&tracking, ERP_KEY).await["deliveries"][0]["attempts"], 3);
+    assert_eq!(
+        host.settled(&tracking, ERP_KEY).await["deliveries"][0]["attempts"],
+        3
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -91,7 +100,10 @@ async fn an_endpoint_that_always_fails_dead_letters_with_the_last_error() {
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].id, delivery["id"].as_str().unwrap());
     // The original bytes are still there for replay and investigation.
-    assert_eq!(host.store.message_raw(&tracking).await.unwrap().unwrap(), order_request());
+    assert_eq!(
+        host.store.message_raw(&tracking).await.unwrap().unwrap(),
+        order_request()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -106,7 +118,9 @@ async fn deliveries_pending_at_a_kill_9_are_made_after_the_restart() {
     let client = reqwest::Client::new();
     let mut tracking = Vec::new();
     for n in 0..3 {
-        let body = String::from_utf8(order_request()).unwrap().replace("orderID=\"", &format!("orderID=\"K{n}-"));
+        let body = String::from_utf8(order_request())
+            .unwrap()
+            .replace("orderID=\"", &format!("orderID=\"K{n}-"));
         let receipt: Value = client
             .post(format!("{}/api/v1/inbound/erp-orders", wharf.base))
             .bearer_auth(ERP_KEY)
@@ -146,13 +160,18 @@ async fn deliveries_pending_at_a_kill_9_are_made_after_the_restart() {
         .unwrap();
     let wharf = WharfProcess::start_existing(wharf.config.clone(), port).await;
     let delivered = portal.wait_for(3, std::time::Duration::from_secs(60)).await;
-    assert_eq!(delivered.len(), 3, "all three orders reach the portal after the restart");
+    assert_eq!(
+        delivered.len(),
+        3,
+        "all three orders reach the portal after the restart"
+    );
     // The portal has the bytes before Wharf has recorded its answer; wait for the record.
     for id in &tracking {
         eventually("the delivery to be recorded", || {
             let (client, base) = (client.clone(), wharf.base.clone());
             async move {
-                wait_for_message(&client, &base, id, ERP_KEY).await["deliveries"][0]["status"] == "delivered"
+                wait_for_message(&client, &base, id, ERP_KEY).await["deliveries"][0]["status"]
+                    == "delivered"
             }
         })
         .await;

@@ -22,14 +22,15 @@ const TIMESTAMP: &str = "2026-01-02T03:04:05+00:00";
 fn scope(case: &Path) -> CallScope {
     let name = case.file_name().unwrap().to_string_lossy().into_owned();
     let stem = name.split('.').next().unwrap();
-    let config: BTreeMap<String, String> = std::fs::read_to_string(case.with_file_name(format!("{stem}.config")))
-        .map(|text| {
-            text.lines()
-                .filter_map(|l| l.split_once('='))
-                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let config: BTreeMap<String, String> =
+        std::fs::read_to_string(case.with_file_name(format!("{stem}.config")))
+            .map(|text| {
+                text.lines()
+                    .filter_map(|l| l.split_once('='))
+                    .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
     CallScope {
         agreement: "golden".into(),
         partner: "golden-partner".into(),
@@ -45,7 +46,9 @@ fn sibling(case: &Path, stem: &str, suffix: &str) -> Option<PathBuf> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| {
             let n = p.file_name().unwrap().to_string_lossy();
-            n.starts_with(&format!("{stem}.{suffix}")) && !n.ends_with(".json") && !n.ends_with(".error")
+            n.starts_with(&format!("{stem}.{suffix}"))
+                && !n.ends_with(".json")
+                && !n.ends_with(".error")
         })
 }
 
@@ -53,12 +56,18 @@ async fn run_case(adapter: &LoadedAdapter, case: &Path) -> Result<(), String> {
     let name = case.file_name().unwrap().to_string_lossy().into_owned();
     let stem = name.split('.').next().unwrap().to_owned();
     if name.ends_with(".encode.json") {
-        let document: CanonicalDocument = serde_json::from_str(&std::fs::read_to_string(case).unwrap())
-            .map_err(|e| format!("input: {e}"))?;
+        let document: CanonicalDocument =
+            serde_json::from_str(&std::fs::read_to_string(case).unwrap())
+                .map_err(|e| format!("input: {e}"))?;
         let expected_path = sibling(case, &stem, "encode.").ok_or("no expected output")?;
         let expected = std::fs::read(&expected_path).unwrap();
         let encoded = adapter
-            .encode(scope(case), &document, CONTROL_NUMBER.into(), TIMESTAMP.into())
+            .encode(
+                scope(case),
+                &document,
+                CONTROL_NUMBER.into(),
+                TIMESTAMP.into(),
+            )
             .await
             .map_err(|e| format!("encode failed: {e}"))?;
         return if encoded.bytes == expected {
@@ -73,15 +82,20 @@ async fn run_case(adapter: &LoadedAdapter, case: &Path) -> Result<(), String> {
     let error = case.with_file_name(format!("{stem}.decode.error"));
     match outcome {
         Ok(decoded) => {
-            let expected: Value = serde_json::from_str(&std::fs::read_to_string(&json).map_err(|_| {
-                format!("decoded, but {} does not exist", json.display())
-            })?)
+            let expected: Value = serde_json::from_str(
+                &std::fs::read_to_string(&json)
+                    .map_err(|_| format!("decoded, but {} does not exist", json.display()))?,
+            )
             .unwrap();
             let actual = serde_json::to_value(&decoded.documents).unwrap();
             if actual != expected["documents"] {
                 return Err("documents differ from the golden JSON".into());
             }
-            let warnings: Vec<&str> = decoded.warnings.iter().map(|w| w.message.as_str()).collect();
+            let warnings: Vec<&str> = decoded
+                .warnings
+                .iter()
+                .map(|w| w.message.as_str())
+                .collect();
             let expected_warnings: Vec<&str> = expected["warnings"]
                 .as_array()
                 .map(|a| a.iter().filter_map(|w| w["message"].as_str()).collect())
@@ -92,8 +106,12 @@ async fn run_case(adapter: &LoadedAdapter, case: &Path) -> Result<(), String> {
             Ok(())
         }
         Err(CallError::Rejected(failure)) => {
-            let expected = std::fs::read_to_string(&error)
-                .map_err(|_| format!("failed with {failure}, but {} does not exist", error.display()))?;
+            let expected = std::fs::read_to_string(&error).map_err(|_| {
+                format!(
+                    "failed with {failure}, but {} does not exist",
+                    error.display()
+                )
+            })?;
             if failure.to_string() == expected.trim_end() {
                 Ok(())
             } else {
@@ -110,7 +128,10 @@ async fn every_plugin_passes_its_golden_cases_inside_the_sandbox() {
     assert!(ids.len() >= 2, "bundled adapters: {ids:?}");
     let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let components = bundled::build_adapters(&id_refs).expect("bundled adapters build");
-    let registry = AdapterRegistry::new(Arc::new(SandboxEngine::new().unwrap()), RegistrySettings::default());
+    let registry = AdapterRegistry::new(
+        Arc::new(SandboxEngine::new().unwrap()),
+        RegistrySettings::default(),
+    );
     let mut failures = Vec::new();
     for (id, component) in ids.iter().zip(&components) {
         let info = registry.install_file(component).await.unwrap();
@@ -134,5 +155,9 @@ async fn every_plugin_passes_its_golden_cases_inside_the_sandbox() {
             }
         }
     }
-    assert!(failures.is_empty(), "golden cases failing in the sandbox:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "golden cases failing in the sandbox:\n{}",
+        failures.join("\n")
+    );
 }

@@ -23,7 +23,10 @@ adapter = "cxml"
 
 /// An order document made distinct by `n`, since the same bytes twice are one submission.
 fn document(n: u32) -> Vec<u8> {
-    let mut bytes = std::fs::read(repo_file("plugins/cxml/tests/golden/order-request.decode.xml")).unwrap();
+    let mut bytes = std::fs::read(repo_file(
+        "plugins/cxml/tests/golden/order-request.decode.xml",
+    ))
+    .unwrap();
     bytes.extend_from_slice(format!("<!-- submission {n} -->\n").as_bytes());
     bytes
 }
@@ -39,7 +42,13 @@ async fn submit(client: &reqwest::Client, base: &str, body: Vec<u8>) -> Value {
         .json()
         .await
         .unwrap();
-    wait_for_message(client, base, receipt["tracking_id"].as_str().unwrap(), PORTAL_KEY).await
+    wait_for_message(
+        client,
+        base,
+        receipt["tracking_id"].as_str().unwrap(),
+        PORTAL_KEY,
+    )
+    .await
 }
 
 async fn status(client: &reqwest::Client, base: &str) -> Value {
@@ -80,7 +89,11 @@ async fn an_adapter_installed_while_running_serves_the_next_message() {
     // Install through the CLI, which uses the admin API.
     let cxml = components().cxml.display().to_string();
     let out = wharf_cli(&wharf.base, &["plugin", "install", &cxml]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("installed cxml@0.1.0"));
 
     let view = submit(&client, &wharf.base, document(2)).await;
@@ -114,7 +127,12 @@ async fn an_adapter_installed_while_running_serves_the_next_message() {
         .unwrap();
     assert_eq!(garbage.status(), 422);
     let body: Value = garbage.json().await.unwrap();
-    assert!(body["error"]["message"].as_str().unwrap().contains("not a valid wasm component"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a valid wasm component")
+    );
     let unauthorized = client
         .post(format!("{}/admin/v1/adapters", wharf.base))
         .bearer_auth("wrong")
@@ -126,7 +144,11 @@ async fn an_adapter_installed_while_running_serves_the_next_message() {
 
     // Removing it takes effect for the next message too.
     let out = wharf_cli(&wharf.base, &["plugin", "remove", "cxml@0.1.0"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let view = submit(&client, &wharf.base, document(3)).await;
     assert_eq!(view["error"]["code"], "adapter.unavailable", "{view}");
     assert_eq!(status(&client, &wharf.base).await["pid"], before["pid"]);

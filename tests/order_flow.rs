@@ -13,19 +13,27 @@ use serde_json::Value;
 use support::*;
 use wharf_host::cli::demo::confirm;
 use wharf_host::model::{CanonicalDocument, Document, LineStatus, PurchaseOrder};
-use wharf_host::sandbox::{AdapterRegistry, CallScope, LoadedAdapter, RegistrySettings, SandboxEngine};
+use wharf_host::sandbox::{
+    AdapterRegistry, CallScope, LoadedAdapter, RegistrySettings, SandboxEngine,
+};
 
 const ORDERS05: &str = "plugins/idoc/tests/golden/orders05-standard.decode.xml";
 
 /// The adapters again, outside the host, to read what the stand-ins received.
 async fn reader(component: &std::path::Path) -> Arc<LoadedAdapter> {
-    let registry = AdapterRegistry::new(Arc::new(SandboxEngine::new().unwrap()), RegistrySettings::default());
+    let registry = AdapterRegistry::new(
+        Arc::new(SandboxEngine::new().unwrap()),
+        RegistrySettings::default(),
+    );
     let info = registry.install_file(component).await.unwrap();
     registry.resolve(&info.reference()).unwrap()
 }
 
 async fn decode_one(adapter: &LoadedAdapter, bytes: Vec<u8>) -> CanonicalDocument {
-    let mut decoded = adapter.decode(CallScope::default(), bytes, None).await.expect("decodes");
+    let mut decoded = adapter
+        .decode(CallScope::default(), bytes, None)
+        .await
+        .expect("decodes");
     assert_eq!(decoded.documents.len(), 1);
     decoded.documents.remove(0)
 }
@@ -42,14 +50,20 @@ async fn an_order_goes_to_the_portal_and_its_confirmation_back_to_the_erp() {
     let portal = StandIn::start(Behaviour::Accept).await.unwrap();
     let erp = StandIn::start(Behaviour::Accept).await.unwrap();
     let c = components();
-    let host = TestHost::start(&order_flow_config(&portal.url, &erp.url), &[&c.idoc, &c.cxml]).await;
+    let host = TestHost::start(
+        &order_flow_config(&portal.url, &erp.url),
+        &[&c.idoc, &c.cxml],
+    )
+    .await;
     let idoc = reader(&c.idoc).await;
     let cxml = reader(&c.cxml).await;
     let orders05 = std::fs::read(repo_file(ORDERS05)).unwrap();
     let sent = purchase_order(decode_one(&idoc, orders05.clone()).await);
 
     // The ERP releases the order.
-    let (status, receipt) = host.post_with("erp-orders", ERP_KEY, orders05.clone(), Some("release-1")).await;
+    let (status, receipt) = host
+        .post_with("erp-orders", ERP_KEY, orders05.clone(), Some("release-1"))
+        .await;
     assert_eq!(status, 202, "{receipt}");
     let tracking = receipt["tracking_id"].as_str().unwrap().to_owned();
     assert_eq!(receipt["duplicate"], false);
@@ -68,19 +82,37 @@ async fn an_order_goes_to_the_portal_and_its_confirmation_back_to_the_erp() {
         assert_eq!(got.line_number, want.line_number);
         assert_eq!(got.quantity, want.quantity, "line {}", want.line_number);
         let (got_price, want_price) = (got.price.as_ref().unwrap(), want.price.as_ref().unwrap());
-        assert_eq!(got_price.amount, want_price.amount, "line {}", want.line_number);
-        assert_eq!(got_price.currency, want_price.currency, "line {}", want.line_number);
-        assert_eq!(got_price.basis, want_price.basis, "line {}", want.line_number);
+        assert_eq!(
+            got_price.amount, want_price.amount,
+            "line {}",
+            want.line_number
+        );
+        assert_eq!(
+            got_price.currency, want_price.currency,
+            "line {}",
+            want.line_number
+        );
+        assert_eq!(
+            got_price.basis, want_price.basis,
+            "line {}",
+            want.line_number
+        );
     }
     assert_eq!(
-        received.lines[0].price.as_ref().unwrap().currency.as_deref(),
+        received.lines[0]
+            .price
+            .as_ref()
+            .unwrap()
+            .currency
+            .as_deref(),
         sent.currency.as_deref()
     );
 
     // The portal confirms: all lines accepted but the last, part filled.
     let (po_number, lines) = confirm::read_order(&order_request).unwrap();
     let answer = confirm::confirmation(&po_number, &lines, "2026-11-27T12:00:00+00:00");
-    let (status, confirmation_receipt) = host.post("portal-confirmations", PORTAL_KEY, answer).await;
+    let (status, confirmation_receipt) =
+        host.post("portal-confirmations", PORTAL_KEY, answer).await;
     assert_eq!(status, 202, "{confirmation_receipt}");
 
     // The ERP receives an ORDRSP with the status of every line.
@@ -88,7 +120,8 @@ async fn an_order_goes_to_the_portal_and_its_confirmation_back_to_the_erp() {
     assert_eq!(at_erp.len(), 1, "the ERP got the response");
     let ordrsp = at_erp[0].text();
     assert!(ordrsp.contains("<MESTYP>ORDRSP</MESTYP>"), "{ordrsp}");
-    let Document::OrderResponse(response) = decode_one(&idoc, at_erp[0].body.clone()).await.body else {
+    let Document::OrderResponse(response) = decode_one(&idoc, at_erp[0].body.clone()).await.body
+    else {
         panic!("the ORDRSP decodes to an order response");
     };
     assert_eq!(response.po_number, sent.po_number);
@@ -99,19 +132,25 @@ async fn an_order_goes_to_the_portal_and_its_confirmation_back_to_the_erp() {
 
     // The order's history, for the ERP and the portal; nobody else sees it.
     let path = format!("/api/v1/orders/{}", sent.po_number);
-    let mut order = Value::Null;
-    eventually("the order's history to be complete", || {
-        let host = &host;
-        let path = path.clone();
-        let order = &mut order;
-        async move {
-            *order = host.get(&path, ERP_KEY).await.1;
-            order["history"].as_array().is_some_and(|h| h.len() >= 6)
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let order = loop {
+        let order = host.get(&path, ERP_KEY).await.1;
+        if order["history"].as_array().is_some_and(|h| h.len() >= 6) {
+            break order;
         }
-    })
-    .await;
+        assert!(
+            std::time::Instant::now() < deadline,
+            "history incomplete: {order}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
     assert_eq!(order["status"], "changed", "{order}");
-    let events: Vec<&str> = order["history"].as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
+    let events: Vec<&str> = order["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
     for event in [
         "released",
         "purchase_order_routed",
@@ -138,18 +177,43 @@ async fn an_order_goes_to_the_portal_and_its_confirmation_back_to_the_erp() {
     assert_eq!(wharf_host::audit::chain::verify(&log).unwrap(), log.len());
 
     // Submitting again — same key, or same bytes — returns the original and creates nothing.
-    let (status, again) = host.post_with("erp-orders", ERP_KEY, orders05.clone(), Some("release-1")).await;
-    assert_eq!((status, again["tracking_id"].as_str(), again["duplicate"].as_bool()), (202, Some(tracking.as_str()), Some(true)));
+    let (status, again) = host
+        .post_with("erp-orders", ERP_KEY, orders05.clone(), Some("release-1"))
+        .await;
+    assert_eq!(
+        (
+            status,
+            again["tracking_id"].as_str(),
+            again["duplicate"].as_bool()
+        ),
+        (202, Some(tracking.as_str()), Some(true))
+    );
     let (_, again) = host.post("erp-orders", ERP_KEY, orders05.clone()).await;
     assert_eq!(again["tracking_id"].as_str(), Some(tracking.as_str()));
     let mut changed = orders05.clone();
     changed.extend_from_slice(b"\n");
-    let (_, other_bytes) = host.post_with("erp-orders", ERP_KEY, changed, Some("release-1")).await;
-    assert_eq!(other_bytes["tracking_id"].as_str(), Some(tracking.as_str()), "the key decides");
+    let (_, other_bytes) = host
+        .post_with("erp-orders", ERP_KEY, changed, Some("release-1"))
+        .await;
+    assert_eq!(
+        other_bytes["tracking_id"].as_str(),
+        Some(tracking.as_str()),
+        "the key decides"
+    );
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(portal.deliveries().await.len(), 1, "nothing new was delivered");
+    assert_eq!(
+        portal.deliveries().await.len(),
+        1,
+        "nothing new was delivered"
+    );
     let log_after = host.store.audit_log().await.unwrap();
-    assert_eq!(log_after.iter().filter(|e| e.action == "message_received").count(), 2);
+    assert_eq!(
+        log_after
+            .iter()
+            .filter(|e| e.action == "message_received")
+            .count(),
+        2
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -157,11 +221,14 @@ async fn bad_input_gets_a_clear_error_and_its_bytes_are_kept() {
     let portal = StandIn::start(Behaviour::Accept).await.unwrap();
     let erp = StandIn::start(Behaviour::Accept).await.unwrap();
     let c = components();
-    let config = order_flow_config(&portal.url, &erp.url).replace("[delivery]", "[server]\nmax_body_kib = 64\n[delivery]");
+    let config = order_flow_config(&portal.url, &erp.url)
+        .replace("[delivery]", "[server]\nmax_body_kib = 64\n[delivery]");
     let host = TestHost::start(&config, &[&c.idoc, &c.cxml]).await;
 
     // Malformed XML: accepted for processing, then failed with a located syntax error.
-    let malformed = b"<?xml version=\"1.0\"?>\n<ORDERS05>\n  <IDOC BEGIN=\"1\">\n    <EDI_DC40></IDOC>\n".to_vec();
+    let malformed =
+        b"<?xml version=\"1.0\"?>\n<ORDERS05>\n  <IDOC BEGIN=\"1\">\n    <EDI_DC40></IDOC>\n"
+            .to_vec();
     let (status, receipt) = host.post("erp-orders", ERP_KEY, malformed.clone()).await;
     assert_eq!(status, 202);
     let id = receipt["tracking_id"].as_str().unwrap();
@@ -170,22 +237,52 @@ async fn bad_input_gets_a_clear_error_and_its_bytes_are_kept() {
     assert_eq!(view["error"]["code"], "adapter.syntax", "{view}");
     assert_eq!(view["error"]["location"]["text"]["line"], 4, "{view}");
     assert_eq!(view["error"]["adapter"], "idoc@0.1.0");
-    assert_eq!(host.store.message_raw(id).await.unwrap().unwrap(), malformed);
+    assert_eq!(
+        host.store.message_raw(id).await.unwrap().unwrap(),
+        malformed
+    );
 
     // An IDoc of a type the adapter does not handle.
-    let invoice = std::fs::read(repo_file("plugins/idoc/tests/golden/error-invoic02.decode.xml")).unwrap();
+    let invoice = std::fs::read(repo_file(
+        "plugins/idoc/tests/golden/error-invoic02.decode.xml",
+    ))
+    .unwrap();
     let (_, receipt) = host.post("erp-orders", ERP_KEY, invoice.clone()).await;
     let id = receipt["tracking_id"].as_str().unwrap();
     let view = host.settled(id, ERP_KEY).await;
     assert_eq!(view["error"]["code"], "adapter.unsupported", "{view}");
-    assert!(view["error"]["message"].as_str().unwrap().contains("INVOIC02"), "{view}");
+    assert!(
+        view["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("INVOIC02"),
+        "{view}"
+    );
     assert_eq!(host.store.message_raw(id).await.unwrap().unwrap(), invoice);
 
     // Refused at the edge: each answer is JSON with a code, and the bytes are kept.
     let cases: [(&str, &str, Vec<u8>, u16, &str); 3] = [
-        ("erp-orders", "wrong-key", b"<ORDERS05/>".to_vec(), 401, "auth.unauthorized"),
-        ("erp-orders", ERP_KEY, vec![b'x'; 100 * 1024], 413, "request.too_large"),
-        ("no-such-agreement", ERP_KEY, b"<ORDERS05/>".to_vec(), 404, "agreement.unknown"),
+        (
+            "erp-orders",
+            "wrong-key",
+            b"<ORDERS05/>".to_vec(),
+            401,
+            "auth.unauthorized",
+        ),
+        (
+            "erp-orders",
+            ERP_KEY,
+            vec![b'x'; 100 * 1024],
+            413,
+            "request.too_large",
+        ),
+        (
+            "no-such-agreement",
+            ERP_KEY,
+            b"<ORDERS05/>".to_vec(),
+            404,
+            "agreement.unknown",
+        ),
     ];
     for (agreement, key, body, want_status, code) in cases {
         let (status, error) = host.post(agreement, key, body.clone()).await;

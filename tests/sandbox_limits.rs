@@ -29,12 +29,18 @@ async fn each_hostile_call_fails_alone_and_names_its_limit() {
         ("spin", "adapter.limit", "time limit of 500 ms exceeded"),
         ("hoard", "adapter.limit", "memory limit of 32 MiB exceeded"),
         ("panic", "adapter.trap", "hostile adapter panics on purpose"),
-        ("flood", "adapter.limit", "output limit of 1024 KiB exceeded"),
+        (
+            "flood",
+            "adapter.limit",
+            "output limit of 1024 KiB exceeded",
+        ),
     ];
     for (n, (input, code, reason)) in cases.into_iter().enumerate() {
         let (status, receipt) = host.post("junk", OTHER_KEY, input).await;
         assert_eq!(status, 202, "{receipt}");
-        let view = host.settled(receipt["tracking_id"].as_str().unwrap(), OTHER_KEY).await;
+        let view = host
+            .settled(receipt["tracking_id"].as_str().unwrap(), OTHER_KEY)
+            .await;
         assert_eq!(view["status"], "failed", "{input}: {view}");
         assert_eq!(view["error"]["code"], code, "{input}: {view}");
         let message = view["error"]["message"].as_str().unwrap();
@@ -43,13 +49,18 @@ async fn each_hostile_call_fails_alone_and_names_its_limit() {
 
         // The raw bytes of the failed message are kept.
         let id = receipt["tracking_id"].as_str().unwrap();
-        assert_eq!(host.store.message_raw(id).await.unwrap().unwrap(), input.as_bytes());
+        assert_eq!(
+            host.store.message_raw(id).await.unwrap().unwrap(),
+            input.as_bytes()
+        );
 
         // A well-behaved message right after goes through.
         let po = format!("PO-AFTER-{n}");
         let (status, receipt) = host.post("junk", OTHER_KEY, po.clone()).await;
         assert_eq!(status, 202);
-        let view = host.settled(receipt["tracking_id"].as_str().unwrap(), OTHER_KEY).await;
+        let view = host
+            .settled(receipt["tracking_id"].as_str().unwrap(), OTHER_KEY)
+            .await;
         assert_eq!(view["status"], "processed", "after {input}: {view}");
         assert_eq!(view["documents"][0]["business_key"], po);
     }

@@ -36,7 +36,9 @@ fn digits(text: &str) -> bool {
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         _ => 31,
     }
@@ -92,7 +94,8 @@ pub fn from_compact(date: &str, time: Option<&str>) -> Result<String, DateError>
 /// An ISO 8601 date or date-time split into `CCYYMMDD` and, when it has one, `HHMMSS`.
 /// The offset, if any, is dropped: segment formats carry it separately if at all.
 pub fn to_compact(iso: &str) -> Result<(String, Option<String>), DateError> {
-    check_iso(iso)?;
+    // Normalizing gives every time seconds, so the slices below always exist.
+    let iso = normalize_iso(iso)?;
     let date = iso[0..10].replace('-', "");
     let time = (iso.len() > 10).then(|| iso[11..19].replace(':', ""));
     Ok((date, time))
@@ -184,6 +187,10 @@ mod tests {
         assert_eq!(
             to_compact("2026-11-27T14:30:05+01:00").unwrap(),
             ("20261127".to_owned(), Some("143005".to_owned()))
+        );
+        assert_eq!(
+            to_compact("2026-11-27T14:30").unwrap(),
+            ("20261127".to_owned(), Some("143000".to_owned()))
         );
     }
 

@@ -62,7 +62,10 @@ async fn main() {
     println!("pooling allocator: {}", engine.pooling());
     let registry = AdapterRegistry::new(engine, RegistrySettings::default());
     for component in &components {
-        registry.install_file(component).await.expect("adapter installs");
+        registry
+            .install_file(component)
+            .await
+            .expect("adapter installs");
     }
     let idoc = registry.resolve("idoc").unwrap();
     let cxml = registry.resolve("cxml").unwrap();
@@ -84,7 +87,11 @@ async fn main() {
     for _ in 0..n {
         idoc.probe().await.expect("probe");
     }
-    report("instantiate + describe (fresh instance)", started.elapsed(), n);
+    report(
+        "instantiate + describe (fresh instance)",
+        started.elapsed(),
+        n,
+    );
 
     let started = Instant::now();
     for _ in 0..n {
@@ -104,17 +111,30 @@ async fn main() {
             .expect("decodes");
         for document in &decoded.documents {
             let encoded = cxml
-                .encode(cxml_scope.clone(), document, "1".into(), "2026-01-02T03:04:05+00:00".into())
+                .encode(
+                    cxml_scope.clone(),
+                    document,
+                    "1".into(),
+                    "2026-01-02T03:04:05+00:00".into(),
+                )
                 .await
                 .expect("encodes");
             std::hint::black_box(encoded);
         }
     }
     let sandboxed = started.elapsed();
-    report("sandbox: decode ORDERS05 + encode OrderRequest", sandboxed, n);
+    report(
+        "sandbox: decode ORDERS05 + encode OrderRequest",
+        sandboxed,
+        n,
+    );
 
     let natively = native(&orders05, n);
-    report("native:  decode ORDERS05 + encode OrderRequest", natively, n);
+    report(
+        "native:  decode ORDERS05 + encode OrderRequest",
+        natively,
+        n,
+    );
     println!(
         "sandbox / native: {:.1}×",
         sandboxed.as_secs_f64() / natively.as_secs_f64()

@@ -8,11 +8,14 @@ use wharf_host::server::Host;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let quiet = matches!(
-        cli.command,
-        Command::Decode { .. } | Command::Encode { .. } | Command::Demo
-    );
-    wharf_host::telemetry::init(if quiet { "warn" } else { "info" });
+    // Offline commands print their result on stdout; only problems go to stderr. The demo
+    // prints its own trail, so adapters' notes about unmapped fields would only be noise there.
+    let filter = match cli.command {
+        Command::Demo => "warn,wharf::guest=error",
+        Command::Decode { .. } | Command::Encode { .. } => "warn",
+        _ => "info",
+    };
+    wharf_host::telemetry::init(filter);
     match run(cli.command).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

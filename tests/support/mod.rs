@@ -151,7 +151,8 @@ impl TestHost {
             std::fs::copy(path, adapters_dir.join(path.file_name().unwrap())).unwrap();
         }
         let raw: RawConfig = toml::from_str(config).expect("test config parses");
-        let settings = Settings::from_raw(raw, dir.path(), &secrets()).expect("test config resolves");
+        let settings =
+            Settings::from_raw(raw, dir.path(), &secrets()).expect("test config resolves");
         let host = Host::start(settings).await.expect("host starts");
         let store = host.state.store.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -170,7 +171,12 @@ impl TestHost {
     }
 
     /// Posts `body` to an inbound agreement as the partner holding `key`.
-    pub async fn post(&self, agreement: &str, key: &str, body: impl Into<reqwest::Body>) -> (u16, Value) {
+    pub async fn post(
+        &self,
+        agreement: &str,
+        key: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, Value) {
         self.post_with(agreement, key, body, None).await
     }
 
@@ -237,7 +243,10 @@ pub async fn wait_for_message(client: &reqwest::Client, base: &str, id: &str, ke
         if status == "processed" || status == "failed" {
             return view;
         }
-        assert!(Instant::now() < deadline, "message {id} did not settle: {view}");
+        assert!(
+            Instant::now() < deadline,
+            "message {id} did not settle: {view}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -310,7 +319,11 @@ impl WharfProcess {
     }
 
     pub fn port(&self) -> u16 {
-        self.base.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(0)
+        self.base
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0)
     }
 
     /// `kill -9`: no chance to finish anything.

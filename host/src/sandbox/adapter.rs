@@ -142,7 +142,9 @@ impl LoadedAdapter {
             instance.call_describe(&mut store).await
         }
         .await;
-        outcome.map(|_| ()).map_err(|e| classify(&self.info.reference(), e, &store))
+        outcome
+            .map(|_| ())
+            .map_err(|e| classify(&self.info.reference(), e, &store))
     }
 
     /// Decodes wire bytes into canonical documents.

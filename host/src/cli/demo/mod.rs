@@ -241,7 +241,16 @@ pub async fn run() -> anyhow::Result<Trail> {
     };
     let total = started.elapsed();
 
-    let log = store.audit_log().await?;
+    // The ERP has the bytes a moment before Wharf has recorded its answer; wait for the record.
+    let deadline = Instant::now() + STEP_TIMEOUT;
+    let log = loop {
+        let log = store.audit_log().await?;
+        if log.iter().filter(|e| e.action == "delivered").count() >= 2 || Instant::now() >= deadline
+        {
+            break log;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
     let first = log.first().map(|e| e.at).unwrap_or_default();
     let steps = log
         .iter()

@@ -1,7 +1,7 @@
 //! Writing a [`PurchaseOrder`] as an `<OrderRequest type="new">`.
 //!
 //! cXML requires some things the model leaves optional; a purchase order without them is
-//! refused with the place to fix: an order date, a BillTo party, a unit price and a supplier
+//! refused with the place to fix: an order date, a BillTo (or buyer) party, a unit price and a supplier
 //! (or buyer) part number on every line. What cXML has no place for is logged, not written.
 
 use wharf_guest_sdk::canonical::{DateKind, OrderLine, PartyRole, PurchaseOrder};
@@ -53,9 +53,20 @@ fn write_header(po: &PurchaseOrder) -> Result<Element, AdapterError> {
         .child(Element::new("Total").child(write_money(&amount, &currency)));
     let first_of = |role: PartyRole| po.parties.iter().position(|p| p.role == role);
     let ship_to = first_of(PartyRole::ShipTo);
-    let bill_to = first_of(PartyRole::BillTo).ok_or_else(|| {
-        error::validation("cXML requires a BillTo party on every order").at_xml("parties")
-    })?;
+    // cXML requires a BillTo. SAP purchase orders often name only the ordering company (AG)
+    // and leave billing to it, so the buyer stands in when there is no bill-to party.
+    let bill_to = first_of(PartyRole::BillTo)
+        .or_else(|| {
+            let buyer = first_of(PartyRole::Buyer).or_else(|| first_of(PartyRole::SoldTo));
+            if buyer.is_some() {
+                log::info("no bill-to party: the buyer is written as BillTo");
+            }
+            buyer
+        })
+        .ok_or_else(|| {
+            error::validation("cXML requires a BillTo party (or at least a buyer) on every order")
+                .at_xml("parties")
+        })?;
     if let Some(i) = ship_to {
         header = header.child(write_ship_or_bill(
             &po.parties[i],
