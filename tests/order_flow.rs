@@ -9,7 +9,6 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
 use support::*;
 use wharf_host::cli::demo::confirm;
 use wharf_host::model::{CanonicalDocument, Document, LineStatus, PurchaseOrder};

@@ -13,8 +13,8 @@
 //! - [`governance`]: partner and operator authentication.
 //! - [`audit`]: typed audit events and the hash chain.
 //! - [`api`]: the HTTP API.
-//! - [`config`]: `wharf.toml`, parsed strictly and resolved before anything runs.
-//! - [`telemetry`]: tracing.
+//! - [`config`]: reads `wharf.toml` strictly and resolves it before anything runs.
+//! - [`telemetry`]: the tracing setup.
 //! - [`server`]: assembling and running a host.
 //! - [`cli`]: the `wharf` command.
 

@@ -2,7 +2,8 @@
 //! running in-process on `127.0.0.1:0` with a configuration written for the test, and a client
 //! that speaks its API as a partner or an operator.
 
-#![allow(dead_code)]
+// Each test binary uses a different part of this module.
+#![allow(dead_code, unused_imports)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

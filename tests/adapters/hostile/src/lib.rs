@@ -15,7 +15,7 @@ use wharf_guest_sdk::contract::{
 };
 use wharf_guest_sdk::{Adapter, envelope, error, export_adapter};
 
-struct Hostile;
+pub struct Hostile;
 
 fn order(number: &str, lines: usize) -> CanonicalDocument {
     let line = |i: usize| OrderLine {
