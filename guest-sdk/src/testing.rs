@@ -7,6 +7,7 @@
 //! | `NAME.decode.EXT` + `NAME.decode.json` | decoding the input gives exactly these documents |
 //! | `NAME.decode.EXT` + `NAME.decode.error` | decoding fails with exactly this rendered error |
 //! | `NAME.encode.json` + `NAME.encode.EXT` | encoding the canonical document gives these bytes |
+//! | `NAME.encode.json` + `NAME.encode.error` | encoding fails with exactly this rendered error |
 //! | `NAME.config` (optional) | `key=value` lines: the agreement's configuration for the case |
 //!
 //! Encoding uses control number `1` and timestamp `2026-01-02T03:04:05+00:00`, so outputs are
@@ -165,24 +166,56 @@ fn decode_case<A: Adapter>(input: &Path, bless: bool) -> Result<(), String> {
 }
 
 fn encode_case<A: Adapter>(input: &Path, bless: bool) -> Result<(), String> {
-    let text = fs::read_to_string(input).map_err(|e| e.to_string())?;
-    let document: CanonicalDocument = serde_json::from_str(&text)
-        .map_err(|e| format!("input is not a canonical document: {e}"))?;
-    let encoded = A::encode(document, encode_context())
-        .map_err(|e| format!("encoding failed: {}", crate::error::render(&e)))?;
+    let document = read_document(input)?;
     let name = file_name(input);
     let stem = &name[..name.find(".encode.").unwrap_or(name.len())];
+    let error_path = input.with_file_name(format!("{stem}.encode.error"));
     let expected = fs::read_dir(input.parent().unwrap_or(Path::new(".")))
         .map_err(|e| e.to_string())?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| {
             let n = file_name(p);
-            n.starts_with(&format!("{stem}.encode.")) && !n.ends_with(".json")
+            n.starts_with(&format!("{stem}.encode."))
+                && !n.ends_with(".json")
+                && !n.ends_with(".error")
         });
-    let path = expected.unwrap_or_else(|| input.with_file_name(format!("{stem}.encode.out")));
-    let actual =
-        String::from_utf8(encoded.bytes).map_err(|e| format!("output is not UTF-8: {e}"))?;
-    compare(&path, &actual, bless)
+    match A::encode(document, encode_context()) {
+        Ok(encoded) => {
+            let path = expected.ok_or_else(|| {
+                format!(
+                    "encoding succeeded but no expected output exists; create {stem}.encode.<ext> \
+                     (e.g. .xml or .edi), or bless with an empty one first"
+                )
+            })?;
+            let actual = String::from_utf8(encoded.bytes)
+                .map_err(|e| format!("output is not UTF-8: {e}"))?;
+            compare(&path, &actual, bless)
+        }
+        Err(e) => compare(
+            &error_path,
+            &format!("{}\n", crate::error::render(&e)),
+            bless,
+        ),
+    }
+}
+
+/// Reads a canonical document from JSON (the serde form of the generated types:
+/// `{"envelope": {…}, "body": {"PurchaseOrder": {…}}}`).
+pub fn read_document(path: &Path) -> Result<CanonicalDocument, String> {
+    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    document_from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Parses a canonical document from JSON text.
+pub fn document_from_json(text: &str) -> Result<CanonicalDocument, String> {
+    serde_json::from_str(text).map_err(|e| format!("not a canonical document: {e}"))
+}
+
+/// A canonical document as pretty JSON, the form `.encode.json` inputs take.
+pub fn document_json(document: &CanonicalDocument) -> String {
+    let mut text = serde_json::to_string_pretty(document).expect("canonical types serialize");
+    text.push('\n');
+    text
 }
 
 /// Decoded documents as pretty JSON, the form golden files keep.
