@@ -13,6 +13,7 @@
 //! - [`decimal`], [`date`]: the number and date handling every text format needs.
 //! - [`xml`]: a small element tree over quick-xml, with paths for located errors.
 //! - [`log`], [`config`], [`xref`]: the only host capabilities an adapter is granted.
+//! - [`credential`]: reporting a secret a document carries, without passing it on.
 //! - `testing` (native builds only): golden cases and configuration for an adapter's own tests.
 //!
 //! # A complete adapter
@@ -44,6 +45,7 @@
 //! `wharf plugin install`.
 
 pub mod config;
+pub mod credential;
 pub mod date;
 pub mod decimal;
 pub mod error;

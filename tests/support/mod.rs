@@ -59,6 +59,8 @@ pub fn secrets() -> BTreeMap<String, String> {
         ("PORTAL_KEY", PORTAL_KEY),
         ("OTHER_KEY", OTHER_KEY),
         ("WHARF_ADMIN_TOKEN", ADMIN_TOKEN),
+        ("PORTAL_CXML_SECRET", "welcome-2026"),
+        ("STALE_CXML_SECRET", "last-years-secret"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))

@@ -114,6 +114,23 @@ pub async fn inbound(
         );
         return refuse(Some(partner), error, raw).await;
     }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Some(agreement) = agreement
+        && let Err(problem) = state
+            .engine
+            .check_credentials(agreement, &raw, content_type.clone())
+            .await
+    {
+        let error = ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "auth.shared_secret",
+            problem.to_string(),
+        );
+        return refuse(Some(partner), error, raw).await;
+    }
     let idempotency_key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -131,10 +148,6 @@ pub async fn inbound(
         );
         return refuse(Some(partner), error, raw).await;
     }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
     let received = state
         .store
         .receive(NewMessage {

@@ -15,7 +15,7 @@ use crate::governance::ApiKeyHash;
 use crate::model::DocType;
 use crate::sandbox::{Limits, XrefTables};
 
-pub use raw::{Direction, RawConfig};
+pub use raw::{Direction, Mode, RawConfig};
 pub use resolve::{ConfigError, Environment, SecretSource};
 
 /// Settings the host runs on, all checked.
@@ -56,6 +56,9 @@ pub struct Agreement {
     /// Document types this agreement carries; empty means any the adapter handles.
     pub doc_types: Vec<DocType>,
     pub config: Arc<BTreeMap<String, String>>,
+    pub mode: Mode,
+    /// Hash of the secret inbound documents must present in their envelope.
+    pub shared_secret: Option<ApiKeyHash>,
 }
 
 /// Documents of `doc_type` from `from` (any partner when `None`) go out through agreement `to`.
@@ -98,7 +101,8 @@ impl Settings {
         resolve::resolve(raw, base, secrets)
     }
 
-    /// The outbound agreements documents of `doc_type` from `partner` are routed to.
+    /// The outbound agreements documents of `doc_type` from `partner` are routed to, whatever
+    /// their mode; the engine keeps test documents away from production agreements.
     pub fn destinations(&self, doc_type: DocType, partner: &str) -> Vec<Arc<Agreement>> {
         self.routes
             .iter()

@@ -127,6 +127,22 @@ pub struct RawAgreement {
     /// Settings handed to the adapter through its `config` import. Never secrets.
     #[serde(default)]
     pub config: BTreeMap<String, String>,
+    /// `production` (default) or `test`. Test documents are only routed to test agreements.
+    #[serde(default)]
+    pub mode: Mode,
+    /// Environment variable holding the secret the partner's documents must carry in their
+    /// own envelope (cXML `SharedSecret`). Checked before the message is accepted.
+    #[serde(default)]
+    pub shared_secret_env: Option<String>,
+}
+
+/// Whether an agreement carries production or test traffic.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    #[default]
+    Production,
+    Test,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

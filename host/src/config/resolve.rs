@@ -153,7 +153,24 @@ pub(super) fn resolve(
             }
             (Direction::Inbound, _) => {}
         }
+        let shared_secret = match &a.shared_secret_env {
+            Some(name) => Some(ApiKeyHash::of(&secrets.secret(name).ok_or_else(|| {
+                invalid(format!(
+                    "agreement {}: environment variable {name} is not set",
+                    a.id
+                ))
+            })?)),
+            None => None,
+        };
+        if shared_secret.is_some() && a.direction != Direction::Inbound {
+            return Err(invalid(format!(
+                "agreement {}: shared_secret_env applies to inbound agreements only",
+                a.id
+            )));
+        }
         let agreement = Agreement {
+            mode: a.mode,
+            shared_secret,
             id: a.id.clone(),
             partner: a.partner,
             direction: a.direction,

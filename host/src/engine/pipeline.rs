@@ -7,7 +7,8 @@ use tracing::Instrument;
 use super::Engine;
 use super::lifecycle;
 use crate::audit::{AuditAction, AuditEvent};
-use crate::config::Agreement;
+use crate::config::{Agreement, Mode};
+use crate::governance::{self, CredentialError};
 use crate::model::validate::{self, Violation};
 use crate::model::{CanonicalDocument, Document};
 use crate::sandbox::{CallError, CallScope, ErrorLocation, LoadedAdapter};
@@ -99,7 +100,14 @@ impl Engine {
                         .fail(&message, Failure::new("order.conflict", reason))
                         .await;
                 }
-                Err(e) => return Err(e),
+                Err(e) => {
+                    // Record why instead of leaving the message in processing; if even that
+                    // fails the store is down and the message is requeued at the next start.
+                    tracing::error!(error = %e, "could not commit processing");
+                    let failure =
+                        Failure::new("store.commit", format!("could not record the result: {e}"));
+                    return self.fail(&message, failure).await;
+                }
             }
         }
         Ok(())
@@ -116,6 +124,38 @@ impl Engine {
             error.clone(),
         );
         self.store.fail_message(&message.id, &error, &event).await
+    }
+
+    /// For agreements whose documents carry their own credential (cXML `SharedSecret`): decodes
+    /// the bytes now and checks every document's presented secret, so a wrong one is refused
+    /// before the message is accepted. Bytes that do not decode pass here and fail, located,
+    /// in processing.
+    pub async fn check_credentials(
+        &self,
+        agreement: &Agreement,
+        raw: &[u8],
+        content_type: Option<String>,
+    ) -> Result<(), CredentialError> {
+        let Some(expected) = &agreement.shared_secret else {
+            return Ok(());
+        };
+        let Ok(adapter) = self.adapter(agreement) else {
+            return Ok(());
+        };
+        let Ok(decoded) = adapter
+            .decode(
+                self.scope(agreement, "credential-check"),
+                raw.to_vec(),
+                content_type,
+            )
+            .await
+        else {
+            return Ok(());
+        };
+        for document in &decoded.documents {
+            governance::check_presented_secret(expected, &document.envelope)?;
+        }
+        Ok(())
     }
 
     fn agreement(&self, id: &str) -> Result<std::sync::Arc<Agreement>, Failure> {
@@ -265,13 +305,19 @@ impl Engine {
                 .map_err(|e| Failure::new("store.unavailable", e.to_string()))?,
             None => None,
         };
-        let effect = lifecycle::apply(
-            &document.body,
-            document_id,
-            &message.partner,
-            state.as_ref(),
-        )
-        .map_err(|e| Failure::new(e.code(), e.to_string()))?;
+        // Test traffic never changes the state of production orders.
+        let test = document.envelope.test;
+        let effect = if test {
+            lifecycle::Effect::default()
+        } else {
+            lifecycle::apply(
+                &document.body,
+                document_id,
+                &message.partner,
+                state.as_ref(),
+            )
+            .map_err(|e| Failure::new(e.code(), e.to_string()))?
+        };
         if let Some((from, to, po)) = &effect.transition {
             commit.audit.push(AuditEvent::new(
                 &message.partner,
@@ -280,6 +326,10 @@ impl Engine {
                 json!({"from": from, "to": to, "message_id": message.id, "document_id": document_id}),
             ));
         }
+        let order_opened = effect
+            .writes
+            .iter()
+            .any(|w| matches!(w, OrderWrite::Create { .. }));
         let status_after = effect
             .transition
             .as_ref()
@@ -289,7 +339,24 @@ impl Engine {
         commit.order_events.extend(effect.events);
 
         let doc_type = document.body.doc_type();
+        let document_mode = if test { Mode::Test } else { Mode::Production };
         for destination in self.settings.destinations(doc_type, &message.partner) {
+            if destination.mode != document_mode {
+                commit.audit.push(AuditEvent::new(
+                    "wharf",
+                    AuditAction::RouteSkipped,
+                    format!("message:{}", message.id),
+                    json!({
+                        "document_id": document_id,
+                        "agreement": destination.id,
+                        "reason": format!(
+                            "a {document_mode:?} document is not sent to the {:?} agreement {}",
+                            destination.mode, destination.id
+                        ),
+                    }),
+                ));
+                continue;
+            }
             let adapter = self.adapter(&destination)?;
             let control = self
                 .store
@@ -313,8 +380,11 @@ impl Engine {
                 })?;
             let outbox_id = new_id();
             let po_number = po_numbers.first().cloned();
+            // Share the order with the destination only when there is one: it exists, or this
+            // document opens it (test documents open none).
+            let order_exists = state.is_some() || order_opened;
             if let Some(po) = &po_number
-                && (state.is_some() || matches!(document.body, Document::PurchaseOrder(_)))
+                && order_exists
             {
                 commit.orders.push(OrderWrite::Share {
                     po_number: po.clone(),

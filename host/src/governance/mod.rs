@@ -59,6 +59,41 @@ pub fn authenticate_operator(settings: &Settings, token: &str) -> bool {
         .is_some_and(|hash| hash.matches(token))
 }
 
+/// The envelope extension in which an adapter reports the SHA-256 (hex) of the shared secret
+/// a document presented in its own header (cXML `Credential/SharedSecret`). Adapters never
+/// see the agreement's secret and never pass the presented one on in clear.
+pub const PRESENTED_SECRET_KEY: &str = "credential.sha256";
+
+/// Why a document's own credential was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialError {
+    #[error("the document carries no shared secret")]
+    Missing,
+    #[error("the document's shared secret does not match the agreement's")]
+    Mismatch,
+}
+
+/// Checks the secret a document presented (as reported by its adapter) against the agreement's.
+pub fn check_presented_secret(
+    expected: &ApiKeyHash,
+    envelope: &crate::model::Envelope,
+) -> Result<(), CredentialError> {
+    let presented = envelope
+        .extensions
+        .iter()
+        .find(|e| e.key == PRESENTED_SECRET_KEY)
+        .and_then(|e| match &e.value {
+            crate::model::ExtensionValue::Text(hex_text) => ApiKeyHash::from_hex(hex_text).ok(),
+            _ => None,
+        })
+        .ok_or(CredentialError::Missing)?;
+    if bool::from(expected.0.ct_eq(&presented.0)) {
+        Ok(())
+    } else {
+        Err(CredentialError::Mismatch)
+    }
+}
+
 /// A new random API key to hand a partner once: 32 bytes of randomness, hex.
 pub fn generate_key() -> String {
     let bytes: [u8; 32] = rand::random();

@@ -13,12 +13,14 @@
 //! | `Sender/Credential`, `UserAgent` | extensions `cxml.Sender.*` |
 //!
 //! A SharedSecret, CredentialMac or DigitalSignature is never copied anywhere: the host
-//! authenticates the partner. Only its presence is kept, as `cxml.<From|To|Sender>.<name>.present`.
+//! authenticates the partner. Only its presence is kept, as `cxml.<From|To|Sender>.<name>.present`,
+//! and for the Sender's SharedSecret its SHA-256 (`credential.sha256`), which the host checks
+//! against the agreement's secret.
 
 use wharf_guest_sdk::canonical::{Envelope, Extension, ExtensionValue, Identifier};
 use wharf_guest_sdk::contract::{AdapterError, EncodeContext, Encoded};
 use wharf_guest_sdk::xml::Element;
-use wharf_guest_sdk::{error, id, text_extension};
+use wharf_guest_sdk::{credential, error, id, text_extension};
 
 use crate::extensions::keep_unmapped;
 use crate::settings::{Credential, Settings};
@@ -139,6 +141,16 @@ fn credentials(
     }
     let mut read = Vec::new();
     for (n, credential) in all.iter().enumerate() {
+        // The Sender's SharedSecret authenticates the document; the host compares its digest
+        // with the agreement's secret.
+        if label == "Sender"
+            && let Some(secret) = credential.text_of("SharedSecret")
+            && !out
+                .iter()
+                .any(|e| e.key == credential::PRESENTED_SECRET_KEY)
+        {
+            out.push(credential::presented_secret(secret));
+        }
         for secret in SECRETS {
             if credential.first(secret).is_some() {
                 let key = format!("cxml.{label}.{secret}.present");
