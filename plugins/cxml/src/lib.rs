@@ -26,9 +26,12 @@ pub mod envelope;
 pub mod extensions;
 pub mod item;
 pub mod money;
+pub mod order_reference;
 pub mod order_request;
 pub mod phone;
 pub mod settings;
+pub mod ship_notice;
+pub mod tax;
 pub mod values;
 
 use wharf_guest_sdk::canonical::{CanonicalDocument, DocType, Document, FunctionalAck};
@@ -44,7 +47,11 @@ pub struct CxmlAdapter;
 
 impl Adapter for CxmlAdapter {
     fn describe() -> Descriptor {
-        let documents = [DocType::PurchaseOrder, DocType::OrderResponse];
+        let documents = [
+            DocType::PurchaseOrder,
+            DocType::OrderResponse,
+            DocType::ShipNotice,
+        ];
         let mut descriptor =
             wharf_guest_sdk::descriptor("cxml", "0.1.0", &["cXML 1.2"], &documents, &documents);
         descriptor.config_keys = settings::config_keys();
@@ -59,6 +66,7 @@ impl Adapter for CxmlAdapter {
             "ConfirmationRequest" => {
                 Document::OrderResponse(confirmation::decode::decode(request)?)
             }
+            "ShipNoticeRequest" => Document::ShipNotice(ship_notice::decode::decode(request)?),
             other => {
                 return Err(error::unsupported(format!(
                     "cXML <{other}> is not handled by this adapter; it reads OrderRequest and ConfirmationRequest"
@@ -80,6 +88,7 @@ impl Adapter for CxmlAdapter {
         let request = match &document.body {
             Document::PurchaseOrder(po) => order_request::encode::encode(po)?,
             Document::OrderResponse(response) => confirmation::encode::encode(response)?,
+            Document::ShipNotice(notice) => ship_notice::encode::encode(notice)?,
             other => {
                 return Err(error::unsupported(format!(
                     "this adapter writes purchase orders and order responses, not {}",

@@ -187,7 +187,11 @@ fn the_descriptor_says_what_the_adapter_handles() {
     assert_eq!(descriptor.version, "0.1.0");
     assert_eq!(descriptor.contract, wharf_guest_sdk::CONTRACT_VERSION);
     assert_eq!(descriptor.standards, ["cXML 1.2"]);
-    let documents = [DocType::PurchaseOrder, DocType::OrderResponse];
+    let documents = [
+        DocType::PurchaseOrder,
+        DocType::OrderResponse,
+        DocType::ShipNotice,
+    ];
     assert_eq!(descriptor.decodes, documents);
     assert_eq!(descriptor.encodes, documents);
     assert!(!descriptor.acknowledges);
