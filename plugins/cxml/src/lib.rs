@@ -24,6 +24,7 @@ pub mod comments;
 pub mod confirmation;
 pub mod envelope;
 pub mod extensions;
+pub mod invoice;
 pub mod item;
 pub mod money;
 pub mod order_reference;
@@ -51,6 +52,7 @@ impl Adapter for CxmlAdapter {
             DocType::PurchaseOrder,
             DocType::OrderResponse,
             DocType::ShipNotice,
+            DocType::Invoice,
         ];
         let mut descriptor =
             wharf_guest_sdk::descriptor("cxml", "0.1.0", &["cXML 1.2"], &documents, &documents);
@@ -61,12 +63,18 @@ impl Adapter for CxmlAdapter {
     fn decode(input: Inbound) -> Result<Decoded, AdapterError> {
         let root = xml::parse(&input.bytes)?;
         let request = envelope::request_of(&root)?;
+        let mut warnings = Vec::new();
         let body = match request.name.as_str() {
             "OrderRequest" => Document::PurchaseOrder(order_request::decode::decode(request)?),
             "ConfirmationRequest" => {
                 Document::OrderResponse(confirmation::decode::decode(request)?)
             }
             "ShipNoticeRequest" => Document::ShipNotice(ship_notice::decode::decode(request)?),
+            "InvoiceDetailRequest" => {
+                let (invoice, tolerated) = invoice::decode::decode(request)?;
+                warnings = tolerated;
+                Document::Invoice(invoice)
+            }
             other => {
                 return Err(error::unsupported(format!(
                     "cXML <{other}> is not handled by this adapter; it reads OrderRequest and ConfirmationRequest"
@@ -77,7 +85,7 @@ impl Adapter for CxmlAdapter {
         let envelope = envelope::read(&root, &input.bytes)?;
         Ok(Decoded {
             documents: vec![CanonicalDocument { envelope, body }],
-            warnings: Vec::new(),
+            warnings,
         })
     }
 
@@ -89,6 +97,7 @@ impl Adapter for CxmlAdapter {
             Document::PurchaseOrder(po) => order_request::encode::encode(po)?,
             Document::OrderResponse(response) => confirmation::encode::encode(response)?,
             Document::ShipNotice(notice) => ship_notice::encode::encode(notice)?,
+            Document::Invoice(invoice) => invoice::encode::encode(invoice)?,
             other => {
                 return Err(error::unsupported(format!(
                     "this adapter writes purchase orders and order responses, not {}",

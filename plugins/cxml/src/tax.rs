@@ -142,32 +142,20 @@ fn write_detail(tax: &Tax, currency: Option<&str>, at: &str) -> Result<Element, 
             &format!("{at}.taxable"),
         )?);
     }
-    Ok(detail
-        .child(write_money_in(
-            "TaxAmount",
-            &tax.amount,
-            currency,
-            &format!("{at}.amount"),
-        )?)
-        .child_opt(tax.jurisdiction.as_deref().map(|place| {
+    detail = detail.child(write_money_in(
+        "TaxAmount",
+        &tax.amount,
+        currency,
+        &format!("{at}.amount"),
+    )?);
+    detail
+        .children
+        .extend(tax.jurisdiction.as_deref().map(|place| {
             Element::new("TaxLocation")
                 .attr("xml:lang", "en")
                 .with_text(place)
-        })))
-}
-
-/// Adds `child` when present; [`Element`] has no such builder of its own.
-trait ChildOpt {
-    fn child_opt(self, child: Option<Element>) -> Self;
-}
-
-impl ChildOpt for Element {
-    fn child_opt(self, child: Option<Element>) -> Self {
-        match child {
-            Some(child) => self.child(child),
-            None => self,
-        }
-    }
+        }));
+    Ok(detail)
 }
 
 #[cfg(test)]

@@ -191,6 +191,7 @@ fn the_descriptor_says_what_the_adapter_handles() {
         DocType::PurchaseOrder,
         DocType::OrderResponse,
         DocType::ShipNotice,
+        DocType::Invoice,
     ];
     assert_eq!(descriptor.decodes, documents);
     assert_eq!(descriptor.encodes, documents);

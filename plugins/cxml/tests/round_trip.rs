@@ -284,7 +284,10 @@ fn golden_case_round_trips(name: &str) {
     .expect("golden input");
     let wire = read(&format!("{name}.encode.xml"));
     let written = decode(wire.as_bytes());
-    assert_eq!(written.body, input.body, "{name}: decode(encode(doc)) differs");
+    assert_eq!(
+        written.body, input.body,
+        "{name}: decode(encode(doc)) differs"
+    );
     let again = encode(written, &format!("{name}.config"));
     assert_eq!(String::from_utf8_lossy(&again), wire, "{name}");
 }
@@ -292,4 +295,9 @@ fn golden_case_round_trips(name: &str) {
 #[test]
 fn a_ship_notice_reads_back_as_written() {
     golden_case_round_trips("ship-notice");
+}
+
+#[test]
+fn an_invoice_reads_back_as_written() {
+    golden_case_round_trips("invoice");
 }
