@@ -51,6 +51,7 @@ impl Adapter for CxmlAdapter {
         let documents = [
             DocType::PurchaseOrder,
             DocType::OrderResponse,
+            DocType::OrderChange,
             DocType::ShipNotice,
             DocType::Invoice,
         ];
@@ -65,7 +66,7 @@ impl Adapter for CxmlAdapter {
         let request = envelope::request_of(&root)?;
         let mut warnings = Vec::new();
         let body = match request.name.as_str() {
-            "OrderRequest" => Document::PurchaseOrder(order_request::decode::decode(request)?),
+            "OrderRequest" => order_request::decode_document(request)?,
             "ConfirmationRequest" => {
                 Document::OrderResponse(confirmation::decode::decode(request)?)
             }
@@ -96,6 +97,7 @@ impl Adapter for CxmlAdapter {
         let request = match &document.body {
             Document::PurchaseOrder(po) => order_request::encode::encode(po)?,
             Document::OrderResponse(response) => confirmation::encode::encode(response)?,
+            Document::OrderChange(change) => order_request::change::encode(change)?,
             Document::ShipNotice(notice) => ship_notice::encode::encode(notice)?,
             Document::Invoice(invoice) => invoice::encode::encode(invoice)?,
             other => {

@@ -190,6 +190,7 @@ fn the_descriptor_says_what_the_adapter_handles() {
     let documents = [
         DocType::PurchaseOrder,
         DocType::OrderResponse,
+        DocType::OrderChange,
         DocType::ShipNotice,
         DocType::Invoice,
     ];

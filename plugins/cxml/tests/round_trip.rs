@@ -301,3 +301,8 @@ fn a_ship_notice_reads_back_as_written() {
 fn an_invoice_reads_back_as_written() {
     golden_case_round_trips("invoice");
 }
+
+#[test]
+fn an_order_change_reads_back_as_written() {
+    golden_case_round_trips("order-change");
+}
