@@ -1,12 +1,19 @@
-//! Wharf's reference adapter for cXML 1.2: purchase orders (`OrderRequest`) and order
-//! confirmations (`ConfirmationRequest`) in both directions.
+//! Wharf's reference adapter for cXML 1.2, every document in both directions: purchase orders
+//! and order changes (`OrderRequest`), order confirmations (`ConfirmationRequest`), ship
+//! notices (`ShipNoticeRequest`), invoices (`InvoiceDetailRequest`), and the answers
+//! (`StatusUpdateRequest`, `Response`) as functional acknowledgments.
 //!
 //! # Layout
 //!
 //! - [`envelope`]: the `<cXML>`/`<Header>`/`<Request>` wrapper against the canonical envelope.
-//! - [`order_request`]: `<OrderRequest type="new">` against a purchase order.
+//! - [`order_request`]: `<OrderRequest>`, new against a purchase order, update and delete
+//!   against an order change.
 //! - [`confirmation`]: `<ConfirmationRequest>` against an order response, with its code tables.
-//! - [`address`], [`phone`], [`money`], [`item`], [`comments`]: pieces both documents share.
+//! - [`ship_notice`]: `<ShipNoticeRequest>` against a ship notice, with its packs.
+//! - [`invoice`]: `<InvoiceDetailRequest>` against an invoice: lines, summary, payment terms.
+//! - [`status`]: `<StatusUpdateRequest>` and `<Response>` against a functional acknowledgment.
+//! - [`address`], [`phone`], [`money`], [`tax`], [`item`], [`comments`], [`order_reference`]:
+//!   pieces the documents share.
 //! - [`extensions`]: what the model has no field for, kept as `cxml.*` extensions.
 //! - [`values`]: decimals, dates and required attributes, read with their location.
 //! - [`settings`]: the agreement's configuration for writing (identities, deployment mode).
@@ -32,6 +39,7 @@ pub mod order_request;
 pub mod phone;
 pub mod settings;
 pub mod ship_notice;
+pub mod status;
 pub mod tax;
 pub mod values;
 
@@ -54,15 +62,31 @@ impl Adapter for CxmlAdapter {
             DocType::OrderChange,
             DocType::ShipNotice,
             DocType::Invoice,
+            DocType::FunctionalAck,
         ];
         let mut descriptor =
             wharf_guest_sdk::descriptor("cxml", "0.1.0", &["cXML 1.2"], &documents, &documents);
         descriptor.config_keys = settings::config_keys();
+        descriptor.acknowledges = true;
         descriptor
     }
 
     fn decode(input: Inbound) -> Result<Decoded, AdapterError> {
         let root = xml::parse(&input.bytes)?;
+        if root.name == "cXML"
+            && let Some(response) = root.first("Response")
+        {
+            let envelope = envelope::read_response(&root, &input.bytes)?;
+            let payload_id = envelope.interchange_control.clone().unwrap_or_default();
+            let ack = status::decode_response(response, &payload_id)?;
+            return Ok(Decoded {
+                documents: vec![CanonicalDocument {
+                    envelope,
+                    body: Document::FunctionalAck(ack),
+                }],
+                warnings: Vec::new(),
+            });
+        }
         let request = envelope::request_of(&root)?;
         let mut warnings = Vec::new();
         let body = match request.name.as_str() {
@@ -71,6 +95,7 @@ impl Adapter for CxmlAdapter {
                 Document::OrderResponse(confirmation::decode::decode(request)?)
             }
             "ShipNoticeRequest" => Document::ShipNotice(ship_notice::decode::decode(request)?),
+            "StatusUpdateRequest" => Document::FunctionalAck(status::decode_update(request)?),
             "InvoiceDetailRequest" => {
                 let (invoice, tolerated) = invoice::decode::decode(request)?;
                 warnings = tolerated;
@@ -78,7 +103,7 @@ impl Adapter for CxmlAdapter {
             }
             other => {
                 return Err(error::unsupported(format!(
-                    "cXML <{other}> is not handled by this adapter; it reads OrderRequest and ConfirmationRequest"
+                    "cXML <{other}> is not handled by this adapter; it reads OrderRequest, ConfirmationRequest, ShipNoticeRequest, InvoiceDetailRequest and StatusUpdateRequest"
                 ))
                 .at_xml(request.path.clone()));
             }
@@ -94,6 +119,9 @@ impl Adapter for CxmlAdapter {
         document: CanonicalDocument,
         context: EncodeContext,
     ) -> Result<Encoded, AdapterError> {
+        if let Document::FunctionalAck(ack) = &document.body {
+            return Ok(status::encode(ack, &context));
+        }
         let request = match &document.body {
             Document::PurchaseOrder(po) => order_request::encode::encode(po)?,
             Document::OrderResponse(response) => confirmation::encode::encode(response)?,
@@ -102,7 +130,7 @@ impl Adapter for CxmlAdapter {
             Document::Invoice(invoice) => invoice::encode::encode(invoice)?,
             other => {
                 return Err(error::unsupported(format!(
-                    "this adapter writes purchase orders and order responses, not {}",
+                    "this adapter does not write {} as cXML",
                     document_name(other)
                 )));
             }
@@ -119,12 +147,11 @@ impl Adapter for CxmlAdapter {
     }
 
     fn acknowledge(
-        _ack: FunctionalAck,
-        _context: EncodeContext,
+        ack: FunctionalAck,
+        context: EncodeContext,
     ) -> Result<Option<Encoded>, AdapterError> {
-        // cXML answers a request with a synchronous <Response><Status>, which the host's
-        // transport sends; there is no functional acknowledgment document to render.
-        Ok(None)
+        // cXML's acknowledgment is the <Response><Status> a receiver returns.
+        Ok(Some(status::encode(&ack, &context)))
     }
 }
 
