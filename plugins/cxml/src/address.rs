@@ -6,7 +6,7 @@
 //! - `<Email name="work">` and `<Phone name="work">` become one [`Contact`] with role `work`
 //!   (telephone numbers as [`crate::phone`] spells them).
 
-use wharf_guest_sdk::canonical::{Address, Contact, Extension, Party, PartyRole};
+use wharf_guest_sdk::canonical::{Address, Contact, Extension, Identifier, Party, PartyRole};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::xml::Element;
 use wharf_guest_sdk::{error, id, log};
@@ -232,6 +232,27 @@ pub fn write_ship_or_bill(party: &Party, tag: &str, at: &str) -> Result<Element,
 
 /// `<Contact role="...">` for a party cXML has no element of its own for.
 pub fn write_contact(party: &Party, at: &str) -> Result<Element, AdapterError> {
+    let contact = contact_element(party, at)?;
+    warn_unwritten_ids(party, at);
+    Ok(contact)
+}
+
+/// `<Contact role="...">` plus the party's ids other than its addressID, for documents that
+/// write those beside the contact (an InvoicePartner's IdReferences).
+pub fn write_contact_with_ids(
+    party: &Party,
+    at: &str,
+) -> Result<(Element, Vec<Identifier>), AdapterError> {
+    let other = party
+        .ids
+        .iter()
+        .filter(|i| i.scheme != ADDRESS_ID_SCHEME)
+        .cloned()
+        .collect();
+    Ok((contact_element(party, at)?, other))
+}
+
+fn contact_element(party: &Party, at: &str) -> Result<Element, AdapterError> {
     let mut contact = Element::new("Contact")
         .attr("role", contact_role_code(party))
         .attr_opt("addressID", address_id(party))
@@ -247,7 +268,6 @@ pub fn write_contact(party: &Party, at: &str) -> Result<Element, AdapterError> {
             "{at}: contact person names have no place in a cXML <Contact> and were not written"
         ));
     }
-    warn_unwritten_ids(party, at);
     Ok(contact)
 }
 

@@ -43,7 +43,8 @@ pub fn request_of(root: &Element) -> Result<&Element, AdapterError> {
                 .at_xml(root.path.clone()),
         );
     }
-    for kind in ["Response", "Message"] {
+    // A Response is read by `crate::status`; a Message (one-way, unanswered) is not ours.
+    for kind in ["Message"] {
         if let Some(content) = root.first(kind) {
             let inner = content
                 .children
@@ -219,16 +220,7 @@ pub fn write(
 ) -> Encoded {
     let test = test || settings.test;
     let message_type = request.name.clone();
-    let digits: String = context
-        .timestamp
-        .chars()
-        .take("YYYY-MM-DDTHH:MM:SS".len())
-        .filter(char::is_ascii_digit)
-        .collect();
-    let payload_id = format!(
-        "{}.{digits}@{}",
-        context.control_number, settings.payload_domain
-    );
+    let payload_id = payload_id(context, &settings.payload_domain);
     let header = Element::new("Header")
         .child(Element::new("From").child(credential(&settings.from)))
         .child(Element::new("To").child(credential(&settings.to)))
@@ -254,6 +246,57 @@ pub fn write(
     envelope.interchange_control = Some(payload_id);
     envelope.message_type = Some(message_type);
     envelope.test = test;
+    envelope.created =
+        Some(iso_date(&context.timestamp).unwrap_or_else(|_| context.timestamp.clone()));
+    Encoded {
+        bytes: document.to_xml(Some(DOCTYPE)).into_bytes(),
+        content_type: "text/xml; charset=UTF-8".to_owned(),
+        envelope,
+    }
+}
+
+/// The payloadID of a document written now: control number, timestamp digits, domain.
+pub fn payload_id(context: &EncodeContext, domain: &str) -> String {
+    let digits: String = context
+        .timestamp
+        .chars()
+        .take("YYYY-MM-DDTHH:MM:SS".len())
+        .filter(char::is_ascii_digit)
+        .collect();
+    format!("{}.{digits}@{domain}", context.control_number)
+}
+
+/// The envelope of a `<cXML><Response>`: it has no Header, so no sender or receiver.
+pub fn read_response(root: &Element, raw: &[u8]) -> Result<Envelope, AdapterError> {
+    let version = root
+        .get("version")
+        .map(str::to_owned)
+        .or_else(|| doctype_version(raw))
+        .unwrap_or_else(|| "1.2".to_owned());
+    let mut envelope = wharf_guest_sdk::envelope("cxml", &version);
+    envelope.interchange_control = Some(required_attr(root, "payloadID")?.to_owned());
+    envelope.created = Some(date_attr(root, "timestamp")?);
+    envelope.message_type = Some("Response".to_owned());
+    keep_unmapped(
+        root,
+        "cxml",
+        &["payloadID", "timestamp", "version", "Response"],
+        &mut envelope.extensions,
+    );
+    Ok(envelope)
+}
+
+/// A whole `<cXML>` around `response`, under `payload_id`.
+pub fn write_response(response: Element, payload_id: String, context: &EncodeContext) -> Encoded {
+    let document = Element::new("cXML")
+        .attr("payloadID", payload_id.as_str())
+        .attr("timestamp", context.timestamp.as_str())
+        .attr("version", VERSION)
+        .attr("xml:lang", "en-US")
+        .child(response);
+    let mut envelope = wharf_guest_sdk::envelope("cxml", VERSION);
+    envelope.interchange_control = Some(payload_id);
+    envelope.message_type = Some("Response".to_owned());
     envelope.created =
         Some(iso_date(&context.timestamp).unwrap_or_else(|_| context.timestamp.clone()));
     Encoded {
@@ -312,12 +355,12 @@ mod tests {
     }
 
     #[test]
-    fn responses_and_messages_are_unsupported_by_name() {
-        let raw = r#"<cXML payloadID="p" timestamp="2026-02-03T10:00:00Z"><Response><Status code="200" text="OK"/></Response></cXML>"#;
+    fn messages_are_unsupported_by_name() {
+        let raw = r#"<cXML payloadID="p" timestamp="2026-02-03T10:00:00Z"><Message><PunchOutOrderMessage/></Message></cXML>"#;
         let err = request_of(&xml::parse(raw.as_bytes()).unwrap()).unwrap_err();
         assert_eq!(
             error::render(&err),
-            "unsupported error at /cXML/Response: cXML <Response> (<Status>) is not handled by this adapter; it reads requests only"
+            "unsupported error at /cXML/Message: cXML <Message> (<PunchOutOrderMessage>) is not handled by this adapter; it reads requests only"
         );
     }
 }

@@ -1,12 +1,19 @@
-//! Wharf's reference adapter for cXML 1.2: purchase orders (`OrderRequest`) and order
-//! confirmations (`ConfirmationRequest`) in both directions.
+//! Wharf's reference adapter for cXML 1.2, every document in both directions: purchase orders
+//! and order changes (`OrderRequest`), order confirmations (`ConfirmationRequest`), ship
+//! notices (`ShipNoticeRequest`), invoices (`InvoiceDetailRequest`), and the answers
+//! (`StatusUpdateRequest`, `Response`) as functional acknowledgments.
 //!
 //! # Layout
 //!
 //! - [`envelope`]: the `<cXML>`/`<Header>`/`<Request>` wrapper against the canonical envelope.
-//! - [`order_request`]: `<OrderRequest type="new">` against a purchase order.
+//! - [`order_request`]: `<OrderRequest>`, new against a purchase order, update and delete
+//!   against an order change.
 //! - [`confirmation`]: `<ConfirmationRequest>` against an order response, with its code tables.
-//! - [`address`], [`phone`], [`money`], [`item`], [`comments`]: pieces both documents share.
+//! - [`ship_notice`]: `<ShipNoticeRequest>` against a ship notice, with its packs.
+//! - [`invoice`]: `<InvoiceDetailRequest>` against an invoice: lines, summary, payment terms.
+//! - [`status`]: `<StatusUpdateRequest>` and `<Response>` against a functional acknowledgment.
+//! - [`address`], [`phone`], [`money`], [`tax`], [`item`], [`comments`], [`order_reference`]:
+//!   pieces the documents share.
 //! - [`extensions`]: what the model has no field for, kept as `cxml.*` extensions.
 //! - [`values`]: decimals, dates and required attributes, read with their location.
 //! - [`settings`]: the agreement's configuration for writing (identities, deployment mode).
@@ -24,11 +31,16 @@ pub mod comments;
 pub mod confirmation;
 pub mod envelope;
 pub mod extensions;
+pub mod invoice;
 pub mod item;
 pub mod money;
+pub mod order_reference;
 pub mod order_request;
 pub mod phone;
 pub mod settings;
+pub mod ship_notice;
+pub mod status;
+pub mod tax;
 pub mod values;
 
 use wharf_guest_sdk::canonical::{CanonicalDocument, DocType, Document, FunctionalAck};
@@ -44,24 +56,54 @@ pub struct CxmlAdapter;
 
 impl Adapter for CxmlAdapter {
     fn describe() -> Descriptor {
-        let documents = [DocType::PurchaseOrder, DocType::OrderResponse];
+        let documents = [
+            DocType::PurchaseOrder,
+            DocType::OrderResponse,
+            DocType::OrderChange,
+            DocType::ShipNotice,
+            DocType::Invoice,
+            DocType::FunctionalAck,
+        ];
         let mut descriptor =
             wharf_guest_sdk::descriptor("cxml", "0.1.0", &["cXML 1.2"], &documents, &documents);
         descriptor.config_keys = settings::config_keys();
+        descriptor.acknowledges = true;
         descriptor
     }
 
     fn decode(input: Inbound) -> Result<Decoded, AdapterError> {
         let root = xml::parse(&input.bytes)?;
+        if root.name == "cXML"
+            && let Some(response) = root.first("Response")
+        {
+            let envelope = envelope::read_response(&root, &input.bytes)?;
+            let payload_id = envelope.interchange_control.clone().unwrap_or_default();
+            let ack = status::decode_response(response, &payload_id)?;
+            return Ok(Decoded {
+                documents: vec![CanonicalDocument {
+                    envelope,
+                    body: Document::FunctionalAck(ack),
+                }],
+                warnings: Vec::new(),
+            });
+        }
         let request = envelope::request_of(&root)?;
+        let mut warnings = Vec::new();
         let body = match request.name.as_str() {
-            "OrderRequest" => Document::PurchaseOrder(order_request::decode::decode(request)?),
+            "OrderRequest" => order_request::decode_document(request)?,
             "ConfirmationRequest" => {
                 Document::OrderResponse(confirmation::decode::decode(request)?)
             }
+            "ShipNoticeRequest" => Document::ShipNotice(ship_notice::decode::decode(request)?),
+            "StatusUpdateRequest" => Document::FunctionalAck(status::decode_update(request)?),
+            "InvoiceDetailRequest" => {
+                let (invoice, tolerated) = invoice::decode::decode(request)?;
+                warnings = tolerated;
+                Document::Invoice(invoice)
+            }
             other => {
                 return Err(error::unsupported(format!(
-                    "cXML <{other}> is not handled by this adapter; it reads OrderRequest and ConfirmationRequest"
+                    "cXML <{other}> is not handled by this adapter; it reads OrderRequest, ConfirmationRequest, ShipNoticeRequest, InvoiceDetailRequest and StatusUpdateRequest"
                 ))
                 .at_xml(request.path.clone()));
             }
@@ -69,7 +111,7 @@ impl Adapter for CxmlAdapter {
         let envelope = envelope::read(&root, &input.bytes)?;
         Ok(Decoded {
             documents: vec![CanonicalDocument { envelope, body }],
-            warnings: Vec::new(),
+            warnings,
         })
     }
 
@@ -77,12 +119,18 @@ impl Adapter for CxmlAdapter {
         document: CanonicalDocument,
         context: EncodeContext,
     ) -> Result<Encoded, AdapterError> {
+        if let Document::FunctionalAck(ack) = &document.body {
+            return Ok(status::encode(ack, &context));
+        }
         let request = match &document.body {
             Document::PurchaseOrder(po) => order_request::encode::encode(po)?,
             Document::OrderResponse(response) => confirmation::encode::encode(response)?,
+            Document::OrderChange(change) => order_request::change::encode(change)?,
+            Document::ShipNotice(notice) => ship_notice::encode::encode(notice)?,
+            Document::Invoice(invoice) => invoice::encode::encode(invoice)?,
             other => {
                 return Err(error::unsupported(format!(
-                    "this adapter writes purchase orders and order responses, not {}",
+                    "this adapter does not write {} as cXML",
                     document_name(other)
                 )));
             }
@@ -99,12 +147,11 @@ impl Adapter for CxmlAdapter {
     }
 
     fn acknowledge(
-        _ack: FunctionalAck,
-        _context: EncodeContext,
+        ack: FunctionalAck,
+        context: EncodeContext,
     ) -> Result<Option<Encoded>, AdapterError> {
-        // cXML answers a request with a synchronous <Response><Status>, which the host's
-        // transport sends; there is no functional acknowledgment document to render.
-        Ok(None)
+        // cXML's acknowledgment is the <Response><Status> a receiver returns.
+        Ok(Some(status::encode(&ack, &context)))
     }
 }
 

@@ -32,6 +32,31 @@ pub fn read_money_in(parent: &Element) -> Result<Money, AdapterError> {
     })
 }
 
+/// The `<Money>` inside `parent`, or `None` when it is written empty
+/// (`<Money currency="USD"/>`), as some partners do for amounts they leave open.
+pub fn read_optional_money_in(parent: &Element) -> Result<Option<Money>, AdapterError> {
+    match parent.require("Money")?.trimmed() {
+        Some(_) => read_money_in(parent).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// `<name><Money currency="..">amount</Money></name>` for `money`, its currency falling back to
+/// the document's; `at` is the money's place in the canonical document.
+pub fn write_money_in(
+    name: &str,
+    money: &Money,
+    fallback: Option<&str>,
+    at: &str,
+) -> Result<Element, AdapterError> {
+    checked_decimal(&money.amount, &format!("{at}.amount"))?;
+    let currency = money.currency.as_deref().or(fallback).ok_or_else(|| {
+        error::validation("cXML requires a currency on every amount")
+            .at_xml(format!("{at}.currency"))
+    })?;
+    Ok(Element::new(name).child(write_money(money.amount.trim(), currency)))
+}
+
 /// The unit price an `<ItemDetail>` states, when it states one. `line_unit` is the unit the
 /// line is ordered in, against which a price basis of 1 is redundant.
 pub fn read_price(
@@ -131,7 +156,8 @@ pub fn write_price(
     Ok((unit_price, Some(basis)))
 }
 
-fn checked_decimal(text: &str, at: &str) -> Result<(), AdapterError> {
+/// Checks that `text` is a decimal, else a validation error at `at`.
+pub fn checked_decimal(text: &str, at: &str) -> Result<(), AdapterError> {
     decimal::parse(text)
         .map(|_| ())
         .map_err(|e| error::validation(e.to_string()).at_xml(at))

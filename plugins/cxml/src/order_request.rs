@@ -1,5 +1,6 @@
 //! `<OrderRequest type="new">` against the canonical
-//! [`PurchaseOrder`](wharf_guest_sdk::canonical::PurchaseOrder), with [`decode`] and [`encode`]
+//! [`PurchaseOrder`](wharf_guest_sdk::canonical::PurchaseOrder), and (through [`change`])
+//! `type="update"` / `"delete"` against an order change, with [`decode`] and [`encode`]
 //! inverse to each other: `decode(encode(po))` gives `po` back apart from what the encoder
 //! derives (the total when none was stated, a delivery date copied onto a line).
 //!
@@ -21,8 +22,25 @@
 //! | `ItemDetail/Classification@domain` | line extension `cxml.Classification.<domain>` |
 //! | `ItemOut/ScheduleLine` | schedule |
 
+pub mod change;
 pub mod decode;
 pub mod encode;
+
+use wharf_guest_sdk::canonical::Document;
+use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::xml::Element;
+
+use crate::values::optional_attr;
+
+/// The document an `<OrderRequest>` states: a purchase order when new (the DTD's default
+/// type), else an order change.
+pub fn decode_document(request: &Element) -> Result<Document, AdapterError> {
+    let header = request.require("OrderRequestHeader")?;
+    match optional_attr(header, "type").unwrap_or("new") {
+        "new" => Ok(Document::PurchaseOrder(decode::decode(request, &[])?)),
+        kind => Ok(Document::OrderChange(change::decode(request, kind)?)),
+    }
+}
 
 /// Line extensions `cxml.Classification.<domain>` carry `<Classification domain="...">`.
 pub const CLASSIFICATION_PREFIX: &str = "cxml.Classification.";

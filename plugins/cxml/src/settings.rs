@@ -109,6 +109,11 @@ impl Settings {
     }
 }
 
+/// The domain of payloadIDs written, which needs no other setting (an acknowledgment).
+pub fn payload_domain() -> String {
+    optional("payload_domain").unwrap_or_else(|| DEFAULT_PAYLOAD_DOMAIN.to_owned())
+}
+
 /// A set, non-blank value; a blank one counts as unset so it cannot produce an empty identity.
 fn optional(key: &str) -> Option<String> {
     config::get(key)

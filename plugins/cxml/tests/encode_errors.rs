@@ -166,17 +166,20 @@ fn a_pending_response_has_no_cxml_type() {
 #[test]
 fn other_documents_are_unsupported() {
     let mut document = purchase_order();
-    document.body = Document::FunctionalAck(FunctionalAck {
-        interchange_control: Some("1".to_owned()),
-        group_control: None,
-        group_type: None,
-        status: wharf_guest_sdk::canonical::AckStatus::Accepted,
-        messages: Vec::new(),
+    document.body = Document::Supplier(wharf_guest_sdk::canonical::Supplier {
+        ids: Vec::new(),
+        name: "Kessler Guss KG".to_owned(),
+        status: None,
+        tax_ids: Vec::new(),
+        parties: Vec::new(),
+        certifications: Vec::new(),
+        bank_accounts: Vec::new(),
+        compliance: Vec::new(),
         extensions: Vec::new(),
     });
     assert_eq!(
         encode_error(document, &IDENTITIES),
-        "unsupported error: this adapter writes purchase orders and order responses, not a functional acknowledgment"
+        "unsupported error: this adapter does not write supplier master data as cXML"
     );
 }
 
@@ -187,10 +190,17 @@ fn the_descriptor_says_what_the_adapter_handles() {
     assert_eq!(descriptor.version, "0.1.0");
     assert_eq!(descriptor.contract, wharf_guest_sdk::CONTRACT_VERSION);
     assert_eq!(descriptor.standards, ["cXML 1.2"]);
-    let documents = [DocType::PurchaseOrder, DocType::OrderResponse];
+    let documents = [
+        DocType::PurchaseOrder,
+        DocType::OrderResponse,
+        DocType::OrderChange,
+        DocType::ShipNotice,
+        DocType::Invoice,
+        DocType::FunctionalAck,
+    ];
     assert_eq!(descriptor.decodes, documents);
     assert_eq!(descriptor.encodes, documents);
-    assert!(!descriptor.acknowledges);
+    assert!(descriptor.acknowledges);
     let required: Vec<&str> = descriptor
         .config_keys
         .iter()
@@ -210,15 +220,27 @@ fn the_descriptor_says_what_the_adapter_handles() {
 }
 
 #[test]
-fn there_is_no_functional_acknowledgment_to_render() {
+fn an_acknowledgment_is_rendered_as_a_response_without_any_setting() {
     let ack = FunctionalAck {
-        interchange_control: Some("1".to_owned()),
+        interchange_control: None,
         group_control: None,
         group_type: None,
         status: wharf_guest_sdk::canonical::AckStatus::Accepted,
         messages: Vec::new(),
         extensions: Vec::new(),
     };
-    let rendered: Result<_, AdapterError> = CxmlAdapter::acknowledge(ack, encode_context());
-    assert_eq!(rendered.map(|r| r.is_none()), Ok(true));
+    let rendered: Result<_, AdapterError> =
+        with_config(&[], || CxmlAdapter::acknowledge(ack, encode_context()));
+    let encoded = rendered
+        .expect("renders")
+        .expect("cXML has an acknowledgment");
+    assert!(encoded.content_type.starts_with("text/xml"));
+    assert_eq!(encoded.envelope.message_type.as_deref(), Some("Response"));
+    // Without an answered payloadID the Response gets one of its own.
+    assert_eq!(
+        encoded.envelope.interchange_control.as_deref(),
+        Some("1.20260102030405@wharf")
+    );
+    let text = String::from_utf8(encoded.bytes).expect("UTF-8");
+    assert!(text.contains(r#"<Status code="200" text="OK"/>"#), "{text}");
 }

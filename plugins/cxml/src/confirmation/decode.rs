@@ -14,10 +14,10 @@ use crate::address::read_contact;
 use crate::comments::read_comments;
 use crate::extensions::keep_unmapped;
 use crate::money::read_money_in;
-use crate::values::{date_attr, dated_attr, optional_attr, required_attr};
+use crate::order_reference;
+use crate::values::{date_attr, optional_attr, required_attr};
 
-/// The reference scheme of the payloadID of the order a confirmation answers.
-pub const PAYLOAD_ID_SCHEME: &str = "cxml:payloadID";
+pub use crate::order_reference::PAYLOAD_ID_SCHEME;
 
 /// The item's own (ordered) quantity, kept where it differs from the confirmed one.
 pub const ITEM_QUANTITY_KEY: &str = "cxml.ConfirmationItem.quantity";
@@ -115,39 +115,26 @@ pub fn decode(request: &Element) -> Result<OrderResponse, AdapterError> {
     })
 }
 
-/// The PO number and references from `<OrderReference>` (or `<OrderIDInfo>`, which names an
-/// order without the payloadID of the document that carried it).
+/// The PO number and references from `<OrderReference>` or `<OrderIDInfo>`, one of which a
+/// confirmation must have.
 fn read_order_reference(
     request: &Element,
     dates: &mut Vec<Dated>,
     out: &mut Vec<Extension>,
 ) -> Result<(String, Vec<Identifier>), AdapterError> {
-    let (reference, mapped): (&Element, &[&str]) = match request.first("OrderReference") {
-        Some(reference) => (reference, &["orderID", "orderDate", "DocumentReference"]),
-        None => match request.first("OrderIDInfo") {
-            Some(info) => (info, &["orderID", "orderDate"]),
-            None => {
-                return Err(error::validation(
-                    "<ConfirmationRequest> has no <OrderReference> naming the order it confirms",
-                )
-                .at_xml(format!("{}/OrderReference", request.path)));
-            }
-        },
-    };
-    let po_number = required_attr(reference, "orderID")?.to_owned();
-    // The order's own date, not this document's: kind Other, named by its attribute.
-    dates.extend(dated_attr(reference, "orderDate", DateKind::Other)?);
-    let mut references = Vec::new();
-    if let Some(document) = reference.first("DocumentReference") {
-        references.push(id(PAYLOAD_ID_SCHEME, required_attr(document, "payloadID")?));
-        keep_unmapped(
-            document,
-            &format!("cxml.{}.DocumentReference", reference.name),
-            &["payloadID"],
-            out,
-        );
-    }
-    keep_unmapped(reference, &format!("cxml.{}", reference.name), mapped, out);
+    let reference = order_reference::read(request, "cxml.", out)?.ok_or_else(|| {
+        error::validation(
+            "<ConfirmationRequest> has no <OrderReference> naming the order it confirms",
+        )
+        .at_xml(format!("{}/OrderReference", request.path))
+    })?;
+    let po_number = required_attr(reference.element, "orderID")?.to_owned();
+    dates.extend(reference.order_date);
+    let references = reference
+        .payload_id
+        .map(|payload| id(PAYLOAD_ID_SCHEME, payload))
+        .into_iter()
+        .collect();
     Ok((po_number, references))
 }
 

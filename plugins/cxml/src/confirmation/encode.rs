@@ -17,6 +17,7 @@ use crate::comments::write_comments;
 use crate::extensions::{find, unwritten, value_text, write_extrinsics};
 use crate::item::{manufacturer_part, write_item_id};
 use crate::money::{CONVERSION_FACTOR_KEY, write_money, write_price};
+use crate::order_reference;
 use crate::order_request::CLASSIFICATION_PREFIX;
 use crate::values::pick_date;
 
@@ -79,26 +80,20 @@ pub fn encode(response: &OrderResponse) -> Result<Element, AdapterError> {
 /// `<OrderReference>` when the order's payloadID is known (the DTD requires its
 /// DocumentReference), else `<OrderIDInfo>`.
 fn order_reference(response: &OrderResponse) -> Result<Element, AdapterError> {
-    if response.po_number.trim().is_empty() {
+    let po_number = response.po_number.trim();
+    if po_number.is_empty() {
         return Err(error::validation("cXML requires the order id confirmed").at_xml("po_number"));
     }
-    let order_date = response
-        .dates
-        .iter()
-        .find(|d| d.kind == DateKind::Other && d.qualifier.as_deref() == Some("orderDate"))
-        .map(|d| d.value.as_str());
+    let order_date = order_reference::order_date(&response.dates);
     let payload = response
         .references
         .iter()
         .find(|r| r.scheme == PAYLOAD_ID_SCHEME);
     Ok(match payload {
-        Some(payload) => Element::new("OrderReference")
-            .attr("orderID", response.po_number.trim())
-            .attr_opt("orderDate", order_date)
-            .child(Element::new("DocumentReference").attr("payloadID", payload.value.as_str())),
-        None => Element::new("OrderIDInfo")
-            .attr("orderID", response.po_number.trim())
-            .attr_opt("orderDate", order_date),
+        Some(payload) => {
+            order_reference::write_reference(po_number, order_date, Some(payload.value.as_str()))
+        }
+        None => order_reference::write_id_info(po_number, order_date),
     })
 }
 

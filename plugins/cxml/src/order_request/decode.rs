@@ -1,12 +1,12 @@
-//! Reading an `<OrderRequest type="new">` into a [`PurchaseOrder`]. Updates and deletions
-//! are order changes, which this adapter does not read yet.
+//! Reading an `<OrderRequest>` into a [`PurchaseOrder`]; [`super::change`] builds an order
+//! change from the same reading when the type is update or delete.
 
 use wharf_guest_sdk::canonical::{
     DateKind, Dated, Extension, OrderLine, PurchaseOrder, Quantity, ScheduleLine,
 };
 use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::text_extension;
 use wharf_guest_sdk::xml::Element;
-use wharf_guest_sdk::{error, text_extension};
 
 use super::CLASSIFICATION_PREFIX;
 use crate::address::{read_contact, read_ship_or_bill};
@@ -16,17 +16,10 @@ use crate::item::{read_item_id, read_manufacturer_part};
 use crate::money::{read_money_in, read_price};
 use crate::values::{date_attr, dated_attr, decimal_attr, optional_attr, required_attr};
 
-/// The purchase order an `<OrderRequest>` states.
-pub fn decode(request: &Element) -> Result<PurchaseOrder, AdapterError> {
+/// The purchase order an `<OrderRequest>` states, whatever its type; header attributes and
+/// children in `also_mapped` are left to the caller (an order change reads them itself).
+pub fn decode(request: &Element, also_mapped: &[&str]) -> Result<PurchaseOrder, AdapterError> {
     let header = request.require("OrderRequestHeader")?;
-    // The DTD makes "new" the default type.
-    let kind = optional_attr(header, "type").unwrap_or("new");
-    if kind != "new" {
-        return Err(error::unsupported(format!(
-            "cXML OrderRequest type=\"{kind}\" is an order change, which this adapter does not read"
-        ))
-        .at_xml(header.attr_path("type")));
-    }
     let mut extensions = Vec::new();
     let po_number = required_attr(header, "orderID")?.to_owned();
     let dates = vec![Dated {
@@ -63,22 +56,19 @@ pub fn decode(request: &Element) -> Result<PurchaseOrder, AdapterError> {
         .and_then(|c| read_comments(c, "cxml.OrderRequestHeader.Comments", &mut extensions))
         .into_iter()
         .collect();
-    keep_unmapped(
-        header,
-        "cxml.OrderRequestHeader",
-        &[
-            "orderID",
-            "orderDate",
-            "type",
-            "orderType",
-            "Total",
-            "ShipTo",
-            "BillTo",
-            "Contact",
-            "Comments",
-        ],
-        &mut extensions,
-    );
+    let mut mapped = vec![
+        "orderID",
+        "orderDate",
+        "type",
+        "orderType",
+        "Total",
+        "ShipTo",
+        "BillTo",
+        "Contact",
+        "Comments",
+    ];
+    mapped.extend_from_slice(also_mapped);
+    keep_unmapped(header, "cxml.OrderRequestHeader", &mapped, &mut extensions);
     let lines = request
         .all("ItemOut")
         .map(read_item_out)

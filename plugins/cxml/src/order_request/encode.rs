@@ -17,16 +17,39 @@ use crate::item::{manufacturer_part, write_item_id};
 use crate::money::{CONVERSION_FACTOR_KEY, missing_price, order_total, write_money, write_price};
 use crate::values::pick_date;
 
+/// What an order change adds to the header of the order it restates.
+#[derive(Debug, Clone, Copy)]
+pub struct HeaderExtras<'a> {
+    /// `OrderRequestHeader@type`: new, update or delete.
+    pub kind: &'a str,
+    /// `@orderVersion`.
+    pub version: Option<&'a str>,
+    /// The payloadID of the order changed, for `DocumentReference`.
+    pub replaces: Option<&'a str>,
+}
+
+/// The header of a new order.
+pub const NEW: HeaderExtras<'static> = HeaderExtras {
+    kind: "new",
+    version: None,
+    replaces: None,
+};
+
 /// The `<OrderRequest>` for `po`.
 pub fn encode(po: &PurchaseOrder) -> Result<Element, AdapterError> {
-    let mut request = Element::new("OrderRequest").child(write_header(po)?);
+    encode_with(po, NEW)
+}
+
+/// The `<OrderRequest>` for `po` with the header `extras` of an update or deletion.
+pub fn encode_with(po: &PurchaseOrder, extras: HeaderExtras<'_>) -> Result<Element, AdapterError> {
+    let mut request = Element::new("OrderRequest").child(write_header(po, extras)?);
     for (i, line) in po.lines.iter().enumerate() {
         request = request.child(write_item_out(po, line, i)?);
     }
     Ok(request)
 }
 
-fn write_header(po: &PurchaseOrder) -> Result<Element, AdapterError> {
+fn write_header(po: &PurchaseOrder, extras: HeaderExtras<'_>) -> Result<Element, AdapterError> {
     if po.po_number.trim().is_empty() {
         return Err(error::validation("cXML requires an order id").at_xml("po_number"));
     }
@@ -48,8 +71,9 @@ fn write_header(po: &PurchaseOrder) -> Result<Element, AdapterError> {
     let mut header = Element::new("OrderRequestHeader")
         .attr("orderID", po.po_number.trim())
         .attr("orderDate", order_date.value.as_str())
-        .attr("type", "new")
+        .attr("type", extras.kind)
         .attr_opt("orderType", order_type)
+        .attr_opt("orderVersion", extras.version)
         .child(Element::new("Total").child(write_money(&amount, &currency)));
     let first_of = |role: PartyRole| po.parties.iter().position(|p| p.role == role);
     let ship_to = first_of(PartyRole::ShipTo);
@@ -86,6 +110,9 @@ fn write_header(po: &PurchaseOrder) -> Result<Element, AdapterError> {
     }
     if let Some(comments) = write_comments(&po.notes, "notes") {
         header = header.child(comments);
+    }
+    if let Some(payload) = extras.replaces {
+        header = header.child(Element::new("DocumentReference").attr("payloadID", payload));
     }
     header.children.extend(write_extrinsics(&po.extensions));
     warn_unwritten_header(po, order_date);
