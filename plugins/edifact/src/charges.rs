@@ -12,7 +12,7 @@ use wharf_guest_sdk::contract::AdapterError;
 use crate::common::seg;
 use crate::interchange::{Message, Segment};
 use crate::reader::raw_extension;
-use crate::writer::{Out, number};
+use crate::writer::{Kept, Out, number};
 
 /// MOA as money, currency from C516 6345 when given.
 fn money(
@@ -156,7 +156,12 @@ pub fn write_money(
 }
 
 /// TAX+7+<kind>:::<jurisdiction>+++:::<rate> and its MOA+124 (and MOA+125).
-pub fn write_taxes(taxes: &[Tax], mark: char, path: &str) -> Result<Vec<Out>, AdapterError> {
+pub fn write_taxes(
+    taxes: &[Tax],
+    mark: char,
+    kept: &mut Kept,
+    path: &str,
+) -> Result<Vec<Out>, AdapterError> {
     let mut out = Vec::new();
     for (i, tax) in taxes.iter().enumerate() {
         let at = format!("{path}[{}]", i + 1);
@@ -165,19 +170,19 @@ pub fn write_taxes(taxes: &[Tax], mark: char, path: &str) -> Result<Vec<Out>, Ad
             .as_deref()
             .map(|r| number(r, mark, &format!("{at}.rate")))
             .transpose()?;
-        out.push(
-            Out::new("TAX")
-                .el(&["7"])
-                .el(&[
-                    tax.kind.as_str(),
-                    "",
-                    "",
-                    tax.jurisdiction.as_deref().unwrap_or_default(),
-                ])
-                .el(&[""])
-                .el(&[""])
-                .el(&["", "", "", rate.as_deref().unwrap_or_default()]),
-        );
+        let mut segment = Out::new("TAX")
+            .el(&["7"])
+            .el(&[
+                tax.kind.as_str(),
+                "",
+                "",
+                tax.jurisdiction.as_deref().unwrap_or_default(),
+            ])
+            .el(&[""])
+            .el(&[""])
+            .el(&["", "", "", rate.as_deref().unwrap_or_default()]);
+        kept.restore(&format!("edifact.TAX[{}]", tax.kind), &mut segment);
+        out.push(segment);
         out.push(write_money(
             "124",
             &tax.amount,

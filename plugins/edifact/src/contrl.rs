@@ -70,6 +70,7 @@ pub fn read(message: &Message) -> Result<FunctionalAck, AdapterError> {
                 for c in 2..=5 {
                     s.get(2, c);
                 }
+                let message_type = s.string(2, 1);
                 let rejected = s.get(3, 1) == Some("4");
                 let mut errors = Vec::new();
                 if let Some(code) = s.get(4, 1) {
@@ -78,7 +79,7 @@ pub fn read(message: &Message) -> Result<FunctionalAck, AdapterError> {
                 s.leftovers(&format!("edifact.UCM[{control}]"), &mut ack.extensions);
                 ack.messages.push(MessageAck {
                     message_control: control,
-                    message_type: s.string(2, 1),
+                    message_type,
                     status: if rejected {
                         AckStatus::Rejected
                     } else {

@@ -226,7 +226,7 @@ pub fn write(invoice: &Invoice, mark: char) -> Result<Vec<Out>, AdapterError> {
             out.push(write_money(qualifier, money, mark, path)?);
         }
     }
-    out.extend(write_taxes(&invoice.taxes, mark, "taxes")?);
+    out.extend(write_taxes(&invoice.taxes, mark, &mut kept, "taxes")?);
     Ok(out)
 }
 
@@ -267,7 +267,12 @@ fn write_line(
     if let Some(order_line) = &line.order_line {
         out.push(Out::new("RFF").el(&["LI", order_line.as_str()]));
     }
-    out.extend(write_taxes(&line.taxes, mark, &format!("{path}.taxes"))?);
+    out.extend(write_taxes(
+        &line.taxes,
+        mark,
+        &mut kept,
+        &format!("{path}.taxes"),
+    )?);
     out.extend(write_allowances(
         &line.allowances_charges,
         mark,
