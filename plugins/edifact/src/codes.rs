@@ -149,7 +149,7 @@ pub fn party_agency(scheme: &str) -> Option<&str> {
 pub fn item_scheme(kind: Option<&str>) -> String {
     match kind {
         Some("EN" | "SRV") => "gtin".to_owned(),
-        Some("BP" | "IN") => "buyer".to_owned(),
+        Some("BP") => "buyer".to_owned(),
         Some("SA" | "VN" | "VP") => "supplier".to_owned(),
         Some("MF") => "manufacturer".to_owned(),
         Some(other) => format!("edifact:{other}"),

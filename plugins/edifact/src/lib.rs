@@ -9,7 +9,8 @@
 //!
 //! - [`syntax`]: service characters (UNA or defaults), release character, splitting segments.
 //! - [`charset`]: UNOA/UNOB/UNOC/UNOW/UNOY bytes to text and back.
-//! - [`interchange`]: UNB/UNG/UNH framing with counts and references checked.
+//! - [`interchange`], [`segment`]: UNB/UNG/UNH framing with counts and references checked;
+//!   decoded segments and their location context.
 //! - [`envelope`]: the canonical envelope read from, and written as, the service segments.
 //! - `orders`, `ordrsp`, `desadv`, `invoic`, `contrl`: one module per message.
 //! - `header`, `items`, `parties`, `common`: segment groups the messages share.
@@ -42,6 +43,7 @@ mod orders;
 mod ordrsp;
 mod parties;
 pub mod reader;
+pub mod segment;
 pub mod settings;
 pub mod syntax;
 pub mod tags;

@@ -23,7 +23,11 @@ fn golden_inputs() -> Vec<(PathBuf, Vec<u8>)> {
         })
         .collect();
     inputs.sort();
-    assert!(inputs.len() >= 6, "expected the golden inputs, found {}", inputs.len());
+    assert!(
+        inputs.len() >= 6,
+        "expected the golden inputs, found {}",
+        inputs.len()
+    );
     inputs
 }
 
@@ -42,7 +46,10 @@ fn survives(bytes: Vec<u8>, what: &str) {
 fn every_prefix_of_every_golden_input_is_answered() {
     for (path, bytes) in golden_inputs() {
         for end in 0..=bytes.len() {
-            survives(bytes[..end].to_vec(), &format!("the first {end} bytes of {}", path.display()));
+            survives(
+                bytes[..end].to_vec(),
+                &format!("the first {end} bytes of {}", path.display()),
+            );
         }
     }
 }
