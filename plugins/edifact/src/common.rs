@@ -1,0 +1,160 @@
+//! Segments every message shares, read and written: DTM dates, RFF references, FTX notes,
+//! CUX currency and MOA amounts, plus the text chunking EDIFACT's short elements need.
+//!
+//! References are identifiers in scheme `edifact:<1153>` (`edifact:CT` for a contract);
+//! notes keep FTX 4451 as their kind; a date in a format without an ISO form (weeks, periods)
+//! is kept whole as an `edifact.DTM` extension.
+
+use wharf_guest_sdk::canonical::{Dated, Extension, Identifier, Note};
+use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::{error, id};
+
+use crate::codes;
+use crate::interchange::{Message, Segment};
+use crate::reader::{Seg, raw_extension};
+use crate::writer::{Kept, Out};
+
+/// A reader for one segment of `message`.
+pub fn seg<'a>(message: &'a Message, segment: &'a Segment) -> Seg<'a> {
+    Seg::new(segment, &message.context, message.decimal)
+}
+
+/// A DTM into `dates`, or kept whole in `extensions` when its format has no ISO form.
+pub fn read_date(
+    s: &Seg<'_>,
+    dates: &mut Vec<Dated>,
+    extensions: &mut Vec<Extension>,
+) -> Result<(), AdapterError> {
+    match s.date(extensions)? {
+        Some(date) => dates.push(date),
+        None => extensions.push(raw_extension(s.segment)),
+    }
+    Ok(())
+}
+
+/// Canonical dates as DTM segments; `path` names them in errors (`lines[2].dates`).
+pub fn write_dates(dates: &[Dated], kept: &mut Kept, path: &str) -> Result<Vec<Out>, AdapterError> {
+    let mut out = Vec::with_capacity(dates.len());
+    for (i, date) in dates.iter().enumerate() {
+        let at = format!("{path}[{}]", i + 1);
+        let qualifier = match &date.qualifier {
+            Some(q) => q.clone(),
+            None => codes::date_qualifier(date.kind)
+                .ok_or_else(|| {
+                    error::validation(format!(
+                        "EDIFACT has no DTM qualifier for a {:?} date; give it a qualifier (2005)",
+                        date.kind
+                    ))
+                    .at_xml(at.clone())
+                })?
+                .to_owned(),
+        };
+        let (text, format) = codes::compact_date(&date.value)
+            .map_err(|e| error::validation(e).at_xml(format!("{at}.value")))?;
+        let range = kept
+            .take(&format!("edifact.DTM[{qualifier}].718"))
+            .filter(|r| r.get(..8) == Some(&text[..8]));
+        let segment = match range {
+            Some(range) => Out::new("DTM").el(&[qualifier.as_str(), range.as_str(), "718"]),
+            None => Out::new("DTM").el(&[qualifier.as_str(), text.as_str(), format]),
+        };
+        out.push(segment);
+    }
+    Ok(out)
+}
+
+/// RFF as a reference in scheme `edifact:<1153>`.
+pub fn read_reference(s: &Seg<'_>) -> Result<Identifier, AdapterError> {
+    let qualifier = s.require(1, 1, "reference qualifier (1153)")?;
+    let value = s.get(1, 2).unwrap_or_default();
+    Ok(id(format!("edifact:{qualifier}"), value))
+}
+
+/// References in scheme `edifact:<1153>` as RFF segments; others have no RFF qualifier and
+/// are left to the formats that name them.
+pub fn write_references(references: &[Identifier]) -> Vec<Out> {
+    references
+        .iter()
+        .filter_map(|r| {
+            let qualifier = r.scheme.strip_prefix("edifact:")?;
+            Some(Out::new("RFF").el(&[qualifier, r.value.as_str()]))
+        })
+        .collect()
+}
+
+/// FTX as a note: 4451 is its kind, the C108 lines its text.
+pub fn read_note(s: &Seg<'_>) -> Note {
+    let lines: Vec<&str> = (1..=5).filter_map(|c| s.get(4, c)).collect();
+    Note {
+        kind: s.string(1, 1),
+        text: lines.join(" "),
+    }
+}
+
+/// Notes as FTX segments of up to five 70-character lines each.
+pub fn write_notes(notes: &[Note]) -> Vec<Out> {
+    let mut out = Vec::new();
+    for note in notes {
+        let kind = note.kind.as_deref().unwrap_or("AAI");
+        for lines in chunks(&note.text, 70).chunks(5) {
+            out.push(Out::new("FTX").el(&[kind]).el(&[""]).el(&[""]).el(lines));
+        }
+    }
+    out
+}
+
+/// CUX: the reference currency (C504 6345 of the first element).
+pub fn read_currency(s: &Seg<'_>) -> Option<String> {
+    s.get(1, 1);
+    // 9 (order currency) is what the adapter writes; any other usage code is kept.
+    if s.segment.text(1, 3) == Some("9") {
+        s.get(1, 3);
+    }
+    s.string(1, 2)
+}
+
+/// CUX+2:<currency>:9, the reference currency of an order or invoice.
+pub fn write_currency(currency: Option<&str>) -> Option<Out> {
+    currency.map(|c| Out::new("CUX").el(&["2", c, "9"]))
+}
+
+/// Text cut into pieces of at most `max` characters at spaces, so that joining the pieces with
+/// one space gives it back; a word longer than `max` is cut where it must be.
+pub fn chunks(text: &str, max: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let needed = if current.is_empty() { 0 } else { 1 } + word.chars().count();
+        if !current.is_empty() && current.chars().count() + needed > max {
+            out.push(std::mem::take(&mut current));
+        } else if !current.is_empty() {
+            current.push(' ');
+        }
+        let mut rest: Vec<char> = word.chars().collect();
+        while current.chars().count() + rest.len() > max {
+            let room = max - current.chars().count();
+            current.extend(rest.drain(..room));
+            out.push(std::mem::take(&mut current));
+        }
+        current.extend(rest);
+    }
+    if !current.is_empty() || out.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunks;
+
+    #[test]
+    fn chunks_join_back_with_spaces() {
+        let text = "Deliver to gate 4 between seven and nine in the morning only";
+        let pieces = chunks(text, 20);
+        assert!(pieces.iter().all(|p| p.chars().count() <= 20));
+        assert_eq!(pieces.join(" "), text);
+        assert_eq!(chunks("", 35), vec![String::new()]);
+        assert_eq!(chunks("abcdef", 4), vec!["abcd", "ef"]);
+    }
+}
