@@ -165,7 +165,8 @@ pub fn frame(
         if settings.test { "T" } else { "P" }.to_owned(),
         d.component.to_string(),
     ];
-    for (n, value) in isa.iter().enumerate().skip(1).take(15) {
+    // ISA11 may be the repetition separator itself, and ISA16 is the component separator.
+    for (n, value) in isa.iter().enumerate().skip(1).take(15).filter(|(n, _)| *n != 11) {
         check_isa(n, value, &d)?;
     }
     writer.raw(&isa.join(&d.element.to_string()));
