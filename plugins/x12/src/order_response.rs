@@ -190,14 +190,6 @@ fn read_line(
     if layout.line == "POC" && line.text(2) == Some("CA") {
         used.push(2);
     }
-    let unit = line.component(layout.price - 1, 1).unwrap_or("");
-    let price = items::read_price(line, layout.price, layout.price + 1, unit, response.currency.as_ref(), &mut used)?;
-    let mut item_ids = Vec::new();
-    used.extend(items::read_ids(line, layout.ids, "", &mut item_ids, &mut extensions));
-    line.leftovers(&used, "", &mut extensions);
-    if let Some(quantity) = line.decimal(if layout.line == "PO1" { 2 } else { 3 })? {
-        ordered.push(quantity);
-    }
     let mut acks = Vec::new();
     let mut rest = LineBody {
         plain: true,
@@ -210,6 +202,19 @@ fn read_line(
         } else {
             rest.read(seg)?;
         }
+    }
+    // A price per 100 is per 100 of the line's unit: PO103 when the line repeats the order
+    // quantity, else the unit the first ACK answers in.
+    let unit = line
+        .component(layout.price - 1, 1)
+        .or_else(|| acks.first().and_then(|ack| ack.text(3)))
+        .unwrap_or("");
+    let price = items::read_price(line, layout.price, layout.price + 1, unit, response.currency.as_ref(), &mut used)?;
+    let mut item_ids = Vec::new();
+    used.extend(items::read_ids(line, layout.ids, "", &mut item_ids, &mut extensions));
+    line.leftovers(&used, "", &mut extensions);
+    if let Some(quantity) = line.decimal(if layout.line == "PO1" { 2 } else { 3 })? {
+        ordered.push(quantity);
     }
     let blank = |line_number: &str| LineResponse {
         line_number: line_number.to_owned(),
