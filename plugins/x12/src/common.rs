@@ -59,14 +59,15 @@ pub fn read_dtm(seg: Seg<'_>) -> Result<Option<Dated>, AdapterError> {
 }
 
 /// Splits an ISO date into CCYYMMDD, HHMMSS and a DTM04 code for its offset.
-pub fn compact(value: &str, path: &str) -> Result<(String, Option<String>, Option<&'static str>), AdapterError> {
-    let (day, time) = date::to_compact(value)
-        .map_err(|e| error::validation(format!("{path}: {e}")))?;
+pub fn compact(
+    value: &str,
+    path: &str,
+) -> Result<(String, Option<String>, Option<&'static str>), AdapterError> {
+    let (day, time) =
+        date::to_compact(value).map_err(|e| error::validation(format!("{path}: {e}")))?;
     let normal = date::normalize_iso(value).unwrap_or_default();
     let offset = normal.get(19..).unwrap_or("");
-    let offset = offset
-        .find(['Z', '+', '-'])
-        .map_or("", |at| &offset[at..]);
+    let offset = offset.find(['Z', '+', '-']).map_or("", |at| &offset[at..]);
     let code = if offset.is_empty() {
         None
     } else if let Some((code, _)) = ZONES
@@ -112,7 +113,10 @@ pub fn read_ref(seg: Seg<'_>) -> Option<Identifier> {
 
 /// A REF for a reference in scheme `x12:<qualifier>`; other schemes have no REF qualifier.
 pub fn write_ref(reference: &Identifier) -> Option<Out> {
-    let qualifier = reference.scheme.strip_prefix("x12:").filter(|q| codes::is_code(q));
+    let qualifier = reference
+        .scheme
+        .strip_prefix("x12:")
+        .filter(|q| codes::is_code(q));
     match qualifier {
         Some(q) => Some(Out::new("REF").with(1, q).with(2, reference.value.clone())),
         None => {
@@ -166,7 +170,11 @@ impl Header<'_> {
         match seg.id() {
             "CUR" if self.currency.is_none() => {
                 *self.currency = seg.owned(2);
-                let used: &[usize] = if seg.text(1) == Some(self.entity) { &[1, 2] } else { &[2] };
+                let used: &[usize] = if seg.text(1) == Some(self.entity) {
+                    &[1, 2]
+                } else {
+                    &[2]
+                };
                 seg.leftovers(used, "", self.extensions);
             }
             "DTM" => match read_dtm(seg)? {
@@ -202,17 +210,27 @@ impl Header<'_> {
 }
 
 /// CUR for the document currency, with CUR01 as kept (default BY, the buyer's).
-pub fn write_cur(currency: Option<&String>, extensions: &[Extension], default_entity: &str) -> Option<Out> {
+pub fn write_cur(
+    currency: Option<&String>,
+    extensions: &[Extension],
+    default_entity: &str,
+) -> Option<Out> {
     let currency = currency?;
-    let cur = Out::new("CUR").with(2, currency.clone()).restore(extensions, "");
-    Some(if cur.has(1) { cur } else { cur.with(1, default_entity) })
+    let cur = Out::new("CUR")
+        .with(2, currency.clone())
+        .restore(extensions, "");
+    Some(if cur.has(1) {
+        cur
+    } else {
+        cur.with(1, default_entity)
+    })
 }
 
 /// ITD for payment terms unless a kept ITD already says them.
 pub fn write_terms(terms: Option<&String>, kept: &[Out]) -> Option<Out> {
     let terms = terms?;
-    let said = kept.iter().any(|o| {
-        o.id == "ITD" && crate::writer::element(o, 12) == Some(terms.as_str())
-    });
+    let said = kept
+        .iter()
+        .any(|o| o.id == "ITD" && crate::writer::element(o, 12) == Some(terms.as_str()));
     (!said).then(|| Out::new("ITD").with(12, terms.clone()))
 }

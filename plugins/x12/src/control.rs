@@ -98,14 +98,21 @@ pub fn read(
         let time = Some(gs.raw(5).trim()).filter(|t| !t.is_empty());
         let created = date::from_compact(day, time).map_err(|e| {
             let element = if e.text == day { 4 } else { 5 };
-            gs_error(group, interchange.control(), element, format!("{:?} is not a valid date: {}", e.text, e.reason))
+            gs_error(
+                group,
+                interchange.control(),
+                element,
+                format!("{:?} is not a valid date: {}", e.text, e.reason),
+            )
         })?;
         envelope.created = Some(created);
     }
     for n in [1, 2, 3] {
         let value = gs.raw(n).trim();
         if !value.is_empty() {
-            envelope.extensions.push(text_extension(format!("x12.GS{n:02}"), value));
+            envelope
+                .extensions
+                .push(text_extension(format!("x12.GS{n:02}"), value));
         }
     }
     Ok(envelope)
@@ -140,10 +147,13 @@ pub fn frame(
     body: impl FnOnce(&mut Writer) -> Result<(), AdapterError>,
 ) -> Result<(String, Envelope), AdapterError> {
     let (isa13, gs06, st02) = control_numbers(context)?;
-    let (day, time) = date::to_compact(&context.timestamp).map_err(|e| {
-        error::validation(format!("the interchange timestamp: {e}"))
-    })?;
-    let clock = time.as_deref().and_then(|t| t.get(..4)).unwrap_or("0000").to_owned();
+    let (day, time) = date::to_compact(&context.timestamp)
+        .map_err(|e| error::validation(format!("the interchange timestamp: {e}")))?;
+    let clock = time
+        .as_deref()
+        .and_then(|t| t.get(..4))
+        .unwrap_or("0000")
+        .to_owned();
     let d = settings.delimiters;
     let mut writer = Writer::new(d, settings.line_break);
     let isa = [
@@ -166,7 +176,13 @@ pub fn frame(
         d.component.to_string(),
     ];
     // ISA11 may be the repetition separator itself, and ISA16 is the component separator.
-    for (n, value) in isa.iter().enumerate().skip(1).take(15).filter(|(n, _)| *n != 11) {
+    for (n, value) in isa
+        .iter()
+        .enumerate()
+        .skip(1)
+        .take(15)
+        .filter(|(n, _)| *n != 11)
+    {
         check_isa(n, value, &d)?;
     }
     writer.raw(&isa.join(&d.element.to_string()));
@@ -210,7 +226,10 @@ fn reread(text: &str) -> Result<Envelope, AdapterError> {
         warnings: Vec::new(),
     };
     let raw = syntax::tokenize(text.as_bytes())?;
-    let first = raw.into_iter().next().ok_or_else(|| error::syntax("nothing was written"))?;
+    let first = raw
+        .into_iter()
+        .next()
+        .ok_or_else(|| error::syntax("nothing was written"))?;
     let interchange = envelope::structure(first, &mut checks)?;
     let group = interchange
         .groups
@@ -221,17 +240,4 @@ fn reread(text: &str) -> Result<Envelope, AdapterError> {
         .first()
         .ok_or_else(|| error::syntax("no transaction set was written"))?;
     read(&interchange, group, transaction)
-}
-
-/// The file position of a segment, for locating envelope errors outside a transaction.
-pub fn file_location(segment: &Segment, interchange: &str) -> SegmentLocation {
-    SegmentLocation {
-        interchange: Some(interchange.to_owned()),
-        group: None,
-        message: None,
-        position: segment.file_position,
-        segment_id: segment.id.clone(),
-        element: None,
-        component: None,
-    }
 }

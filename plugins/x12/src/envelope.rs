@@ -107,7 +107,13 @@ struct Trailer<'a> {
 }
 
 impl Trailer<'_> {
-    fn count(&self, element: usize, actual: usize, what: &str, checks: &mut Checks) -> Result<(), AdapterError> {
+    fn count(
+        &self,
+        element: usize,
+        actual: usize,
+        what: &str,
+        checks: &mut Checks,
+    ) -> Result<(), AdapterError> {
         let written = self.segment.raw(element).trim();
         if written.parse::<usize>().ok() == Some(actual) {
             return Ok(());
@@ -117,11 +123,24 @@ impl Trailer<'_> {
                 "{}{element:02} says {written:?} {what}, but there are {actual}",
                 self.segment.id
             ))
-            .at_segment(at(self.segment, self.interchange, self.group, self.message, self.position, Some(element as u32))),
+            .at_segment(at(
+                self.segment,
+                self.interchange,
+                self.group,
+                self.message,
+                self.position,
+                Some(element as u32),
+            )),
         )
     }
 
-    fn control(&self, element: usize, expected: &str, opener: &str, checks: &mut Checks) -> Result<(), AdapterError> {
+    fn control(
+        &self,
+        element: usize,
+        expected: &str,
+        opener: &str,
+        checks: &mut Checks,
+    ) -> Result<(), AdapterError> {
         let written = self.segment.raw(element).trim();
         if written == expected {
             return Ok(());
@@ -131,13 +150,32 @@ impl Trailer<'_> {
                 "{}{element:02} {written:?} does not match {opener} {expected:?}",
                 self.segment.id
             ))
-            .at_segment(at(self.segment, self.interchange, self.group, self.message, self.position, Some(element as u32))),
+            .at_segment(at(
+                self.segment,
+                self.interchange,
+                self.group,
+                self.message,
+                self.position,
+                Some(element as u32),
+            )),
         )
     }
 }
 
-fn nesting(segment: &Segment, interchange: &str, group: Option<&str>, message: String) -> AdapterError {
-    error::syntax(message).at_segment(at(segment, interchange, group, None, segment.file_position, None))
+fn nesting(
+    segment: &Segment,
+    interchange: &str,
+    group: Option<&str>,
+    message: String,
+) -> AdapterError {
+    error::syntax(message).at_segment(at(
+        segment,
+        interchange,
+        group,
+        None,
+        segment.file_position,
+        None,
+    ))
 }
 
 /// Groups one interchange's segments and checks its trailers.
@@ -166,12 +204,17 @@ pub fn structure(raw: RawInterchange, checks: &mut Checks) -> Result<Interchange
                     }
                 }
                 "ST" | "GS" | "GE" | "IEA" | "ISA" => {
-                    let st = open.first().map_or(String::new(), |st| st.raw(2).trim().to_owned());
+                    let st = open
+                        .first()
+                        .map_or(String::new(), |st| st.raw(2).trim().to_owned());
                     return Err(nesting(
                         &segment,
                         &control,
                         group_control,
-                        format!("{} before the SE that closes transaction set {st}", segment.id),
+                        format!(
+                            "{} before the SE that closes transaction set {st}",
+                            segment.id
+                        ),
                     ));
                 }
                 _ => open.push(segment),
@@ -214,10 +257,13 @@ pub fn structure(raw: RawInterchange, checks: &mut Checks) -> Result<Interchange
             }
             // An interchange acknowledgment may sit between ISA and the first GS; it answers
             // an interchange, not a document, so there is nothing to map.
-            ("TA1", false) => checks.warnings.push(
-                error::unsupported("TA1 interchange acknowledgment is not read")
-                    .at_segment(at(&segment, &control, None, None, segment.file_position, None)),
-            ),
+            ("TA1", false) => {
+                checks.warnings.push(
+                    error::unsupported("TA1 interchange acknowledgment is not read").at_segment(
+                        at(&segment, &control, None, None, segment.file_position, None),
+                    ),
+                )
+            }
             (id, in_group) => {
                 let message = match (id, in_group) {
                     ("GS", true) => "GS before the GE that closes the previous group".to_owned(),

@@ -82,7 +82,10 @@ fn set_error(code: &str) -> &'static str {
 
 fn number(seg: Seg<'_>, n: usize) -> Result<Option<u32>, AdapterError> {
     seg.text(n)
-        .map(|t| t.parse::<u32>().map_err(|_| seg.invalid(n, format!("{t:?} is not a position"))))
+        .map(|t| {
+            t.parse::<u32>()
+                .map_err(|_| seg.invalid(n, format!("{t:?} is not a position")))
+        })
         .transpose()
 }
 
@@ -91,8 +94,14 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<FunctionalAck, Adapte
     let ak1 = expect(&mut body, "AK1", segments, place)?;
     let mut ack = FunctionalAck {
         interchange_control: None,
-        group_control: Some(ak1.require(2, "AK102, the group control number,")?.to_owned()),
-        group_type: Some(ak1.require(1, "AK101, the functional identifier,")?.to_owned()),
+        group_control: Some(
+            ak1.require(2, "AK102, the group control number,")?
+                .to_owned(),
+        ),
+        group_type: Some(
+            ak1.require(1, "AK101, the functional identifier,")?
+                .to_owned(),
+        ),
         status: AckStatus::Accepted,
         messages: Vec::new(),
         extensions: Vec::new(),
@@ -105,7 +114,9 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<FunctionalAck, Adapte
         match (seg.id(), message) {
             ("AK2", _) => {
                 ack.messages.push(MessageAck {
-                    message_control: seg.require(2, "AK202, the transaction set control number,")?.to_owned(),
+                    message_control: seg
+                        .require(2, "AK202, the transaction set control number,")?
+                        .to_owned(),
                     message_type: seg.owned(1),
                     status: AckStatus::Accepted,
                     errors: Vec::new(),
@@ -118,7 +129,13 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<FunctionalAck, Adapte
                 segment = Some((id.clone(), position));
                 let code = seg.owned(4);
                 let description = segment_error(code.as_deref().unwrap_or("")).to_owned();
-                pending = Some(AckError { segment_id: id, segment_position: position, element_position: None, code, description });
+                pending = Some(AckError {
+                    segment_id: id,
+                    segment_position: position,
+                    element_position: None,
+                    code,
+                    description,
+                });
             }
             ("AK4", Some(message)) => {
                 // The AK3 above only said "data element errors"; its AK4s say which.
@@ -128,13 +145,25 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<FunctionalAck, Adapte
                     message.errors.push(before);
                 }
                 let (id, position) = segment.clone().unwrap_or((None, None));
-                let element = seg.component(1, 1).map(|e| e.parse::<u32>().map_err(|_| seg.invalid(1, format!("{e:?} is not a position")))).transpose()?;
+                let element = seg
+                    .component(1, 1)
+                    .map(|e| {
+                        e.parse::<u32>()
+                            .map_err(|_| seg.invalid(1, format!("{e:?} is not a position")))
+                    })
+                    .transpose()?;
                 let code = seg.owned(3);
                 let mut description = element_error(code.as_deref().unwrap_or("")).to_owned();
                 if let Some(bad) = seg.text(4) {
                     description = format!("{description}: {bad:?}");
                 }
-                message.errors.push(AckError { segment_id: id, segment_position: position, element_position: element, code, description });
+                message.errors.push(AckError {
+                    segment_id: id,
+                    segment_position: position,
+                    element_position: element,
+                    code,
+                    description,
+                });
             }
             ("AK5", Some(message)) => {
                 message.errors.extend(pending.take());
@@ -142,7 +171,13 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<FunctionalAck, Adapte
                 message.status = status(seg.require(1, "AK501, the transaction set status,")?);
                 for n in 2..=6 {
                     if let Some(code) = seg.owned(n) {
-                        message.errors.push(AckError { segment_id: None, segment_position: None, element_position: None, description: set_error(&code).to_owned(), code: Some(code) });
+                        message.errors.push(AckError {
+                            segment_id: None,
+                            segment_position: None,
+                            element_position: None,
+                            description: set_error(&code).to_owned(),
+                            code: Some(code),
+                        });
                     }
                 }
             }
@@ -167,31 +202,66 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<FunctionalAck, Adapte
 }
 
 pub fn write(ack: &FunctionalAck) -> Result<Vec<Out>, AdapterError> {
-    let group_type = ack.group_type.clone().ok_or_else(|| error::validation("group_type: the acknowledged group's functional identifier (GS01, AK101) is missing"))?;
-    let group_control = ack.group_control.clone().ok_or_else(|| error::validation("group_control: the acknowledged group's control number (GS06, AK102) is missing"))?;
-    let mut out = vec![Out::new("AK1").with(1, group_type).with(2, group_control).restore(&ack.extensions, "")];
+    let group_type = ack.group_type.clone().ok_or_else(|| {
+        error::validation(
+            "group_type: the acknowledged group's functional identifier (GS01, AK101) is missing",
+        )
+    })?;
+    let group_control = ack.group_control.clone().ok_or_else(|| {
+        error::validation(
+            "group_control: the acknowledged group's control number (GS06, AK102) is missing",
+        )
+    })?;
+    let mut out = vec![
+        Out::new("AK1")
+            .with(1, group_type)
+            .with(2, group_control)
+            .restore(&ack.extensions, ""),
+    ];
     for (i, message) in ack.messages.iter().enumerate() {
         let path = format!("messages[{i}]");
-        out.push(Out::new("AK2").with_opt(1, message.message_type.clone()).with(2, message.message_control.clone()));
+        out.push(
+            Out::new("AK2")
+                .with_opt(1, message.message_type.clone())
+                .with(2, message.message_control.clone()),
+        );
         let mut set_codes = Vec::new();
         let mut errors = message.errors.iter().peekable();
         while let Some(first) = errors.next() {
             let Some(segment_id) = &first.segment_id else {
-                let code = first.code.clone().ok_or_else(|| error::validation(format!("{path}.errors: an error without segment needs its AK5 code")))?;
+                let code = first.code.clone().ok_or_else(|| {
+                    error::validation(format!(
+                        "{path}.errors: an error without segment needs its AK5 code"
+                    ))
+                })?;
                 set_codes.push(code);
                 continue;
             };
-            let position = first.segment_position.ok_or_else(|| error::validation(format!("{path}.errors: segment {segment_id} needs its position (AK302)")))?;
-            let same = |e: &&AckError| e.segment_id.as_ref() == Some(segment_id) && e.segment_position == Some(position);
+            let position = first.segment_position.ok_or_else(|| {
+                error::validation(format!(
+                    "{path}.errors: segment {segment_id} needs its position (AK302)"
+                ))
+            })?;
+            let same = |e: &&AckError| {
+                e.segment_id.as_ref() == Some(segment_id) && e.segment_position == Some(position)
+            };
             let mut elements = Vec::new();
             let mut segment_code = None;
             for error in std::iter::once(first).chain(std::iter::from_fn(|| errors.next_if(same))) {
                 match error.element_position {
-                    Some(element) => elements.push((element, error.code.clone().unwrap_or_else(|| "1".to_owned()))),
+                    Some(element) => elements.push((
+                        element,
+                        error.code.clone().unwrap_or_else(|| "1".to_owned()),
+                    )),
                     None => segment_code = segment_code.or_else(|| error.code.clone()),
                 }
             }
-            out.push(Out::new("AK3").with(1, segment_id.clone()).with(2, position.to_string()).with(4, segment_code.unwrap_or_else(|| "8".to_owned())));
+            out.push(
+                Out::new("AK3")
+                    .with(1, segment_id.clone())
+                    .with(2, position.to_string())
+                    .with(4, segment_code.unwrap_or_else(|| "8".to_owned())),
+            );
             for (element, code) in elements {
                 out.push(Out::new("AK4").with(1, element.to_string()).with(3, code));
             }
@@ -202,9 +272,26 @@ pub fn write(ack: &FunctionalAck) -> Result<Vec<Out>, AdapterError> {
         }
         out.push(ak5);
     }
-    let accepted = ack.messages.iter().filter(|m| matches!(m.status, AckStatus::Accepted | AckStatus::AcceptedWithErrors)).count();
+    let accepted = ack
+        .messages
+        .iter()
+        .filter(|m| {
+            matches!(
+                m.status,
+                AckStatus::Accepted | AckStatus::AcceptedWithErrors
+            )
+        })
+        .count();
     let count = ack.messages.len().to_string();
-    let code = extension(&ack.extensions, "x12.AK9.01").unwrap_or_else(|| status_code(ack.status).to_owned());
-    out.push(Out::new("AK9").with(1, code).with(2, count.clone()).with(3, count).with(4, accepted.to_string()).restore(&ack.extensions, ""));
+    let code = extension(&ack.extensions, "x12.AK9.01")
+        .unwrap_or_else(|| status_code(ack.status).to_owned());
+    out.push(
+        Out::new("AK9")
+            .with(1, code)
+            .with(2, count.clone())
+            .with(3, count)
+            .with(4, accepted.to_string())
+            .restore(&ack.extensions, ""),
+    );
     Ok(out)
 }

@@ -176,7 +176,9 @@ impl LineBody {
             "SCH" if seg.only_uses(&[1, 2, 5, 6, 7, 8, 9, 10]) && seg.text(1).is_some() => {
                 let mut dates = Vec::new();
                 for (qualifier, day, time) in [(5, 6, 7), (8, 9, 10)] {
-                    if let (Some(code), Some(value)) = (seg.text(qualifier), seg.date(day, Some(time))?) {
+                    if let (Some(code), Some(value)) =
+                        (seg.text(qualifier), seg.date(day, Some(time))?)
+                    {
                         dates.push(Dated {
                             kind: codes::date_kind(code),
                             value,
@@ -214,7 +216,11 @@ impl LineBody {
         if let Some(description) = &self.description {
             for (i, line) in description.split('\n').enumerate() {
                 let pid = Out::new("PID").with(1, "F").with(5, line);
-                out.push(if i == 0 { pid.restore(&self.extensions, "") } else { pid });
+                out.push(if i == 0 {
+                    pid.restore(&self.extensions, "")
+                } else {
+                    pid
+                });
             }
         }
         out.extend(raw_segments(&self.extensions, ""));
@@ -236,7 +242,9 @@ impl LineBody {
                     .or_else(|| codes::date_qualifier(dated.kind).map(str::to_owned))
                     .ok_or_else(|| error::validation(format!("{where_}: no X12 date qualifier")))?;
                 let (day, time, _) = common::compact(&dated.value, &where_)?;
-                sch.set(5 + 3 * k, qualifier).set(6 + 3 * k, day).opt(7 + 3 * k, time);
+                sch.set(5 + 3 * k, qualifier)
+                    .set(6 + 3 * k, day)
+                    .opt(7 + 3 * k, time);
             }
             out.push(sch);
         }

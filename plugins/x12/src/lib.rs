@@ -66,7 +66,11 @@ impl Adapter for X12Adapter {
         let mut descriptor = wharf_guest_sdk::descriptor(
             ADAPTER_ID,
             ADAPTER_VERSION,
-            &["ANSI ASC X12 004010", "ANSI ASC X12 004060", "ANSI ASC X12 005010"],
+            &[
+                "ANSI ASC X12 004010",
+                "ANSI ASC X12 004060",
+                "ANSI ASC X12 005010",
+            ],
             &documents,
             &documents,
         );
@@ -163,15 +167,29 @@ fn read_transaction(transaction: &Transaction, place: &Place) -> Result<Document
     let segments = &transaction.segments;
     Ok(match transaction.set_id() {
         "850" => Document::PurchaseOrder(purchase_order::read(segments, place)?),
-        "855" => Document::OrderResponse(order_response::read(segments, place, order_response::Set::Order)?),
-        "865" => Document::OrderResponse(order_response::read(segments, place, order_response::Set::Change)?),
+        "855" => Document::OrderResponse(order_response::read(
+            segments,
+            place,
+            order_response::Set::Order,
+        )?),
+        "865" => Document::OrderResponse(order_response::read(
+            segments,
+            place,
+            order_response::Set::Change,
+        )?),
         "860" => Document::OrderChange(order_change::read(segments, place)?),
         "856" => Document::ShipNotice(ship_notice::read::read(segments, place)?),
         "810" => Document::Invoice(invoice::read::read(segments, place)?),
         "997" => Document::FunctionalAck(functional_ack::read(segments, place)?),
         other => {
-            let st = segments.first().ok_or_else(|| error::syntax("a transaction set without ST"))?;
-            let seg = Seg { segment: st, position: 1, place };
+            let st = segments
+                .first()
+                .ok_or_else(|| error::syntax("a transaction set without ST"))?;
+            let seg = Seg {
+                segment: st,
+                position: 1,
+                place,
+            };
             return Err(error::unsupported(format!(
                 "transaction set {other:?} is not supported; the adapter reads 850, 855, 856, \
                  860, 865, 810 and 997"

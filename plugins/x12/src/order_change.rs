@@ -14,7 +14,9 @@ use crate::common::{self, Header};
 use crate::items::{self, LineBody};
 use crate::order_response::po_date;
 use crate::parties;
-use crate::purchase_order::{self, document_date, expect, line_body, quantity, split_document_date};
+use crate::purchase_order::{
+    self, document_date, expect, line_body, quantity, split_document_date,
+};
 use crate::reader::{Body, Place, Seg};
 use crate::syntax::Segment;
 use crate::writer::{Out, extension, raw_segments};
@@ -41,7 +43,9 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<OrderChange, AdapterE
     let purpose = bch.require(1, "BCH01, the purpose,")?;
     let mut change = OrderChange {
         change_number: bch.owned(5),
-        po_number: bch.require(3, "BCH03, the purchase order number,")?.to_owned(),
+        po_number: bch
+            .require(3, "BCH03, the purchase order number,")?
+            .to_owned(),
         kind: kind(purpose),
         revision: None,
         currency: None,
@@ -68,14 +72,25 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<OrderChange, AdapterE
     bch.leftovers(&used, "", &mut change.extensions);
     while let Some(seg) = body.next_seg() {
         match seg.id() {
-            "N1" => change.parties.push(parties::read(seg, &mut body, &mut change.extensions)?),
+            "N1" => change
+                .parties
+                .push(parties::read(seg, &mut body, &mut change.extensions)?),
             "POC" => {
                 let line = read_line(seg, &mut body, change.currency.as_ref())?;
                 change.lines.push(line);
             }
             "CTT" => {
-                let quantities: Vec<&str> = change.lines.iter().map(|l| l.line.quantity.value.as_str()).collect();
-                purchase_order::read_ctt(seg, change.lines.len(), &quantities, &mut change.extensions);
+                let quantities: Vec<&str> = change
+                    .lines
+                    .iter()
+                    .map(|l| l.line.quantity.value.as_str())
+                    .collect();
+                purchase_order::read_ctt(
+                    seg,
+                    change.lines.len(),
+                    &quantities,
+                    &mut change.extensions,
+                );
             }
             _ => {
                 let mut header = Header {
@@ -96,7 +111,11 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<OrderChange, AdapterE
     Ok(change)
 }
 
-fn read_line(poc: Seg<'_>, body: &mut Body<'_>, currency: Option<&String>) -> Result<LineChange, AdapterError> {
+fn read_line(
+    poc: Seg<'_>,
+    body: &mut Body<'_>,
+    currency: Option<&String>,
+) -> Result<LineChange, AdapterError> {
     let mut extensions = Vec::new();
     let line_number = poc.require(1, "POC01, the line number,")?.to_owned();
     let code = poc.require(2, "POC02, the change code,")?;
@@ -130,12 +149,15 @@ fn read_line(poc: Seg<'_>, body: &mut Body<'_>, currency: Option<&String>) -> Re
 pub fn write(change: &OrderChange, today: &str) -> Result<Vec<Out>, AdapterError> {
     let mut out = Vec::new();
     let (main, dates) = split_document_date(&change.dates);
-    let po_date_at = dates.iter().position(|d| d.qualifier.as_deref() == Some("004"));
+    let po_date_at = dates
+        .iter()
+        .position(|d| d.qualifier.as_deref() == Some("004"));
     let po_day = match po_date_at.and_then(|i| dates.get(i)) {
         Some(d) => common::compact(&d.value, "dates")?.0,
         None => today.to_owned(),
     };
-    let purpose = extension(&change.extensions, "x12.BCH.01").unwrap_or_else(|| kind_code(change.kind).to_owned());
+    let purpose = extension(&change.extensions, "x12.BCH.01")
+        .unwrap_or_else(|| kind_code(change.kind).to_owned());
     let mut bch = Out::new("BCH")
         .with(1, purpose)
         .with(3, change.po_number.clone())
@@ -145,10 +167,18 @@ pub fn write(change: &OrderChange, today: &str) -> Result<Vec<Out>, AdapterError
         bch.set(11, common::compact(&d.value, "dates")?.0);
     }
     out.push(bch.restore(&change.extensions, "").with_default(2, "SA"));
-    out.extend(common::write_cur(change.currency.as_ref(), &change.extensions, "BY"));
+    out.extend(common::write_cur(
+        change.currency.as_ref(),
+        &change.extensions,
+        "BY",
+    ));
     out.extend(change.references.iter().filter_map(common::write_ref));
     out.extend(raw_segments(&change.extensions, ""));
-    for (i, dated) in dates.iter().enumerate().filter(|(i, _)| Some(*i) != po_date_at) {
+    for (i, dated) in dates
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != po_date_at)
+    {
         out.push(common::write_dtm(dated, &format!("dates[{i}]"))?);
     }
     out.extend(change.notes.iter().map(common::write_note));
@@ -185,7 +215,11 @@ pub fn write(change: &OrderChange, today: &str) -> Result<Vec<Out>, AdapterError
         }
         .write(&mut out, &path)?;
     }
-    let quantities: Vec<&str> = change.lines.iter().map(|l| l.line.quantity.value.as_str()).collect();
+    let quantities: Vec<&str> = change
+        .lines
+        .iter()
+        .map(|l| l.line.quantity.value.as_str())
+        .collect();
     out.push(purchase_order::write_ctt(&quantities, &change.extensions));
     Ok(out)
 }

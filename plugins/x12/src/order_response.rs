@@ -134,14 +134,18 @@ pub fn read(segments: &[Segment], place: &Place, set: Set) -> Result<OrderRespon
     let mut ordered = Vec::new();
     while let Some(seg) = body.next_seg() {
         match seg.id() {
-            "N1" => response.parties.push(parties::read(seg, &mut body, &mut response.extensions)?),
+            "N1" => response
+                .parties
+                .push(parties::read(seg, &mut body, &mut response.extensions)?),
             id if id == layout.line => {
                 let lines = read_line(seg, &mut body, &response, &layout, &mut ordered)?;
                 response.lines.extend(lines);
             }
             "CTT" => {
                 let quantities: Vec<&str> = ordered.iter().map(String::as_str).collect();
-                let count = (0..response.lines.len()).filter(|&i| !continues(&response.lines, i)).count();
+                let count = (0..response.lines.len())
+                    .filter(|&i| !continues(&response.lines, i))
+                    .count();
                 purchase_order::read_ctt(seg, count, &quantities, &mut response.extensions);
             }
             _ => {
@@ -195,7 +199,10 @@ fn read_line(
         plain: true,
         ..LineBody::default()
     };
-    while let Some(seg) = body.peek().filter(|s| !purchase_order::LINE_END.contains(&s.id())) {
+    while let Some(seg) = body
+        .peek()
+        .filter(|s| !purchase_order::LINE_END.contains(&s.id()))
+    {
         body.next_seg();
         if seg.id() == "ACK" {
             acks.push(seg);
@@ -209,9 +216,22 @@ fn read_line(
         .component(layout.price - 1, 1)
         .or_else(|| acks.first().and_then(|ack| ack.text(3)))
         .unwrap_or("");
-    let price = items::read_price(line, layout.price, layout.price + 1, unit, response.currency.as_ref(), &mut used)?;
+    let price = items::read_price(
+        line,
+        layout.price,
+        layout.price + 1,
+        unit,
+        response.currency.as_ref(),
+        &mut used,
+    )?;
     let mut item_ids = Vec::new();
-    used.extend(items::read_ids(line, layout.ids, "", &mut item_ids, &mut extensions));
+    used.extend(items::read_ids(
+        line,
+        layout.ids,
+        "",
+        &mut item_ids,
+        &mut extensions,
+    ));
     line.leftovers(&used, "", &mut extensions);
     if let Some(quantity) = line.decimal(if layout.line == "PO1" { 2 } else { 3 })? {
         ordered.push(quantity);
@@ -277,8 +297,13 @@ pub fn write(response: &OrderResponse, set: Set, today: &str) -> Result<Vec<Out>
     let layout = set.layout();
     let mut out = Vec::new();
     let (main, dates) = split_document_date(&response.dates);
-    let po_date_at = dates.iter().position(|d| d.qualifier.as_deref() == Some("004"));
-    let po_date = po_date_at.and_then(|i| dates.get(i)).map(|d| common::compact(&d.value, "dates")).transpose()?;
+    let po_date_at = dates
+        .iter()
+        .position(|d| d.qualifier.as_deref() == Some("004"));
+    let po_date = po_date_at
+        .and_then(|i| dates.get(i))
+        .map(|d| common::compact(&d.value, "dates"))
+        .transpose()?;
     let status = codes::keep_or(
         response.status_code.as_deref(),
         response.status,
@@ -286,10 +311,17 @@ pub fn write(response: &OrderResponse, set: Set, today: &str) -> Result<Vec<Out>
         codes::response_code(response.status),
     );
     let mut begin = Out::new(layout.begin)
-        .with(1, extension(&response.extensions, &format!("x12.{}.01", layout.begin)).unwrap_or_else(|| "00".to_owned()))
+        .with(
+            1,
+            extension(&response.extensions, &format!("x12.{}.01", layout.begin))
+                .unwrap_or_else(|| "00".to_owned()),
+        )
         .with(2, status)
         .with(3, response.po_number.clone())
-        .with(layout.po_date, po_date.map_or_else(|| today.to_owned(), |d| d.0))
+        .with(
+            layout.po_date,
+            po_date.map_or_else(|| today.to_owned(), |d| d.0),
+        )
         .with_opt(layout.response_number, response.response_number.clone());
     if let Some(d) = main {
         begin.set(layout.date, common::compact(&d.value, "dates")?.0);
@@ -298,10 +330,18 @@ pub fn write(response: &OrderResponse, set: Set, today: &str) -> Result<Vec<Out>
         begin.opt(n, response.change_number.clone());
     }
     out.push(begin.restore(&response.extensions, ""));
-    out.extend(common::write_cur(response.currency.as_ref(), &response.extensions, "SE"));
+    out.extend(common::write_cur(
+        response.currency.as_ref(),
+        &response.extensions,
+        "SE",
+    ));
     out.extend(response.references.iter().filter_map(common::write_ref));
     out.extend(raw_segments(&response.extensions, ""));
-    for (i, dated) in dates.iter().enumerate().filter(|(i, _)| Some(*i) != po_date_at) {
+    for (i, dated) in dates
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != po_date_at)
+    {
         out.push(common::write_dtm(dated, &format!("dates[{i}]"))?);
     }
     out.extend(response.notes.iter().map(common::write_note));
@@ -319,7 +359,14 @@ pub fn write(response: &OrderResponse, set: Set, today: &str) -> Result<Vec<Out>
             if let Some(price) = &line.price {
                 items::write_price(&mut seg, layout.price, layout.price + 1, price, &path)?;
             }
-            items::write_ids(&mut seg, layout.ids, layout.last_id, &line.item_ids, &line.extensions, "");
+            items::write_ids(
+                &mut seg,
+                layout.ids,
+                layout.last_id,
+                &line.item_ids,
+                &line.extensions,
+                "",
+            );
             let mut seg = seg.restore(&line.extensions, "");
             if layout.line == "POC" {
                 seg = seg.with_default(2, "CA");
@@ -344,17 +391,37 @@ pub fn write(response: &OrderResponse, set: Set, today: &str) -> Result<Vec<Out>
 /// ACK for one line response (its first date in ACK04/ACK05 when it has no time), then the
 /// line's other dates as DTM. A first response that says no more than the order status
 /// implies gets no ACK.
-fn write_ack(line: &LineResponse, implied: LineStatus, first: bool, path: &str, out: &mut Vec<Out>) -> Result<(), AdapterError> {
-    let needs_ack = line.status_code.is_some() || line.status != implied || line.quantity.is_some() || !first;
+fn write_ack(
+    line: &LineResponse,
+    implied: LineStatus,
+    first: bool,
+    path: &str,
+    out: &mut Vec<Out>,
+) -> Result<(), AdapterError> {
+    let needs_ack =
+        line.status_code.is_some() || line.status != implied || line.quantity.is_some() || !first;
     let mut dates = line.dates.iter().enumerate().peekable();
     if needs_ack {
-        let code = codes::keep_or(line.status_code.as_deref(), line.status, codes::line_status, codes::line_status_code(line.status));
+        let code = codes::keep_or(
+            line.status_code.as_deref(),
+            line.status,
+            codes::line_status,
+            codes::line_status_code(line.status),
+        );
         let mut ack = Out::new("ACK").with(1, code);
         if let Some(quantity) = &line.quantity {
-            ack.set(2, quantity.value.clone()).set(3, quantity.unit.clone());
+            ack.set(2, quantity.value.clone())
+                .set(3, quantity.unit.clone());
         }
-        let qualifier = |d: &Dated| d.qualifier.clone().filter(|q| codes::is_code(q)).or_else(|| codes::date_qualifier(d.kind).map(str::to_owned));
-        if let Some((_, dated)) = dates.next_if(|(_, d)| d.value.len() == 10 && qualifier(d).is_some()) {
+        let qualifier = |d: &Dated| {
+            d.qualifier
+                .clone()
+                .filter(|q| codes::is_code(q))
+                .or_else(|| codes::date_qualifier(d.kind).map(str::to_owned))
+        };
+        if let Some((_, dated)) =
+            dates.next_if(|(_, d)| d.value.len() == 10 && qualifier(d).is_some())
+        {
             let (day, _, _) = common::compact(&dated.value, &format!("{path}.dates[0]"))?;
             ack.set(4, qualifier(dated).unwrap_or_default()).set(5, day);
         }

@@ -20,7 +20,11 @@ const LOOP: [&str; 7] = ["N2", "N3", "N4", "REF", "PER", "NX2", "SI"];
 const REF_SCHEME: &str = "x12:ref:";
 
 /// Reads the N1 loop opened by `n1`, taking its loop segments from `body`.
-pub fn read(n1: Seg<'_>, body: &mut Body<'_>, extensions: &mut Vec<Extension>) -> Result<Party, AdapterError> {
+pub fn read(
+    n1: Seg<'_>,
+    body: &mut Body<'_>,
+    extensions: &mut Vec<Extension>,
+) -> Result<Party, AdapterError> {
     let code = n1.text(1).unwrap_or("");
     let prefix = format!("N1.{code}.");
     let mut party = Party {
@@ -46,7 +50,9 @@ pub fn read(n1: Seg<'_>, body: &mut Body<'_>, extensions: &mut Vec<Extension>) -
             }
             "N3" => {
                 let address = party.address.get_or_insert_with(empty_address);
-                address.street.extend((1..=seg.segment.elements.len()).filter_map(|n| seg.owned(n)));
+                address
+                    .street
+                    .extend((1..=seg.segment.elements.len()).filter_map(|n| seg.owned(n)));
             }
             "N4" => {
                 let address = party.address.get_or_insert_with(empty_address);
@@ -64,7 +70,9 @@ pub fn read(n1: Seg<'_>, body: &mut Body<'_>, extensions: &mut Vec<Extension>) -
             }
             "PER" => {
                 let index = party.contacts.len() + 1;
-                party.contacts.push(contact(seg, &format!("{prefix}{index}."), extensions));
+                party
+                    .contacts
+                    .push(contact(seg, &format!("{prefix}{index}."), extensions));
             }
             _ => extensions.push(seg.raw_extension(&prefix)),
         }
@@ -122,7 +130,9 @@ pub fn write(party: &Party, extensions: &[Extension], out: &mut Vec<Out>) {
     let code = role_code(party);
     let prefix = format!("N1.{code}.");
     let mut lines = party.name.iter().flat_map(|n| n.split('\n'));
-    let mut n1 = Out::new("N1").with(1, code.clone()).with_opt(2, lines.next());
+    let mut n1 = Out::new("N1")
+        .with(1, code.clone())
+        .with_opt(2, lines.next());
     let main = party.ids.iter().find_map(|i| {
         if i.scheme.starts_with(REF_SCHEME) {
             return None;
@@ -161,7 +171,11 @@ pub fn write(party: &Party, extensions: &[Extension], out: &mut Vec<Out>) {
     }
     for identifier in &party.ids {
         if let Some(qualifier) = identifier.scheme.strip_prefix(REF_SCHEME) {
-            out.push(Out::new("REF").with(1, qualifier).with(2, identifier.value.clone()));
+            out.push(
+                Out::new("REF")
+                    .with(1, qualifier)
+                    .with(2, identifier.value.clone()),
+            );
         } else if main.as_ref().is_none_or(|(q, v)| {
             codes::party_qualifier(&identifier.scheme).as_ref() != Some(q) || *v != identifier.value
         }) {
@@ -178,7 +192,9 @@ pub fn write(party: &Party, extensions: &[Extension], out: &mut Vec<Out>) {
             .restore(extensions, &format!("{prefix}{}.", index + 1));
         for (qualifier, value) in [("TE", &contact.phone), ("EM", &contact.email)] {
             if let Some(value) = value
-                && let Some(n) = [3, 5, 7].into_iter().find(|&n| !per.has(n) && !per.has(n + 1))
+                && let Some(n) = [3, 5, 7]
+                    .into_iter()
+                    .find(|&n| !per.has(n) && !per.has(n + 1))
             {
                 per.set(n, qualifier).set(n + 1, value.clone());
             }

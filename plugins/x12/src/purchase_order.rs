@@ -25,7 +25,9 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<PurchaseOrder, Adapte
     let mut body = Body::new(segments, place);
     let beg = expect(&mut body, "BEG", segments, place)?;
     let mut po = PurchaseOrder {
-        po_number: beg.require(3, "BEG03, the purchase order number,")?.to_owned(),
+        po_number: beg
+            .require(3, "BEG03, the purchase order number,")?
+            .to_owned(),
         order_type: beg.owned(2),
         currency: None,
         dates: Vec::new(),
@@ -40,11 +42,17 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<PurchaseOrder, Adapte
     if let Some(value) = beg.date(5, None)? {
         po.dates.push(document_date(value));
     }
-    let purpose_default: &[usize] = if beg.text(1) == Some("00") { &[1, 2, 3, 5] } else { &[2, 3, 5] };
+    let purpose_default: &[usize] = if beg.text(1) == Some("00") {
+        &[1, 2, 3, 5]
+    } else {
+        &[2, 3, 5]
+    };
     beg.leftovers(purpose_default, "", &mut po.extensions);
     while let Some(seg) = body.next_seg() {
         match seg.id() {
-            "N1" => po.parties.push(parties::read(seg, &mut body, &mut po.extensions)?),
+            "N1" => po
+                .parties
+                .push(parties::read(seg, &mut body, &mut po.extensions)?),
             "PO1" => {
                 let line = read_line(seg, &mut body, po.currency.as_ref(), po.lines.len())?;
                 po.lines.push(line);
@@ -56,7 +64,11 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<PurchaseOrder, Adapte
                 po.lines.push(line);
             }
             "CTT" => {
-                let top: Vec<&OrderLine> = po.lines.iter().filter(|l| l.parent_line.is_none()).collect();
+                let top: Vec<&OrderLine> = po
+                    .lines
+                    .iter()
+                    .filter(|l| l.parent_line.is_none())
+                    .collect();
                 let quantities: Vec<&str> = top.iter().map(|l| l.quantity.value.as_str()).collect();
                 read_ctt(seg, top.len(), &quantities, &mut po.extensions);
             }
@@ -89,13 +101,28 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<PurchaseOrder, Adapte
 }
 
 /// The beginning segment every set opens with, or an error at ST.
-pub fn expect<'a>(body: &mut Body<'a>, id: &str, segments: &'a [Segment], place: &'a Place) -> Result<Seg<'a>, AdapterError> {
+pub fn expect<'a>(
+    body: &mut Body<'a>,
+    id: &str,
+    segments: &'a [Segment],
+    place: &'a Place,
+) -> Result<Seg<'a>, AdapterError> {
     if let Some(seg) = body.next_if(&[id]) {
         return Ok(seg);
     }
     let found = body.peek_id().unwrap_or("SE");
-    let st = segments.first().ok_or_else(|| error::syntax("a transaction set without ST"))?;
-    Err(Seg { segment: st, position: 1, place }.invalid(0, format!("ST is followed by {found}, not by the beginning segment {id}")))
+    let st = segments
+        .first()
+        .ok_or_else(|| error::syntax("a transaction set without ST"))?;
+    Err(Seg {
+        segment: st,
+        position: 1,
+        place,
+    }
+    .invalid(
+        0,
+        format!("ST is followed by {found}, not by the beginning segment {id}"),
+    ))
 }
 
 pub fn document_date(value: String) -> Dated {
@@ -175,16 +202,27 @@ fn read_line(
 }
 
 /// A quantity from elements `value` and `unit` (the unit possibly a C001 composite).
-pub fn quantity(seg: Seg<'_>, value: usize, unit: usize) -> Result<(Quantity, Vec<usize>), AdapterError> {
-    let amount = seg
-        .decimal(value)?
-        .ok_or_else(|| seg.invalid(value, format!("{}{value:02}, the quantity, is missing", seg.id())))?;
+pub fn quantity(
+    seg: Seg<'_>,
+    value: usize,
+    unit: usize,
+) -> Result<(Quantity, Vec<usize>), AdapterError> {
+    let amount = seg.decimal(value)?.ok_or_else(|| {
+        seg.invalid(
+            value,
+            format!("{}{value:02}, the quantity, is missing", seg.id()),
+        )
+    })?;
     Ok((
         Quantity {
             value: amount,
             unit: seg.component(unit, 1).unwrap_or("").to_owned(),
         },
-        if seg.component(unit, 2).is_some() { vec![value] } else { vec![value, unit] },
+        if seg.component(unit, 2).is_some() {
+            vec![value]
+        } else {
+            vec![value, unit]
+        },
     ))
 }
 
@@ -238,7 +276,12 @@ pub fn split_document_date(dates: &[Dated]) -> (Option<&Dated>, Vec<&Dated>) {
         .iter()
         .position(|d| d.kind == DateKind::Document && d.qualifier.is_none());
     let main = at.and_then(|i| dates.get(i));
-    let rest = dates.iter().enumerate().filter(|(i, _)| Some(*i) != at).map(|(_, d)| d).collect();
+    let rest = dates
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != at)
+        .map(|(_, d)| d)
+        .collect();
     (main, rest)
 }
 
@@ -250,11 +293,16 @@ pub fn write(po: &PurchaseOrder, today: &str) -> Result<Vec<Out>, AdapterError> 
         None => today.to_owned(),
     };
     let currency = po.currency.clone().or_else(|| {
-        po.lines.iter().find_map(|l| l.price.as_ref().and_then(|p| p.currency.clone()))
+        po.lines
+            .iter()
+            .find_map(|l| l.price.as_ref().and_then(|p| p.currency.clone()))
     });
     out.push(
         Out::new("BEG")
-            .with(1, extension(&po.extensions, "x12.BEG.01").unwrap_or_else(|| "00".to_owned()))
+            .with(
+                1,
+                extension(&po.extensions, "x12.BEG.01").unwrap_or_else(|| "00".to_owned()),
+            )
             .with_opt(2, po.order_type.clone())
             .with(3, po.po_number.clone())
             .with(5, beg_date)

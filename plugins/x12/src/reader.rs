@@ -68,7 +68,10 @@ impl<'a> Seg<'a> {
     /// Component `c` (1-based) of composite element `n`, trimmed, when present.
     pub fn component(&self, n: usize, c: usize) -> Option<&'a str> {
         let value = self.segment.raw(n);
-        let part = value.split(self.place.component).nth(c.checked_sub(1)?)?.trim();
+        let part = value
+            .split(self.place.component)
+            .nth(c.checked_sub(1)?)?
+            .trim();
         (!part.is_empty()).then_some(part)
     }
 
@@ -101,7 +104,9 @@ impl<'a> Seg<'a> {
                 }
                 let value = decimal::parse(text)
                     .map_err(|_| self.invalid(n, format!("{text:?} is not a number")))?;
-                Ok(decimal::format(value / wharf_guest_sdk::Decimal::ONE_HUNDRED))
+                Ok(decimal::format(
+                    value / wharf_guest_sdk::Decimal::ONE_HUNDRED,
+                ))
             })
             .transpose()
     }
@@ -114,7 +119,10 @@ impl<'a> Seg<'a> {
         let clock = time.and_then(|t| self.text(t));
         date::from_compact(day, clock).map(Some).map_err(|e| {
             let element = if e.text == day { n } else { time.unwrap_or(n) };
-            self.invalid(element, format!("{:?} is not a valid date: {}", e.text, e.reason))
+            self.invalid(
+                element,
+                format!("{:?} is not a valid date: {}", e.text, e.reason),
+            )
         })
     }
 

@@ -9,20 +9,76 @@ use crate::syntax::Delimiters;
 
 /// Every key the adapter reads: name, description, required.
 pub const KEYS: [(&str, &str, bool); 14] = [
-    ("sender_qualifier", "ISA05, the qualifier of our interchange id (ZZ, 01, 12, …). Needed to write unless the document's envelope has a sender in scheme x12:<qualifier>.", false),
-    ("sender_id", "ISA06, our interchange id (padded to 15 characters). Needed to write unless the document's envelope has a sender in scheme x12:<qualifier>.", false),
-    ("receiver_qualifier", "ISA07, the qualifier of the partner's interchange id. Needed like sender_qualifier.", false),
-    ("receiver_id", "ISA08, the partner's interchange id. Needed like sender_id.", false),
-    ("version", "GS08 written, default 004010 (ISA12 is its first five digits, 00401). 004060 and 005010 are written the same way.", false),
-    ("element_separator", "Element separator written, default `*`.", false),
-    ("component_separator", "Component separator written as ISA16, default `>`.", false),
-    ("segment_terminator", "Segment terminator written, default `~`.", false),
-    ("repetition_separator", "Repetition separator written as ISA11 for versions 00403 and later, default `^`.", false),
-    ("line_break", "`true` writes a line break after each segment terminator; default `false`.", false),
-    ("usage", "ISA15: P (production) or T (test); default T for documents marked test, else P.", false),
-    ("strictness", "`strict` (default): envelope counts and control numbers that disagree fail the decode. `lenient`: they become warnings on the decoded documents.", false),
-    ("application_sender", "GS02, default the document's own GS02 or else our interchange id.", false),
-    ("application_receiver", "GS03, default the document's own GS03 or else the partner's interchange id.", false),
+    (
+        "sender_qualifier",
+        "ISA05, the qualifier of our interchange id (ZZ, 01, 12, …). Needed to write unless the document's envelope has a sender in scheme x12:<qualifier>.",
+        false,
+    ),
+    (
+        "sender_id",
+        "ISA06, our interchange id (padded to 15 characters). Needed to write unless the document's envelope has a sender in scheme x12:<qualifier>.",
+        false,
+    ),
+    (
+        "receiver_qualifier",
+        "ISA07, the qualifier of the partner's interchange id. Needed like sender_qualifier.",
+        false,
+    ),
+    (
+        "receiver_id",
+        "ISA08, the partner's interchange id. Needed like sender_id.",
+        false,
+    ),
+    (
+        "version",
+        "GS08 written, default 004010 (ISA12 is its first five digits, 00401). 004060 and 005010 are written the same way.",
+        false,
+    ),
+    (
+        "element_separator",
+        "Element separator written, default `*`.",
+        false,
+    ),
+    (
+        "component_separator",
+        "Component separator written as ISA16, default `>`.",
+        false,
+    ),
+    (
+        "segment_terminator",
+        "Segment terminator written, default `~`.",
+        false,
+    ),
+    (
+        "repetition_separator",
+        "Repetition separator written as ISA11 for versions 00403 and later, default `^`.",
+        false,
+    ),
+    (
+        "line_break",
+        "`true` writes a line break after each segment terminator; default `false`.",
+        false,
+    ),
+    (
+        "usage",
+        "ISA15: P (production) or T (test); default T for documents marked test, else P.",
+        false,
+    ),
+    (
+        "strictness",
+        "`strict` (default): envelope counts and control numbers that disagree fail the decode. `lenient`: they become warnings on the decoded documents.",
+        false,
+    ),
+    (
+        "application_sender",
+        "GS02, default the document's own GS02 or else our interchange id.",
+        false,
+    ),
+    (
+        "application_receiver",
+        "GS03, default the document's own GS03 or else the partner's interchange id.",
+        false,
+    ),
 ];
 
 pub fn config_keys() -> Vec<ConfigKey> {
@@ -98,11 +154,7 @@ fn from_envelope(ids: &[wharf_guest_sdk::canonical::Identifier]) -> Option<Party
     })
 }
 
-fn end(
-    qualifier_key: &str,
-    id_key: &str,
-    document: Option<Party>,
-) -> Result<Party, AdapterError> {
+fn end(qualifier_key: &str, id_key: &str, document: Option<Party>) -> Result<Party, AdapterError> {
     match (setting(qualifier_key), setting(id_key), document) {
         (Some(qualifier), Some(id), _) => Ok(Party { qualifier, id }),
         (qualifier, None, Some(party)) => Ok(Party {
@@ -156,7 +208,9 @@ impl Settings {
             .or_else(|| x12.map(|e| e.version.trim().to_owned()))
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| "004010".to_owned());
-        let digits = version.get(..6).filter(|v| v.bytes().all(|b| b.is_ascii_digit()));
+        let digits = version
+            .get(..6)
+            .filter(|v| v.bytes().all(|b| b.is_ascii_digit()));
         if digits.is_none() || version.len() > 12 {
             return Err(error::configuration(format!(
                 "`version` {version:?} is not an X12 version such as 004010"

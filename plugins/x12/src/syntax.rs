@@ -51,7 +51,10 @@ pub struct RawInterchange {
 
 /// Blanks that may sit between segments (after a terminator, before an indented segment).
 fn is_blank(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\r' | '\n' | '\u{0b}' | '\u{0c}' | '\u{feff}')
+    matches!(
+        c,
+        ' ' | '\t' | '\r' | '\n' | '\u{0b}' | '\u{0c}' | '\u{feff}'
+    )
 }
 
 /// The text of the file. X12 is ASCII in principle; partners send UTF-8 (with non-breaking
@@ -160,15 +163,13 @@ fn repetition_separator(isa11: &str, isa12: &str, others: [char; 3]) -> Option<c
 }
 
 /// Splits one segment's text into id and elements.
-fn segment_of(
-    text: &str,
-    delimiters: &Delimiters,
-    position: u32,
-) -> Result<Segment, AdapterError> {
+fn segment_of(text: &str, delimiters: &Delimiters, position: u32) -> Result<Segment, AdapterError> {
     let mut parts = text.split(delimiters.element);
     let id = parts.next().unwrap_or("").to_owned();
     let valid_id = (2..=3).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
         && id.as_bytes()[0].is_ascii_uppercase();
     if !valid_id {
         let shown: String = text.chars().take(20).collect();
@@ -307,7 +308,11 @@ mod tests {
     fn short_or_foreign_input_is_a_syntax_error() {
         for text in ["", "ISA", "ISA*00*", "UNA:+.? '", "ISA*00~GS"] {
             let err = tokenize(text.as_bytes()).unwrap_err();
-            assert_eq!(err.kind, wharf_guest_sdk::contract::ErrorKind::Syntax, "{text}");
+            assert_eq!(
+                err.kind,
+                wharf_guest_sdk::contract::ErrorKind::Syntax,
+                "{text}"
+            );
         }
     }
 }

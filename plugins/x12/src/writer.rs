@@ -128,7 +128,9 @@ pub fn raw_segments(extensions: &[Extension], prefix: &str) -> Vec<Out> {
         .filter_map(|e| {
             let id = e.key.strip_prefix(&head)?;
             let is_id = (2..=3).contains(&id.len())
-                && id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
             is_id.then(|| Out::from_raw(id, &extension_text(&e.value)))
         })
         .collect()
@@ -199,7 +201,10 @@ impl Writer {
     }
 
     /// Writes several segments.
-    pub fn put_all<'a>(&mut self, outs: impl IntoIterator<Item = &'a Out>) -> Result<(), AdapterError> {
+    pub fn put_all<'a>(
+        &mut self,
+        outs: impl IntoIterator<Item = &'a Out>,
+    ) -> Result<(), AdapterError> {
         for out in outs {
             self.put(out)?;
         }

@@ -24,7 +24,11 @@ fn golden_inputs() -> Vec<(PathBuf, Vec<u8>)> {
         })
         .collect();
     inputs.sort();
-    assert!(inputs.len() >= 7, "expected the golden inputs, found {}", inputs.len());
+    assert!(
+        inputs.len() >= 7,
+        "expected the golden inputs, found {}",
+        inputs.len()
+    );
     inputs
 }
 
@@ -40,7 +44,10 @@ fn survives(bytes: &[u8], what: &str) {
                 });
             })
         }));
-        assert!(outcome.is_ok(), "the decoder panicked on {what} ({strictness})");
+        assert!(
+            outcome.is_ok(),
+            "the decoder panicked on {what} ({strictness})"
+        );
     }
 }
 
@@ -48,7 +55,10 @@ fn survives(bytes: &[u8], what: &str) {
 fn every_prefix_of_every_golden_file_is_answered() {
     for (path, bytes) in golden_inputs() {
         for end in 0..=bytes.len() {
-            survives(&bytes[..end], &format!("the first {end} bytes of {}", path.display()));
+            survives(
+                &bytes[..end],
+                &format!("the first {end} bytes of {}", path.display()),
+            );
         }
     }
 }

@@ -17,10 +17,28 @@ fn round_trip(body: Document) -> Document {
     let mut env = envelope("x12", "004010");
     env.sender = vec![id("x12:ZZ", "SENDER")];
     env.receiver = vec![id("x12:ZZ", "RECEIVER")];
-    let encoded = with_config(&[], || X12Adapter::encode(CanonicalDocument { envelope: env, body }, encode_context()))
-        .unwrap_or_else(|e| panic!("encode: {}", wharf_guest_sdk::error::render(&e)));
-    let decoded = X12Adapter::decode(Inbound { bytes: encoded.bytes.clone(), content_type: None, context: call_context() })
-        .unwrap_or_else(|e| panic!("decode: {}\n{}", wharf_guest_sdk::error::render(&e), String::from_utf8_lossy(&encoded.bytes)));
+    let encoded = with_config(&[], || {
+        X12Adapter::encode(
+            CanonicalDocument {
+                envelope: env,
+                body,
+            },
+            encode_context(),
+        )
+    })
+    .unwrap_or_else(|e| panic!("encode: {}", wharf_guest_sdk::error::render(&e)));
+    let decoded = X12Adapter::decode(Inbound {
+        bytes: encoded.bytes.clone(),
+        content_type: None,
+        context: call_context(),
+    })
+    .unwrap_or_else(|e| {
+        panic!(
+            "decode: {}\n{}",
+            wharf_guest_sdk::error::render(&e),
+            String::from_utf8_lossy(&encoded.bytes)
+        )
+    });
     assert_eq!(decoded.documents.len(), 1);
     assert!(decoded.warnings.is_empty());
     let document = decoded.documents.into_iter().next().map(|d| d.body);
@@ -53,20 +71,38 @@ fn moment() -> impl Strategy<Value = String> {
 }
 
 fn dtm() -> impl Strategy<Value = Dated> {
-    (prop::sample::select(vec!["002", "010", "011", "017", "067", "068", "036", "ZZZ"]), moment())
-        .prop_map(|(q, value)| Dated { kind: codes::date_kind(q), value, qualifier: Some(q.to_owned()) })
+    (
+        prop::sample::select(vec!["002", "010", "011", "017", "067", "068", "036", "ZZZ"]),
+        moment(),
+    )
+        .prop_map(|(q, value)| Dated {
+            kind: codes::date_kind(q),
+            value,
+            qualifier: Some(q.to_owned()),
+        })
 }
 
 fn document_date(value: String) -> Dated {
-    Dated { kind: DateKind::Document, value, qualifier: None }
+    Dated {
+        kind: DateKind::Document,
+        value,
+        qualifier: None,
+    }
 }
 
 fn po_date(value: String) -> Dated {
-    Dated { kind: DateKind::Other, value, qualifier: Some("004".to_owned()) }
+    Dated {
+        kind: DateKind::Other,
+        value,
+        qualifier: Some("004".to_owned()),
+    }
 }
 
 fn usd(amount: String) -> Money {
-    Money { amount, currency: Some("USD".to_owned()) }
+    Money {
+        amount,
+        currency: Some("USD".to_owned()),
+    }
 }
 
 fn item_ids() -> impl Strategy<Value = Vec<Identifier>> {
@@ -81,13 +117,38 @@ fn item_ids() -> impl Strategy<Value = Vec<Identifier>> {
 }
 
 fn party() -> impl Strategy<Value = Party> {
-    let contact = ("[A-Z]{2}", text(), proptest::option::of("[0-9]{10}"), proptest::option::of("[a-z]{3,8}@[a-z]{3,8}\\.com"))
-        .prop_map(|(role, name, phone, email)| Contact { role: Some(role), name: Some(name), phone, email });
-    let address = (proptest::collection::vec(text(), 0..4), text(), proptest::option::of("[A-Z]{2}"), proptest::option::of("[0-9]{5}"), proptest::option::of("[A-Z]{2}"))
-        .prop_map(|(street, city, region, postal_code, country)| Address { street, city: Some(city), region, postal_code, country });
+    let contact = (
+        "[A-Z]{2}",
+        text(),
+        proptest::option::of("[0-9]{10}"),
+        proptest::option::of("[a-z]{3,8}@[a-z]{3,8}\\.com"),
+    )
+        .prop_map(|(role, name, phone, email)| Contact {
+            role: Some(role),
+            name: Some(name),
+            phone,
+            email,
+        });
+    let address = (
+        proptest::collection::vec(text(), 0..4),
+        text(),
+        proptest::option::of("[A-Z]{2}"),
+        proptest::option::of("[0-9]{5}"),
+        proptest::option::of("[A-Z]{2}"),
+    )
+        .prop_map(|(street, city, region, postal_code, country)| Address {
+            street,
+            city: Some(city),
+            region,
+            postal_code,
+            country,
+        });
     (
         prop::sample::select(vec!["BY", "SE", "SU", "ST", "BT", "SF", "RI", "ZZ"]),
-        proptest::option::of((prop::sample::select(vec!["1", "9", "UL", "92", "91", "ZZ"]), text())),
+        proptest::option::of((
+            prop::sample::select(vec!["1", "9", "UL", "92", "91", "ZZ"]),
+            text(),
+        )),
         text(),
         proptest::option::of(address),
         proptest::collection::vec(contact, 0..3),
@@ -95,7 +156,10 @@ fn party() -> impl Strategy<Value = Party> {
         .prop_map(|(code, ident, name, address, contacts)| Party {
             role: codes::party_role(code),
             role_code: Some(code.to_owned()),
-            ids: ident.map(|(q, v)| id(codes::party_scheme(q), v)).into_iter().collect(),
+            ids: ident
+                .map(|(q, v)| id(codes::party_scheme(q), v))
+                .into_iter()
+                .collect(),
             name: Some(name),
             address,
             contacts,
@@ -103,47 +167,88 @@ fn party() -> impl Strategy<Value = Party> {
 }
 
 fn references() -> impl Strategy<Value = Vec<Identifier>> {
-    proptest::collection::vec((prop::sample::select(vec!["CT", "DP", "IA", "BM"]), text()).prop_map(|(q, v)| id(format!("x12:{q}"), v)), 0..3)
+    proptest::collection::vec(
+        (prop::sample::select(vec!["CT", "DP", "IA", "BM"]), text())
+            .prop_map(|(q, v)| id(format!("x12:{q}"), v)),
+        0..3,
+    )
 }
 
 fn notes() -> impl Strategy<Value = Vec<Note>> {
-    proptest::collection::vec((prop::sample::select(vec!["GEN", "MSG", "ZZZ"]), text()).prop_map(|(k, text)| Note { kind: Some(k.to_owned()), text }), 0..3)
+    proptest::collection::vec(
+        (prop::sample::select(vec!["GEN", "MSG", "ZZZ"]), text()).prop_map(|(k, text)| Note {
+            kind: Some(k.to_owned()),
+            text,
+        }),
+        0..3,
+    )
 }
 
 fn price() -> impl Strategy<Value = Price> {
     (amount(), any::<bool>()).prop_map(|(amount, per_hundred)| Price {
         amount,
         currency: Some("USD".to_owned()),
-        basis: per_hundred.then(|| Quantity { value: "100".to_owned(), unit: "EA".to_owned() }),
+        basis: per_hundred.then(|| Quantity {
+            value: "100".to_owned(),
+            unit: "EA".to_owned(),
+        }),
     })
 }
 
 fn each() -> Quantity {
-    Quantity { value: "1".to_owned(), unit: "EA".to_owned() }
+    Quantity {
+        value: "1".to_owned(),
+        unit: "EA".to_owned(),
+    }
 }
 
 fn order_line(number: usize) -> impl Strategy<Value = OrderLine> {
     let schedule = (count(), day()).prop_map(|(value, d)| ScheduleLine {
-        quantity: Quantity { value, unit: "EA".to_owned() },
-        dates: vec![Dated { kind: DateKind::RequestedDelivery, value: d, qualifier: Some("002".to_owned()) }],
+        quantity: Quantity {
+            value,
+            unit: "EA".to_owned(),
+        },
+        dates: vec![Dated {
+            kind: DateKind::RequestedDelivery,
+            value: d,
+            qualifier: Some("002".to_owned()),
+        }],
     });
-    (item_ids(), proptest::option::of(text()), count(), proptest::option::of(price()), proptest::collection::vec(schedule, 0..3), proptest::collection::vec(dtm(), 0..2), references(), notes())
-        .prop_map(move |(item_ids, description, value, price, schedule, dates, references, notes)| OrderLine {
-            line_number: (number + 1).to_string(),
-            parent_line: None,
-            item_ids,
-            description,
-            quantity: Quantity { value, unit: each().unit },
-            price,
-            schedule,
-            dates,
-            references,
-            notes,
-            extensions: Vec::new(),
-        })
+    (
+        item_ids(),
+        proptest::option::of(text()),
+        count(),
+        proptest::option::of(price()),
+        proptest::collection::vec(schedule, 0..3),
+        proptest::collection::vec(dtm(), 0..2),
+        references(),
+        notes(),
+    )
+        .prop_map(
+            move |(item_ids, description, value, price, schedule, dates, references, notes)| {
+                OrderLine {
+                    line_number: (number + 1).to_string(),
+                    parent_line: None,
+                    item_ids,
+                    description,
+                    quantity: Quantity {
+                        value,
+                        unit: each().unit,
+                    },
+                    price,
+                    schedule,
+                    dates,
+                    references,
+                    notes,
+                    extensions: Vec::new(),
+                }
+            },
+        )
 }
 
-fn lines<T: std::fmt::Debug>(make: impl Fn(usize) -> BoxedStrategy<T>) -> impl Strategy<Value = Vec<T>> {
+fn lines<T: std::fmt::Debug>(
+    make: impl Fn(usize) -> BoxedStrategy<T>,
+) -> impl Strategy<Value = Vec<T>> {
     (1usize..5).prop_flat_map(move |n| (0..n).map(&make).collect::<Vec<_>>())
 }
 
@@ -163,24 +268,43 @@ prop_compose! {
 }
 
 fn line_response(number: usize) -> impl Strategy<Value = LineResponse> {
-    (prop::sample::select(vec!["IA", "IB", "IR", "IQ", "IC", "ID"]), item_ids(), proptest::option::of(count()), proptest::option::of(price()), proptest::option::of(day()), notes())
-        .prop_map(move |(code, item_ids, quantity, price, date, notes)| LineResponse {
-            line_number: (number + 1).to_string(),
-            status: codes::line_status(code),
-            status_code: Some(code.to_owned()),
-            item_ids,
-            // A price per 100 needs the unit the ACK answers in.
-            price: price.map(|mut p| {
-                if quantity.is_none() {
-                    p.basis = None;
-                }
-                p
-            }),
-            quantity: quantity.map(|value| Quantity { value, unit: "EA".to_owned() }),
-            dates: date.map(|value| Dated { kind: DateKind::PromisedShip, value, qualifier: Some("068".to_owned()) }).into_iter().collect(),
-            notes,
-            extensions: Vec::new(),
-        })
+    (
+        prop::sample::select(vec!["IA", "IB", "IR", "IQ", "IC", "ID"]),
+        item_ids(),
+        proptest::option::of(count()),
+        proptest::option::of(price()),
+        proptest::option::of(day()),
+        notes(),
+    )
+        .prop_map(
+            move |(code, item_ids, quantity, price, date, notes)| LineResponse {
+                line_number: (number + 1).to_string(),
+                status: codes::line_status(code),
+                status_code: Some(code.to_owned()),
+                item_ids,
+                // A price per 100 needs the unit the ACK answers in.
+                price: price.map(|mut p| {
+                    if quantity.is_none() {
+                        p.basis = None;
+                    }
+                    p
+                }),
+                quantity: quantity.map(|value| Quantity {
+                    value,
+                    unit: "EA".to_owned(),
+                }),
+                dates: date
+                    .map(|value| Dated {
+                        kind: DateKind::PromisedShip,
+                        value,
+                        qualifier: Some("068".to_owned()),
+                    })
+                    .into_iter()
+                    .collect(),
+                notes,
+                extensions: Vec::new(),
+            },
+        )
 }
 
 prop_compose! {

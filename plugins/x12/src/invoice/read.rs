@@ -51,12 +51,25 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<Invoice, AdapterError
         lines: Vec::new(),
         taxes: Vec::new(),
         allowances_charges: Vec::new(),
-        totals: InvoiceTotals { subtotal: None, tax: None, allowances_charges: None, total: Money { amount: "0".to_owned(), currency: None }, due: None },
+        totals: InvoiceTotals {
+            subtotal: None,
+            tax: None,
+            allowances_charges: None,
+            total: Money {
+                amount: "0".to_owned(),
+                currency: None,
+            },
+            due: None,
+        },
         notes: Vec::new(),
         extensions: Vec::new(),
     };
     if let Some(value) = big.date(1, None)? {
-        invoice.dates.push(Dated { kind: DateKind::Invoice, value, qualifier: None });
+        invoice.dates.push(Dated {
+            kind: DateKind::Invoice,
+            value,
+            qualifier: None,
+        });
     }
     if let Some(value) = big.date(3, None)? {
         invoice.dates.push(po_date(value));
@@ -71,7 +84,9 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<Invoice, AdapterError
     while let Some(seg) = body.next_seg() {
         let currency = invoice.currency.clone();
         match seg.id() {
-            "N1" => invoice.parties.push(parties::read(seg, &mut body, &mut invoice.extensions)?),
+            "N1" => invoice
+                .parties
+                .push(parties::read(seg, &mut body, &mut invoice.extensions)?),
             "IT1" => {
                 let line = read_line(seg, &mut body, currency.as_ref())?;
                 hash.push(line.quantity.value.clone());
@@ -99,9 +114,16 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<Invoice, AdapterError
             },
             "CTT" => {
                 let quantities: Vec<&str> = hash.iter().map(String::as_str).collect();
-                purchase_order::read_ctt(seg, invoice.lines.len(), &quantities, &mut invoice.extensions);
+                purchase_order::read_ctt(
+                    seg,
+                    invoice.lines.len(),
+                    &quantities,
+                    &mut invoice.extensions,
+                );
             }
-            "REF" if seg.text(1) == Some("PO") && seg.only_uses(&[1, 2]) && seg.text(2).is_some() => {
+            "REF"
+                if seg.text(1) == Some("PO") && seg.only_uses(&[1, 2]) && seg.text(2).is_some() =>
+            {
                 let po = seg.owned(2).unwrap_or_default();
                 if !invoice.po_numbers.contains(&po) {
                     invoice.po_numbers.push(po);
@@ -124,11 +146,20 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<Invoice, AdapterError
         }
     }
     let Some(total) = total else {
-        let se = segments.last().ok_or_else(|| wharf_guest_sdk::error::syntax("no SE"))?;
-        let at = Seg { segment: se, position: segments.len() as u32, place };
+        let se = segments
+            .last()
+            .ok_or_else(|| wharf_guest_sdk::error::syntax("no SE"))?;
+        let at = Seg {
+            segment: se,
+            position: segments.len() as u32,
+            place,
+        };
         return Err(at.invalid(0, "an 810 states its total in TDS, and this one has none"));
     };
-    invoice.totals.total = Money { amount: total, currency: invoice.currency.clone() };
+    invoice.totals.total = Money {
+        amount: total,
+        currency: invoice.currency.clone(),
+    };
     set_currency(&mut invoice);
     Ok(invoice)
 }
@@ -136,14 +167,22 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<Invoice, AdapterError
 /// CUR may come after amounts were read; every amount carries the document currency.
 fn set_currency(invoice: &mut Invoice) {
     let currency = invoice.currency.clone();
-    let all_taxes = invoice.taxes.iter_mut().chain(invoice.lines.iter_mut().flat_map(|l| l.taxes.iter_mut()));
+    let all_taxes = invoice
+        .taxes
+        .iter_mut()
+        .chain(invoice.lines.iter_mut().flat_map(|l| l.taxes.iter_mut()));
     for tax in all_taxes {
         tax.amount.currency.clone_from(&currency);
         if let Some(taxable) = &mut tax.taxable {
             taxable.currency.clone_from(&currency);
         }
     }
-    let all_sacs = invoice.allowances_charges.iter_mut().chain(invoice.lines.iter_mut().flat_map(|l| l.allowances_charges.iter_mut()));
+    let all_sacs = invoice.allowances_charges.iter_mut().chain(
+        invoice
+            .lines
+            .iter_mut()
+            .flat_map(|l| l.allowances_charges.iter_mut()),
+    );
     for sac in all_sacs {
         sac.amount.currency.clone_from(&currency);
     }
@@ -170,14 +209,23 @@ pub fn read_tax(seg: Seg<'_>, currency: Option<&String>) -> Result<Option<Tax>, 
     Ok(Some(Tax {
         kind: seg.owned(1).unwrap_or_default(),
         rate: seg.decimal(3)?,
-        taxable: seg.decimal(8)?.map(|amount| Money { amount, currency: currency.cloned() }),
-        amount: Money { amount, currency: currency.cloned() },
+        taxable: seg.decimal(8)?.map(|amount| Money {
+            amount,
+            currency: currency.cloned(),
+        }),
+        amount: Money {
+            amount,
+            currency: currency.cloned(),
+        },
         jurisdiction,
     }))
 }
 
 /// SAC: allowance (A) or charge (C), code SAC02, amount SAC05 in cents, description SAC15.
-pub fn read_sac(seg: Seg<'_>, currency: Option<&String>) -> Result<Option<AllowanceCharge>, AdapterError> {
+pub fn read_sac(
+    seg: Seg<'_>,
+    currency: Option<&String>,
+) -> Result<Option<AllowanceCharge>, AdapterError> {
     let is_charge = match seg.text(1) {
         Some("A") => false,
         Some("C") => true,
@@ -193,11 +241,18 @@ pub fn read_sac(seg: Seg<'_>, currency: Option<&String>) -> Result<Option<Allowa
         is_charge,
         code: seg.owned(2),
         description: seg.owned(15),
-        amount: Money { amount, currency: currency.cloned() },
+        amount: Money {
+            amount,
+            currency: currency.cloned(),
+        },
     }))
 }
 
-fn read_line(it1: Seg<'_>, body: &mut Body<'_>, currency: Option<&String>) -> Result<InvoiceLine, AdapterError> {
+fn read_line(
+    it1: Seg<'_>,
+    body: &mut Body<'_>,
+    currency: Option<&String>,
+) -> Result<InvoiceLine, AdapterError> {
     let mut extensions: Vec<Extension> = Vec::new();
     let line_number = it1.require(1, "IT101, the line number,")?.to_owned();
     let (quantity, mut used) = quantity(it1, 2, 3)?;
@@ -223,11 +278,20 @@ fn read_line(it1: Seg<'_>, body: &mut Body<'_>, currency: Option<&String>) -> Re
     while let Some(seg) = body.peek().filter(|s| !LINE_END.contains(&s.id())) {
         body.next_seg();
         match seg.id() {
-            "PID" if seg.text(1) == Some("F") && seg.text(5).is_some() && line.description.is_none() => {
+            "PID"
+                if seg.text(1) == Some("F")
+                    && seg.text(5).is_some()
+                    && line.description.is_none() =>
+            {
                 line.description = seg.owned(5);
                 seg.leftovers(&[1, 5], "", &mut extensions);
             }
-            "REF" if seg.text(1) == Some("PO") && line.po_number.is_none() && seg.only_uses(&[1, 2]) && seg.text(2).is_some() => {
+            "REF"
+                if seg.text(1) == Some("PO")
+                    && line.po_number.is_none()
+                    && seg.only_uses(&[1, 2])
+                    && seg.text(2).is_some() =>
+            {
                 line.po_number = seg.owned(2);
             }
             "TXI" => match read_tax(seg, currency)? {

@@ -14,8 +14,8 @@ use crate::writer::{Out, raw_segments};
 
 /// An amount as a whole number of cents (type N2).
 fn cents(money: &Money, path: &str) -> Result<String, AdapterError> {
-    let value = decimal::parse(&money.amount)
-        .map_err(|e| error::validation(format!("{path}: {e}")))?;
+    let value =
+        decimal::parse(&money.amount).map_err(|e| error::validation(format!("{path}: {e}")))?;
     let cents = value * Decimal::ONE_HUNDRED;
     if !cents.fract().is_zero() {
         return Err(error::validation(format!(
@@ -52,8 +52,14 @@ fn sac(sac: &AllowanceCharge, path: &str) -> Result<Out, AdapterError> {
 pub fn write(invoice: &Invoice, today: &str) -> Result<Vec<Out>, AdapterError> {
     let ext = &invoice.extensions;
     let mut out = Vec::new();
-    let invoice_date = invoice.dates.iter().position(|d| d.kind == DateKind::Invoice && d.qualifier.is_none());
-    let po_date = invoice.dates.iter().position(|d| d.qualifier.as_deref() == Some("004"));
+    let invoice_date = invoice
+        .dates
+        .iter()
+        .position(|d| d.kind == DateKind::Invoice && d.qualifier.is_none());
+    let po_date = invoice
+        .dates
+        .iter()
+        .position(|d| d.qualifier.as_deref() == Some("004"));
     let day = |at: Option<usize>| -> Result<Option<String>, AdapterError> {
         at.and_then(|i| invoice.dates.get(i))
             .map(|d| common::compact(&d.value, "dates").map(|c| c.0))
@@ -71,7 +77,11 @@ pub fn write(invoice: &Invoice, today: &str) -> Result<Vec<Out>, AdapterError> {
     out.extend(common::write_cur(invoice.currency.as_ref(), ext, "SE"));
     out.extend(invoice.references.iter().filter_map(common::write_ref));
     for po in invoice.po_numbers.iter().skip(1) {
-        if !invoice.lines.iter().any(|l| l.po_number.as_ref() == Some(po)) {
+        if !invoice
+            .lines
+            .iter()
+            .any(|l| l.po_number.as_ref() == Some(po))
+        {
             out.push(Out::new("REF").with(1, "PO").with(2, po.clone()));
         }
     }
@@ -97,7 +107,12 @@ pub fn write(invoice: &Invoice, today: &str) -> Result<Vec<Out>, AdapterError> {
         items::write_ids(&mut it1, 6, 25, &line.item_ids, &line.extensions, "");
         out.push(it1.restore(&line.extensions, ""));
         if let Some(description) = &line.description {
-            out.push(Out::new("PID").with(1, "F").with(5, description.clone()).restore(&line.extensions, ""));
+            out.push(
+                Out::new("PID")
+                    .with(1, "F")
+                    .with(5, description.clone())
+                    .restore(&line.extensions, ""),
+            );
         }
         if let Some(po) = &line.po_number {
             out.push(Out::new("REF").with(1, "PO").with(2, po.clone()));
@@ -105,15 +120,26 @@ pub fn write(invoice: &Invoice, today: &str) -> Result<Vec<Out>, AdapterError> {
         out.extend(raw_segments(&line.extensions, ""));
         out.extend(line.taxes.iter().map(tax));
         for (k, charge) in line.allowances_charges.iter().enumerate() {
-            out.push(sac(charge, &format!("{path}.allowances_charges[{k}].amount"))?);
+            out.push(sac(
+                charge,
+                &format!("{path}.allowances_charges[{k}].amount"),
+            )?);
         }
     }
-    out.push(Out::new("TDS").with(1, cents(&invoice.totals.total, "totals.total")?).restore(ext, ""));
+    out.push(
+        Out::new("TDS")
+            .with(1, cents(&invoice.totals.total, "totals.total")?)
+            .restore(ext, ""),
+    );
     out.extend(invoice.taxes.iter().map(tax));
     for (k, charge) in invoice.allowances_charges.iter().enumerate() {
         out.push(sac(charge, &format!("allowances_charges[{k}].amount"))?);
     }
-    let quantities: Vec<&str> = invoice.lines.iter().map(|l| l.quantity.value.as_str()).collect();
+    let quantities: Vec<&str> = invoice
+        .lines
+        .iter()
+        .map(|l| l.quantity.value.as_str())
+        .collect();
     out.push(purchase_order::write_ctt(&quantities, ext));
     Ok(out)
 }

@@ -33,7 +33,10 @@ enum Node {
 
 /// The level code an encoder writes for a pack: T when other packs sit on it, else P.
 pub fn default_pack_code(packs: &[Pack], pack: &Pack) -> &'static str {
-    if packs.iter().any(|p| p.parent_pack.as_ref() == Some(&pack.pack_id)) {
+    if packs
+        .iter()
+        .any(|p| p.parent_pack.as_ref() == Some(&pack.pack_id))
+    {
         "T"
     } else {
         "P"
@@ -87,32 +90,51 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
             Node::Shipment => shipment_segment(seg, &mut body, &mut notice)?,
             Node::Order(o) => {
                 let extensions = &mut notice.extensions;
-                let Some(order) = notice.orders.get_mut(o) else { continue };
+                let Some(order) = notice.orders.get_mut(o) else {
+                    continue;
+                };
                 order_segment(seg, order, &prefix, extensions)?;
             }
             Node::Pack(o, p) => {
                 let extensions = &mut notice.extensions;
-                let Some(pack) = notice.orders.get_mut(o).and_then(|order| order.packs.get_mut(p)) else { continue };
+                let Some(pack) = notice
+                    .orders
+                    .get_mut(o)
+                    .and_then(|order| order.packs.get_mut(p))
+                else {
+                    continue;
+                };
                 pack_segment(seg, pack, &prefix, extensions)?;
             }
             Node::Item(o, p, i) => {
-                let Some(order) = notice.orders.get_mut(o) else { continue };
+                let Some(order) = notice.orders.get_mut(o) else {
+                    continue;
+                };
                 let items = match p {
                     Some(p) => order.packs.get_mut(p).map(|pack| &mut pack.items),
                     None => Some(&mut order.items),
                 };
-                let Some(item) = items.and_then(|items| items.get_mut(i)) else { continue };
+                let Some(item) = items.and_then(|items| items.get_mut(i)) else {
+                    continue;
+                };
                 item_segment(seg, item)?;
             }
         }
     }
     for (order, hl) in notice.orders.iter().zip(&order_levels) {
         if order.po_number.is_empty() {
-            return Err(hl.invalid(0, "an order level (HL03 O) without PRF, the purchase order it ships"));
+            return Err(hl.invalid(
+                0,
+                "an order level (HL03 O) without PRF, the purchase order it ships",
+            ));
         }
     }
     for (hl, code) in codes {
-        let pack = notice.orders.iter().flat_map(|o| o.packs.iter()).find(|p| p.pack_id == hl);
+        let pack = notice
+            .orders
+            .iter()
+            .flat_map(|o| o.packs.iter())
+            .find(|p| p.pack_id == hl);
         let default = notice
             .orders
             .iter()
@@ -120,7 +142,9 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
             .zip(pack)
             .map(|(order, pack)| default_pack_code(&order.packs, pack));
         if default != Some(code.as_str()) {
-            notice.extensions.push(text_extension(format!("x12.HL.{hl}.03"), code));
+            notice
+                .extensions
+                .push(text_extension(format!("x12.HL.{hl}.03"), code));
         }
     }
     Ok(notice)
@@ -140,7 +164,10 @@ fn open_level(
     let code = hl.require(3, "HL03, the level code,")?;
     let parent = match hl.text(2) {
         Some(parent) => Some(*nodes.get(parent).ok_or_else(|| {
-            hl.invalid(2, format!("HL02 names parent {parent:?}, which no HL before it has"))
+            hl.invalid(
+                2,
+                format!("HL02 names parent {parent:?}, which no HL before it has"),
+            )
         })?),
         None => None,
     };
@@ -166,15 +193,27 @@ fn open_level(
                 order_line: None,
                 item_ids: Vec::new(),
                 description: None,
-                quantity: Quantity { value: "0".to_owned(), unit: String::new() },
+                quantity: Quantity {
+                    value: "0".to_owned(),
+                    unit: String::new(),
+                },
                 ordered: None,
                 lots: Vec::new(),
                 serials: Vec::new(),
                 extensions: Vec::new(),
             };
-            let order = notice.orders.get_mut(o).ok_or_else(|| hl.invalid(2, "no such order"))?;
+            let order = notice
+                .orders
+                .get_mut(o)
+                .ok_or_else(|| hl.invalid(2, "no such order"))?;
             let items = match pack {
-                Some(p) => &mut order.packs.get_mut(p).ok_or_else(|| hl.invalid(2, "no such pack"))?.items,
+                Some(p) => {
+                    &mut order
+                        .packs
+                        .get_mut(p)
+                        .ok_or_else(|| hl.invalid(2, "no such pack"))?
+                        .items
+                }
                 None => &mut order.items,
             };
             items.push(item);
@@ -188,7 +227,10 @@ fn open_level(
                 Some(Node::Pack(_, _)) => hl.owned(2),
                 _ => None,
             };
-            let order = notice.orders.get_mut(o).ok_or_else(|| hl.invalid(2, "no such order"))?;
+            let order = notice
+                .orders
+                .get_mut(o)
+                .ok_or_else(|| hl.invalid(2, "no such order"))?;
             order.packs.push(Pack {
                 pack_id: id.clone(),
                 parent_pack,
@@ -213,9 +255,15 @@ fn open_level(
     Ok((node, id))
 }
 
-fn shipment_segment(seg: Seg<'_>, body: &mut Body<'_>, notice: &mut ShipNotice) -> Result<(), AdapterError> {
+fn shipment_segment(
+    seg: Seg<'_>,
+    body: &mut Body<'_>,
+    notice: &mut ShipNotice,
+) -> Result<(), AdapterError> {
     match seg.id() {
-        "N1" => notice.parties.push(parties::read(seg, body, &mut notice.extensions)?),
+        "N1" => notice
+            .parties
+            .push(parties::read(seg, body, &mut notice.extensions)?),
         "TD1" if notice.package_count.is_none() && notice.gross_weight.is_none() => {
             notice.package_count = seg.decimal(2)?;
             notice.gross_weight = weight(seg)?;
@@ -225,7 +273,12 @@ fn shipment_segment(seg: Seg<'_>, body: &mut Body<'_>, notice: &mut ShipNotice) 
             }
             seg.leftovers(&used, "", &mut notice.extensions);
         }
-        "TD5" if notice.carrier.as_ref().is_none_or(|c| c.ids.is_empty() && c.mode.is_none() && c.name.is_none()) => {
+        "TD5"
+            if notice
+                .carrier
+                .as_ref()
+                .is_none_or(|c| c.ids.is_empty() && c.mode.is_none() && c.name.is_none()) =>
+        {
             let carrier = notice.carrier.get_or_insert_with(empty_carrier);
             if let (Some(qualifier), Some(code)) = (seg.text(2), seg.text(3)) {
                 carrier.ids.push(id(format!("x12:{qualifier}"), code));
@@ -236,7 +289,9 @@ fn shipment_segment(seg: Seg<'_>, body: &mut Body<'_>, notice: &mut ShipNotice) 
         }
         "REF" if seg.text(1) == Some("CN") && seg.only_uses(&[1, 2]) && seg.text(2).is_some() => {
             let carrier = notice.carrier.get_or_insert_with(empty_carrier);
-            carrier.tracking_numbers.push(seg.owned(2).unwrap_or_default());
+            carrier
+                .tracking_numbers
+                .push(seg.owned(2).unwrap_or_default());
         }
         _ => {
             let mut header = Header {
@@ -257,18 +312,33 @@ fn shipment_segment(seg: Seg<'_>, body: &mut Body<'_>, notice: &mut ShipNotice) 
 }
 
 pub fn empty_carrier() -> Carrier {
-    Carrier { ids: Vec::new(), name: None, mode: None, tracking_numbers: Vec::new() }
+    Carrier {
+        ids: Vec::new(),
+        name: None,
+        mode: None,
+        tracking_numbers: Vec::new(),
+    }
 }
 
 /// TD106..TD108: weight qualifier, weight and unit.
 fn weight(seg: Seg<'_>) -> Result<Option<Quantity>, AdapterError> {
-    Ok(seg.decimal(7)?.map(|value| Quantity { value, unit: seg.owned(8).unwrap_or_default() }))
+    Ok(seg.decimal(7)?.map(|value| Quantity {
+        value,
+        unit: seg.owned(8).unwrap_or_default(),
+    }))
 }
 
-fn order_segment(seg: Seg<'_>, order: &mut ShippedOrder, prefix: &str, extensions: &mut Vec<Extension>) -> Result<(), AdapterError> {
+fn order_segment(
+    seg: Seg<'_>,
+    order: &mut ShippedOrder,
+    prefix: &str,
+    extensions: &mut Vec<Extension>,
+) -> Result<(), AdapterError> {
     match seg.id() {
         "PRF" if order.po_number.is_empty() => {
-            order.po_number = seg.require(1, "PRF01, the purchase order number,")?.to_owned();
+            order.po_number = seg
+                .require(1, "PRF01, the purchase order number,")?
+                .to_owned();
             if let Some(value) = seg.date(4, None)? {
                 order.dates.push(po_date(value));
             }
@@ -284,13 +354,22 @@ fn order_segment(seg: Seg<'_>, order: &mut ShippedOrder, prefix: &str, extension
     Ok(())
 }
 
-fn pack_segment(seg: Seg<'_>, pack: &mut Pack, prefix: &str, extensions: &mut Vec<Extension>) -> Result<(), AdapterError> {
+fn pack_segment(
+    seg: Seg<'_>,
+    pack: &mut Pack,
+    prefix: &str,
+    extensions: &mut Vec<Extension>,
+) -> Result<(), AdapterError> {
     match seg.id() {
         "MAN" => {
             let mut used = Vec::new();
             for (qualifier, number) in [(1, 2), (4, 5)] {
                 if let (Some(q), Some(mark)) = (seg.text(qualifier), seg.text(number)) {
-                    let scheme = if q == "GM" { "sscc".to_owned() } else { format!("x12:{q}") };
+                    let scheme = if q == "GM" {
+                        "sscc".to_owned()
+                    } else {
+                        format!("x12:{q}")
+                    };
                     pack.marks.push(id(scheme, mark));
                     used.extend([qualifier, number]);
                 }
@@ -321,10 +400,15 @@ fn item_segment(seg: Seg<'_>, item: &mut ShippedItem) -> Result<(), AdapterError
         }
         "SN1" => {
             item.quantity = Quantity {
-                value: seg.decimal(2)?.ok_or_else(|| seg.invalid(2, "SN102, the quantity shipped, is missing"))?,
+                value: seg
+                    .decimal(2)?
+                    .ok_or_else(|| seg.invalid(2, "SN102, the quantity shipped, is missing"))?,
                 unit: seg.owned(3).unwrap_or_default(),
             };
-            item.ordered = seg.decimal(5)?.map(|value| Quantity { value, unit: seg.owned(6).unwrap_or_default() });
+            item.ordered = seg.decimal(5)?.map(|value| Quantity {
+                value,
+                unit: seg.owned(6).unwrap_or_default(),
+            });
             seg.leftovers(&[2, 3, 5, 6], "", &mut item.extensions);
         }
         "PID" if seg.text(1) == Some("F") && seg.only_uses(&[1, 5]) && seg.text(5).is_some() => {
@@ -334,7 +418,11 @@ fn item_segment(seg: Seg<'_>, item: &mut ShippedItem) -> Result<(), AdapterError
                 None => text.to_owned(),
             });
         }
-        "REF" if seg.only_uses(&[1, 2]) && matches!(seg.text(1), Some("LT" | "SE")) && seg.text(2).is_some() => {
+        "REF"
+            if seg.only_uses(&[1, 2])
+                && matches!(seg.text(1), Some("LT" | "SE"))
+                && seg.text(2).is_some() =>
+        {
             let value = seg.owned(2).unwrap_or_default();
             if seg.text(1) == Some("LT") {
                 item.lots.push(value);

@@ -36,11 +36,17 @@ impl Numbers {
 
     /// `wanted` when it is a valid HL id not used yet, else a fresh number.
     fn keep(&mut self, wanted: &str) -> String {
-        let valid = !wanted.is_empty() && wanted.len() <= 12 && wanted.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
+        let valid = !wanted.is_empty()
+            && wanted.len() <= 12
+            && wanted
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
         if valid && self.taken.insert(wanted.to_owned()) {
             wanted.to_owned()
         } else {
-            log::warn(&format!("{wanted:?} cannot be an HL id here; a fresh number is written"));
+            log::warn(&format!(
+                "{wanted:?} cannot be an HL id here; a fresh number is written"
+            ));
             self.fresh()
         }
     }
@@ -71,7 +77,13 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
             .with(2, notice.shipment_id.clone())
             .with(3, day)
             .with(4, time.unwrap_or_else(|| "0000".to_owned()))
-            .with(5, notice.structure.clone().unwrap_or_else(|| "0001".to_owned()))
+            .with(
+                5,
+                notice
+                    .structure
+                    .clone()
+                    .unwrap_or_else(|| "0001".to_owned()),
+            )
             .restore(ext, ""),
     );
     // Packs and items keep their ids, so those are reserved before numbering the rest.
@@ -86,20 +98,35 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
                 .chain(packed.chain(o.items.iter()).map(|i| i.line_number.clone()))
         })
         .collect();
-    let mut numbers = Numbers { reserved, taken: HashSet::new(), next: 0 };
+    let mut numbers = Numbers {
+        reserved,
+        taken: HashSet::new(),
+        next: 0,
+    };
     let shipment = numbers.fresh();
     let mut count = 1;
-    out.push(hl(&shipment, None, "S", !notice.orders.is_empty()).restore(ext, &format!("HL.{shipment}.")));
+    out.push(
+        hl(&shipment, None, "S", !notice.orders.is_empty())
+            .restore(ext, &format!("HL.{shipment}.")),
+    );
     if notice.package_count.is_some() || notice.gross_weight.is_some() {
         let mut td1 = Out::new("TD1").with_opt(2, notice.package_count.clone());
         if let Some(weight) = &notice.gross_weight {
-            td1.set(6, "G").set(7, weight.value.clone()).set(8, weight.unit.clone());
+            td1.set(6, "G")
+                .set(7, weight.value.clone())
+                .set(8, weight.unit.clone());
         }
         out.push(td1.restore(ext, ""));
     }
     if let Some(carrier) = &notice.carrier {
-        let mut td5 = Out::new("TD5").with_opt(4, carrier.mode.clone()).with_opt(5, carrier.name.clone());
-        if let Some((q, code)) = carrier.ids.iter().find_map(|i| i.scheme.strip_prefix("x12:").map(|q| (q, &i.value))) {
+        let mut td5 = Out::new("TD5")
+            .with_opt(4, carrier.mode.clone())
+            .with_opt(5, carrier.name.clone());
+        if let Some((q, code)) = carrier
+            .ids
+            .iter()
+            .find_map(|i| i.scheme.strip_prefix("x12:").map(|q| (q, &i.value)))
+        {
             td5.set(2, q).set(3, code.clone());
         }
         let td5 = td5.restore(ext, "");
@@ -127,16 +154,26 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
         let order_hl = numbers.fresh();
         count += 1;
         let children = !order.packs.is_empty() || !order.items.is_empty();
-        out.push(hl(&order_hl, Some(&shipment), "O", children).restore(ext, &format!("HL.{order_hl}.")));
+        out.push(
+            hl(&order_hl, Some(&shipment), "O", children).restore(ext, &format!("HL.{order_hl}.")),
+        );
         let prefix = format!("HL.{order_hl}.");
-        let po_date = order.dates.iter().position(|d| d.qualifier.as_deref() == Some("004"));
+        let po_date = order
+            .dates
+            .iter()
+            .position(|d| d.qualifier.as_deref() == Some("004"));
         let mut prf = Out::new("PRF").with(1, order.po_number.clone());
         if let Some(d) = po_date.and_then(|i| order.dates.get(i)) {
             prf.set(4, common::compact(&d.value, &format!("{path}.dates"))?.0);
         }
         out.push(prf.restore(ext, &prefix));
         out.extend(order.references.iter().filter_map(common::write_ref));
-        for (i, dated) in order.dates.iter().enumerate().filter(|(i, _)| Some(*i) != po_date) {
+        for (i, dated) in order
+            .dates
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != po_date)
+        {
             out.push(common::write_dtm(dated, &format!("{path}.dates[{i}]"))?);
         }
         out.extend(raw_segments(ext, &prefix));
@@ -149,7 +186,11 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
                     .iter()
                     .find(|(id, _)| id == parent)
                     .map(|(_, hl)| hl.clone())
-                    .ok_or_else(|| error::validation(format!("{path}.parent_pack: {parent:?} is not a pack written before it")))?,
+                    .ok_or_else(|| {
+                        error::validation(format!(
+                            "{path}.parent_pack: {parent:?} is not a pack written before it"
+                        ))
+                    })?,
             };
             let id = pack_hl(&mut numbers, pack);
             written.push((pack.pack_id.clone(), id.clone()));
@@ -164,8 +205,16 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
             write_item(item, &mut numbers, &order_hl, &mut out, &mut quantities);
         }
     }
-    let total = quantities.iter().map(|q| decimal::parse(q).ok()).sum::<Option<Decimal>>();
-    out.push(Out::new("CTT").with(1, count.to_string()).with_opt(2, total.map(decimal::format)).restore(ext, ""));
+    let total = quantities
+        .iter()
+        .map(|q| decimal::parse(q).ok())
+        .sum::<Option<Decimal>>();
+    out.push(
+        Out::new("CTT")
+            .with(1, count.to_string())
+            .with_opt(2, total.map(decimal::format))
+            .restore(ext, ""),
+    );
     Ok(out)
 }
 
@@ -173,23 +222,41 @@ fn pack_hl(numbers: &mut Numbers, pack: &Pack) -> String {
     numbers.keep(&pack.pack_id)
 }
 
-fn write_pack(pack: &Pack, packs: &[Pack], id: &str, parent: &str, ext: &[wharf_guest_sdk::canonical::Extension], out: &mut Vec<Out>) -> Result<(), AdapterError> {
+fn write_pack(
+    pack: &Pack,
+    packs: &[Pack],
+    id: &str,
+    parent: &str,
+    ext: &[wharf_guest_sdk::canonical::Extension],
+    out: &mut Vec<Out>,
+) -> Result<(), AdapterError> {
     let prefix = format!("HL.{id}.");
-    let code = extension(ext, &format!("x12.HL.{id}.03")).unwrap_or_else(|| default_pack_code(packs, pack).to_owned());
-    let children = !pack.items.is_empty() || packs.iter().any(|p| p.parent_pack.as_ref() == Some(&pack.pack_id));
+    let code = extension(ext, &format!("x12.HL.{id}.03"))
+        .unwrap_or_else(|| default_pack_code(packs, pack).to_owned());
+    let children = !pack.items.is_empty()
+        || packs
+            .iter()
+            .any(|p| p.parent_pack.as_ref() == Some(&pack.pack_id));
     out.push(hl(id, Some(parent), &code, children).restore(ext, &prefix));
     for pair in pack.marks.chunks(2) {
         let mut man = Out::new("MAN");
         for (k, mark) in pair.iter().enumerate() {
-            let qualifier = if mark.scheme == "sscc" { "GM" } else { mark.scheme.strip_prefix("x12:").unwrap_or("ZZ") };
-            man.set(1 + 3 * k, qualifier).set(2 + 3 * k, mark.value.clone());
+            let qualifier = if mark.scheme == "sscc" {
+                "GM"
+            } else {
+                mark.scheme.strip_prefix("x12:").unwrap_or("ZZ")
+            };
+            man.set(1 + 3 * k, qualifier)
+                .set(2 + 3 * k, mark.value.clone());
         }
         out.push(man.restore(ext, &prefix));
     }
     if pack.packaging.is_some() || pack.weight.is_some() {
         let mut td1 = Out::new("TD1").with_opt(1, pack.packaging.clone());
         if let Some(weight) = &pack.weight {
-            td1.set(6, "G").set(7, weight.value.clone()).set(8, weight.unit.clone());
+            td1.set(6, "G")
+                .set(7, weight.value.clone())
+                .set(8, weight.unit.clone());
         }
         out.push(td1.restore(ext, &prefix));
     }
@@ -216,14 +283,27 @@ fn write_item(
         .with(2, item.quantity.value.clone())
         .with(3, item.quantity.unit.clone());
     if let Some(ordered) = &item.ordered {
-        sn1.set(5, ordered.value.clone()).set(6, ordered.unit.clone());
+        sn1.set(5, ordered.value.clone())
+            .set(6, ordered.unit.clone());
     }
     out.push(sn1.restore(&item.extensions, ""));
     quantities.push(item.quantity.value.clone());
     if let Some(description) = &item.description {
-        out.extend(description.split('\n').map(|line| Out::new("PID").with(1, "F").with(5, line)));
+        out.extend(
+            description
+                .split('\n')
+                .map(|line| Out::new("PID").with(1, "F").with(5, line)),
+        );
     }
-    out.extend(item.lots.iter().map(|lot| Out::new("REF").with(1, "LT").with(2, lot.clone())));
-    out.extend(item.serials.iter().map(|s| Out::new("REF").with(1, "SE").with(2, s.clone())));
+    out.extend(
+        item.lots
+            .iter()
+            .map(|lot| Out::new("REF").with(1, "LT").with(2, lot.clone())),
+    );
+    out.extend(
+        item.serials
+            .iter()
+            .map(|s| Out::new("REF").with(1, "SE").with(2, s.clone())),
+    );
     out.extend(raw_segments(&item.extensions, ""));
 }
