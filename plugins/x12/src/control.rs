@@ -10,7 +10,7 @@ use wharf_guest_sdk::{date, error, id};
 use crate::envelope::{self, Checks, Group, Interchange, Transaction};
 use crate::reader::text_extension;
 use crate::settings::Settings;
-use crate::syntax::{self, Segment};
+use crate::syntax;
 use crate::writer::{Out, Writer};
 
 /// GS01, the functional identifier code of each transaction set this adapter writes.
