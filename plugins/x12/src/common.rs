@@ -1,0 +1,236 @@
+//! Segments every transaction set shares: DTM dates, REF references, NTE/MSG notes, and the
+//! header segments CUR and ITD.
+//!
+//! A repeating segment maps to a canonical record only when all its elements have a place;
+//! otherwise it is kept whole as an `x12.<SEG>` extension and written back as it came, so
+//! nothing is split between a record and a leftover that could not be put back together.
+
+use wharf_guest_sdk::canonical::{Dated, Extension, Identifier, Note};
+use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::{date, error, id, log};
+
+use crate::codes;
+use crate::reader::Seg;
+use crate::writer::Out;
+
+/// DTM04 time codes with a fixed offset from UTC.
+const ZONES: [(&str, &str); 12] = [
+    ("UT", "Z"),
+    ("GM", "Z"),
+    ("ED", "-04:00"),
+    ("ES", "-05:00"),
+    ("CD", "-05:00"),
+    ("CS", "-06:00"),
+    ("MD", "-06:00"),
+    ("MS", "-07:00"),
+    ("PD", "-07:00"),
+    ("PS", "-08:00"),
+    ("AD", "-03:00"),
+    ("HS", "-10:00"),
+];
+
+/// DTM: qualifier, date, time and time code; `None` when it uses elements beyond those
+/// (a date range in DTM05/DTM06) or a time code without a fixed offset.
+pub fn read_dtm(seg: Seg<'_>) -> Result<Option<Dated>, AdapterError> {
+    let zone = match seg.text(4) {
+        None => "",
+        Some(code) => match ZONES.iter().find(|(c, _)| *c == code) {
+            Some((_, offset)) => offset,
+            None => return Ok(None),
+        },
+    };
+    if !seg.only_uses(&[1, 2, 3, 4]) || seg.text(1).is_none() {
+        return Ok(None);
+    }
+    let Some(value) = seg.date(2, Some(3))? else {
+        return Ok(None);
+    };
+    let qualifier = seg.text(1).unwrap_or("");
+    let value = if zone.is_empty() || value.len() == 10 {
+        value
+    } else {
+        format!("{value}{zone}")
+    };
+    Ok(Some(Dated {
+        kind: codes::date_kind(qualifier),
+        value,
+        qualifier: Some(qualifier.to_owned()),
+    }))
+}
+
+/// Splits an ISO date into CCYYMMDD, HHMMSS and a DTM04 code for its offset.
+pub fn compact(
+    value: &str,
+    path: &str,
+) -> Result<(String, Option<String>, Option<&'static str>), AdapterError> {
+    let (day, time) =
+        date::to_compact(value).map_err(|e| error::validation(format!("{path}: {e}")))?;
+    let normal = date::normalize_iso(value).unwrap_or_default();
+    let offset = normal.get(19..).unwrap_or("");
+    let offset = offset.find(['Z', '+', '-']).map_or("", |at| &offset[at..]);
+    let code = if offset.is_empty() {
+        None
+    } else if let Some((code, _)) = ZONES
+        .iter()
+        .find(|(c, o)| *o == offset && !matches!(*c, "GM" | "CD" | "MD" | "PD"))
+    {
+        Some(*code)
+    } else {
+        log::warn(&format!(
+            "{path}: offset {offset} has no X12 time code; the local time is written without it"
+        ));
+        None
+    };
+    Ok((day, time, code))
+}
+
+/// A DTM for `dated`, its qualifier the date's own or the table's for its kind.
+pub fn write_dtm(dated: &Dated, path: &str) -> Result<Out, AdapterError> {
+    let qualifier = match &dated.qualifier {
+        Some(q) if codes::is_code(q) => q.clone(),
+        _ => codes::date_qualifier(dated.kind)
+            .ok_or_else(|| {
+                error::validation(format!(
+                    "{path}: a date of kind Other needs its X12 qualifier (DTM01)"
+                ))
+            })?
+            .to_owned(),
+    };
+    let (day, time, zone) = compact(&dated.value, path)?;
+    Ok(Out::new("DTM")
+        .with(1, qualifier)
+        .with(2, day)
+        .with_opt(3, time)
+        .with_opt(4, zone))
+}
+
+/// REF: `x12:<REF01>` = REF02, when that is all it says.
+pub fn read_ref(seg: Seg<'_>) -> Option<Identifier> {
+    let (qualifier, value) = (seg.text(1)?, seg.text(2)?);
+    seg.only_uses(&[1, 2])
+        .then(|| id(format!("x12:{qualifier}"), value))
+}
+
+/// A REF for a reference in scheme `x12:<qualifier>`; other schemes have no REF qualifier.
+pub fn write_ref(reference: &Identifier) -> Option<Out> {
+    let qualifier = reference
+        .scheme
+        .strip_prefix("x12:")
+        .filter(|q| codes::is_code(q));
+    match qualifier {
+        Some(q) => Some(Out::new("REF").with(1, q).with(2, reference.value.clone())),
+        None => {
+            log::warn(&format!(
+                "reference {}:{} has no X12 qualifier and is not written",
+                reference.scheme, reference.value
+            ));
+            None
+        }
+    }
+}
+
+/// NTE (kind NTE01, text NTE02) or MSG (kind "MSG", text MSG01).
+pub fn read_note(seg: Seg<'_>) -> Option<Note> {
+    match seg.id() {
+        "NTE" if seg.only_uses(&[1, 2]) => Some(Note {
+            kind: seg.owned(1),
+            text: seg.owned(2)?,
+        }),
+        "MSG" if seg.only_uses(&[1]) => Some(Note {
+            kind: Some("MSG".to_owned()),
+            text: seg.owned(1)?,
+        }),
+        _ => None,
+    }
+}
+
+pub fn write_note(note: &Note) -> Out {
+    match note.kind.as_deref() {
+        Some("MSG") => Out::new("MSG").with(1, note.text.clone()),
+        kind => Out::new("NTE")
+            .with_opt(1, kind.map(str::to_owned))
+            .with(2, note.text.clone()),
+    }
+}
+
+/// The header segments every set reads alike. Returns whether `seg` was one of them.
+pub struct Header<'h> {
+    pub currency: &'h mut Option<String>,
+    pub dates: &'h mut Vec<Dated>,
+    pub references: &'h mut Vec<Identifier>,
+    pub notes: &'h mut Vec<Note>,
+    pub payment_terms: Option<&'h mut Option<String>>,
+    pub extensions: &'h mut Vec<Extension>,
+    /// CUR01 written when a document keeps none: BY for the buyer's sets, SE for the seller's.
+    pub entity: &'static str,
+}
+
+impl Header<'_> {
+    pub fn read(&mut self, seg: Seg<'_>) -> Result<bool, AdapterError> {
+        match seg.id() {
+            "CUR" if self.currency.is_none() => {
+                *self.currency = seg.owned(2);
+                let used: &[usize] = if seg.text(1) == Some(self.entity) {
+                    &[1, 2]
+                } else {
+                    &[2]
+                };
+                seg.leftovers(used, "", self.extensions);
+            }
+            "DTM" => match read_dtm(seg)? {
+                Some(dated) => self.dates.push(dated),
+                None => self.extensions.push(seg.raw_extension("")),
+            },
+            "REF" => match read_ref(seg) {
+                Some(reference) => self.references.push(reference),
+                None => self.extensions.push(seg.raw_extension("")),
+            },
+            "NTE" | "MSG" => match read_note(seg) {
+                Some(note) => self.notes.push(note),
+                None => self.extensions.push(seg.raw_extension("")),
+            },
+            // Terms are structured (ITD01..ITD11); their description ITD12 is the canonical
+            // payment terms, and the whole segment is kept when it says more than that.
+            "ITD" => {
+                let terms = self.payment_terms.as_deref_mut();
+                match terms {
+                    Some(terms) if terms.is_none() && seg.text(12).is_some() => {
+                        *terms = seg.owned(12);
+                        if !seg.only_uses(&[12]) {
+                            self.extensions.push(seg.raw_extension(""));
+                        }
+                    }
+                    _ => self.extensions.push(seg.raw_extension("")),
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+/// CUR for the document currency, with CUR01 as kept (default BY, the buyer's).
+pub fn write_cur(
+    currency: Option<&String>,
+    extensions: &[Extension],
+    default_entity: &str,
+) -> Option<Out> {
+    let currency = currency?;
+    let cur = Out::new("CUR")
+        .with(2, currency.clone())
+        .restore(extensions, "");
+    Some(if cur.has(1) {
+        cur
+    } else {
+        cur.with(1, default_entity)
+    })
+}
+
+/// ITD for payment terms unless a kept ITD already says them.
+pub fn write_terms(terms: Option<&String>, kept: &[Out]) -> Option<Out> {
+    let terms = terms?;
+    let said = kept
+        .iter()
+        .any(|o| o.id == "ITD" && crate::writer::element(o, 12) == Some(terms.as_str()));
+    (!said).then(|| Out::new("ITD").with(12, terms.clone()))
+}

@@ -1,0 +1,317 @@
+//! The envelope structure: an interchange's segments grouped into ISA … IEA, GS … GE and
+//! ST … SE, with the control numbers and counts checked.
+//!
+//! Nesting that cannot be followed (an ST outside a group, a group without GE) is a syntax
+//! error. Counts and control numbers that disagree (SE01, SE02, GE01, GE02, IEA01, IEA02) are
+//! errors when the agreement is strict and warnings when it is lenient: a lenient decode
+//! reports every mismatch and reads on, it never quietly corrects one.
+
+use wharf_guest_sdk::contract::{AdapterError, SegmentLocation};
+use wharf_guest_sdk::error;
+
+use crate::syntax::{Delimiters, RawInterchange, Segment};
+
+/// One ISA … IEA interchange.
+#[derive(Debug)]
+pub struct Interchange {
+    pub delimiters: Delimiters,
+    pub isa: Segment,
+    pub groups: Vec<Group>,
+}
+
+impl Interchange {
+    /// ISA13, the interchange control number.
+    pub fn control(&self) -> &str {
+        self.isa.raw(13).trim()
+    }
+}
+
+/// One GS … GE functional group.
+#[derive(Debug)]
+pub struct Group {
+    pub gs: Segment,
+    pub transactions: Vec<Transaction>,
+}
+
+impl Group {
+    /// GS06, the group control number.
+    pub fn control(&self) -> &str {
+        self.gs.raw(6).trim()
+    }
+}
+
+/// One ST … SE transaction set, both included: `segments[0]` is ST, at position 1.
+#[derive(Debug)]
+pub struct Transaction {
+    pub segments: Vec<Segment>,
+}
+
+impl Transaction {
+    /// ST01, the transaction set identifier ("850").
+    pub fn set_id(&self) -> &str {
+        self.segments.first().map_or("", |st| st.raw(1).trim())
+    }
+
+    /// ST02, the transaction set control number.
+    pub fn control(&self) -> &str {
+        self.segments.first().map_or("", |st| st.raw(2).trim())
+    }
+}
+
+/// Whether envelope mismatches stop the decode, and the warnings of a lenient one.
+#[derive(Debug, Default)]
+pub struct Checks {
+    pub strict: bool,
+    pub warnings: Vec<AdapterError>,
+}
+
+impl Checks {
+    /// A count or control number that disagrees: an error when strict, else a warning.
+    fn mismatch(&mut self, problem: AdapterError) -> Result<(), AdapterError> {
+        if self.strict {
+            Err(problem)
+        } else {
+            self.warnings.push(problem);
+            Ok(())
+        }
+    }
+}
+
+/// Where an envelope segment sits, for its errors.
+fn at(
+    segment: &Segment,
+    interchange: &str,
+    group: Option<&str>,
+    message: Option<&str>,
+    position: u32,
+    element: Option<u32>,
+) -> SegmentLocation {
+    SegmentLocation {
+        interchange: Some(interchange.to_owned()),
+        group: group.map(str::to_owned),
+        message: message.map(str::to_owned),
+        position,
+        segment_id: segment.id.clone(),
+        element,
+        component: None,
+    }
+}
+
+/// Compares a trailer's count or control number with what it closes.
+struct Trailer<'a> {
+    segment: &'a Segment,
+    interchange: &'a str,
+    group: Option<&'a str>,
+    message: Option<&'a str>,
+    position: u32,
+}
+
+impl Trailer<'_> {
+    fn count(
+        &self,
+        element: usize,
+        actual: usize,
+        what: &str,
+        checks: &mut Checks,
+    ) -> Result<(), AdapterError> {
+        let written = self.segment.raw(element).trim();
+        if written.parse::<usize>().ok() == Some(actual) {
+            return Ok(());
+        }
+        checks.mismatch(
+            error::validation(format!(
+                "{}{element:02} says {written:?} {what}, but there are {actual}",
+                self.segment.id
+            ))
+            .at_segment(at(
+                self.segment,
+                self.interchange,
+                self.group,
+                self.message,
+                self.position,
+                Some(element as u32),
+            )),
+        )
+    }
+
+    fn control(
+        &self,
+        element: usize,
+        expected: &str,
+        opener: &str,
+        checks: &mut Checks,
+    ) -> Result<(), AdapterError> {
+        let written = self.segment.raw(element).trim();
+        if written == expected {
+            return Ok(());
+        }
+        checks.mismatch(
+            error::validation(format!(
+                "{}{element:02} {written:?} does not match {opener} {expected:?}",
+                self.segment.id
+            ))
+            .at_segment(at(
+                self.segment,
+                self.interchange,
+                self.group,
+                self.message,
+                self.position,
+                Some(element as u32),
+            )),
+        )
+    }
+}
+
+fn nesting(
+    segment: &Segment,
+    interchange: &str,
+    group: Option<&str>,
+    message: String,
+) -> AdapterError {
+    error::syntax(message).at_segment(at(
+        segment,
+        interchange,
+        group,
+        None,
+        segment.file_position,
+        None,
+    ))
+}
+
+/// Groups one interchange's segments and checks its trailers.
+pub fn structure(raw: RawInterchange, checks: &mut Checks) -> Result<Interchange, AdapterError> {
+    let mut segments = raw.segments.into_iter();
+    let Some(isa) = segments.next() else {
+        return Err(error::syntax("an interchange without ISA"));
+    };
+    let control = isa.raw(13).trim().to_owned();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group: Option<Group> = None;
+    let mut transaction: Option<Vec<Segment>> = None;
+    let mut closed = false;
+    for segment in segments {
+        let group_control = group.as_ref().map(|g| g.control().to_owned());
+        let group_control = group_control.as_deref();
+        if let Some(open) = transaction.as_mut() {
+            match segment.id.as_str() {
+                "SE" => {
+                    open.push(segment);
+                    let segments = transaction.take().unwrap_or_default();
+                    let done = Transaction { segments };
+                    check_transaction(&done, &control, group_control, checks)?;
+                    if let Some(group) = group.as_mut() {
+                        group.transactions.push(done);
+                    }
+                }
+                "ST" | "GS" | "GE" | "IEA" | "ISA" => {
+                    let st = open
+                        .first()
+                        .map_or(String::new(), |st| st.raw(2).trim().to_owned());
+                    return Err(nesting(
+                        &segment,
+                        &control,
+                        group_control,
+                        format!(
+                            "{} before the SE that closes transaction set {st}",
+                            segment.id
+                        ),
+                    ));
+                }
+                _ => open.push(segment),
+            }
+            continue;
+        }
+        match (segment.id.as_str(), group.is_some()) {
+            ("GS", false) => {
+                group = Some(Group {
+                    gs: segment,
+                    transactions: Vec::new(),
+                })
+            }
+            ("ST", true) => transaction = Some(vec![segment]),
+            ("GE", true) => {
+                if let Some(done) = group.take() {
+                    let trailer = Trailer {
+                        segment: &segment,
+                        interchange: &control,
+                        group: Some(done.control()),
+                        message: None,
+                        position: segment.file_position,
+                    };
+                    trailer.count(1, done.transactions.len(), "transaction sets", checks)?;
+                    trailer.control(2, done.control(), "GS06", checks)?;
+                    groups.push(done);
+                }
+            }
+            ("IEA", false) => {
+                let trailer = Trailer {
+                    segment: &segment,
+                    interchange: &control,
+                    group: None,
+                    message: None,
+                    position: segment.file_position,
+                };
+                trailer.count(1, groups.len(), "functional groups", checks)?;
+                trailer.control(2, &control, "ISA13", checks)?;
+                closed = true;
+            }
+            // An interchange acknowledgment may sit between ISA and the first GS; it answers
+            // an interchange, not a document, so there is nothing to map.
+            ("TA1", false) => {
+                checks.warnings.push(
+                    error::unsupported("TA1 interchange acknowledgment is not read").at_segment(
+                        at(&segment, &control, None, None, segment.file_position, None),
+                    ),
+                )
+            }
+            (id, in_group) => {
+                let message = match (id, in_group) {
+                    ("GS", true) => "GS before the GE that closes the previous group".to_owned(),
+                    ("IEA", true) => "IEA before the GE that closes the group".to_owned(),
+                    ("ST", false) => "ST outside a functional group (no GS before it)".to_owned(),
+                    ("GE", false) => "GE without a GS".to_owned(),
+                    (id, _) => format!("{id} outside a transaction set"),
+                };
+                return Err(nesting(&segment, &control, group_control, message));
+            }
+        }
+    }
+    if transaction.is_some() || group.is_some() || !closed {
+        let missing = if transaction.is_some() {
+            "SE"
+        } else if group.is_some() {
+            "GE"
+        } else {
+            "IEA"
+        };
+        return Err(error::syntax(format!(
+            "interchange {control} ends without its {missing} trailer"
+        ))
+        .at_segment(at(&isa, &control, None, None, isa.file_position, None)));
+    }
+    Ok(Interchange {
+        delimiters: raw.delimiters,
+        isa,
+        groups,
+    })
+}
+
+fn check_transaction(
+    done: &Transaction,
+    interchange: &str,
+    group: Option<&str>,
+    checks: &mut Checks,
+) -> Result<(), AdapterError> {
+    let Some(se) = done.segments.last() else {
+        return Ok(());
+    };
+    let trailer = Trailer {
+        segment: se,
+        interchange,
+        group,
+        message: Some(done.control()),
+        position: done.segments.len() as u32,
+    };
+    trailer.count(1, done.segments.len(), "segments", checks)?;
+    trailer.control(2, done.control(), "ST02", checks)
+}

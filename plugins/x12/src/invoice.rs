@@ -1,0 +1,3 @@
+//! 810 Invoice against the canonical invoice: [`read`] and [`write`].
+pub mod read;
+pub mod write;

@@ -1,0 +1,216 @@
+//! The `x12` reference adapter: ANSI ASC X12 (004010, and 004060/005010 where they differ)
+//! for 850, 855, 856, 860, 865, 810 and 997, in both directions.
+//!
+//! A file may hold several interchanges, each with several functional groups, each with
+//! several transaction sets; every transaction set becomes one canonical document, its
+//! envelope naming ISA13, GS06 and ST02. Delimiters are read from each ISA, never assumed.
+//!
+//! # Layout
+//!
+//! - [`syntax`]: bytes into segments, delimiters from ISA; [`envelope`]: ISA/GS/ST nesting and
+//!   trailer checks (strict or lenient); [`control`]: the canonical envelope, read and written.
+//! - [`reader`], [`writer`]: located element reading and extensions kept; building segments.
+//! - [`codes`]: code tables; [`common`], [`parties`], [`items`]: segments the sets share.
+//! - One module per transaction set: [`purchase_order`] (850), [`order_response`] (855, 865),
+//!   [`order_change`] (860), [`ship_notice`] (856), [`invoice`] (810), [`functional_ack`] (997).
+//! - [`settings`]: the agreement's configuration keys.
+
+// Every fallible function returns the contract's `AdapterError`, whose size the WIT record
+// fixes; boxing it would only be unboxed again at the component boundary.
+#![allow(clippy::result_large_err)]
+
+pub mod codes;
+pub mod common;
+pub mod control;
+pub mod envelope;
+pub mod functional_ack;
+pub mod invoice;
+pub mod items;
+pub mod order_change;
+pub mod order_response;
+pub mod parties;
+pub mod purchase_order;
+pub mod reader;
+pub mod settings;
+pub mod ship_notice;
+pub mod syntax;
+pub mod writer;
+
+use wharf_guest_sdk::canonical::{CanonicalDocument, DocType, Document, FunctionalAck};
+use wharf_guest_sdk::contract::{
+    AdapterError, Decoded, Descriptor, EncodeContext, Encoded, Inbound,
+};
+use wharf_guest_sdk::{Adapter, date, error, export_adapter};
+
+use crate::envelope::{Checks, Transaction};
+use crate::reader::{Place, Seg};
+use crate::settings::Settings;
+
+pub const ADAPTER_ID: &str = "x12";
+pub const ADAPTER_VERSION: &str = "0.1.0";
+pub const CONTENT_TYPE: &str = "application/edi-x12";
+
+/// The `x12` adapter.
+pub struct X12Adapter;
+
+impl Adapter for X12Adapter {
+    fn describe() -> Descriptor {
+        let documents = [
+            DocType::PurchaseOrder,
+            DocType::OrderResponse,
+            DocType::OrderChange,
+            DocType::ShipNotice,
+            DocType::Invoice,
+            DocType::FunctionalAck,
+        ];
+        let mut descriptor = wharf_guest_sdk::descriptor(
+            ADAPTER_ID,
+            ADAPTER_VERSION,
+            &[
+                "ANSI ASC X12 004010",
+                "ANSI ASC X12 004060",
+                "ANSI ASC X12 005010",
+            ],
+            &documents,
+            &documents,
+        );
+        descriptor.acknowledges = true;
+        descriptor.config_keys = settings::config_keys();
+        descriptor
+    }
+
+    fn decode(input: Inbound) -> Result<Decoded, AdapterError> {
+        let mut checks = Checks {
+            strict: settings::strict()?,
+            warnings: Vec::new(),
+        };
+        let mut documents = Vec::new();
+        for raw in syntax::tokenize(&input.bytes)? {
+            let interchange = envelope::structure(raw, &mut checks)?;
+            for group in &interchange.groups {
+                control::check_version(&interchange, group)?;
+                for transaction in &group.transactions {
+                    let envelope = control::read(&interchange, group, transaction)?;
+                    let place = Place {
+                        interchange: interchange.control().to_owned(),
+                        group: group.control().to_owned(),
+                        message: transaction.control().to_owned(),
+                        component: interchange.delimiters.component,
+                    };
+                    let body = read_transaction(transaction, &place)?;
+                    documents.push(CanonicalDocument { envelope, body });
+                }
+            }
+        }
+        Ok(Decoded {
+            documents,
+            warnings: checks.warnings,
+        })
+    }
+
+    fn encode(
+        document: CanonicalDocument,
+        context: EncodeContext,
+    ) -> Result<Encoded, AdapterError> {
+        let today = date::to_compact(&context.timestamp)
+            .map_err(|e| error::validation(format!("the interchange timestamp: {e}")))?
+            .0;
+        let (set_id, segments) = match &document.body {
+            Document::PurchaseOrder(po) => ("850", purchase_order::write(po, &today)?),
+            Document::OrderResponse(response) => {
+                let set = order_response::Set::for_document(response, &document.envelope);
+                (set.id(), order_response::write(response, set, &today)?)
+            }
+            Document::OrderChange(change) => ("860", order_change::write(change, &today)?),
+            Document::ShipNotice(notice) => ("856", ship_notice::write::write(notice, &today)?),
+            Document::Invoice(invoice) => ("810", invoice::write::write(invoice, &today)?),
+            Document::FunctionalAck(ack) => ("997", functional_ack::write(ack)?),
+            other => {
+                return Err(error::unsupported(format!(
+                    "{ADAPTER_ID} {ADAPTER_VERSION} writes 850, 855, 856, 860, 865, 810 and \
+                     997, not {}",
+                    document_name(other)
+                )));
+            }
+        };
+        // Settings are checked after the document, so a bad document is reported as such
+        // even where the agreement is incomplete too.
+        let settings = Settings::load(Some(&document.envelope))?;
+        encoded(&settings, &context, set_id, segments)
+    }
+
+    fn acknowledge(
+        ack: FunctionalAck,
+        context: EncodeContext,
+    ) -> Result<Option<Encoded>, AdapterError> {
+        let segments = functional_ack::write(&ack)?;
+        let settings = Settings::load(None)?;
+        encoded(&settings, &context, "997", segments).map(Some)
+    }
+}
+
+fn encoded(
+    settings: &Settings,
+    context: &EncodeContext,
+    set_id: &str,
+    segments: Vec<writer::Out>,
+) -> Result<Encoded, AdapterError> {
+    let (text, envelope) = control::frame(settings, context, set_id, |w| w.put_all(&segments))?;
+    Ok(Encoded {
+        bytes: text.into_bytes(),
+        content_type: CONTENT_TYPE.to_owned(),
+        envelope,
+    })
+}
+
+fn read_transaction(transaction: &Transaction, place: &Place) -> Result<Document, AdapterError> {
+    let segments = &transaction.segments;
+    Ok(match transaction.set_id() {
+        "850" => Document::PurchaseOrder(purchase_order::read(segments, place)?),
+        "855" => Document::OrderResponse(order_response::read(
+            segments,
+            place,
+            order_response::Set::Order,
+        )?),
+        "865" => Document::OrderResponse(order_response::read(
+            segments,
+            place,
+            order_response::Set::Change,
+        )?),
+        "860" => Document::OrderChange(order_change::read(segments, place)?),
+        "856" => Document::ShipNotice(ship_notice::read::read(segments, place)?),
+        "810" => Document::Invoice(invoice::read::read(segments, place)?),
+        "997" => Document::FunctionalAck(functional_ack::read(segments, place)?),
+        other => {
+            let st = segments
+                .first()
+                .ok_or_else(|| error::syntax("a transaction set without ST"))?;
+            let seg = Seg {
+                segment: st,
+                position: 1,
+                place,
+            };
+            return Err(error::unsupported(format!(
+                "transaction set {other:?} is not supported; the adapter reads 850, 855, 856, \
+                 860, 865, 810 and 997"
+            ))
+            .at_segment(seg.location(Some(1))));
+        }
+    })
+}
+
+fn document_name(document: &Document) -> &'static str {
+    match document {
+        Document::PurchaseOrder(_) => "a purchase order",
+        Document::OrderResponse(_) => "an order response",
+        Document::OrderChange(_) => "an order change",
+        Document::ShipNotice(_) => "a ship notice",
+        Document::GoodsReceipt(_) => "a goods receipt",
+        Document::Invoice(_) => "an invoice",
+        Document::QualityNotification(_) => "a quality notification",
+        Document::Supplier(_) => "supplier master data",
+        Document::FunctionalAck(_) => "a functional acknowledgment",
+    }
+}
+
+export_adapter!(X12Adapter);

@@ -1,0 +1,205 @@
+//! The N1 loop (N1, N2, N3, N4, REF, PER) against canonical parties.
+//!
+//! N102 plus any N2 lines make the name (joined by line breaks); N103/N104 the identifier in
+//! its scheme; N3 lines the street; N4 city, region, postal code, country; a REF inside the
+//! loop becomes an identifier in scheme `x12:ref:<REF01>`; PER a contact. What has no field
+//! is kept under the party's role code, `x12.N1.<N101>.<SEG>.<NN>`, and written back there.
+
+use wharf_guest_sdk::canonical::{Address, Contact, Extension, Party};
+use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::{id, log};
+
+use crate::codes;
+use crate::reader::{Body, Seg};
+use crate::writer::{Out, raw_segments};
+
+/// Segments that continue an N1 loop.
+const LOOP: [&str; 7] = ["N2", "N3", "N4", "REF", "PER", "NX2", "SI"];
+
+/// The scheme of party identifiers read from a REF inside the N1 loop.
+const REF_SCHEME: &str = "x12:ref:";
+
+/// Reads the N1 loop opened by `n1`, taking its loop segments from `body`.
+pub fn read(
+    n1: Seg<'_>,
+    body: &mut Body<'_>,
+    extensions: &mut Vec<Extension>,
+) -> Result<Party, AdapterError> {
+    let code = n1.text(1).unwrap_or("");
+    let prefix = format!("N1.{code}.");
+    let mut party = Party {
+        role: codes::party_role(code),
+        role_code: n1.owned(1),
+        ids: Vec::new(),
+        name: n1.owned(2),
+        address: None,
+        contacts: Vec::new(),
+    };
+    let mut used = vec![1, 2];
+    if let (Some(qualifier), Some(value)) = (n1.text(3), n1.text(4)) {
+        party.ids.push(id(codes::party_scheme(qualifier), value));
+        used.extend([3, 4]);
+    }
+    n1.leftovers(&used, &prefix, extensions);
+    while let Some(seg) = body.next_if(&LOOP) {
+        match seg.id() {
+            "N2" => {
+                let mut lines: Vec<&str> = party.name.iter().map(String::as_str).collect();
+                lines.extend((1..=seg.segment.elements.len()).filter_map(|n| seg.text(n)));
+                party.name = Some(lines.join("\n"));
+            }
+            "N3" => {
+                let address = party.address.get_or_insert_with(empty_address);
+                address
+                    .street
+                    .extend((1..=seg.segment.elements.len()).filter_map(|n| seg.owned(n)));
+            }
+            "N4" => {
+                let address = party.address.get_or_insert_with(empty_address);
+                address.city = seg.owned(1);
+                address.region = seg.owned(2);
+                address.postal_code = seg.owned(3);
+                address.country = seg.owned(4);
+                seg.leftovers(&[1, 2, 3, 4], &prefix, extensions);
+            }
+            "REF" if seg.only_uses(&[1, 2]) && seg.text(1).is_some() && seg.text(2).is_some() => {
+                party.ids.push(id(
+                    format!("{REF_SCHEME}{}", seg.text(1).unwrap_or("")),
+                    seg.text(2).unwrap_or(""),
+                ));
+            }
+            "PER" => {
+                let index = party.contacts.len() + 1;
+                party
+                    .contacts
+                    .push(contact(seg, &format!("{prefix}{index}."), extensions));
+            }
+            _ => extensions.push(seg.raw_extension(&prefix)),
+        }
+    }
+    Ok(party)
+}
+
+fn empty_address() -> Address {
+    Address {
+        street: Vec::new(),
+        city: None,
+        region: None,
+        postal_code: None,
+        country: None,
+    }
+}
+
+/// PER: role PER01, name PER02, the first telephone (TE) and e-mail (EM) of its
+/// communication pairs; the other pairs are kept under `prefix`.
+fn contact(seg: Seg<'_>, prefix: &str, extensions: &mut Vec<Extension>) -> Contact {
+    let mut contact = Contact {
+        role: seg.owned(1),
+        name: seg.owned(2),
+        phone: None,
+        email: None,
+    };
+    let mut used = vec![1, 2];
+    for n in [3, 5, 7] {
+        let slot = match seg.text(n) {
+            Some("TE") if contact.phone.is_none() => &mut contact.phone,
+            Some("EM") if contact.email.is_none() => &mut contact.email,
+            _ => continue,
+        };
+        if let Some(value) = seg.owned(n + 1) {
+            *slot = Some(value);
+            used.extend([n, n + 1]);
+        }
+    }
+    seg.leftovers(&used, prefix, extensions);
+    contact
+}
+
+/// The N101 code for `party`: its own when it is an X12 code meaning the same role.
+pub fn role_code(party: &Party) -> String {
+    codes::keep_or(
+        party.role_code.as_deref(),
+        party.role,
+        codes::party_role,
+        codes::party_code(party.role),
+    )
+}
+
+/// Writes the N1 loop of `party`.
+pub fn write(party: &Party, extensions: &[Extension], out: &mut Vec<Out>) {
+    let code = role_code(party);
+    let prefix = format!("N1.{code}.");
+    let mut lines = party.name.iter().flat_map(|n| n.split('\n'));
+    let mut n1 = Out::new("N1")
+        .with(1, code.clone())
+        .with_opt(2, lines.next());
+    let main = party.ids.iter().find_map(|i| {
+        if i.scheme.starts_with(REF_SCHEME) {
+            return None;
+        }
+        codes::party_qualifier(&i.scheme).map(|q| (q, i.value.clone()))
+    });
+    if let Some((qualifier, value)) = main.clone() {
+        n1.set(3, qualifier).set(4, value);
+    }
+    out.push(n1.restore(extensions, &prefix));
+    let rest: Vec<&str> = lines.collect();
+    for pair in rest.chunks(2) {
+        let mut n2 = Out::new("N2");
+        for (i, line) in pair.iter().enumerate() {
+            n2.set(i + 1, *line);
+        }
+        out.push(n2);
+    }
+    if let Some(address) = &party.address {
+        for pair in address.street.chunks(2) {
+            let mut n3 = Out::new("N3");
+            for (i, line) in pair.iter().enumerate() {
+                n3.set(i + 1, line.clone());
+            }
+            out.push(n3);
+        }
+        let n4 = Out::new("N4")
+            .with_opt(1, address.city.clone())
+            .with_opt(2, address.region.clone())
+            .with_opt(3, address.postal_code.clone())
+            .with_opt(4, address.country.clone())
+            .restore(extensions, &prefix);
+        if (1..=6).any(|n| n4.has(n)) {
+            out.push(n4);
+        }
+    }
+    for identifier in &party.ids {
+        if let Some(qualifier) = identifier.scheme.strip_prefix(REF_SCHEME) {
+            out.push(
+                Out::new("REF")
+                    .with(1, qualifier)
+                    .with(2, identifier.value.clone()),
+            );
+        } else if main.as_ref().is_none_or(|(q, v)| {
+            codes::party_qualifier(&identifier.scheme).as_ref() != Some(q) || *v != identifier.value
+        }) {
+            log::warn(&format!(
+                "party {code}: identifier {}:{} has no place in N1 and is not written",
+                identifier.scheme, identifier.value
+            ));
+        }
+    }
+    for (index, contact) in party.contacts.iter().enumerate() {
+        let mut per = Out::new("PER")
+            .with_opt(1, contact.role.clone())
+            .with_opt(2, contact.name.clone())
+            .restore(extensions, &format!("{prefix}{}.", index + 1));
+        for (qualifier, value) in [("TE", &contact.phone), ("EM", &contact.email)] {
+            if let Some(value) = value
+                && let Some(n) = [3, 5, 7]
+                    .into_iter()
+                    .find(|&n| !per.has(n) && !per.has(n + 1))
+            {
+                per.set(n, qualifier).set(n + 1, value.clone());
+            }
+        }
+        out.push(per);
+    }
+    out.extend(raw_segments(extensions, &prefix));
+}

@@ -1,0 +1,436 @@
+//! Reading an 856: BSN, then the HL tree rebuilt from each HL's parent (HL02) and level code
+//! (HL03): S shipment, O order, I item, and every other code (T tare, P pack, Q sub-pack, …)
+//! a pack, nested through `parent_pack`.
+//!
+//! Packs are identified by their HL01 (`pack_id`), items likewise (`line_number`), so the
+//! tree written back has the same numbers. Segments of the order and pack levels that the
+//! model has no field for are kept on the ship notice under `x12.HL.<HL01>.<SEG>`.
+
+use std::collections::HashMap;
+
+use wharf_guest_sdk::canonical::{
+    Carrier, Extension, Pack, Quantity, ShipNotice, ShippedItem, ShippedOrder,
+};
+use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::id;
+
+use crate::common::{self, Header};
+use crate::items;
+use crate::order_response::po_date;
+use crate::parties;
+use crate::purchase_order::{document_date, expect};
+use crate::reader::{Body, Place, Seg, text_extension};
+use crate::syntax::Segment;
+
+/// Where an HL sits in the canonical tree.
+#[derive(Debug, Clone, Copy)]
+enum Node {
+    Shipment,
+    Order(usize),
+    Pack(usize, usize),
+    Item(usize, Option<usize>, usize),
+}
+
+/// The level code an encoder writes for a pack: T when other packs sit on it, else P.
+pub fn default_pack_code(packs: &[Pack], pack: &Pack) -> &'static str {
+    if packs
+        .iter()
+        .any(|p| p.parent_pack.as_ref() == Some(&pack.pack_id))
+    {
+        "T"
+    } else {
+        "P"
+    }
+}
+
+pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterError> {
+    let mut body = Body::new(segments, place);
+    let bsn = expect(&mut body, "BSN", segments, place)?;
+    let mut notice = ShipNotice {
+        shipment_id: bsn.require(2, "BSN02, the shipment id,")?.to_owned(),
+        structure: bsn.owned(5),
+        purpose: bsn.owned(1),
+        dates: Vec::new(),
+        parties: Vec::new(),
+        references: Vec::new(),
+        carrier: None,
+        gross_weight: None,
+        package_count: None,
+        orders: Vec::new(),
+        notes: Vec::new(),
+        extensions: Vec::new(),
+    };
+    if let Some(value) = bsn.date(3, Some(4))? {
+        notice.dates.push(document_date(value));
+    }
+    bsn.leftovers(&[1, 2, 3, 4, 5], "", &mut notice.extensions);
+    let mut nodes: HashMap<String, Node> = HashMap::new();
+    let mut codes: Vec<(String, String)> = Vec::new();
+    let mut current = Node::Shipment;
+    let mut current_id = String::new();
+    let mut order_levels = Vec::new();
+    while let Some(seg) = body.next_seg() {
+        if seg.id() == "HL" {
+            let (node, hl) = open_level(seg, &nodes, &mut notice, &mut codes)?;
+            if let Node::Order(_) = node {
+                order_levels.push(seg);
+            }
+            nodes.insert(hl.clone(), node);
+            current = node;
+            current_id = hl;
+            continue;
+        }
+        if seg.id() == "CTT" {
+            // CTT01 and CTT02 are counts the encoder derives from the tree.
+            seg.leftovers(&[1, 2], "", &mut notice.extensions);
+            continue;
+        }
+        let prefix = format!("HL.{current_id}.");
+        match current {
+            Node::Shipment => shipment_segment(seg, &mut body, &mut notice)?,
+            Node::Order(o) => {
+                let extensions = &mut notice.extensions;
+                let Some(order) = notice.orders.get_mut(o) else {
+                    continue;
+                };
+                order_segment(seg, order, &prefix, extensions)?;
+            }
+            Node::Pack(o, p) => {
+                let extensions = &mut notice.extensions;
+                let Some(pack) = notice
+                    .orders
+                    .get_mut(o)
+                    .and_then(|order| order.packs.get_mut(p))
+                else {
+                    continue;
+                };
+                pack_segment(seg, pack, &prefix, extensions)?;
+            }
+            Node::Item(o, p, i) => {
+                let Some(order) = notice.orders.get_mut(o) else {
+                    continue;
+                };
+                let items = match p {
+                    Some(p) => order.packs.get_mut(p).map(|pack| &mut pack.items),
+                    None => Some(&mut order.items),
+                };
+                let Some(item) = items.and_then(|items| items.get_mut(i)) else {
+                    continue;
+                };
+                item_segment(seg, item)?;
+            }
+        }
+    }
+    for (order, hl) in notice.orders.iter().zip(&order_levels) {
+        if order.po_number.is_empty() {
+            return Err(hl.invalid(
+                0,
+                "an order level (HL03 O) without PRF, the purchase order it ships",
+            ));
+        }
+    }
+    for (hl, code) in codes {
+        let pack = notice
+            .orders
+            .iter()
+            .flat_map(|o| o.packs.iter())
+            .find(|p| p.pack_id == hl);
+        let default = notice
+            .orders
+            .iter()
+            .find(|o| o.packs.iter().any(|p| p.pack_id == hl))
+            .zip(pack)
+            .map(|(order, pack)| default_pack_code(&order.packs, pack));
+        if default != Some(code.as_str()) {
+            notice
+                .extensions
+                .push(text_extension(format!("x12.HL.{hl}.03"), code));
+        }
+    }
+    Ok(notice)
+}
+
+/// An HL: where it hangs in the tree, and its id.
+fn open_level(
+    hl: Seg<'_>,
+    nodes: &HashMap<String, Node>,
+    notice: &mut ShipNotice,
+    codes: &mut Vec<(String, String)>,
+) -> Result<(Node, String), AdapterError> {
+    let id = hl.require(1, "HL01, the hierarchical id,")?.to_owned();
+    if nodes.contains_key(&id) {
+        return Err(hl.invalid(1, format!("HL01 {id:?} is used twice")));
+    }
+    let code = hl.require(3, "HL03, the level code,")?;
+    let parent = match hl.text(2) {
+        Some(parent) => Some(*nodes.get(parent).ok_or_else(|| {
+            hl.invalid(
+                2,
+                format!("HL02 names parent {parent:?}, which no HL before it has"),
+            )
+        })?),
+        None => None,
+    };
+    let node = match (code, parent) {
+        ("S", _) => Node::Shipment,
+        ("O", _) => {
+            notice.orders.push(ShippedOrder {
+                po_number: String::new(),
+                references: Vec::new(),
+                dates: Vec::new(),
+                packs: Vec::new(),
+                items: Vec::new(),
+            });
+            Node::Order(notice.orders.len() - 1)
+        }
+        ("I", Some(Node::Order(o))) | ("I", Some(Node::Pack(o, _))) => {
+            let pack = match parent {
+                Some(Node::Pack(_, p)) => Some(p),
+                _ => None,
+            };
+            let item = ShippedItem {
+                line_number: id.clone(),
+                order_line: None,
+                item_ids: Vec::new(),
+                description: None,
+                quantity: Quantity {
+                    value: "0".to_owned(),
+                    unit: String::new(),
+                },
+                ordered: None,
+                lots: Vec::new(),
+                serials: Vec::new(),
+                extensions: Vec::new(),
+            };
+            let order = notice
+                .orders
+                .get_mut(o)
+                .ok_or_else(|| hl.invalid(2, "no such order"))?;
+            let items = match pack {
+                Some(p) => {
+                    &mut order
+                        .packs
+                        .get_mut(p)
+                        .ok_or_else(|| hl.invalid(2, "no such pack"))?
+                        .items
+                }
+                None => &mut order.items,
+            };
+            items.push(item);
+            Node::Item(o, pack, items.len() - 1)
+        }
+        ("I", _) => {
+            return Err(hl.invalid(2, "an item (HL03 I) must hang under an order or a pack"));
+        }
+        (_, Some(Node::Order(o))) | (_, Some(Node::Pack(o, _))) => {
+            let parent_pack = match parent {
+                Some(Node::Pack(_, _)) => hl.owned(2),
+                _ => None,
+            };
+            let order = notice
+                .orders
+                .get_mut(o)
+                .ok_or_else(|| hl.invalid(2, "no such order"))?;
+            order.packs.push(Pack {
+                pack_id: id.clone(),
+                parent_pack,
+                marks: Vec::new(),
+                packaging: None,
+                weight: None,
+                items: Vec::new(),
+            });
+            codes.push((id.clone(), code.to_owned()));
+            Node::Pack(o, order.packs.len() - 1)
+        }
+        (code, _) => {
+            return Err(wharf_guest_sdk::error::unsupported(format!(
+                "HL {id} (level {code}) does not hang under an order or a pack; the adapter \
+                 reads shipment → order → pack → item trees (BSN05 0001, 0004 and tare/pack \
+                 nesting), not items above packs"
+            ))
+            .at_segment(hl.location(Some(2))));
+        }
+    };
+    hl.leftovers(&[1, 2, 3, 4], &format!("HL.{id}."), &mut notice.extensions);
+    Ok((node, id))
+}
+
+fn shipment_segment(
+    seg: Seg<'_>,
+    body: &mut Body<'_>,
+    notice: &mut ShipNotice,
+) -> Result<(), AdapterError> {
+    match seg.id() {
+        "N1" => notice
+            .parties
+            .push(parties::read(seg, body, &mut notice.extensions)?),
+        "TD1" if notice.package_count.is_none() && notice.gross_weight.is_none() => {
+            notice.package_count = seg.decimal(2)?;
+            notice.gross_weight = weight(seg)?;
+            let mut used = vec![2, 7, 8];
+            if seg.text(6) == Some("G") {
+                used.push(6);
+            }
+            seg.leftovers(&used, "", &mut notice.extensions);
+        }
+        "TD5"
+            if notice
+                .carrier
+                .as_ref()
+                .is_none_or(|c| c.ids.is_empty() && c.mode.is_none() && c.name.is_none()) =>
+        {
+            let carrier = notice.carrier.get_or_insert_with(empty_carrier);
+            if let (Some(qualifier), Some(code)) = (seg.text(2), seg.text(3)) {
+                carrier.ids.push(id(format!("x12:{qualifier}"), code));
+            }
+            carrier.mode = seg.owned(4);
+            carrier.name = seg.owned(5);
+            seg.leftovers(&[2, 3, 4, 5], "", &mut notice.extensions);
+        }
+        "REF" if seg.text(1) == Some("CN") && seg.only_uses(&[1, 2]) && seg.text(2).is_some() => {
+            let carrier = notice.carrier.get_or_insert_with(empty_carrier);
+            carrier
+                .tracking_numbers
+                .push(seg.owned(2).unwrap_or_default());
+        }
+        _ => {
+            let mut header = Header {
+                currency: &mut None,
+                dates: &mut notice.dates,
+                references: &mut notice.references,
+                notes: &mut notice.notes,
+                payment_terms: None,
+                extensions: &mut notice.extensions,
+                entity: "SE",
+            };
+            if seg.id() == "CUR" || !header.read(seg)? {
+                notice.extensions.push(seg.raw_extension(""));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn empty_carrier() -> Carrier {
+    Carrier {
+        ids: Vec::new(),
+        name: None,
+        mode: None,
+        tracking_numbers: Vec::new(),
+    }
+}
+
+/// TD106..TD108: weight qualifier, weight and unit.
+fn weight(seg: Seg<'_>) -> Result<Option<Quantity>, AdapterError> {
+    Ok(seg.decimal(7)?.map(|value| Quantity {
+        value,
+        unit: seg.owned(8).unwrap_or_default(),
+    }))
+}
+
+fn order_segment(
+    seg: Seg<'_>,
+    order: &mut ShippedOrder,
+    prefix: &str,
+    extensions: &mut Vec<Extension>,
+) -> Result<(), AdapterError> {
+    match seg.id() {
+        "PRF" if order.po_number.is_empty() => {
+            order.po_number = seg
+                .require(1, "PRF01, the purchase order number,")?
+                .to_owned();
+            if let Some(value) = seg.date(4, None)? {
+                order.dates.push(po_date(value));
+            }
+            seg.leftovers(&[1, 4], prefix, extensions);
+        }
+        "REF" if common::read_ref(seg).is_some() => order.references.extend(common::read_ref(seg)),
+        "DTM" => match common::read_dtm(seg)? {
+            Some(dated) => order.dates.push(dated),
+            None => extensions.push(seg.raw_extension(prefix)),
+        },
+        _ => extensions.push(seg.raw_extension(prefix)),
+    }
+    Ok(())
+}
+
+fn pack_segment(
+    seg: Seg<'_>,
+    pack: &mut Pack,
+    prefix: &str,
+    extensions: &mut Vec<Extension>,
+) -> Result<(), AdapterError> {
+    match seg.id() {
+        "MAN" => {
+            let mut used = Vec::new();
+            for (qualifier, number) in [(1, 2), (4, 5)] {
+                if let (Some(q), Some(mark)) = (seg.text(qualifier), seg.text(number)) {
+                    let scheme = if q == "GM" {
+                        "sscc".to_owned()
+                    } else {
+                        format!("x12:{q}")
+                    };
+                    pack.marks.push(id(scheme, mark));
+                    used.extend([qualifier, number]);
+                }
+            }
+            seg.leftovers(&used, prefix, extensions);
+        }
+        "TD1" if pack.packaging.is_none() && pack.weight.is_none() => {
+            pack.packaging = seg.owned(1);
+            pack.weight = weight(seg)?;
+            let mut used = vec![1, 7, 8];
+            if seg.text(6) == Some("G") {
+                used.push(6);
+            }
+            seg.leftovers(&used, prefix, extensions);
+        }
+        _ => extensions.push(seg.raw_extension(prefix)),
+    }
+    Ok(())
+}
+
+fn item_segment(seg: Seg<'_>, item: &mut ShippedItem) -> Result<(), AdapterError> {
+    match seg.id() {
+        "LIN" => {
+            item.order_line = seg.owned(1);
+            let mut used = items::read_ids(seg, 2, "", &mut item.item_ids, &mut item.extensions);
+            used.push(1);
+            seg.leftovers(&used, "", &mut item.extensions);
+        }
+        "SN1" => {
+            item.quantity = Quantity {
+                value: seg
+                    .decimal(2)?
+                    .ok_or_else(|| seg.invalid(2, "SN102, the quantity shipped, is missing"))?,
+                unit: seg.owned(3).unwrap_or_default(),
+            };
+            item.ordered = seg.decimal(5)?.map(|value| Quantity {
+                value,
+                unit: seg.owned(6).unwrap_or_default(),
+            });
+            seg.leftovers(&[2, 3, 5, 6], "", &mut item.extensions);
+        }
+        "PID" if seg.text(1) == Some("F") && seg.only_uses(&[1, 5]) && seg.text(5).is_some() => {
+            let text = seg.text(5).unwrap_or("");
+            item.description = Some(match item.description.take() {
+                Some(before) => format!("{before}\n{text}"),
+                None => text.to_owned(),
+            });
+        }
+        "REF"
+            if seg.only_uses(&[1, 2])
+                && matches!(seg.text(1), Some("LT" | "SE"))
+                && seg.text(2).is_some() =>
+        {
+            let value = seg.owned(2).unwrap_or_default();
+            if seg.text(1) == Some("LT") {
+                item.lots.push(value);
+            } else {
+                item.serials.push(value);
+            }
+        }
+        _ => item.extensions.push(seg.raw_extension("")),
+    }
+    Ok(())
+}

@@ -1,0 +1,213 @@
+//! Writing segments: [`Out`] builds one segment element by element, fills in the elements a
+//! decode kept as `x12.<SEG>.<NN>` extensions, and [`Writer`] joins segments with the
+//! agreement's delimiters, refusing data that contains one (X12 has no escape character).
+
+use wharf_guest_sdk::canonical::{Extension, ExtensionValue};
+use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::error;
+
+use crate::reader::RAW_SEPARATOR;
+use crate::syntax::Delimiters;
+
+/// One segment being built.
+#[derive(Debug, Clone)]
+pub struct Out {
+    pub id: String,
+    elements: Vec<String>,
+}
+
+impl Out {
+    pub fn new(id: &str) -> Self {
+        Out {
+            id: id.to_owned(),
+            elements: Vec::new(),
+        }
+    }
+
+    /// Sets element `n` (1-based).
+    pub fn set(&mut self, n: usize, value: impl Into<String>) -> &mut Self {
+        if self.elements.len() < n {
+            self.elements.resize(n, String::new());
+        }
+        if let Some(slot) = n.checked_sub(1).and_then(|i| self.elements.get_mut(i)) {
+            *slot = value.into();
+        }
+        self
+    }
+
+    /// Sets element `n` when there is a value.
+    pub fn opt(&mut self, n: usize, value: Option<impl Into<String>>) -> &mut Self {
+        if let Some(value) = value {
+            self.set(n, value);
+        }
+        self
+    }
+
+    pub fn with(mut self, n: usize, value: impl Into<String>) -> Self {
+        self.set(n, value);
+        self
+    }
+
+    pub fn with_opt(mut self, n: usize, value: Option<impl Into<String>>) -> Self {
+        self.opt(n, value);
+        self
+    }
+
+    /// Sets element `n` unless it already holds a value.
+    pub fn with_default(mut self, n: usize, value: &str) -> Self {
+        if !self.has(n) {
+            self.set(n, value);
+        }
+        self
+    }
+
+    /// Whether element `n` holds a value.
+    pub fn has(&self, n: usize) -> bool {
+        n.checked_sub(1)
+            .and_then(|i| self.elements.get(i))
+            .is_some_and(|e| !e.is_empty())
+    }
+
+    /// Fills empty elements from `x12.<prefix><SEG>.<NN>` extensions, as a decode left them.
+    pub fn restore(mut self, extensions: &[Extension], prefix: &str) -> Self {
+        let head = format!("x12.{prefix}{}.", self.id);
+        for extension in extensions {
+            let Some(n) = extension
+                .key
+                .strip_prefix(&head)
+                .and_then(|n| n.parse::<usize>().ok())
+            else {
+                continue;
+            };
+            if n > 0 && !self.has(n) {
+                self.set(n, extension_text(&extension.value));
+            }
+        }
+        self
+    }
+
+    /// A segment kept whole as `x12.<SEG>` text, elements separated by `*`.
+    pub fn from_raw(id: &str, text: &str) -> Self {
+        Out {
+            id: id.to_owned(),
+            elements: text.split(RAW_SEPARATOR).map(str::to_owned).collect(),
+        }
+    }
+}
+
+/// Element `n` of a segment being built, when set.
+pub fn element(out: &Out, n: usize) -> Option<&str> {
+    n.checked_sub(1)
+        .and_then(|i| out.elements.get(i))
+        .map(String::as_str)
+        .filter(|e| !e.is_empty())
+}
+
+/// An extension value as text.
+pub fn extension_text(value: &ExtensionValue) -> String {
+    match value {
+        ExtensionValue::Text(text) | ExtensionValue::Number(text) => text.clone(),
+        ExtensionValue::Flag(flag) => if *flag { "Y" } else { "N" }.to_owned(),
+    }
+}
+
+/// The extension `key`'s text, when present.
+pub fn extension(extensions: &[Extension], key: &str) -> Option<String> {
+    extensions
+        .iter()
+        .find(|e| e.key == key)
+        .map(|e| extension_text(&e.value))
+}
+
+/// Whole segments kept as `x12.<prefix><SEG>` extensions (a two- or three-character id right
+/// after the prefix, nothing after it), in the order they were kept.
+pub fn raw_segments(extensions: &[Extension], prefix: &str) -> Vec<Out> {
+    let head = format!("x12.{prefix}");
+    extensions
+        .iter()
+        .filter_map(|e| {
+            let id = e.key.strip_prefix(&head)?;
+            let is_id = (2..=3).contains(&id.len())
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            is_id.then(|| Out::from_raw(id, &extension_text(&e.value)))
+        })
+        .collect()
+}
+
+/// Segments joined into text with one interchange's delimiters.
+pub struct Writer {
+    pub delimiters: Delimiters,
+    /// A line break after each terminator, for people reading the file.
+    pub line_break: bool,
+    pub text: String,
+    /// Segments written since the last ST, for SE01.
+    pub count: u32,
+}
+
+impl Writer {
+    pub fn new(delimiters: Delimiters, line_break: bool) -> Self {
+        Writer {
+            delimiters,
+            line_break,
+            text: String::new(),
+            count: 0,
+        }
+    }
+
+    fn check(&self, segment: &str, n: usize, value: &str) -> Result<(), AdapterError> {
+        let d = self.delimiters;
+        let mut reserved = vec![d.element, d.component, d.segment];
+        reserved.extend(d.repetition);
+        if let Some(c) = value.chars().find(|c| reserved.contains(c)) {
+            return Err(error::validation(format!(
+                "{segment}{n:02} {value:?} contains {c:?}, a delimiter of this agreement; \
+                 X12 has no way to escape it"
+            )));
+        }
+        if value.chars().any(|c| c.is_control()) {
+            return Err(error::validation(format!(
+                "{segment}{n:02} {value:?} contains a control character"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Writes one segment, dropping trailing empty elements.
+    pub fn put(&mut self, out: &Out) -> Result<(), AdapterError> {
+        let mut elements: Vec<&str> = out.elements.iter().map(String::as_str).collect();
+        while elements.last().is_some_and(|e| e.is_empty()) {
+            elements.pop();
+        }
+        let mut text = out.id.clone();
+        for (i, value) in elements.iter().enumerate() {
+            self.check(&out.id, i + 1, value)?;
+            text.push(self.delimiters.element);
+            text.push_str(value);
+        }
+        self.raw(&text);
+        Ok(())
+    }
+
+    /// Writes segment text that is already joined (ISA, whose fields are fixed-width).
+    pub fn raw(&mut self, text: &str) {
+        self.text.push_str(text);
+        self.text.push(self.delimiters.segment);
+        if self.line_break {
+            self.text.push('\n');
+        }
+        self.count += 1;
+    }
+
+    /// Writes several segments.
+    pub fn put_all<'a>(
+        &mut self,
+        outs: impl IntoIterator<Item = &'a Out>,
+    ) -> Result<(), AdapterError> {
+        for out in outs {
+            self.put(out)?;
+        }
+        Ok(())
+    }
+}
