@@ -59,17 +59,34 @@ async fn run_case(adapter: &LoadedAdapter, case: &Path) -> Result<(), String> {
         let document: CanonicalDocument =
             serde_json::from_str(&std::fs::read_to_string(case).unwrap())
                 .map_err(|e| format!("input: {e}"))?;
-        let expected_path = sibling(case, &stem, "encode.").ok_or("no expected output")?;
-        let expected = std::fs::read(&expected_path).unwrap();
-        let encoded = adapter
+        let outcome = adapter
             .encode(
                 scope(case),
                 &document,
                 CONTROL_NUMBER.into(),
                 TIMESTAMP.into(),
             )
-            .await
-            .map_err(|e| format!("encode failed: {e}"))?;
+            .await;
+        let encoded = match outcome {
+            Ok(encoded) => encoded,
+            Err(CallError::Rejected(failure)) => {
+                let error = case.with_file_name(format!("{stem}.encode.error"));
+                let expected = std::fs::read_to_string(&error).map_err(|_| {
+                    format!(
+                        "encode failed with {failure}, and {} does not exist",
+                        error.display()
+                    )
+                })?;
+                return if failure.to_string() == expected.trim_end() {
+                    Ok(())
+                } else {
+                    Err(format!("encode error {failure} != {expected:?}"))
+                };
+            }
+            Err(other) => return Err(format!("the sandbox failed: {other}")),
+        };
+        let expected_path = sibling(case, &stem, "encode.").ok_or("no expected output")?;
+        let expected = std::fs::read(&expected_path).unwrap();
         return if encoded.bytes == expected {
             Ok(())
         } else {
