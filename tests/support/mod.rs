@@ -23,6 +23,8 @@ pub use wharf_host::cli::demo::standin::{Behaviour, StandIn};
 pub struct Components {
     pub idoc: PathBuf,
     pub cxml: PathBuf,
+    pub x12: PathBuf,
+    pub edifact: PathBuf,
     pub hostile: PathBuf,
 }
 
@@ -32,13 +34,17 @@ pub fn components() -> &'static Components {
         let paths = bundled::build_packages(&[
             "wharf-plugin-idoc",
             "wharf-plugin-cxml",
+            "wharf-plugin-x12",
+            "wharf-plugin-edifact",
             "wharf-test-hostile",
         ])
         .expect("the adapters build for wasm32-wasip2");
         Components {
             idoc: paths[0].clone(),
             cxml: paths[1].clone(),
-            hostile: paths[2].clone(),
+            x12: paths[2].clone(),
+            edifact: paths[3].clone(),
+            hostile: paths[4].clone(),
         }
     })
 }
@@ -133,6 +139,22 @@ from = "portal"
 to = "erp-responses"
 "#
     )
+}
+
+/// An adapter loaded on its own, outside any host, to read what a stand-in received.
+pub async fn standalone_adapter(
+    component: &Path,
+) -> std::sync::Arc<wharf_host::sandbox::LoadedAdapter> {
+    use wharf_host::sandbox::{AdapterRegistry, RegistrySettings, SandboxEngine};
+    let registry = AdapterRegistry::new(
+        std::sync::Arc::new(SandboxEngine::new().expect("engine")),
+        RegistrySettings::default(),
+    );
+    let info = registry
+        .install_file(component)
+        .await
+        .expect("adapter installs");
+    registry.resolve(&info.reference()).expect("installed")
 }
 
 /// A host running in this process, stopped when dropped.

@@ -59,6 +59,8 @@ pub struct Agreement {
     pub mode: Mode,
     /// Hash of the secret inbound documents must present in their envelope.
     pub shared_secret: Option<ApiKeyHash>,
+    /// Outbound agreement that carries functional acknowledgments of this inbound one.
+    pub acknowledge_to: Option<String>,
 }
 
 /// Documents of `doc_type` from `from` (any partner when `None`) go out through agreement `to`.

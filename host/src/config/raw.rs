@@ -134,6 +134,10 @@ pub struct RawAgreement {
     /// own envelope (cXML `SharedSecret`). Checked before the message is accepted.
     #[serde(default)]
     pub shared_secret_env: Option<String>,
+    /// For inbound agreements: the outbound agreement functional acknowledgments (997, CONTRL,
+    /// cXML Status) of what arrives here are delivered through. Absent: none are sent.
+    #[serde(default)]
+    pub acknowledge_to: Option<String>,
 }
 
 /// Whether an agreement carries production or test traffic.

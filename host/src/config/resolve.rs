@@ -168,7 +168,14 @@ pub(super) fn resolve(
                 a.id
             )));
         }
+        if a.acknowledge_to.is_some() && a.direction != Direction::Inbound {
+            return Err(invalid(format!(
+                "agreement {}: acknowledge_to applies to inbound agreements only",
+                a.id
+            )));
+        }
         let agreement = Agreement {
+            acknowledge_to: a.acknowledge_to,
             mode: a.mode,
             shared_secret,
             id: a.id.clone(),
@@ -184,6 +191,26 @@ pub(super) fn resolve(
             .is_some()
         {
             return Err(invalid(format!("agreement {} is defined twice", a.id)));
+        }
+    }
+
+    for agreement in agreements.values() {
+        if let Some(target) = &agreement.acknowledge_to {
+            match agreements.get(target) {
+                Some(t) if t.direction == Direction::Outbound => {}
+                Some(_) => {
+                    return Err(invalid(format!(
+                        "agreement {}: acknowledge_to {target} is not an outbound agreement",
+                        agreement.id
+                    )));
+                }
+                None => {
+                    return Err(invalid(format!(
+                        "agreement {}: acknowledge_to names unknown agreement {target}",
+                        agreement.id
+                    )));
+                }
+            }
         }
     }
 

@@ -5,8 +5,10 @@
 //! what each document does to its order; the routes decide where it goes; each destination's
 //! adapter encodes; and the store writes documents, order state, outbox entries and audit
 //! entries in one transaction. Any step that fails marks the message failed with a JSON error
-//! that says what and where; the raw bytes stay stored.
+//! that says what and where; the raw bytes stay stored. Where the agreement asks for them,
+//! [`acknowledge`] sends functional acknowledgments of what was accepted or rejected.
 
+pub mod acknowledge;
 pub mod lifecycle;
 mod pipeline;
 

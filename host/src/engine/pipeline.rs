@@ -5,7 +5,7 @@ use serde_json::json;
 use tracing::Instrument;
 
 use super::Engine;
-use super::lifecycle;
+use super::{acknowledge, lifecycle};
 use crate::audit::{AuditAction, AuditEvent};
 use crate::config::{Agreement, Mode};
 use crate::governance::{self, CredentialError};
@@ -78,7 +78,7 @@ impl Engine {
         for attempt in 1..=COMMIT_ATTEMPTS {
             let commit = match self.plan(&message).await {
                 Ok(commit) => commit,
-                Err(failure) => return self.fail(&message, failure).await,
+                Err(failure) => return self.reject(&message, failure).await,
             };
             match self.store.commit_processing(&commit).await {
                 Ok(()) => {
@@ -113,7 +113,32 @@ impl Engine {
         Ok(())
     }
 
+    /// Fails a message whose content was refused and, when its adapter located the fault in
+    /// a message of an interchange, sends the partner a rejecting functional acknowledgment.
+    async fn reject(&self, message: &QueuedMessage, failure: Failure) -> Result<(), StoreError> {
+        let rejection = failure
+            .code
+            .starts_with("adapter.")
+            .then(|| acknowledge::rejecting(&failure.message, failure.location.as_ref()))
+            .flatten();
+        let (outbox, events) = match (rejection, self.settings.agreements.get(&message.agreement)) {
+            (Some(ack), Some(agreement)) => self.render_acks(message, agreement, vec![ack]).await,
+            _ => (Vec::new(), Vec::new()),
+        };
+        self.fail_with(message, failure, &outbox, &events).await
+    }
+
     async fn fail(&self, message: &QueuedMessage, failure: Failure) -> Result<(), StoreError> {
+        self.fail_with(message, failure, &[], &[]).await
+    }
+
+    async fn fail_with(
+        &self,
+        message: &QueuedMessage,
+        failure: Failure,
+        outbox: &[NewOutboxEntry],
+        events: &[AuditEvent],
+    ) -> Result<(), StoreError> {
         tracing::warn!(code = %failure.code, error = %failure.message, "message failed");
         let error =
             serde_json::to_value(&failure).unwrap_or_else(|_| json!({"code": failure.code}));
@@ -123,7 +148,16 @@ impl Engine {
             format!("message:{}", message.id),
             error.clone(),
         );
-        self.store.fail_message(&message.id, &error, &event).await
+        for event in events {
+            self.store.audit(event).await?;
+        }
+        self.store
+            .fail_message(&message.id, &error, &event, outbox)
+            .await?;
+        if !outbox.is_empty() {
+            self.outbound.notify_one();
+        }
+        Ok(())
     }
 
     /// For agreements whose documents carry their own credential (cXML `SharedSecret`): decodes
@@ -167,7 +201,10 @@ impl Engine {
         })
     }
 
-    fn adapter(&self, agreement: &Agreement) -> Result<std::sync::Arc<LoadedAdapter>, Failure> {
+    pub(super) fn adapter(
+        &self,
+        agreement: &Agreement,
+    ) -> Result<std::sync::Arc<LoadedAdapter>, Failure> {
         self.registry.resolve(&agreement.adapter).map_err(|e| {
             Failure::new(
                 "adapter.unavailable",
@@ -179,7 +216,7 @@ impl Engine {
         })
     }
 
-    fn scope(&self, agreement: &Agreement, correlation_id: &str) -> CallScope {
+    pub(super) fn scope(&self, agreement: &Agreement, correlation_id: &str) -> CallScope {
         CallScope {
             agreement: agreement.id.clone(),
             partner: agreement.partner.clone(),
@@ -211,6 +248,10 @@ impl Engine {
             partner: message.partner.clone(),
             ..ProcessingCommit::default()
         };
+        let acks = match agreement.acknowledge_to {
+            Some(_) => acknowledge::accepting(&decoded.documents),
+            None => Vec::new(),
+        };
         let mut summaries = Vec::new();
         for (position, mut document) in decoded.documents.into_iter().enumerate() {
             document.envelope.raw_digest = Some(message.digest.clone());
@@ -232,6 +273,9 @@ impl Engine {
                 body: serde_json::to_value(&document).unwrap_or_default(),
             });
         }
+        let (ack_entries, ack_events) = self.render_acks(message, &agreement, acks).await;
+        commit.outbox.extend(ack_entries);
+        commit.audit.extend(ack_events);
         let warnings: Vec<String> = decoded.warnings.iter().map(|w| w.to_string()).collect();
         commit.audit.insert(
             0,

@@ -35,6 +35,9 @@ pub enum ErrorLocation {
         interchange: Option<String>,
         group: Option<String>,
         message: Option<String>,
+        /// The message's type (X12 ST01, EDIFACT UNH 0065), when the adapter knows it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_type: Option<String>,
         position: u32,
         segment_id: String,
         element: Option<u32>,
@@ -60,6 +63,7 @@ impl fmt::Display for ErrorLocation {
                 segment_id,
                 element,
                 component,
+                ..
             } => {
                 for (label, value) in [
                     ("interchange", interchange),
@@ -117,6 +121,7 @@ impl From<bindings::AdapterError> for AdapterFailure {
                     interchange: s.interchange,
                     group: s.group,
                     message: s.message,
+                    message_type: s.message_type,
                     position: s.position,
                     segment_id: s.segment_id,
                     element: s.element,
@@ -145,6 +150,7 @@ mod tests {
                 interchange: None,
                 group: None,
                 message: Some("ST 0003".into()),
+                message_type: Some("850".into()),
                 position: 14,
                 segment_id: "PO1".into(),
                 element: Some(4),

@@ -204,13 +204,19 @@ impl Store {
     }
 
     /// Marks a message failed with a JSON error, audited in the same transaction.
+    /// `outbox` carries what must still go out about the failure (a rejecting functional
+    /// acknowledgment), written in the same transaction.
     pub async fn fail_message(
         &self,
         id: &str,
         error: &serde_json::Value,
         event: &AuditEvent,
+        outbox: &[super::outbox::NewOutboxEntry],
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
+        for entry in outbox {
+            super::outbox::insert(&mut tx, entry, now_ms()).await?;
+        }
         sqlx::query(
             "UPDATE messages SET status = 'failed', error = $1, updated_at = $2 WHERE id = $3",
         )

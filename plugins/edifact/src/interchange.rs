@@ -297,6 +297,7 @@ impl Reader<'_> {
         unh.position = 1;
         let context = Context {
             message: unh.text(1, 1).map(str::to_owned),
+            message_type: unh.text(2, 1).map(str::to_owned),
             ..outer.clone()
         };
         if context.message.is_none() {

@@ -34,6 +34,8 @@ pub struct Context {
     pub interchange: Option<String>,
     pub group: Option<String>,
     pub message: Option<String>,
+    /// UNH 0065, the message type.
+    pub message_type: Option<String>,
 }
 
 impl Context {
@@ -47,6 +49,7 @@ impl Context {
             interchange: self.interchange.clone(),
             group: self.group.clone(),
             message: self.message.clone(),
+            message_type: self.message_type.clone(),
             position: segment.position,
             segment_id: segment.tag.clone(),
             element,

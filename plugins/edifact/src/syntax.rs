@@ -110,6 +110,7 @@ fn una_error(position: u32, message: &str) -> AdapterError {
         interchange: None,
         group: None,
         message: None,
+        message_type: None,
         position,
         segment_id: "UNA".to_owned(),
         element: None,

@@ -90,6 +90,7 @@ fn at(
         interchange: Some(interchange.to_owned()),
         group: group.map(str::to_owned),
         message: message.map(str::to_owned),
+        message_type: None,
         position,
         segment_id: segment.id.clone(),
         element,

@@ -202,7 +202,17 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<FunctionalAck, Adapte
 }
 
 pub fn write(ack: &FunctionalAck) -> Result<Vec<Out>, AdapterError> {
-    let group_type = ack.group_type.clone().ok_or_else(|| {
+    // A host that acknowledges what it decoded knows each transaction's set id (ST01) but not
+    // always GS01; for the sets this adapter reads, one follows from the other.
+    let derived = || {
+        ack.messages
+            .iter()
+            .find_map(|m| m.message_type.as_deref())
+            .map(crate::control::functional_id)
+            .filter(|id| *id != "FA")
+            .map(str::to_owned)
+    };
+    let group_type = ack.group_type.clone().or_else(derived).ok_or_else(|| {
         error::validation(
             "group_type: the acknowledged group's functional identifier (GS01, AK101) is missing",
         )

@@ -95,6 +95,7 @@ impl Adapter for X12Adapter {
                         interchange: interchange.control().to_owned(),
                         group: group.control().to_owned(),
                         message: transaction.control().to_owned(),
+                        set_id: transaction.set_id().to_owned(),
                         component: interchange.delimiters.component,
                     };
                     let body = read_transaction(transaction, &place)?;

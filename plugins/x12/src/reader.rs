@@ -18,6 +18,8 @@ pub struct Place {
     pub interchange: String,
     pub group: String,
     pub message: String,
+    /// ST01, the transaction set id.
+    pub set_id: String,
     pub component: char,
 }
 
@@ -42,6 +44,7 @@ impl<'a> Seg<'a> {
             interchange: Some(self.place.interchange.clone()),
             group: Some(self.place.group.clone()),
             message: Some(self.place.message.clone()),
+            message_type: Some(self.place.set_id.clone()),
             position: self.position,
             segment_id: self.segment.id.clone(),
             element: element.map(|e| e as u32),

@@ -71,6 +71,7 @@ fn file_error(message: String, position: u32, segment_id: &str) -> AdapterError 
         interchange: None,
         group: None,
         message: None,
+        message_type: None,
         position,
         segment_id: segment_id.to_owned(),
         element: None,
