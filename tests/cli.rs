@@ -11,8 +11,77 @@ fn wharf(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wharf"))
         .args(args)
         .current_dir(tempfile::tempdir().unwrap().path())
+        // Compiled adapters are cached between runs; keep the tests' cache out of $HOME.
+        .env("XDG_CACHE_HOME", std::env::temp_dir().join("wharf-test-cache"))
         .output()
         .expect("wharf runs")
+}
+
+/// The third-party sample documents beside the project (`../shared/corpus`), if present.
+fn corpus() -> Option<std::path::PathBuf> {
+    let dir = repo_file("../shared/corpus");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: {} is absent (a clone without shared/)", dir.display());
+        None
+    }
+}
+
+/// Which adapter reads a corpus file, and the settings it needs for real partners' files:
+/// some carry trailer counts that do not match, which lenient agreements accept with a warning.
+fn reader_for(path: &std::path::Path) -> Option<(String, Vec<&'static str>)> {
+    let name = path.file_name()?.to_string_lossy().to_lowercase();
+    let folder = path.parent()?.file_name()?.to_string_lossy().to_lowercase();
+    if name.ends_with(".xml") {
+        Some((components().cxml.display().to_string(), vec![]))
+    } else if name.ends_with(".edi") && (folder == "node-x12" || name.starts_with("x12")) {
+        Some((components().x12.display().to_string(), vec!["--set", "strictness=lenient"]))
+    } else if name.ends_with(".edi") {
+        Some((components().edifact.display().to_string(), vec!["--set", "strict_counts=false"]))
+    } else {
+        None
+    }
+}
+
+#[test]
+fn decode_prints_canonical_json_for_every_corpus_file() {
+    let Some(corpus) = corpus() else { return };
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .filter_map(|d| d.ok())
+        .filter(|d| d.path().is_dir())
+        .flat_map(|d| std::fs::read_dir(d.path()).unwrap().filter_map(|f| f.ok().map(|f| f.path())))
+        .filter(|p| reader_for(p).is_some())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 19, "{files:?}");
+    let (mut decoded, mut unsupported) = (0, Vec::new());
+    for file in &files {
+        let (adapter, settings) = reader_for(file).unwrap();
+        let mut args = vec!["decode", "--adapter", adapter.as_str()];
+        args.extend(settings);
+        args.push(file.to_str().unwrap());
+        let out = wharf(&args);
+        if out.status.success() {
+            let documents: serde_json::Value = serde_json::from_slice(&out.stdout)
+                .unwrap_or_else(|e| panic!("{}: stdout is not JSON: {e}", file.display()));
+            let documents = documents.as_array().unwrap();
+            assert!(!documents.is_empty(), "{}: no documents", file.display());
+            for d in documents {
+                assert!(d["body"].is_object() && d["envelope"]["raw_digest"].is_string(), "{}", file.display());
+            }
+            decoded += 1;
+        } else {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.contains("unsupported"), "{}: {stderr}", file.display());
+            unsupported.push(file.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    // Of the third-party files only these carry message types Wharf does not map: a QUOTES
+    // interchange and a PAORES (airline) message.
+    unsupported.sort();
+    assert_eq!(unsupported, ["edifact.01.multi-message.edi", "example_release_character.edi"], "decoded {decoded}");
 }
 
 #[test]

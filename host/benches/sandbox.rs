@@ -1,7 +1,9 @@
-//! What the sandbox costs: an ORDERS05 decoded by the `idoc` adapter and the resulting purchase
-//! order encoded as a cXML OrderRequest by `cxml`, per message, with a fresh instance for every
-//! call — against the same adapter code compiled natively into this binary. Also reports the
-//! cost of instantiating an adapter and calling it with no work.
+//! What the sandbox costs, with a fresh instance for every call, against the same adapter code
+//! compiled natively into this binary:
+//! - an ORDERS05 decoded by `idoc` and the purchase order encoded as a cXML OrderRequest by
+//!   `cxml`, per message;
+//! - a 50-line X12 850 decoded by `x12`, in documents per second;
+//! - instantiating an adapter and calling it with no work.
 //!
 //! Run with `cargo bench -p wharf-host --bench sandbox`.
 
@@ -54,10 +56,51 @@ fn native(orders05: &[u8], n: u32) -> Duration {
     started.elapsed()
 }
 
+/// A 50-line 850 as a buyer's translator writes it.
+fn x12_850(lines: usize) -> Vec<u8> {
+    let mut segments = vec![
+        "ST*850*0001".to_owned(),
+        "BEG*00*SA*PO-BENCH-1**20261127".to_owned(),
+        "CUR*BY*USD".to_owned(),
+        "N1*ST*Plant One*92*P1".to_owned(),
+    ];
+    for i in 1..=lines {
+        segments.push(format!("PO1*{i}*{}*EA*{}.25**BP*PART-{i:04}*VP*V-{i:04}", 10 + i, i));
+        segments.push(format!("PID*F****Precision part {i}"));
+        segments.push("DTM*002*20261215".to_owned());
+    }
+    segments.push(format!("CTT*{lines}"));
+    segments.push(format!("SE*{}*0001", segments.len() + 1));
+    let mut text = String::from(
+        "ISA*00*          *00*          *ZZ*BUYER          *ZZ*SUPPLIER       \
+         *261127*1200*U*00401*000000001*0*P*>~GS*PO*BUYER*SUPPLIER*20261127*1200*1*X*004010~",
+    );
+    for segment in segments {
+        text.push_str(&segment);
+        text.push('~');
+    }
+    text.push_str("GE*1*1~IEA*1*000000001~");
+    text.into_bytes()
+}
+
+fn native_x12(input: &[u8], n: u32) -> Duration {
+    let started = Instant::now();
+    for _ in 0..n {
+        let decoded = wharf_plugin_x12::X12Adapter::decode(Inbound {
+            bytes: input.to_vec(),
+            content_type: None,
+            context: wharf_guest_sdk::testing::call_context(),
+        })
+        .expect("the 850 decodes");
+        std::hint::black_box(decoded);
+    }
+    started.elapsed()
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let orders05 = std::fs::read(bundled::workspace_root().join(FIXTURE)).expect("fixture");
-    let components = bundled::build_adapters(&["idoc", "cxml"]).expect("adapters build");
+    let components = bundled::build_adapters(&["idoc", "cxml", "x12"]).expect("adapters build");
     let engine = Arc::new(SandboxEngine::new().expect("engine"));
     println!("pooling allocator: {}", engine.pooling());
     let registry = AdapterRegistry::new(engine, RegistrySettings::default());
@@ -135,6 +178,27 @@ async fn main() {
         natively,
         n,
     );
+    println!(
+        "sandbox / native: {:.1}×",
+        sandboxed.as_secs_f64() / natively.as_secs_f64()
+    );
+
+    let x12 = registry.resolve("x12").unwrap();
+    let order = x12_850(50);
+    native_x12(&order, 50);
+    let started = Instant::now();
+    for _ in 0..n {
+        let decoded = x12
+            .decode(CallScope::default(), order.clone(), None)
+            .await
+            .expect("the 850 decodes");
+        assert_eq!(decoded.documents.len(), 1);
+        std::hint::black_box(decoded);
+    }
+    let sandboxed = started.elapsed();
+    report("sandbox: decode 50-line X12 850", sandboxed, n);
+    let natively = native_x12(&order, n);
+    report("native:  decode 50-line X12 850", natively, n);
     println!(
         "sandbox / native: {:.1}×",
         sandboxed.as_secs_f64() / natively.as_secs_f64()

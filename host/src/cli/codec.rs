@@ -13,6 +13,22 @@ use crate::sandbox::{
     AdapterRegistry, CallError, CallScope, LoadedAdapter, RegistrySettings, SandboxEngine,
 };
 
+/// Where the offline commands keep compiled adapters between runs: `$XDG_CACHE_HOME/wharf`,
+/// else `~/.cache/wharf`. Compiling a component takes far longer than running it.
+fn cache_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))
+        .map(|base| base.join("wharf").join("compiled"))
+}
+
+fn settings() -> RegistrySettings {
+    RegistrySettings {
+        cache_dir: cache_dir(),
+        ..RegistrySettings::default()
+    }
+}
+
 /// Finds the adapter a command names: a `.wasm` file, one installed in `adapters_dir`, or a
 /// bundled adapter built from this repository.
 pub async fn load_adapter(
@@ -22,7 +38,7 @@ pub async fn load_adapter(
     let engine = Arc::new(SandboxEngine::new()?);
     let path = Path::new(reference);
     if path.extension().is_some_and(|e| e == "wasm") {
-        let registry = AdapterRegistry::new(engine, RegistrySettings::default());
+        let registry = AdapterRegistry::new(engine, settings());
         let info = registry
             .install_file(path)
             .await
@@ -33,7 +49,7 @@ pub async fn load_adapter(
         engine.clone(),
         RegistrySettings {
             adapters_dir: Some(adapters_dir.to_path_buf()),
-            ..RegistrySettings::default()
+            ..settings()
         },
     );
     installed.load_dir().await;
@@ -42,7 +58,7 @@ pub async fn load_adapter(
     }
     let id = reference.split('@').next().unwrap_or(reference);
     let built = bundled::build_adapters(&[id])?;
-    let registry = AdapterRegistry::new(engine, RegistrySettings::default());
+    let registry = AdapterRegistry::new(engine, settings());
     for path in built {
         registry.install_file(&path).await?;
     }
