@@ -330,9 +330,14 @@ mod tests {
     #[test]
     fn the_documented_example_resolves() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/example-wharf.toml");
-        let secrets: BTreeMap<String, String> = [("ERP_KEY".to_owned(), "k".to_owned())].into();
+        let secrets: BTreeMap<String, String> = [
+            ("ERP_KEY".to_owned(), "k".to_owned()),
+            ("PORTAL_CXML_SECRET".to_owned(), "s".to_owned()),
+        ]
+        .into();
         let s = Settings::load(&path, &secrets).unwrap();
-        assert_eq!(s.agreements.len(), 4);
+        assert_eq!(s.agreements.len(), 5);
+        assert!(s.agreements["portal-confirmations"].shared_secret.is_some());
         assert_eq!(s.adapter_limits["idoc"].timeout_ms, 5000);
         assert!(s.partners["portal"].api_keys[0].matches("password"));
         assert_eq!(s.xref["parts"]["SUP-4711"], "MAT-100200");
@@ -366,6 +371,18 @@ mod tests {
                 "server.listen",
             ),
             (format!("{GOOD}\n[server]\nport = 1"), "unknown field"),
+            (
+                GOOD.replace("adapter = \"idoc\"", "adapter = \"idoc\"\nacknowledge_to = \"nowhere\""),
+                "acknowledge_to names unknown agreement nowhere",
+            ),
+            (
+                GOOD.replace("adapter = \"idoc\"", "adapter = \"idoc\"\nacknowledge_to = \"erp-in\""),
+                "is not an outbound agreement",
+            ),
+            (
+                GOOD.replace("adapter = \"idoc\"", "adapter = \"idoc\"\nshared_secret_env = \"NOPE\""),
+                "NOPE is not set",
+            ),
         ];
         for (text, want) in cases {
             let err = parse(&text).unwrap_err().to_string();
