@@ -28,6 +28,7 @@ mod control;
 mod header;
 mod items;
 mod layout;
+mod ordchg;
 mod orders;
 mod ordrsp;
 mod output;
@@ -135,23 +136,32 @@ impl Adapter for IdocAdapter {
         document: CanonicalDocument,
         context: EncodeContext,
     ) -> Result<Encoded, AdapterError> {
-        let (message, data) = match &document.body {
-            Document::PurchaseOrder(po) => {
-                (Message::Orders, orders::write(po, &document.envelope)?)
-            }
+        let envelope = &document.envelope;
+        let (message, data, layout) = match &document.body {
+            Document::PurchaseOrder(po) => (
+                Message::Orders,
+                orders::write(po, envelope)?,
+                &layout::ORDERS,
+            ),
             Document::OrderResponse(response) => (
                 Message::Ordrsp,
-                ordrsp::write(response, &document.envelope)?,
+                ordrsp::write(response, envelope)?,
+                &layout::ORDERS,
+            ),
+            Document::OrderChange(change) => (
+                Message::Ordchg,
+                ordchg::write(change, envelope)?,
+                &layout::ORDERS,
             ),
             other => {
                 return Err(error::unsupported(format!(
-                    "{ADAPTER_ID} {ADAPTER_VERSION} writes purchase orders (ORDERS) and order \
-                     responses (ORDRSP), not {}",
+                    "{ADAPTER_ID} {ADAPTER_VERSION} writes purchase orders, order changes, \
+                     order responses, ship notices, invoices and goods receipts, not {}",
                     document_name(other)
                 )));
             }
         };
-        let (text, envelope) = control::frame(message, &document.envelope, &context, data)?;
+        let (text, envelope) = control::frame(message, envelope, &context, data, layout)?;
         Ok(Encoded {
             bytes: text.into_bytes(),
             content_type: "application/xml".to_owned(),
@@ -175,6 +185,10 @@ fn decode_idoc(element: &Element) -> Result<CanonicalDocument, AdapterError> {
     match message {
         Message::Orders => orders::read(idoc, envelope),
         Message::Ordrsp => ordrsp::read(idoc, envelope),
+        Message::Ordchg => ordchg::read(idoc, envelope),
+        Message::Desadv | Message::Invoice | Message::GoodsReceipt => Err(error::unsupported(
+            format!("{} is not read yet", message.mestyp()),
+        )),
     }
 }
 

@@ -165,7 +165,7 @@ fn bad_canonical_values_are_located_where_they_would_be_written() {
 }
 
 #[test]
-fn documents_other_than_orders_and_responses_are_not_written() {
+fn functional_acknowledgments_are_not_written() {
     let mut document = case("ordrsp-from-portal");
     document.body = Document::FunctionalAck(FunctionalAck {
         interchange_control: Some("1".into()),
@@ -178,8 +178,8 @@ fn documents_other_than_orders_and_responses_are_not_written() {
     let err = encode_error(document, encode_context());
     assert_eq!(
         err,
-        "unsupported error: idoc 0.1.0 writes purchase orders (ORDERS) and order responses \
-         (ORDRSP), not functional acknowledgments"
+        "unsupported error: idoc 0.1.0 writes purchase orders, order changes, order responses, \
+         ship notices, invoices and goods receipts, not functional acknowledgments"
     );
 }
 
