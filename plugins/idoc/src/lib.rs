@@ -25,6 +25,7 @@
 
 mod codes;
 mod control;
+mod desadv;
 mod header;
 mod items;
 mod layout;
@@ -153,6 +154,11 @@ impl Adapter for IdocAdapter {
                 ordchg::write(change, envelope)?,
                 &layout::ORDERS,
             ),
+            Document::ShipNotice(notice) => (
+                Message::Desadv,
+                desadv::write(notice, envelope)?,
+                &desadv::LAYOUT,
+            ),
             other => {
                 return Err(error::unsupported(format!(
                     "{ADAPTER_ID} {ADAPTER_VERSION} writes purchase orders, order changes, \
@@ -186,9 +192,11 @@ fn decode_idoc(element: &Element) -> Result<CanonicalDocument, AdapterError> {
         Message::Orders => orders::read(idoc, envelope),
         Message::Ordrsp => ordrsp::read(idoc, envelope),
         Message::Ordchg => ordchg::read(idoc, envelope),
-        Message::Desadv | Message::Invoice | Message::GoodsReceipt => Err(error::unsupported(
-            format!("{} is not read yet", message.mestyp()),
-        )),
+        Message::Desadv => desadv::read(idoc, envelope),
+        Message::Invoice | Message::GoodsReceipt => Err(error::unsupported(format!(
+            "{} is not read yet",
+            message.mestyp()
+        ))),
     }
 }
 

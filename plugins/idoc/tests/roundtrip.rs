@@ -50,6 +50,7 @@ fn every_decoded_idoc_encodes_back_to_the_same_document() {
         "orders05-extension-latin1.decode.xml",
         "ordrsp-confirmation.decode.xml",
         "ordchg-update.decode.xml",
+        "desadv-pallet.decode.xml",
     ] {
         let bytes = fs::read(golden(case)).expect("golden input");
         for original in decode(bytes).documents {
@@ -90,6 +91,7 @@ fn what_the_adapter_writes_it_writes_again_unchanged() {
         "ordrsp-relay",
         "orders-from-x12",
         "ordchg-from-cxml",
+        "desadv-from-x12",
     ] {
         let written = fs::read(golden(&format!("{case}.encode.xml"))).expect("golden output");
         let config = config_of(case);
