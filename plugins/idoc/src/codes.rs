@@ -5,7 +5,8 @@
 //! back uses the kept code when the document came from an IDoc (see [`Origin`]).
 
 use wharf_guest_sdk::canonical::{
-    ChangeKind, DateKind, Envelope, LineChangeKind, LineStatus, PartyRole, ResponseStatus,
+    ChangeKind, DateKind, Envelope, InvoiceKind, LineChangeKind, LineStatus, PartyRole,
+    ResponseStatus,
 };
 
 /// Where the document being encoded came from, which decides whether its source codes
@@ -186,6 +187,24 @@ pub fn line_change_action(kind: LineChangeKind) -> &'static str {
     }
 }
 
+/// INVOIC02 E1EDK01 BSART to the invoice's kind: CRME is a credit memo, INVO (and anything
+/// else) an invoice.
+pub fn invoice_kind(bsart: Option<&str>) -> InvoiceKind {
+    match bsart {
+        Some("CRME") => InvoiceKind::CreditNote,
+        _ => InvoiceKind::Invoice,
+    }
+}
+
+/// The E1EDK01 BSART an invoice of this kind is written with. SAP has no document type of its
+/// own for a debit note; it is an invoice that bills more.
+pub fn invoice_bsart(kind: InvoiceKind) -> &'static str {
+    match kind {
+        InvoiceKind::CreditNote => "CRME",
+        InvoiceKind::Invoice | InvoiceKind::DebitNote => "INVO",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +278,9 @@ mod tests {
         }
         assert_eq!(order_change_kind(Some("001")), ChangeKind::Cancel);
         assert_eq!(order_change_kind(Some("004")), ChangeKind::Update);
+        for kind in [InvoiceKind::Invoice, InvoiceKind::CreditNote] {
+            assert_eq!(invoice_kind(Some(invoice_bsart(kind))), kind);
+        }
         assert_eq!(date_kind("016"), DateKind::Invoice);
     }
 

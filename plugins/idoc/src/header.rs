@@ -13,6 +13,7 @@ use wharf_guest_sdk::xml::Element;
 use wharf_guest_sdk::{error, text_extension};
 
 use crate::codes::Origin;
+use crate::keyed;
 use crate::output::{extension_text, restore, segment, write_decimal};
 use crate::parties::{self, Numbering};
 use crate::qualified::{self, Primary};
@@ -107,6 +108,9 @@ pub struct HeaderOut<'d> {
     pub references: &'d [Identifier],
     pub notes: &'d [Note],
     pub extensions: &'d [Extension],
+    /// Header segments the message writes itself (an invoice's taxes and charges), placed
+    /// before kept extensions are restored so those fill them by position.
+    pub own_segments: Vec<Element>,
     pub origin: Origin,
     /// The basic type written, for error locations.
     pub basic_type: &'d str,
@@ -161,6 +165,7 @@ pub fn write(header: HeaderOut<'_>) -> Result<Vec<Element>, AdapterError> {
         header.extensions,
         header.origin.sap_codes,
     ));
+    idoc.children.extend(header.own_segments);
     restore(&mut idoc, header.extensions, "idoc", CLAIMED);
     Ok(idoc.children)
 }
@@ -211,62 +216,21 @@ pub fn write_totals(
     extensions: &[Extension],
     basic_type: &str,
 ) -> Result<Vec<Element>, AdapterError> {
-    let mut keys: Vec<String> = Vec::new();
-    for extension in extensions {
-        if let Some(key) = extension
-            .key
-            .strip_prefix("idoc.E1EDS01.")
-            .and_then(|rest| rest.split('.').next())
-            && !keys.iter().any(|k| k == key)
-        {
-            keys.push(key.to_owned());
-        }
-    }
-    // A total taken from the first of several same SUMIDs was read as `SUMID[1]`.
-    let mut placed: Vec<(String, &Money)> = Vec::new();
+    let mut mapped = Vec::new();
     for (sumid, total) in totals {
         let Some(total) = total else { continue };
-        let key = if keys.iter().any(|k| k.starts_with(&format!("{sumid}["))) {
-            format!("{sumid}[1]")
-        } else {
-            (*sumid).to_owned()
-        };
-        if !keys.contains(&key) {
-            keys.push(key.clone());
-        }
-        placed.push((key, total));
+        let path = format!("/{basic_type}/IDOC/E1EDS01/SUMME");
+        let summary = segment("E1EDS01")
+            .text_child("SUMID", *sumid)
+            .text_child("SUMME", write_decimal(&total.amount, &path)?)
+            .text_child_opt("WAERQ", total.currency.clone());
+        mapped.push((*sumid, summary));
     }
-    let sumid = |key: &str| key.split('[').next().unwrap_or_default().to_owned();
-    keys.sort_by_key(|key| (sumid(key), occurrence(key)));
-    let mut written = Vec::with_capacity(keys.len());
-    for (index, key) in keys.iter().enumerate() {
-        let mut summary = segment("E1EDS01").text_child("SUMID", sumid(key));
-        if let Some((_, total)) = placed.iter().find(|(placed, _)| placed == key) {
-            let position = if keys.len() > 1 {
-                format!("[{}]", index + 1)
-            } else {
-                String::new()
-            };
-            let path = format!("/{basic_type}/IDOC/E1EDS01{position}/SUMME");
-            summary = summary
-                .text_child("SUMME", write_decimal(&total.amount, &path)?)
-                .text_child_opt("WAERQ", total.currency.clone());
-        }
-        restore(
-            &mut summary,
-            extensions,
-            &format!("idoc.E1EDS01.{key}"),
-            &[],
-        );
-        written.push(summary);
-    }
-    Ok(written)
-}
-
-/// The position in `QUAL[n]`, 1 for a bare qualifier.
-fn occurrence(key: &str) -> usize {
-    key.split_once('[')
-        .and_then(|(_, n)| n.strip_suffix(']'))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1)
+    Ok(keyed::write(
+        "E1EDS01",
+        "SUMID",
+        mapped,
+        extensions,
+        "idoc.E1EDS01",
+    ))
 }

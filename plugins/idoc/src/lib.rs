@@ -27,7 +27,9 @@ mod codes;
 mod control;
 mod desadv;
 mod header;
+mod invoice;
 mod items;
+mod keyed;
 mod layout;
 mod ordchg;
 mod orders;
@@ -159,6 +161,11 @@ impl Adapter for IdocAdapter {
                 desadv::write(notice, envelope)?,
                 &desadv::LAYOUT,
             ),
+            Document::Invoice(bill) => (
+                Message::Invoice,
+                invoice::write(bill, envelope)?,
+                &invoice::LAYOUT,
+            ),
             other => {
                 return Err(error::unsupported(format!(
                     "{ADAPTER_ID} {ADAPTER_VERSION} writes purchase orders, order changes, \
@@ -193,7 +200,8 @@ fn decode_idoc(element: &Element) -> Result<CanonicalDocument, AdapterError> {
         Message::Ordrsp => ordrsp::read(idoc, envelope),
         Message::Ordchg => ordchg::read(idoc, envelope),
         Message::Desadv => desadv::read(idoc, envelope),
-        Message::Invoice | Message::GoodsReceipt => Err(error::unsupported(format!(
+        Message::Invoice => invoice::read(idoc, envelope),
+        Message::GoodsReceipt => Err(error::unsupported(format!(
             "{} is not read yet",
             message.mestyp()
         ))),

@@ -120,6 +120,7 @@ pub fn write(change: &OrderChange, envelope: &Envelope) -> Result<Vec<Element>, 
         references: &change.references,
         notes: &change.notes,
         extensions: &change.extensions,
+        own_segments: Vec::new(),
         origin,
         basic_type: ORDERS05,
     })?;

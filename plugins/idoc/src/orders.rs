@@ -184,6 +184,7 @@ pub fn write(po: &PurchaseOrder, envelope: &Envelope) -> Result<Vec<Element>, Ad
         references: &po.references,
         notes: &po.notes,
         extensions: &po.extensions,
+        own_segments: Vec::new(),
         origin,
         basic_type: BASIC_TYPE,
     })?;

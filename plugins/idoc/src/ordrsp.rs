@@ -152,6 +152,7 @@ pub fn write(response: &OrderResponse, envelope: &Envelope) -> Result<Vec<Elemen
         references: &response.references,
         notes: &response.notes,
         extensions: &response.extensions,
+        own_segments: Vec::new(),
         origin,
         basic_type: BASIC_TYPE,
     })?;

@@ -34,6 +34,12 @@ pub const BUYER_NUMBERS: Numbering = Numbering {
     lifnr: "supplier",
 };
 
+/// The supplier's SAP numbers the partners: invoices.
+pub const SUPPLIER_NUMBERS: Numbering = Numbering {
+    partn: "supplier",
+    lifnr: "buyer",
+};
+
 impl Numbering {
     /// Identifier schemes and the E1EDKA1 field each is written to.
     fn id_fields(self) -> [(&'static str, &'static str); 3] {

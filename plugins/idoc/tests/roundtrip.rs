@@ -51,6 +51,7 @@ fn every_decoded_idoc_encodes_back_to_the_same_document() {
         "ordrsp-confirmation.decode.xml",
         "ordchg-update.decode.xml",
         "desadv-pallet.decode.xml",
+        "invoic02-standard.decode.xml",
     ] {
         let bytes = fs::read(golden(case)).expect("golden input");
         for original in decode(bytes).documents {
@@ -92,6 +93,7 @@ fn what_the_adapter_writes_it_writes_again_unchanged() {
         "orders-from-x12",
         "ordchg-from-cxml",
         "desadv-from-x12",
+        "invoice-from-cxml",
     ] {
         let written = fs::read(golden(&format!("{case}.encode.xml"))).expect("golden output");
         let config = config_of(case);
