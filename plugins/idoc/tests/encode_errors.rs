@@ -179,7 +179,7 @@ fn functional_acknowledgments_are_not_written() {
     assert_eq!(
         err,
         "unsupported error: idoc 0.1.0 writes purchase orders, order changes, order responses, \
-         ship notices, invoices and goods receipts, not functional acknowledgments"
+         ship notices and invoices, not functional acknowledgments"
     );
 }
 
@@ -188,15 +188,23 @@ fn the_descriptor_says_what_the_adapter_does() {
     let descriptor = IdocAdapter::describe();
     assert_eq!(descriptor.id, "idoc");
     assert_eq!(descriptor.version, "0.1.0");
-    assert_eq!(descriptor.standards, ["SAP IDoc XML ORDERS05"]);
     assert_eq!(
-        descriptor.decodes,
-        [DocType::PurchaseOrder, DocType::OrderResponse]
+        descriptor.standards,
+        [
+            "SAP IDoc XML ORDERS05",
+            "SAP IDoc XML DELVRY07",
+            "SAP IDoc XML INVOIC02"
+        ]
     );
-    assert_eq!(
-        descriptor.encodes,
-        [DocType::PurchaseOrder, DocType::OrderResponse]
-    );
+    let handled = [
+        DocType::PurchaseOrder,
+        DocType::OrderChange,
+        DocType::OrderResponse,
+        DocType::ShipNotice,
+        DocType::Invoice,
+    ];
+    assert_eq!(descriptor.decodes, handled);
+    assert_eq!(descriptor.encodes, handled);
     assert!(!descriptor.acknowledges);
     let keys: Vec<_> = descriptor
         .config_keys
