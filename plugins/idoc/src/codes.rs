@@ -4,7 +4,10 @@
 //! `Party::role_code`, `status_code`), so these tables only have to give the meaning; writing
 //! back uses the kept code when the document came from an IDoc (see [`Origin`]).
 
-use wharf_guest_sdk::canonical::{DateKind, Envelope, LineStatus, PartyRole, ResponseStatus};
+use wharf_guest_sdk::canonical::{
+    ChangeKind, DateKind, Envelope, InvoiceKind, LineChangeKind, LineStatus, PartyRole,
+    ResponseStatus,
+};
 
 /// Where the document being encoded came from, which decides whether its source codes
 /// (date qualifiers, partner functions) are SAP's and can be written as they are. An X12
@@ -37,9 +40,9 @@ pub fn date_kind(iddat: &str) -> DateKind {
         "001" => DateKind::PromisedDelivery,  // delivery date (supplier)
         "002" => DateKind::RequestedDelivery, // requested delivery date (customer)
         "012" | "022" => DateKind::Document,  // document date; purchase order date
-        "016" => DateKind::Invoice,
-        "019" => DateKind::Effective, // start of validity
-        "020" => DateKind::Expiry,    // end of validity
+        "016" | "026" => DateKind::Invoice,   // 026 is the invoice (billing) date INVOIC02 sends
+        "019" => DateKind::Effective,         // start of validity
+        "020" => DateKind::Expiry,            // end of validity
         "028" => DateKind::Due,
         "030" => DateKind::Received, // goods receipt date
         _ => DateKind::Other,
@@ -52,7 +55,7 @@ pub fn iddat_for(kind: DateKind) -> Option<&'static str> {
         DateKind::PromisedDelivery => Some("001"),
         DateKind::RequestedDelivery => Some("002"),
         DateKind::Document => Some("012"),
-        DateKind::Invoice => Some("016"),
+        DateKind::Invoice => Some("026"),
         DateKind::Effective => Some("019"),
         DateKind::Expiry => Some("020"),
         DateKind::Due => Some("028"),
@@ -148,6 +151,60 @@ pub fn item_action(status: LineStatus) -> &'static str {
     }
 }
 
+/// E1EDK01/E1EDP01 ACTION of a change: the code that deletes (cancels) an order or item.
+pub const DELETED: &str = "003";
+
+/// ORDCHG E1EDK01 ACTION to what the change does to the order: 003 (deleted) cancels it, and
+/// so does 001, which some senders use for a cancelled order; anything else updates it.
+pub fn order_change_kind(action: Option<&str>) -> ChangeKind {
+    match action {
+        Some("001" | DELETED) => ChangeKind::Cancel,
+        _ => ChangeKind::Update,
+    }
+}
+
+/// ORDCHG E1EDP01 ACTION to what the change does to the item. The IDoc does not say which of
+/// an item's values changed, so a change is only ever [`LineChangeKind::Change`].
+pub fn line_change_kind(action: Option<&str>) -> LineChangeKind {
+    match action {
+        None | Some("004") => LineChangeKind::Unchanged,
+        Some("001") => LineChangeKind::Add,
+        Some(DELETED) => LineChangeKind::Cancel,
+        _ => LineChangeKind::Change, // 002, and codes we do not know
+    }
+}
+
+/// The E1EDP01 ACTION an item change of this kind is written with.
+pub fn line_change_action(kind: LineChangeKind) -> &'static str {
+    match kind {
+        LineChangeKind::Add => "001",
+        LineChangeKind::Cancel => DELETED,
+        LineChangeKind::Unchanged => "004",
+        LineChangeKind::ChangeQuantity
+        | LineChangeKind::ChangePrice
+        | LineChangeKind::ChangeDates
+        | LineChangeKind::Change => "002",
+    }
+}
+
+/// INVOIC02 E1EDK01 BSART to the invoice's kind: CRME is a credit memo, INVO (and anything
+/// else) an invoice.
+pub fn invoice_kind(bsart: Option<&str>) -> InvoiceKind {
+    match bsart {
+        Some("CRME") => InvoiceKind::CreditNote,
+        _ => InvoiceKind::Invoice,
+    }
+}
+
+/// The E1EDK01 BSART an invoice of this kind is written with. SAP has no document type of its
+/// own for a debit note; it is an invoice that bills more.
+pub fn invoice_bsart(kind: InvoiceKind) -> &'static str {
+    match kind {
+        InvoiceKind::CreditNote => "CRME",
+        InvoiceKind::Invoice | InvoiceKind::DebitNote => "INVO",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,6 +267,21 @@ mod tests {
         assert_eq!(item_action(LineStatus::Backordered), "002");
         assert_eq!(item_action(LineStatus::Deleted), "003");
         assert_eq!(line_status(None), LineStatus::Accepted);
+
+        for kind in [
+            LineChangeKind::Add,
+            LineChangeKind::Cancel,
+            LineChangeKind::Change,
+            LineChangeKind::Unchanged,
+        ] {
+            assert_eq!(line_change_kind(Some(line_change_action(kind))), kind);
+        }
+        assert_eq!(order_change_kind(Some("001")), ChangeKind::Cancel);
+        assert_eq!(order_change_kind(Some("004")), ChangeKind::Update);
+        for kind in [InvoiceKind::Invoice, InvoiceKind::CreditNote] {
+            assert_eq!(invoice_kind(Some(invoice_bsart(kind))), kind);
+        }
+        assert_eq!(date_kind("016"), DateKind::Invoice);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The IDoc frame: the control record EDI_DC40 and the `<ORDERS05><IDOC>` around the data.
+//! The IDoc frame: the control record EDI_DC40 and the `<ORDERS05><IDOC>` (or `<DELVRY07>`,
+//! `<INVOIC02>`) around the data.
 //!
 //! Reading, [`read`] tells which message an IDoc holds ([`Message`]) and turns its control
 //! record into the canonical [`Envelope`]: DOCNUM is the interchange control, the partners
@@ -12,28 +13,63 @@ use wharf_guest_sdk::contract::{AdapterError, EncodeContext};
 use wharf_guest_sdk::xml::Element;
 use wharf_guest_sdk::{config, error, id};
 
-use crate::layout;
+use crate::layout::{self, Layout};
 use crate::output::{compact_date, extension_text, segment};
 use crate::segments::Segment;
 
-/// The one basic type this adapter reads and writes.
-pub const BASIC_TYPE: &str = "ORDERS05";
+/// The basic type of orders, order changes and order responses.
+pub const ORDERS05: &str = "ORDERS05";
 
-/// The messages an ORDERS05 IDoc can carry that this adapter handles.
+/// The messages this adapter handles, each carried by one basic type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Message {
-    /// Purchase order (MESTYP ORDERS).
+    /// Purchase order (ORDERS05, MESTYP ORDERS).
     Orders,
-    /// Order response / confirmation (MESTYP ORDRSP).
+    /// Order response / confirmation (ORDERS05, MESTYP ORDRSP).
     Ordrsp,
+    /// Purchase order change (ORDERS05, MESTYP ORDCHG).
+    Ordchg,
+    /// Shipping notification (DELVRY07, MESTYP DESADV).
+    Desadv,
+    /// Invoice or credit memo (INVOIC02, MESTYP INVOIC).
+    Invoice,
 }
 
+/// What each message is read from: the basic types accepted (the first is the one written)
+/// and the message type.
+const SUPPORTED: [(Message, &[&str], &str); 5] = [
+    (Message::Orders, &[ORDERS05], "ORDERS"),
+    (Message::Ordrsp, &[ORDERS05], "ORDRSP"),
+    (Message::Ordchg, &[ORDERS05], "ORDCHG"),
+    // DELVRY03 to DELVRY07 extend one another with fields and segments this adapter
+    // either maps alike or keeps as extensions, so each reads the same way.
+    (
+        Message::Desadv,
+        &["DELVRY07", "DELVRY06", "DELVRY05", "DELVRY03"],
+        "DESADV",
+    ),
+    (Message::Invoice, &["INVOIC02"], "INVOIC"),
+];
+
+/// What [`read`] names as supported when it meets anything else.
+const SUPPORTED_TEXT: &str = "ORDERS05 with ORDERS, ORDRSP or ORDCHG; DELVRY03/05/06/07 with \
+                              DESADV; INVOIC02 with INVOIC";
+
 impl Message {
+    fn entry(self) -> (Message, &'static [&'static str], &'static str) {
+        SUPPORTED
+            .into_iter()
+            .find(|(message, _, _)| *message == self)
+            .unwrap_or(SUPPORTED[0])
+    }
+
     pub fn mestyp(self) -> &'static str {
-        match self {
-            Message::Orders => "ORDERS",
-            Message::Ordrsp => "ORDRSP",
-        }
+        self.entry().2
+    }
+
+    /// The basic type this adapter writes the message in.
+    pub fn basic_type(self) -> &'static str {
+        self.entry().1.first().copied().unwrap_or(ORDERS05)
     }
 }
 
@@ -53,26 +89,24 @@ pub fn read(idoc: &mut Segment<'_>) -> Result<(Message, Envelope), AdapterError>
     };
     let idoctyp = record.require("IDOCTYP", "the IDoc basic type")?;
     let mestyp = record.require("MESTYP", "the message type")?;
-    let message = match (idoctyp, mestyp) {
-        (BASIC_TYPE, "ORDERS") => Message::Orders,
-        (BASIC_TYPE, "ORDRSP") => Message::Ordrsp,
-        _ => {
-            let field = if idoctyp == BASIC_TYPE {
-                "MESTYP"
-            } else {
-                "IDOCTYP"
-            };
-            return Err(error::unsupported(format!(
-                "IDoc type {idoctyp} / message type {mestyp} is not supported by {} {}; \
-                 supported: {BASIC_TYPE} with ORDERS or ORDRSP",
-                crate::ADAPTER_ID,
-                crate::ADAPTER_VERSION
-            ))
-            .at_xml(record.field_path(field)));
-        }
+    let found = SUPPORTED
+        .iter()
+        .find(|(_, types, message_type)| types.contains(&idoctyp) && *message_type == mestyp);
+    let Some((message, _, _)) = found else {
+        let known_type = SUPPORTED
+            .iter()
+            .any(|(_, types, _)| types.contains(&idoctyp));
+        let field = if known_type { "MESTYP" } else { "IDOCTYP" };
+        return Err(error::unsupported(format!(
+            "IDoc type {idoctyp} / message type {mestyp} is not supported by {} {}; \
+             supported: {SUPPORTED_TEXT}",
+            crate::ADAPTER_ID,
+            crate::ADAPTER_VERSION
+        ))
+        .at_xml(record.field_path(field)));
     };
     let envelope = envelope_of(&mut record, idoctyp, mestyp)?;
-    Ok((message, envelope))
+    Ok((*message, envelope))
 }
 
 fn envelope_of(
@@ -158,6 +192,7 @@ struct Partner {
 fn partner(
     end: End,
     ids: &[wharf_guest_sdk::canonical::Identifier],
+    basic_type: &str,
 ) -> Result<Partner, AdapterError> {
     let (port_key, type_key, partner_key) = end.keys();
     let (_, _, number_field) = end.fields();
@@ -179,7 +214,7 @@ fn partner(
                 "the agreement does not set `{partner_key}` and the document's envelope names \
                  no SAP partner (an identifier with scheme sap:<partner type>) for {number_field}"
             ))
-            .at_xml(format!("/{BASIC_TYPE}/IDOC/EDI_DC40/{number_field}")));
+            .at_xml(format!("/{basic_type}/IDOC/EDI_DC40/{number_field}")));
         }
     };
     Ok(Partner {
@@ -191,14 +226,14 @@ fn partner(
 
 /// DOCNUM is the host's control number as it is, so the host finds its own number in what was
 /// written. SAP keeps DOCNUM as sixteen digits (NUMC), so anything else cannot be written.
-fn docnum(control_number: &str) -> Result<String, AdapterError> {
+fn docnum(control_number: &str, basic_type: &str) -> Result<String, AdapterError> {
     let number = control_number.trim();
     if number.is_empty() || number.len() > 16 || !number.bytes().all(|b| b.is_ascii_digit()) {
         return Err(error::validation(format!(
             "control number {control_number:?} does not fit the IDoc number DOCNUM \
              (one to sixteen digits)"
         ))
-        .at_xml(format!("/{BASIC_TYPE}/IDOC/EDI_DC40/DOCNUM")));
+        .at_xml(format!("/{basic_type}/IDOC/EDI_DC40/DOCNUM")));
     }
     Ok(number.to_owned())
 }
@@ -222,16 +257,17 @@ fn control_record(
     document: &Envelope,
     context: &EncodeContext,
 ) -> Result<Element, AdapterError> {
+    let basic_type = message.basic_type();
     let created = compact_date(&context.timestamp).map_err(|e| {
         error::validation(format!("the interchange timestamp: {e}"))
-            .at_xml(format!("/{BASIC_TYPE}/IDOC/EDI_DC40/CREDAT"))
+            .at_xml(format!("/{basic_type}/IDOC/EDI_DC40/CREDAT"))
     })?;
     let mut record = segment("EDI_DC40")
         .text_child("TABNAM", "EDI_DC40")
-        .text_child("DOCNUM", docnum(&context.control_number)?)
+        .text_child("DOCNUM", docnum(&context.control_number, basic_type)?)
         .text_child("DIRECT", "2")
         .text_child_opt("TEST", document.test.then_some("X"))
-        .text_child("IDOCTYP", BASIC_TYPE)
+        .text_child("IDOCTYP", basic_type)
         .text_child_opt("CIMTYP", extension_type(document))
         .text_child("MESTYP", message.mestyp());
     for (end, ids) in [
@@ -239,7 +275,7 @@ fn control_record(
         (End::Receiver, &document.receiver),
     ] {
         let (port_field, type_field, number_field) = end.fields();
-        let partner = partner(end, ids)?;
+        let partner = partner(end, ids, basic_type)?;
         record = record
             .text_child_opt(port_field, partner.port)
             .text_child(type_field, partner.partner_type)
@@ -251,18 +287,21 @@ fn control_record(
 }
 
 /// The whole interchange around one IDoc's data segments, and the envelope it was written
-/// with. `data` are the segments after the control record, in any order.
+/// with. `data` are the segments after the control record, in any order; `layout` puts them
+/// in the basic type's order.
 pub fn frame(
     message: Message,
     document: &Envelope,
     context: &EncodeContext,
     data: Vec<Element>,
+    layout: &Layout,
 ) -> Result<(String, Envelope), AdapterError> {
     let record = control_record(message, document, context)?;
-    let written = envelope_of(&mut Segment::new(&record), BASIC_TYPE, message.mestyp())?;
+    let basic_type = message.basic_type();
+    let written = envelope_of(&mut Segment::new(&record), basic_type, message.mestyp())?;
     let mut idoc = Element::new("IDOC").attr("BEGIN", "1").child(record);
     idoc.children.extend(data);
-    layout::arrange(&mut idoc);
-    let root = Element::new(BASIC_TYPE).child(idoc);
+    layout::arrange(&mut idoc, layout);
+    let root = Element::new(basic_type).child(idoc);
     Ok((root.to_xml(None), written))
 }

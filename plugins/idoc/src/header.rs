@@ -13,18 +13,19 @@ use wharf_guest_sdk::xml::Element;
 use wharf_guest_sdk::{error, text_extension};
 
 use crate::codes::Origin;
-use crate::control::BASIC_TYPE;
+use crate::keyed;
 use crate::output::{extension_text, restore, segment, write_decimal};
+use crate::parties::{self, Numbering};
 use crate::qualified::{self, Primary};
 use crate::segments::{Segment, occurrence_keys};
-use crate::{parties, texts};
+use crate::texts;
 
 /// The qualifier of the reference naming the customer's purchase order.
 pub const PURCHASE_ORDER: &str = "001";
 /// IDDAT of the purchase order's own date, given when it comes from E1EDK02.
 const PURCHASE_ORDER_DATE: &str = "022";
 /// E1EDS01 SUMID of the total value.
-const TOTAL_VALUE: &str = "002";
+pub const TOTAL_VALUE: &str = "002";
 
 /// Segments under `<IDOC>` that a mapping writes itself, keyed by a qualifier; the generic
 /// write-back of extensions leaves them alone.
@@ -47,7 +48,11 @@ pub struct Header<'a> {
 
 /// Reads the shared header segments of `idoc`. With `order_date`, the purchase order
 /// reference's date is the document's date when no E1EDK03 gives one.
-pub fn read<'a>(idoc: &mut Segment<'a>, order_date: bool) -> Result<Header<'a>, AdapterError> {
+pub fn read<'a>(
+    idoc: &mut Segment<'a>,
+    order_date: bool,
+    numbering: Numbering,
+) -> Result<Header<'a>, AdapterError> {
     let mut extensions = Vec::new();
     let mut general = idoc.segments("E1EDK01").into_iter();
     let first = general.next();
@@ -62,7 +67,7 @@ pub fn read<'a>(idoc: &mut Segment<'a>, order_date: bool) -> Result<Header<'a>, 
         organization.leftovers(&format!("idoc.E1EDK14.{qualf}"), &mut extensions);
     }
     let mut dates = qualified::read_dates(idoc, "E1EDK03", &mut extensions)?;
-    let parties = parties::read(idoc, &mut extensions)?;
+    let parties = parties::read(idoc, numbering, &mut extensions)?;
     let take_date = order_date && !dates.iter().any(|d| d.kind == DateKind::Document);
     let (purchase_order, references) = qualified::read_references(
         idoc,
@@ -96,18 +101,26 @@ pub struct HeaderOut<'d> {
     pub general: Element,
     pub dates: &'d [Dated],
     pub parties: &'d [Party],
-    pub purchase_order: &'d str,
+    pub numbering: Numbering,
+    /// The purchase order written as E1EDK02 QUALF 001 before the other references; when
+    /// given, it must not be blank.
+    pub purchase_order: Option<&'d str>,
     pub references: &'d [Identifier],
     pub notes: &'d [Note],
     pub extensions: &'d [Extension],
+    /// Header segments the message writes itself (an invoice's taxes and charges), placed
+    /// before kept extensions are restored so those fill them by position.
+    pub own_segments: Vec<Element>,
     pub origin: Origin,
+    /// The basic type written, for error locations.
+    pub basic_type: &'d str,
 }
 
 /// Writes the shared header segments, and every document extension of a segment this adapter
 /// does not map, in any order ([`crate::layout::arrange`] orders them).
 pub fn write(header: HeaderOut<'_>) -> Result<Vec<Element>, AdapterError> {
-    let root = format!("/{BASIC_TYPE}/IDOC");
-    if header.purchase_order.trim().is_empty() {
+    let root = format!("/{}/IDOC", header.basic_type);
+    if header.purchase_order.is_some_and(|po| po.trim().is_empty()) {
         return Err(
             error::validation("the document names no purchase order number")
                 .at_xml(format!("{root}/E1EDK02/BELNR")),
@@ -136,11 +149,12 @@ pub fn write(header: HeaderOut<'_>) -> Result<Vec<Element>, AdapterError> {
     )?);
     idoc.children.extend(parties::write(
         header.parties,
+        header.numbering,
         header.extensions,
         header.origin,
     ));
     idoc.children.extend(qualified::write_references(
-        Some((PURCHASE_ORDER, header.purchase_order.trim())),
+        header.purchase_order.map(|po| (PURCHASE_ORDER, po.trim())),
         header.references,
         "E1EDK02",
         header.extensions,
@@ -151,28 +165,30 @@ pub fn write(header: HeaderOut<'_>) -> Result<Vec<Element>, AdapterError> {
         header.extensions,
         header.origin.sap_codes,
     ));
+    idoc.children.extend(header.own_segments);
     restore(&mut idoc, header.extensions, "idoc", CLAIMED);
     Ok(idoc.children)
 }
 
-/// Reads the E1EDS01 totals. With `take_total`, the first total value (SUMID 002) is returned,
-/// in its own currency or else `header_currency`; every other total stays an extension under
-/// `idoc.E1EDS01.<SUMID>`.
+/// Reads the E1EDS01 totals. For each SUMID in `take`, the first total with it is returned in
+/// that place, in its own currency or else `header_currency`; every other total stays an
+/// extension under `idoc.E1EDS01.<SUMID>`.
 pub fn read_totals(
     idoc: &mut Segment<'_>,
-    take_total: bool,
+    take: &[&str],
     header_currency: Option<&str>,
     extensions: &mut Vec<Extension>,
-) -> Result<Option<Money>, AdapterError> {
+) -> Result<Vec<Option<Money>>, AdapterError> {
     let mut totals = idoc.segments("E1EDS01");
     let mut qualifiers = Vec::with_capacity(totals.len());
     for total in &mut totals {
         qualifiers.push(total.require("SUMID", "the total's qualifier")?);
     }
     let keys = occurrence_keys(qualifiers.iter().copied());
-    let mut value = None;
+    let mut values: Vec<Option<Money>> = vec![None; take.len()];
     for ((mut total, sumid), key) in totals.into_iter().zip(qualifiers).zip(keys) {
-        if take_total && value.is_none() && sumid == TOTAL_VALUE {
+        let place = take.iter().position(|wanted| *wanted == sumid);
+        if let Some(place) = place.filter(|place| values[*place].is_none()) {
             let amount = match total.decimal("SUMME")? {
                 Some(amount) => amount,
                 None => {
@@ -183,66 +199,38 @@ pub fn read_totals(
                 }
             };
             let own = total.text("WAERQ").or_else(|| total.text("SUNIT"));
-            value = Some(Money {
+            values[place] = Some(Money {
                 amount,
                 currency: own.or(header_currency).map(str::to_owned),
             });
         }
         total.leftovers(&format!("idoc.E1EDS01.{key}"), extensions);
     }
-    Ok(value)
+    Ok(values)
 }
 
-/// Writes the total value and every total kept as an extension, in SUMID order as SAP does.
+/// Writes the given totals (SUMID, amount) and every total kept as an extension, in SUMID
+/// order as SAP does. `basic_type` is for error locations.
 pub fn write_totals(
-    total: Option<&Money>,
+    totals: &[(&str, Option<&Money>)],
     extensions: &[Extension],
+    basic_type: &str,
 ) -> Result<Vec<Element>, AdapterError> {
-    let mut keys: Vec<&str> = Vec::new();
-    for extension in extensions {
-        if let Some(key) = extension
-            .key
-            .strip_prefix("idoc.E1EDS01.")
-            .and_then(|rest| rest.split('.').next())
-            && !keys.contains(&key)
-        {
-            keys.push(key);
-        }
+    let mut mapped = Vec::new();
+    for (sumid, total) in totals {
+        let Some(total) = total else { continue };
+        let path = format!("/{basic_type}/IDOC/E1EDS01/SUMME");
+        let summary = segment("E1EDS01")
+            .text_child("SUMID", *sumid)
+            .text_child("SUMME", write_decimal(&total.amount, &path)?)
+            .text_child_opt("WAERQ", total.currency.clone());
+        mapped.push((*sumid, summary));
     }
-    let total_key = if keys.iter().any(|k| k.starts_with("002[")) {
-        "002[1]"
-    } else {
-        TOTAL_VALUE
-    };
-    if total.is_some() && !keys.contains(&total_key) {
-        keys.push(total_key);
-    }
-    let sumid = |key: &str| key.split('[').next().unwrap_or_default().to_owned();
-    keys.sort_by_key(|key| (sumid(key), occurrence(key)));
-    let mut written = Vec::with_capacity(keys.len());
-    for key in keys {
-        let mut summary = segment("E1EDS01").text_child("SUMID", sumid(key));
-        if let (Some(total), true) = (total, key == total_key) {
-            let path = format!("/{BASIC_TYPE}/IDOC/E1EDS01/SUMME");
-            summary = summary
-                .text_child("SUMME", write_decimal(&total.amount, &path)?)
-                .text_child_opt("WAERQ", total.currency.clone());
-        }
-        restore(
-            &mut summary,
-            extensions,
-            &format!("idoc.E1EDS01.{key}"),
-            &[],
-        );
-        written.push(summary);
-    }
-    Ok(written)
-}
-
-/// The position in `QUAL[n]`, 1 for a bare qualifier.
-fn occurrence(key: &str) -> usize {
-    key.split_once('[')
-        .and_then(|(_, n)| n.strip_suffix(']'))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1)
+    Ok(keyed::write(
+        "E1EDS01",
+        "SUMID",
+        mapped,
+        extensions,
+        "idoc.E1EDS01",
+    ))
 }

@@ -1,10 +1,13 @@
-//! The order SAP's segment definitions give fields and segments in ORDERS05, so IDocs this
-//! adapter writes validate against the basic type even when fields come back from extensions
-//! in whatever order the canonical document kept them.
+//! The order SAP's segment definitions give fields and segments, so IDocs this adapter writes
+//! validate against the basic type even when fields come back from extensions in whatever
+//! order the canonical document kept them.
 //!
 //! [`arrange`] sorts a built IDoc in place: within a segment, fields first in definition order,
 //! then child segments in hierarchy order. Anything a table does not name keeps its relative
-//! place after the names it knows.
+//! place after the names it knows. Field order belongs to the segment type, which SAP shares
+//! between basic types (E1EDKA1 is the same in ORDERS05 and INVOIC02); segment order belongs
+//! to the basic type, so each message module hands [`arrange`] its own [`Layout`], and
+//! [`ORDERS`] is the one for ORDERS05.
 
 use wharf_guest_sdk::xml::Element;
 
@@ -183,7 +186,22 @@ const E1EDP20: &[&str] = &[
 ];
 const E1EDS01: &[&str] = &["SUMID", "SUMME", "SUNIT", "WAERQ"];
 
-fn fields_of(segment: &str) -> &'static [&'static str] {
+/// The hierarchy of one basic type, and the fields of segment types only it uses.
+pub struct Layout {
+    /// For each parent (`IDOC` for the top level), its child segments in definition order.
+    pub segments: &'static [(&'static str, &'static [&'static str])],
+    /// Field order of segment types the shared table below does not know.
+    pub fields: &'static [(&'static str, &'static [&'static str])],
+}
+
+/// ORDERS05, for orders, order changes and order responses.
+pub const ORDERS: Layout = Layout {
+    segments: &[("IDOC", IDOC_SEGMENTS), ("E1EDP01", ITEM_SEGMENTS)],
+    fields: &[],
+};
+
+/// Field order of segment types several basic types share.
+pub fn shared_fields(segment: &str) -> &'static [&'static str] {
     match segment {
         "EDI_DC40" => EDI_DC40,
         "E1EDK01" => E1EDK01,
@@ -202,12 +220,14 @@ fn fields_of(segment: &str) -> &'static [&'static str] {
     }
 }
 
-fn segments_of(parent: &str) -> &'static [&'static str] {
-    match parent {
-        "IDOC" => IDOC_SEGMENTS,
-        "E1EDP01" => ITEM_SEGMENTS,
-        _ => &[],
-    }
+fn lookup(
+    table: &[(&str, &'static [&'static str])],
+    name: &str,
+) -> Option<&'static [&'static str]> {
+    table
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, names)| *names)
 }
 
 fn rank(table: &[&str], name: &str) -> usize {
@@ -215,9 +235,10 @@ fn rank(table: &[&str], name: &str) -> usize {
 }
 
 /// Puts `element`'s fields and child segments, and theirs, into SAP's definition order.
-pub fn arrange(element: &mut Element) {
-    let fields = fields_of(&element.name);
-    let segments = segments_of(&element.name);
+pub fn arrange(element: &mut Element, layout: &Layout) {
+    let fields =
+        lookup(layout.fields, &element.name).unwrap_or_else(|| shared_fields(&element.name));
+    let segments = lookup(layout.segments, &element.name).unwrap_or(&[]);
     // Fields (leaves) sort before segments; the sort is stable, so repeated segments and
     // names the tables do not know keep the order they were built in.
     element.children.sort_by_key(|child| {
@@ -228,7 +249,7 @@ pub fn arrange(element: &mut Element) {
         }
     });
     for child in &mut element.children {
-        arrange(child);
+        arrange(child, layout);
     }
 }
 
@@ -250,7 +271,7 @@ mod tests {
             .text_child("MENGE", "1")
             .child(segment("E1EDP20").text_child("WMENG", "2"))
             .text_child("POSEX", "00010");
-        arrange(&mut line);
+        arrange(&mut line, &ORDERS);
         let names: Vec<_> = line.children.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(
             names,

@@ -1,17 +1,18 @@
-//! The `idoc` reference adapter: SAP IDoc XML (basic type ORDERS05) to and from Wharf's
-//! canonical purchase orders and order responses.
+//! The `idoc` reference adapter: SAP IDoc XML to and from Wharf's canonical documents:
+//! ORDERS05 (purchase orders, ORDCHG order changes, ORDRSP order responses), DELVRY07 (DESADV
+//! ship notices) and INVOIC02 (invoices).
 //!
 //! A file holds one or more `<IDOC BEGIN="1">` under a root named for the basic type
 //! (`<ORDERS05>`); each IDoc is one document. Its control record EDI_DC40 gives the envelope
-//! and says which message it is: MESTYP ORDERS is a purchase order, ORDRSP an order response.
+//! and says which message it is (see [`control`]).
 //! Whatever the model has no field for is kept as `idoc.…` extensions and written back, so an
 //! IDoc read and written again keeps its content.
 //!
 //! # Layout
 //!
 //! - [`control`]: EDI_DC40 and the interchange frame, to and from the envelope.
-//! - `orders`, `ordrsp`: the two messages, read and written.
-//! - `header`, `items`, `parties`, `qualified`, `texts`: segments both messages share.
+//! - `orders`, `ordchg`, `ordrsp`, `desadv`, `invoice`: the messages, read and written.
+//! - `header`, `items`, `parties`, `qualified`, `texts`, `keyed`: segments they share.
 //! - `codes`: the code tables between SAP qualifiers and canonical meanings.
 //! - `segments`, `output`, `layout`: reading fields with located errors and keeping leftovers;
 //!   writing fields and extensions back; putting written segments in SAP's order.
@@ -25,9 +26,13 @@
 
 mod codes;
 mod control;
+mod desadv;
 mod header;
+mod invoice;
 mod items;
+mod keyed;
 mod layout;
+mod ordchg;
 mod orders;
 mod ordrsp;
 mod output;
@@ -85,6 +90,15 @@ const CONFIG_KEYS: [(&str, &str, bool); 6] = [
     ),
 ];
 
+/// The documents read and written alike.
+const HANDLED: &[DocType] = &[
+    DocType::PurchaseOrder,
+    DocType::OrderChange,
+    DocType::OrderResponse,
+    DocType::ShipNotice,
+    DocType::Invoice,
+];
+
 /// The `idoc` adapter.
 pub struct IdocAdapter;
 
@@ -93,9 +107,13 @@ impl Adapter for IdocAdapter {
         let mut descriptor = wharf_guest_sdk::descriptor(
             ADAPTER_ID,
             ADAPTER_VERSION,
-            &["SAP IDoc XML ORDERS05"],
-            &[DocType::PurchaseOrder, DocType::OrderResponse],
-            &[DocType::PurchaseOrder, DocType::OrderResponse],
+            &[
+                "SAP IDoc XML ORDERS05",
+                "SAP IDoc XML DELVRY07",
+                "SAP IDoc XML INVOIC02",
+            ],
+            HANDLED,
+            HANDLED,
         );
         descriptor.config_keys = CONFIG_KEYS
             .iter()
@@ -135,23 +153,42 @@ impl Adapter for IdocAdapter {
         document: CanonicalDocument,
         context: EncodeContext,
     ) -> Result<Encoded, AdapterError> {
-        let (message, data) = match &document.body {
-            Document::PurchaseOrder(po) => {
-                (Message::Orders, orders::write(po, &document.envelope)?)
-            }
+        let envelope = &document.envelope;
+        let (message, data, layout) = match &document.body {
+            Document::PurchaseOrder(po) => (
+                Message::Orders,
+                orders::write(po, envelope)?,
+                &layout::ORDERS,
+            ),
             Document::OrderResponse(response) => (
                 Message::Ordrsp,
-                ordrsp::write(response, &document.envelope)?,
+                ordrsp::write(response, envelope)?,
+                &layout::ORDERS,
+            ),
+            Document::OrderChange(change) => (
+                Message::Ordchg,
+                ordchg::write(change, envelope)?,
+                &layout::ORDERS,
+            ),
+            Document::ShipNotice(notice) => (
+                Message::Desadv,
+                desadv::write(notice, envelope)?,
+                &desadv::LAYOUT,
+            ),
+            Document::Invoice(bill) => (
+                Message::Invoice,
+                invoice::write(bill, envelope)?,
+                &invoice::LAYOUT,
             ),
             other => {
                 return Err(error::unsupported(format!(
-                    "{ADAPTER_ID} {ADAPTER_VERSION} writes purchase orders (ORDERS) and order \
-                     responses (ORDRSP), not {}",
+                    "{ADAPTER_ID} {ADAPTER_VERSION} writes purchase orders, order changes, \
+                     order responses, ship notices and invoices, not {}",
                     document_name(other)
                 )));
             }
         };
-        let (text, envelope) = control::frame(message, &document.envelope, &context, data)?;
+        let (text, envelope) = control::frame(message, envelope, &context, data, layout)?;
         Ok(Encoded {
             bytes: text.into_bytes(),
             content_type: "application/xml".to_owned(),
@@ -175,6 +212,9 @@ fn decode_idoc(element: &Element) -> Result<CanonicalDocument, AdapterError> {
     match message {
         Message::Orders => orders::read(idoc, envelope),
         Message::Ordrsp => ordrsp::read(idoc, envelope),
+        Message::Ordchg => ordchg::read(idoc, envelope),
+        Message::Desadv => desadv::read(idoc, envelope),
+        Message::Invoice => invoice::read(idoc, envelope),
     }
 }
 

@@ -20,10 +20,11 @@ use wharf_guest_sdk::error;
 use wharf_guest_sdk::xml::Element;
 
 use crate::codes::Origin;
-use crate::control::BASIC_TYPE;
+use crate::control::ORDERS05 as BASIC_TYPE;
 use crate::header::{self, HeaderOut};
 use crate::items::{read_price, require_quantity, write_price, write_quantity};
 use crate::output::{not_written, restore, segment, write_date, write_decimal};
+use crate::parties::BUYER_NUMBERS;
 use crate::qualified;
 use crate::segments::Segment;
 use crate::texts;
@@ -33,7 +34,7 @@ pub const SCHEDULE_DATE: &str = "EDATU";
 
 /// Reads the data segments of one ORDERS IDoc into a purchase order.
 pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocument, AdapterError> {
-    let header = header::read(&mut idoc, true)?;
+    let header = header::read(&mut idoc, true, BUYER_NUMBERS)?;
     let mut extensions = Vec::new();
     let (mut currency, mut order_type, mut payment_terms, mut po_number) = (None, None, None, None);
     if let Some(mut general) = header.general {
@@ -65,7 +66,14 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
         .into_iter()
         .map(|item| read_line(item, currency.as_deref()))
         .collect::<Result<Vec<_>, _>>()?;
-    let total = header::read_totals(&mut idoc, true, currency.as_deref(), &mut extensions)?;
+    let total = header::read_totals(
+        &mut idoc,
+        &[header::TOTAL_VALUE],
+        currency.as_deref(),
+        &mut extensions,
+    )?
+    .pop()
+    .flatten();
     idoc.leftovers("idoc", &mut extensions);
     Ok(CanonicalDocument {
         envelope,
@@ -85,7 +93,8 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
     })
 }
 
-fn read_line(mut item: Segment<'_>, currency: Option<&str>) -> Result<OrderLine, AdapterError> {
+/// Reads one E1EDP01 into an order line (order changes read their items the same way).
+pub fn read_line(mut item: Segment<'_>, currency: Option<&str>) -> Result<OrderLine, AdapterError> {
     let line_number = item.require("POSEX", "the item number")?.to_owned();
     let quantity = require_quantity(&mut item)?;
     let price = read_price(&mut item, Some(&quantity.unit), currency)?;
@@ -169,21 +178,29 @@ pub fn write(po: &PurchaseOrder, envelope: &Envelope) -> Result<Vec<Element>, Ad
     let mut data = header::write(HeaderOut {
         general,
         dates: &po.dates,
+        numbering: BUYER_NUMBERS,
         parties: &po.parties,
-        purchase_order: &po.po_number,
+        purchase_order: Some(&po.po_number),
         references: &po.references,
         notes: &po.notes,
         extensions: &po.extensions,
+        own_segments: Vec::new(),
         origin,
+        basic_type: BASIC_TYPE,
     })?;
     for (index, line) in po.lines.iter().enumerate() {
         data.push(write_line(line, index + 1, po.currency.as_deref(), origin)?);
     }
-    data.extend(header::write_totals(po.total.as_ref(), &po.extensions)?);
+    data.extend(header::write_totals(
+        &[(header::TOTAL_VALUE, po.total.as_ref())],
+        &po.extensions,
+        BASIC_TYPE,
+    )?);
     Ok(data)
 }
 
-fn write_line(
+/// Writes an order line as the E1EDP01 at `position` (1-based).
+pub fn write_line(
     line: &OrderLine,
     position: usize,
     currency: Option<&str>,

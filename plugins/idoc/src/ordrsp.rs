@@ -15,18 +15,19 @@ use wharf_guest_sdk::error;
 use wharf_guest_sdk::xml::Element;
 
 use crate::codes::{self, Origin, is_three_digits};
-use crate::control::BASIC_TYPE;
+use crate::control::ORDERS05 as BASIC_TYPE;
 use crate::header::{self, HeaderOut};
 use crate::items::{read_price, read_quantity, write_price, write_quantity};
 use crate::orders::SCHEDULE_DATE;
 use crate::output::{not_written, restore, segment, write_date, write_decimal};
+use crate::parties::BUYER_NUMBERS;
 use crate::qualified;
 use crate::segments::{Segment, sap_decimal};
 use crate::texts;
 
 /// Reads the data segments of one ORDRSP IDoc into an order response.
 pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocument, AdapterError> {
-    let header = header::read(&mut idoc, false)?;
+    let header = header::read(&mut idoc, false, BUYER_NUMBERS)?;
     let mut extensions = Vec::new();
     let (mut action, mut currency, mut response_number) = (None, None, None);
     if let Some(mut general) = header.general {
@@ -47,7 +48,7 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
         .into_iter()
         .map(|item| read_line(item, currency.as_deref()))
         .collect::<Result<Vec<_>, _>>()?;
-    header::read_totals(&mut idoc, false, None, &mut extensions)?;
+    header::read_totals(&mut idoc, &[], None, &mut extensions)?;
     idoc.leftovers("idoc", &mut extensions);
     Ok(CanonicalDocument {
         envelope,
@@ -145,12 +146,15 @@ pub fn write(response: &OrderResponse, envelope: &Envelope) -> Result<Vec<Elemen
     let mut data = header::write(HeaderOut {
         general,
         dates: &response.dates,
+        numbering: BUYER_NUMBERS,
         parties: &response.parties,
-        purchase_order: &response.po_number,
+        purchase_order: Some(&response.po_number),
         references: &response.references,
         notes: &response.notes,
         extensions: &response.extensions,
+        own_segments: Vec::new(),
         origin,
+        basic_type: BASIC_TYPE,
     })?;
     for (index, line) in response.lines.iter().enumerate() {
         data.push(write_line(
@@ -160,7 +164,7 @@ pub fn write(response: &OrderResponse, envelope: &Envelope) -> Result<Vec<Elemen
             origin,
         )?);
     }
-    data.extend(header::write_totals(None, &response.extensions)?);
+    data.extend(header::write_totals(&[], &response.extensions, BASIC_TYPE)?);
     Ok(data)
 }
 

@@ -7,7 +7,6 @@ use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::xml::Element;
 use wharf_guest_sdk::{date, decimal, error, log};
 
-use crate::control::BASIC_TYPE;
 use crate::segments::{SEGMENT_MARK, is_field};
 
 /// Tells the host's log that a canonical value has no place in the IDoc being written. Encoding
@@ -15,7 +14,7 @@ use crate::segments::{SEGMENT_MARK, is_field};
 /// no one, and the operator sees what was left out.
 pub fn not_written(what: &str) {
     log::warn(&format!(
-        "{what} has no place in an {BASIC_TYPE} IDoc and is not written"
+        "{what} has no place in the IDoc being written and is left out"
     ));
 }
 

@@ -2,7 +2,10 @@
 //!
 //! PARVW (partner function) gives the role through [`codes::party_role`] and is kept as
 //! `role_code`. PARTN, the partner's number in the sending system, is the identifier in scheme
-//! `buyer` (SAP sends the order); LIFNR is `supplier`, ILNNR `gln`. NAME1 is the name,
+//! `buyer` when the buyer's SAP sends (orders, order changes; order responses alike) and LIFNR,
+//! the vendor number, is `supplier`; an invoice comes from the supplier's SAP, so there PARTN
+//! is `supplier` and LIFNR (the vendor's number at the customer) is `buyer` ([`Numbering`]).
+//! ILNNR is `gln`. NAME1 is the name,
 //! STRAS/STRS2, ORT01, REGIO, PSTLZ and LAND1 the address, BNAME and TELF1 a contact. Every
 //! other field (NAME2..NAME4, IHREZ, language, ...) becomes a document extension under
 //! `idoc.E1EDKA1.<PARVW>`.
@@ -18,12 +21,40 @@ use crate::segments::{Segment, occurrence_keys};
 
 const NAME: &str = "E1EDKA1";
 
-/// Identifier schemes and the E1EDKA1 field each is written to.
-const ID_FIELDS: [(&str, &str); 3] = [("buyer", "PARTN"), ("supplier", "LIFNR"), ("gln", "ILNNR")];
+/// Whose numbers PARTN and LIFNR are, which depends on whose SAP wrote the IDoc.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Numbering {
+    partn: &'static str,
+    lifnr: &'static str,
+}
+
+/// The buyer's SAP numbers the partners: orders, order changes and order responses.
+pub const BUYER_NUMBERS: Numbering = Numbering {
+    partn: "buyer",
+    lifnr: "supplier",
+};
+
+/// The supplier's SAP numbers the partners: invoices.
+pub const SUPPLIER_NUMBERS: Numbering = Numbering {
+    partn: "supplier",
+    lifnr: "buyer",
+};
+
+impl Numbering {
+    /// Identifier schemes and the E1EDKA1 field each is written to.
+    fn id_fields(self) -> [(&'static str, &'static str); 3] {
+        [
+            (self.partn, "PARTN"),
+            (self.lifnr, "LIFNR"),
+            ("gln", "ILNNR"),
+        ]
+    }
+}
 
 /// Reads every E1EDKA1 under `idoc` into parties.
 pub fn read(
     idoc: &mut Segment<'_>,
+    numbering: Numbering,
     extensions: &mut Vec<Extension>,
 ) -> Result<Vec<Party>, AdapterError> {
     let mut partners = idoc.segments(NAME);
@@ -34,7 +65,8 @@ pub fn read(
     let keys = occurrence_keys(functions.iter().copied());
     let mut parties = Vec::with_capacity(partners.len());
     for ((mut partner, function), key) in partners.into_iter().zip(functions).zip(keys) {
-        let ids = ID_FIELDS
+        let ids = numbering
+            .id_fields()
             .iter()
             .filter_map(|(scheme, field)| partner.text(field).map(|value| id(*scheme, value)))
             .collect();
@@ -81,7 +113,7 @@ pub fn read(
 
 /// The PARVW a party is written with: its own code when it came from SAP and still means the
 /// party's role, else the role's code; `None` when SAP has no partner function for it.
-fn partner_function(party: &Party, origin: Origin) -> Option<&str> {
+pub fn partner_function(party: &Party, origin: Origin) -> Option<&str> {
     let own = party
         .role_code
         .as_deref()
@@ -92,7 +124,13 @@ fn partner_function(party: &Party, origin: Origin) -> Option<&str> {
 }
 
 /// Writes parties as E1EDKA1 segments, with the fields their extensions kept.
-pub fn write(parties: &[Party], extensions: &[Extension], origin: Origin) -> Vec<Element> {
+pub fn write(
+    parties: &[Party],
+    numbering: Numbering,
+    extensions: &[Extension],
+    origin: Origin,
+) -> Vec<Element> {
+    let id_fields = numbering.id_fields();
     let mut written = Vec::new();
     for party in parties {
         match partner_function(party, origin) {
@@ -110,7 +148,7 @@ pub fn write(parties: &[Party], extensions: &[Extension], origin: Origin) -> Vec
         .zip(keys)
         .map(|((party, function), key)| {
             let mut partner = segment(NAME).text_child("PARVW", function);
-            for (scheme, field) in ID_FIELDS {
+            for (scheme, field) in id_fields {
                 let mut values = party.ids.iter().filter(|i| i.scheme == scheme);
                 partner = partner.text_child_opt(field, values.next().map(|i| i.value.clone()));
                 for extra in values {
@@ -123,7 +161,7 @@ pub fn write(parties: &[Party], extensions: &[Extension], origin: Origin) -> Vec
             for other in party
                 .ids
                 .iter()
-                .filter(|i| ID_FIELDS.iter().all(|(scheme, _)| *scheme != i.scheme))
+                .filter(|i| id_fields.iter().all(|(scheme, _)| *scheme != i.scheme))
             {
                 not_written(&format!(
                     "party identifier {}:{}",
@@ -182,7 +220,8 @@ mod tests {
         )
         .expect("parses");
         let mut extensions = Vec::new();
-        let parties = read(&mut Segment::new(&idoc), &mut extensions).expect("reads");
+        let parties =
+            read(&mut Segment::new(&idoc), BUYER_NUMBERS, &mut extensions).expect("reads");
         assert_eq!(parties[0].role, PartyRole::Supplier);
         assert_eq!(parties[0].ids, [id("buyer", "0000100200")]);
         assert_eq!(

@@ -165,7 +165,7 @@ fn bad_canonical_values_are_located_where_they_would_be_written() {
 }
 
 #[test]
-fn documents_other_than_orders_and_responses_are_not_written() {
+fn functional_acknowledgments_are_not_written() {
     let mut document = case("ordrsp-from-portal");
     document.body = Document::FunctionalAck(FunctionalAck {
         interchange_control: Some("1".into()),
@@ -178,8 +178,8 @@ fn documents_other_than_orders_and_responses_are_not_written() {
     let err = encode_error(document, encode_context());
     assert_eq!(
         err,
-        "unsupported error: idoc 0.1.0 writes purchase orders (ORDERS) and order responses \
-         (ORDRSP), not functional acknowledgments"
+        "unsupported error: idoc 0.1.0 writes purchase orders, order changes, order responses, \
+         ship notices and invoices, not functional acknowledgments"
     );
 }
 
@@ -188,15 +188,23 @@ fn the_descriptor_says_what_the_adapter_does() {
     let descriptor = IdocAdapter::describe();
     assert_eq!(descriptor.id, "idoc");
     assert_eq!(descriptor.version, "0.1.0");
-    assert_eq!(descriptor.standards, ["SAP IDoc XML ORDERS05"]);
     assert_eq!(
-        descriptor.decodes,
-        [DocType::PurchaseOrder, DocType::OrderResponse]
+        descriptor.standards,
+        [
+            "SAP IDoc XML ORDERS05",
+            "SAP IDoc XML DELVRY07",
+            "SAP IDoc XML INVOIC02"
+        ]
     );
-    assert_eq!(
-        descriptor.encodes,
-        [DocType::PurchaseOrder, DocType::OrderResponse]
-    );
+    let handled = [
+        DocType::PurchaseOrder,
+        DocType::OrderChange,
+        DocType::OrderResponse,
+        DocType::ShipNotice,
+        DocType::Invoice,
+    ];
+    assert_eq!(descriptor.decodes, handled);
+    assert_eq!(descriptor.encodes, handled);
     assert!(!descriptor.acknowledges);
     let keys: Vec<_> = descriptor
         .config_keys

@@ -49,6 +49,9 @@ fn every_decoded_idoc_encodes_back_to_the_same_document() {
         "orders05-two-idocs.decode.xml",
         "orders05-extension-latin1.decode.xml",
         "ordrsp-confirmation.decode.xml",
+        "ordchg-update.decode.xml",
+        "desadv-pallet.decode.xml",
+        "invoic02-standard.decode.xml",
     ] {
         let bytes = fs::read(golden(case)).expect("golden input");
         for original in decode(bytes).documents {
@@ -84,7 +87,14 @@ fn every_decoded_idoc_encodes_back_to_the_same_document() {
 
 #[test]
 fn what_the_adapter_writes_it_writes_again_unchanged() {
-    for case in ["ordrsp-from-portal", "ordrsp-relay", "orders-from-x12"] {
+    for case in [
+        "ordrsp-from-portal",
+        "ordrsp-relay",
+        "orders-from-x12",
+        "ordchg-from-cxml",
+        "desadv-from-x12",
+        "invoice-from-cxml",
+    ] {
         let written = fs::read(golden(&format!("{case}.encode.xml"))).expect("golden output");
         let config = config_of(case);
         let settings: Vec<(&str, &str)> = config

@@ -1,0 +1,171 @@
+//! Shipping notifications: DELVRY07 (DELVRY03/05/06 read alike) with message type DESADV, to
+//! and from [`ShipNotice`](wharf_guest_sdk::canonical::ShipNotice). [`read`] regroups the
+//! delivery's items and handling units into the canonical tree; [`write`] flattens it again.
+//!
+//! | DELVRY | ship notice |
+//! | --- | --- |
+//! | E1EDL20 VBELN | `shipment_id` |
+//! | E1EDL20 LIFEX (the supplier's delivery note) | reference `("supplier", ..)` |
+//! | E1EDL20 BTGEW + GEWEI | `gross_weight` |
+//! | E1EDL20 ANZPK | `package_count` |
+//! | E1EDL20 TRATY (means of transport type) | carrier `mode` |
+//! | E1EDL20 BOLNR (bill of lading) | carrier `tracking_numbers` |
+//! | first E1EDL18 QUALF (ORI, CHG, DEL) | `purpose` |
+//! | E1EDT13 | dates (see [`deadlines`]) |
+//! | E1ADRM1 | parties (see [`addresses`]) |
+//! | E1EDL24 POSNR | item `line_number` |
+//! | E1EDL24 KDMAT, MATNR, EAN11 | item ids `buyer`, `supplier`, `gtin` |
+//! | E1EDL24 ARKTX | item `description` |
+//! | E1EDL24 LFIMG + VRKME | item `quantity` (split over packs, see [`read`]) |
+//! | E1EDL24 CHARG | item `lots` |
+//! | E1EDL24/E1EDL41 QUALI 001: BSTNR, POSEX | the order's `po_number`, item `order_line` |
+//! | E1EDL41 BSTDT | the order's date, kind Other, qualifier `BSTDT` |
+//! | E1EDL37 | packs (see [`units`]) |
+//!
+//! Items with no order reference form an order with an empty `po_number`. Everything else is
+//! kept: E1EDL20 fields and segments under `idoc.E1EDL20`, item fields under `idoc.E1EDL24`,
+//! and written back where they were. Texts, serial numbers and the ordered quantity have no
+//! mapping yet: texts and serials stay extensions when read, and are logged as left out when
+//! a document from another standard has them. Codes that are keys into SAP's customizing
+//! (TRATY, VHILM, E1EDL18 QUALF) are written only for documents that came from an IDoc.
+
+mod addresses;
+mod deadlines;
+mod read;
+mod units;
+mod write;
+
+pub use read::read;
+pub use write::write;
+
+use crate::layout::Layout;
+
+/// The basic type written.
+pub const DELVRY07: &str = "DELVRY07";
+/// The reference scheme of LIFEX, the supplier's own delivery note number.
+const SUPPLIER_DELIVERY: &str = "supplier";
+/// E1EDL41 QUALI of the customer's purchase order.
+const CUSTOMER_ORDER: &str = "001";
+/// The qualifier an order's date keeps: the E1EDL41 field it came from.
+const ORDER_DATE: &str = "BSTDT";
+
+/// DELVRY07's hierarchy and the fields of its own segment types.
+pub const LAYOUT: Layout = Layout {
+    segments: &[
+        ("IDOC", &["EDI_DC40", "E1EDL20"]),
+        (
+            "E1EDL20",
+            &[
+                "E1EDL22", "E1EDL21", "E1EDL18", "E1ADRM1", "E1EDT13", "E1EDL28", "E1TXTH8",
+                "E1EDL24", "E1EDL37",
+            ],
+        ),
+        (
+            "E1EDL24",
+            &[
+                "E1EDL25", "E1EDL26", "E1EDL27", "E1EDL35", "E1EDL36", "E1EDL43", "E1EDL41",
+                "E1EDL11", "E1TXTH9",
+            ],
+        ),
+        ("E1EDL37", &["E1EDL39", "E1EDL38", "E1EDL44"]),
+        ("E1ADRM1", &["E1ADRE1"]),
+    ],
+    fields: &[
+        (
+            "E1EDL20",
+            &[
+                "VBELN", "VSTEL", "VKORG", "LSTEL", "VKBUR", "LGNUM", "ABLAD", "INCO1", "INCO2",
+                "ROUTE", "VSBED", "BTGEW", "NTGEW", "GEWEI", "VOLUM", "VOLEH", "ANZPK", "BOLNR",
+                "TRATY", "TRAID", "XABLN", "LIFEX", "PARID", "PODAT", "POTIM",
+            ],
+        ),
+        ("E1EDL18", &["QUALF", "PARAM"]),
+        (
+            "E1ADRM1",
+            &[
+                "PARTNER_Q",
+                "ADDRESS_T",
+                "PARTNER_ID",
+                "JURISDIC",
+                "LANGUAGE",
+                "FORMOFADDR",
+                "NAME1",
+                "NAME2",
+                "NAME3",
+                "NAME4",
+                "NAME_TEXT",
+                "NAME_CO",
+                "LOCATION",
+                "BUILDING",
+                "FLOOR",
+                "ROOM",
+                "STREET1",
+                "STREET2",
+                "STREET3",
+                "HOUSE_SUPL",
+                "HOUSE_RANG",
+                "POSTL_COD1",
+                "POSTL_COD3",
+                "POSTL_AREA",
+                "CITY1",
+                "CITY2",
+                "POSTL_PBOX",
+                "POSTL_COD2",
+                "POSTL_CITY",
+                "TELEPHONE1",
+                "TELEPHONE2",
+                "TELEFAX",
+                "TELEX",
+                "E_MAIL",
+                "COUNTRY1",
+                "COUNTRY2",
+                "REGION",
+            ],
+        ),
+        (
+            "E1EDT13",
+            &[
+                "QUALF",
+                "VSTZW",
+                "VSTZW_BEZ",
+                "NTANF",
+                "NTANZ",
+                "NTEND",
+                "NTENZ",
+                "TZONE_BEG",
+                "ISDD",
+                "ISDZ",
+                "IEDD",
+                "IEDZ",
+                "TZONE_END",
+            ],
+        ),
+        (
+            "E1EDL24",
+            &[
+                "POSNR", "MATNR", "MATWA", "ARKTX", "ORKTX", "SUGRD", "SUDRU", "MATKL", "WERKS",
+                "LGORT", "CHARG", "KDMAT", "LFIMG", "VRKME", "LGMNG", "MEINS", "NTGEW", "BRGEW",
+                "GEWEI", "VOLUM", "VOLEH", "KZTLF", "UEBTK", "UEBTO", "UNTTO", "CHSPL", "FAKSP",
+                "MBDAT", "LGPBE", "VFDAT", "EAN11", "HIPOS", "HIEVW",
+            ],
+        ),
+        (
+            "E1EDL41",
+            &["QUALI", "BSTNR", "BSTDT", "BSARK", "IHREZ", "POSEX"],
+        ),
+        (
+            "E1EDL37",
+            &[
+                "EXIDV", "TARAG", "GWEIT", "BRGEW", "NTGEW", "MAGEW", "GWEIM", "BTVOL", "NTVOL",
+                "MAVOL", "VOLEM", "TAVOL", "VOLET", "VEGR2", "VEGR1", "VEGR3", "VHILM", "VEGR4",
+                "LAENG", "VEGR5", "BREIT", "HOEHE", "MEABM", "INHALT", "VHART", "EXIDV2",
+            ],
+        ),
+        (
+            "E1EDL44",
+            &[
+                "VELIN", "VBELN", "POSNR", "EXIDV", "VEMNG", "VEMEH", "MATNR", "KDMAT", "CHARG",
+            ],
+        ),
+    ],
+};
