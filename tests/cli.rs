@@ -12,7 +12,10 @@ fn wharf(args: &[&str]) -> Output {
         .args(args)
         .current_dir(tempfile::tempdir().unwrap().path())
         // Compiled adapters are cached between runs; keep the tests' cache out of $HOME.
-        .env("XDG_CACHE_HOME", std::env::temp_dir().join("wharf-test-cache"))
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("wharf-test-cache"),
+        )
         .output()
         .expect("wharf runs")
 }
@@ -23,7 +26,10 @@ fn corpus() -> Option<std::path::PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipped: {} is absent (a clone without shared/)", dir.display());
+        eprintln!(
+            "skipped: {} is absent (a clone without shared/)",
+            dir.display()
+        );
         None
     }
 }
@@ -36,9 +42,15 @@ fn reader_for(path: &std::path::Path) -> Option<(String, Vec<&'static str>)> {
     if name.ends_with(".xml") {
         Some((components().cxml.display().to_string(), vec![]))
     } else if name.ends_with(".edi") && (folder == "node-x12" || name.starts_with("x12")) {
-        Some((components().x12.display().to_string(), vec!["--set", "strictness=lenient"]))
+        Some((
+            components().x12.display().to_string(),
+            vec!["--set", "strictness=lenient"],
+        ))
     } else if name.ends_with(".edi") {
-        Some((components().edifact.display().to_string(), vec!["--set", "strict_counts=false"]))
+        Some((
+            components().edifact.display().to_string(),
+            vec!["--set", "strict_counts=false"],
+        ))
     } else {
         None
     }
@@ -51,7 +63,11 @@ fn decode_prints_canonical_json_for_every_corpus_file() {
         .unwrap()
         .filter_map(|d| d.ok())
         .filter(|d| d.path().is_dir())
-        .flat_map(|d| std::fs::read_dir(d.path()).unwrap().filter_map(|f| f.ok().map(|f| f.path())))
+        .flat_map(|d| {
+            std::fs::read_dir(d.path())
+                .unwrap()
+                .filter_map(|f| f.ok().map(|f| f.path()))
+        })
         .filter(|p| reader_for(p).is_some())
         .collect();
     files.sort();
@@ -69,19 +85,34 @@ fn decode_prints_canonical_json_for_every_corpus_file() {
             let documents = documents.as_array().unwrap();
             assert!(!documents.is_empty(), "{}: no documents", file.display());
             for d in documents {
-                assert!(d["body"].is_object() && d["envelope"]["raw_digest"].is_string(), "{}", file.display());
+                assert!(
+                    d["body"].is_object() && d["envelope"]["raw_digest"].is_string(),
+                    "{}",
+                    file.display()
+                );
             }
             decoded += 1;
         } else {
             let stderr = String::from_utf8_lossy(&out.stderr);
-            assert!(stderr.contains("unsupported"), "{}: {stderr}", file.display());
+            assert!(
+                stderr.contains("unsupported"),
+                "{}: {stderr}",
+                file.display()
+            );
             unsupported.push(file.file_name().unwrap().to_string_lossy().into_owned());
         }
     }
     // Of the third-party files only these carry message types Wharf does not map: a QUOTES
     // interchange and a PAORES (airline) message.
     unsupported.sort();
-    assert_eq!(unsupported, ["edifact.01.multi-message.edi", "example_release_character.edi"], "decoded {decoded}");
+    assert_eq!(
+        unsupported,
+        [
+            "edifact.01.multi-message.edi",
+            "example_release_character.edi"
+        ],
+        "decoded {decoded}"
+    );
 }
 
 #[test]

@@ -243,7 +243,7 @@ async fn bad_input_gets_a_clear_error_and_its_bytes_are_kept() {
 
     // An IDoc of a type the adapter does not handle.
     let invoice = std::fs::read(repo_file(
-        "plugins/idoc/tests/golden/error-invoic02.decode.xml",
+        "plugins/idoc/tests/golden/error-unsupported-wmmbid02.decode.xml",
     ))
     .unwrap();
     let (_, receipt) = host.post("erp-orders", ERP_KEY, invoice.clone()).await;
@@ -254,7 +254,7 @@ async fn bad_input_gets_a_clear_error_and_its_bytes_are_kept() {
         view["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("INVOIC02"),
+            .contains("WMMBID02"),
         "{view}"
     );
     assert_eq!(host.store.message_raw(id).await.unwrap().unwrap(), invoice);

@@ -65,7 +65,11 @@ fn x12_850(lines: usize) -> Vec<u8> {
         "N1*ST*Plant One*92*P1".to_owned(),
     ];
     for i in 1..=lines {
-        segments.push(format!("PO1*{i}*{}*EA*{}.25**BP*PART-{i:04}*VP*V-{i:04}", 10 + i, i));
+        segments.push(format!(
+            "PO1*{i}*{}*EA*{}.25**BP*PART-{i:04}*VP*V-{i:04}",
+            10 + i,
+            i
+        ));
         segments.push(format!("PID*F****Precision part {i}"));
         segments.push("DTM*002*20261215".to_owned());
     }

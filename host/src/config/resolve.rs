@@ -372,15 +372,24 @@ mod tests {
             ),
             (format!("{GOOD}\n[server]\nport = 1"), "unknown field"),
             (
-                GOOD.replace("adapter = \"idoc\"", "adapter = \"idoc\"\nacknowledge_to = \"nowhere\""),
+                GOOD.replace(
+                    "adapter = \"idoc\"",
+                    "adapter = \"idoc\"\nacknowledge_to = \"nowhere\"",
+                ),
                 "acknowledge_to names unknown agreement nowhere",
             ),
             (
-                GOOD.replace("adapter = \"idoc\"", "adapter = \"idoc\"\nacknowledge_to = \"erp-in\""),
+                GOOD.replace(
+                    "adapter = \"idoc\"",
+                    "adapter = \"idoc\"\nacknowledge_to = \"erp-in\"",
+                ),
                 "is not an outbound agreement",
             ),
             (
-                GOOD.replace("adapter = \"idoc\"", "adapter = \"idoc\"\nshared_secret_env = \"NOPE\""),
+                GOOD.replace(
+                    "adapter = \"idoc\"",
+                    "adapter = \"idoc\"\nshared_secret_env = \"NOPE\"",
+                ),
                 "NOPE is not set",
             ),
         ];
