@@ -37,7 +37,13 @@ pub fn write_dates(dates: &[Dated], kept: &mut Kept, path: &str) -> Result<Vec<O
     let mut out = Vec::with_capacity(dates.len());
     for (i, date) in dates.iter().enumerate() {
         let at = format!("{path}[{}]", i + 1);
-        let qualifier = match &date.qualifier {
+        // A qualifier is the source's own code; it is written as a DTM 2005 code only when it
+        // means the same date in EDIFACT (an SAP IDDAT "012" is not EDIFACT's "012").
+        let qualifier = match date
+            .qualifier
+            .as_ref()
+            .filter(|q| codes::date_kind(q) == date.kind)
+        {
             Some(q) => q.clone(),
             None => codes::date_qualifier(date.kind)
                 .ok_or_else(|| {

@@ -7,7 +7,7 @@
 //! postal code and country. CTA (3139 role, C056 name) opens a contact, COM adds its phone
 //! (TE), email (EM) or fax. Unused elements stay as `edifact.NAD[<3035>].<tag>`.
 
-use wharf_guest_sdk::canonical::{Address, Contact, Extension, Party};
+use wharf_guest_sdk::canonical::{Address, Contact, Extension, Identifier, Party, PartyRole};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::{error, id, log};
 
@@ -53,9 +53,10 @@ pub fn read(
     for segment in &segments[1..] {
         let s = seg(message, segment);
         match segment.tag.as_str() {
-            "RFF" => ids.push(read_reference(&s)?),
+            "RFF" => ids.push(party_reference(read_reference(&s)?)),
             "CTA" => contacts.push(Contact {
-                role: s.string(1, 1),
+                // IC (information contact) is what a contact without a function is written as.
+                role: s.string(1, 1).filter(|r| r != "IC"),
                 name: s.string(2, 2),
                 phone: None,
                 email: None,
@@ -101,14 +102,39 @@ pub fn read(
     ))
 }
 
+/// A party's RFF: the internal numbers parties give each other become the canonical
+/// `buyer` / `supplier` schemes (IA internal vendor number and API additional identification
+/// are the buyer's; IT internal customer number is the supplier's).
+fn party_reference(reference: Identifier) -> Identifier {
+    let scheme = match reference.scheme.as_str() {
+        "edifact:IA" | "edifact:API" => "buyer",
+        "edifact:IT" => "supplier",
+        _ => return reference,
+    };
+    Identifier {
+        scheme: scheme.to_owned(),
+        value: reference.value,
+    }
+}
+
 /// A party as NAD, RFF, CTA and COM segments; `path` names it in errors (`parties[2]`).
 pub fn write(party: &Party, kept: &mut Kept, path: &str) -> Result<Vec<Out>, AdapterError> {
+    // The source's role code is kept only when EDIFACT reads it as the same role: SAP's "AG"
+    // is not an EDIFACT 3035 code.
     let role = party
         .role_code
         .clone()
+        .filter(|code| codes::party_role(code) == party.role)
         .unwrap_or_else(|| codes::party_code(party.role).to_owned());
     let mut nad = Out::new("NAD").el(&[role.as_str()]);
-    match party.ids.first() {
+    // NAD names one party id; a GLN is the one EDIFACT partners expect there, the others go
+    // into RFF segments of the party's group.
+    let primary = party
+        .ids
+        .iter()
+        .position(|i| i.scheme == "gln")
+        .unwrap_or(0);
+    match party.ids.get(primary) {
         Some(first) => {
             let agency = codes::party_agency(&first.scheme).unwrap_or_else(|| {
                 log::warn(&format!(
@@ -154,8 +180,14 @@ pub fn write(party: &Party, kept: &mut Kept, path: &str) -> Result<Vec<Out>, Ada
     let prefix = format!("edifact.NAD[{role}]");
     kept.restore(&prefix, &mut nad);
     let mut out = vec![nad];
-    for extra in party.ids.iter().skip(1) {
-        match extra.scheme.strip_prefix("edifact:") {
+    for (_, extra) in party.ids.iter().enumerate().filter(|(i, _)| *i != primary) {
+        let qualifier = match extra.scheme.as_str() {
+            "buyer" if party.role == PartyRole::Supplier => Some("IA"),
+            "buyer" => Some("API"),
+            "supplier" => Some("IT"),
+            scheme => scheme.strip_prefix("edifact:"),
+        };
+        match qualifier {
             Some(qualifier) => {
                 let mut rff = Out::new("RFF").el(&[qualifier, extra.value.as_str()]);
                 kept.restore(&format!("{prefix}.RFF"), &mut rff);

@@ -1,0 +1,203 @@
+//! One purchase order through every format: decoded from SAP ORDERS05, encoded as cXML
+//! OrderRequest, EDIFACT ORDERS and X12 850, and decoded again, it is the same order each
+//! time. What each standard keeps in its own words (extensions, source qualifiers and role
+//! codes, the envelope) is set aside; the business content must match exactly.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+use support::*;
+use wharf_host::model::{CanonicalDocument, Document, PurchaseOrder};
+use wharf_host::sandbox::{CallScope, LoadedAdapter};
+
+fn scope(settings: &[(&str, &str)]) -> CallScope {
+    CallScope {
+        config: Arc::new(
+            settings
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect::<BTreeMap<_, _>>(),
+        ),
+        ..CallScope::default()
+    }
+}
+
+/// The order without what is format-specific by nature.
+fn business(po: &PurchaseOrder) -> Value {
+    fn strip(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for key in ["extensions", "qualifier", "role_code", "order_type"] {
+                    map.remove(key);
+                }
+                map.values_mut().for_each(strip);
+                // Lists of facts, unlike lines, carry no meaning in their order.
+                for key in [
+                    "ids",
+                    "item_ids",
+                    "parties",
+                    "dates",
+                    "references",
+                    "contacts",
+                    "notes",
+                ] {
+                    if let Some(Value::Array(items)) = map.get_mut(key) {
+                        items.sort_by_key(|v| v.to_string());
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(po).unwrap();
+    strip(&mut value);
+    value
+}
+
+fn purchase_order(document: &CanonicalDocument) -> &PurchaseOrder {
+    match &document.body {
+        Document::PurchaseOrder(po) => po,
+        other => panic!("expected a purchase order, got {}", other.doc_type()),
+    }
+}
+
+async fn through(
+    adapter: &LoadedAdapter,
+    settings: &[(&str, &str)],
+    document: &CanonicalDocument,
+) -> Result<PurchaseOrder, String> {
+    let encoded = adapter
+        .encode(
+            scope(settings),
+            document,
+            "7".into(),
+            "2026-11-27T10:00:00+00:00".into(),
+        )
+        .await
+        .map_err(|e| format!("cannot encode the order: {e}"))?;
+    let decoded = adapter
+        .decode(scope(settings), encoded.bytes.clone(), None)
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot read its own order: {e}\n{}",
+                String::from_utf8_lossy(&encoded.bytes)
+            )
+        })?;
+    Ok(purchase_order(&decoded.documents[0]).clone())
+}
+
+fn differences(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for key in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                let (l, r) = (
+                    x.get(key).unwrap_or(&Value::Null),
+                    y.get(key).unwrap_or(&Value::Null),
+                );
+                differences(&format!("{path}.{key}"), l, r, out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (l, r)) in x.iter().zip(y).enumerate() {
+                differences(&format!("{path}[{i}]"), l, r, out);
+            }
+        }
+        _ if a != b => out.push(format!("{path}: {a} ≠ {b}")),
+        _ => {}
+    }
+}
+
+/// The differences each of `formats` makes to the SAP order, one report line per format.
+async fn round_trips(formats: &[&str]) -> Vec<String> {
+    let c = components();
+    let idoc = standalone_adapter(&c.idoc).await;
+    let orders05 = std::fs::read(repo_file(
+        "plugins/idoc/tests/golden/orders05-standard.decode.xml",
+    ))
+    .unwrap();
+    let decoded = idoc
+        .decode(CallScope::default(), orders05, None)
+        .await
+        .unwrap();
+    let original = &decoded.documents[0];
+    let expected = business(purchase_order(original));
+    let all: [(&str, &std::path::Path, Vec<(&str, &str)>); 3] = [
+        (
+            "cxml",
+            &c.cxml,
+            vec![
+                ("from_domain", "NetworkID"),
+                ("from_identity", "ACME"),
+                ("to_domain", "NetworkID"),
+                ("to_identity", "SUPPLIER"),
+            ],
+        ),
+        (
+            "edifact",
+            &c.edifact,
+            vec![
+                ("sender_id", "4012345000009"),
+                ("sender_qualifier", "14"),
+                ("receiver_id", "4098765000002"),
+                ("receiver_qualifier", "14"),
+            ],
+        ),
+        (
+            "x12",
+            &c.x12,
+            vec![
+                ("sender_qualifier", "ZZ"),
+                ("sender_id", "ACME"),
+                ("receiver_qualifier", "ZZ"),
+                ("receiver_id", "SUPPLIER"),
+            ],
+        ),
+    ];
+    let mut report = Vec::new();
+    for (name, component, settings) in all.into_iter().filter(|(n, _, _)| formats.contains(n)) {
+        let adapter = standalone_adapter(component).await;
+        let again = match through(&adapter, &settings, original).await {
+            Ok(again) => again,
+            Err(e) => {
+                report.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        let mut diffs = Vec::new();
+        differences("order", &expected, &business(&again), &mut diffs);
+        if !diffs.is_empty() {
+            report.push(format!("{name}:\n  {}", diffs.join("\n  ")));
+        }
+    }
+    report
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_from_sap_reads_the_same_in_edifact() {
+    let report = round_trips(&["edifact"]).await;
+    assert!(
+        report.is_empty(),
+        "the order changed on its way through:\n{}",
+        report.join("\n")
+    );
+}
+
+/// Not met yet (issue 4): cXML has no place for some dates, a second party id, a GTIN, a
+/// bill-to contact or coded payment terms, and writes the buyer as BillTo when there is none;
+/// X12 refuses a note with a line break (one NTE per line is the fix). Run with `--ignored`
+/// to see the current differences.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "cXML and X12 still lose parts of an SAP order; see the comment above"]
+async fn an_order_from_sap_reads_the_same_in_cxml_and_x12() {
+    let report = round_trips(&["cxml", "x12"]).await;
+    assert!(
+        report.is_empty(),
+        "the order changed on its way through:\n{}",
+        report.join("\n")
+    );
+}
