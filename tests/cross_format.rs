@@ -112,6 +112,9 @@ fn differences(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// An adapter's name, its component, and the agreement settings it encodes with.
+type Format<'a> = (&'a str, &'a std::path::Path, Vec<(&'a str, &'a str)>);
+
 /// The differences each of `formats` makes to the SAP order, one report line per format.
 async fn round_trips(formats: &[&str]) -> Vec<String> {
     let c = components();
@@ -126,7 +129,7 @@ async fn round_trips(formats: &[&str]) -> Vec<String> {
         .unwrap();
     let original = &decoded.documents[0];
     let expected = business(purchase_order(original));
-    let all: [(&str, &std::path::Path, Vec<(&str, &str)>); 3] = [
+    let all: [Format; 3] = [
         (
             "cxml",
             &c.cxml,
