@@ -169,11 +169,15 @@ impl LoadedAdapter {
         .await;
         let decoded = self.finish(outcome, &store)?;
         let mut documents = Vec::with_capacity(decoded.documents.len());
+        let mut size = 0;
         for document in &decoded.documents {
-            documents.push(convert::document_to_model(document).map_err(|e| self.bad_output(e))?);
+            let (document, bytes) =
+                convert::document_to_model(document).map_err(|e| self.bad_output(e))?;
+            size += bytes;
+            // Stop converting as soon as the limit is passed: the rest would be thrown away.
+            self.check_output(size)?;
+            documents.push(document);
         }
-        let size = serde_json::to_vec(&documents).map_or(0, |json| json.len());
-        self.check_output(size)?;
         Ok(DecodeOutcome {
             documents,
             warnings: decoded

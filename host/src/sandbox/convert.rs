@@ -18,13 +18,23 @@ use super::bindings;
 pub struct ConvertError(#[from] serde_json::Error);
 
 fn cross<From: Serialize, To: DeserializeOwned>(value: &From) -> Result<To, ConvertError> {
-    Ok(serde_json::from_value(serde_json::to_value(value)?)?)
+    Ok(cross_sized(value)?.0)
 }
 
+/// Crosses `value` and says how many bytes of JSON it took, which is what an adapter's output
+/// limit counts.
+fn cross_sized<From: Serialize, To: DeserializeOwned>(
+    value: &From,
+) -> Result<(To, usize), ConvertError> {
+    let json = serde_json::to_vec(value)?;
+    Ok((serde_json::from_slice(&json)?, json.len()))
+}
+
+/// A decoded document in model terms, with the size of its canonical JSON.
 pub fn document_to_model(
     document: &bindings::CanonicalDocument,
-) -> Result<model::CanonicalDocument, ConvertError> {
-    cross(document)
+) -> Result<(model::CanonicalDocument, usize), ConvertError> {
+    cross_sized(document)
 }
 
 pub fn document_from_model(
@@ -142,7 +152,8 @@ mod tests {
             let model: model::CanonicalDocument = serde_json::from_value(sample.clone())
                 .unwrap_or_else(|e| panic!("model rejects {sample}: {e}"));
             let wit = document_from_model(&model).unwrap();
-            let back = document_to_model(&wit).unwrap();
+            let (back, size) = document_to_model(&wit).unwrap();
+            assert_eq!(size, serde_json::to_vec(&back).unwrap().len());
             assert_eq!(back, model);
             assert_eq!(serde_json::to_value(&back).unwrap(), sample);
         }
