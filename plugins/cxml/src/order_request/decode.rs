@@ -10,6 +10,7 @@ use wharf_guest_sdk::xml::Element;
 
 use super::CLASSIFICATION_PREFIX;
 use crate::address::{read_contact, read_ship_or_bill};
+use crate::addressee::drop_stand_in_bill_to;
 use crate::comments::read_comments;
 use crate::extensions::keep_unmapped;
 use crate::item::{read_item_id, read_manufacturer_part};
@@ -51,6 +52,7 @@ pub fn decode(request: &Element, also_mapped: &[&str]) -> Result<PurchaseOrder, 
         };
         parties.push(read_contact(contact, &base, &mut extensions)?);
     }
+    drop_stand_in_bill_to(&mut parties);
     let notes = header
         .first("Comments")
         .and_then(|c| read_comments(c, "cxml.OrderRequestHeader.Comments", &mut extensions))

@@ -79,11 +79,14 @@ fn write_header(po: &PurchaseOrder, extras: HeaderExtras<'_>) -> Result<Element,
     let ship_to = first_of(PartyRole::ShipTo);
     // cXML requires a BillTo. SAP purchase orders often name only the ordering company (AG)
     // and leave billing to it, so the buyer stands in when there is no bill-to party.
-    let bill_to = first_of(PartyRole::BillTo)
+    // It is then written as its own Contact too, which tells the reader that the BillTo only
+    // copies it (see crate::addressee).
+    let own_bill_to = first_of(PartyRole::BillTo);
+    let bill_to = own_bill_to
         .or_else(|| {
             let buyer = first_of(PartyRole::Buyer).or_else(|| first_of(PartyRole::SoldTo));
             if buyer.is_some() {
-                log::info("no bill-to party: the buyer is written as BillTo");
+                log::info("no bill-to party: the buyer is written as BillTo and as a Contact");
             }
             buyer
         })
@@ -104,7 +107,7 @@ fn write_header(po: &PurchaseOrder, extras: HeaderExtras<'_>) -> Result<Element,
         &format!("parties[{bill_to}]"),
     )?);
     for (i, party) in po.parties.iter().enumerate() {
-        if Some(i) != ship_to && i != bill_to {
+        if Some(i) != ship_to && Some(i) != own_bill_to {
             header = header.child(write_contact(party, &format!("parties[{i}]"))?);
         }
     }
