@@ -16,7 +16,7 @@
 //! | `ItemOut@lineNumber`, `@quantity` + `ItemDetail/UnitOfMeasure` | line number, quantity |
 //! | `ItemOut@requestedDeliveryDate` | line date RequestedDelivery, qualifier `requestedDeliveryDate` |
 //! | `ItemOut@parentLineNumber` | `parent_line` (read only: 1.2.014 has no such attribute) |
-//! | `ItemID`, `ItemDetail/ManufacturerPartID` | item ids (see [`crate::item`]) |
+//! | `ItemID`, `ItemDetail/ManufacturerPartID`, `Extrinsic name="ItemID.<scheme>"` | item ids (see [`crate::item`]) |
 //! | `ItemDetail/UnitPrice`, `PriceBasisQuantity` | price (see [`crate::money`]) |
 //! | `ItemDetail/Description` | description |
 //! | `ItemDetail/Classification@domain` | line extension `cxml.Classification.<domain>` |

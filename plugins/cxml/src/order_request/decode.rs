@@ -13,7 +13,7 @@ use crate::address::{read_contact, read_ship_or_bill};
 use crate::addressee::drop_stand_in_bill_to;
 use crate::comments::read_comments;
 use crate::extensions::keep_unmapped;
-use crate::item::{read_item_id, read_manufacturer_part};
+use crate::item::{read_item_id, read_manufacturer_part, take_other_ids};
 use crate::money::{read_money_in, read_price};
 use crate::values::{date_attr, dated_attr, decimal_attr, optional_attr, required_attr};
 
@@ -165,6 +165,7 @@ fn read_item_out(item: &Element) -> Result<OrderLine, AdapterError> {
         ],
         &mut extensions,
     );
+    item_ids.extend(take_other_ids(&mut extensions));
     Ok(OrderLine {
         line_number,
         parent_line: optional_attr(item, "parentLineNumber").map(str::to_owned),

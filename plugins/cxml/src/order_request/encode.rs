@@ -13,7 +13,7 @@ use super::{CLASSIFICATION_PREFIX, ORDER_TYPES};
 use crate::address::{write_contact, write_ship_or_bill};
 use crate::comments::write_comments;
 use crate::extensions::{unwritten, value_text, write_extrinsics};
-use crate::item::{manufacturer_part, write_item_id};
+use crate::item::{manufacturer_part, write_item_id, write_other_ids};
 use crate::money::{CONVERSION_FACTOR_KEY, missing_price, order_total, write_money, write_price};
 use crate::values::pick_date;
 
@@ -210,6 +210,7 @@ fn write_item_out(po: &PurchaseOrder, line: &OrderLine, i: usize) -> Result<Elem
     }
     detail = detail.text_child_opt("ManufacturerPartID", manufacturer_part(&line.item_ids));
     detail.children.extend(write_extrinsics(&line.extensions));
+    detail.children.extend(write_other_ids(&line.item_ids));
     let mut item = Element::new("ItemOut")
         .attr("quantity", quantity)
         .attr("lineNumber", line.line_number.as_str())
