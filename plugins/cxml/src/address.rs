@@ -1,64 +1,28 @@
 //! Parties both ways: `<ShipTo>`/`<BillTo>` (an `<Address>`) and `<Contact role="...">` against
 //! the canonical [`Party`].
 //!
-//! - `ShipTo` / `BillTo` keep their element name as `role_code`; a `Contact` keeps its `role`.
+//! - `ShipTo` / `BillTo` keep their element name as `role_code`; a `Contact` keeps its `role`
+//!   (see [`crate::contact_role`]).
 //! - `addressID` is the buyer's number for the address: the party id `("buyer", addressID)`.
 //! - `<Email name="work">` and `<Phone name="work">` become one [`Contact`] with role `work`
 //!   (telephone numbers as [`crate::phone`] spells them).
+//! - Other party ids, contact person names and the buyer standing in as BillTo follow the
+//!   conventions of [`crate::addressee`].
 
 use wharf_guest_sdk::canonical::{Address, Contact, Extension, Identifier, Party, PartyRole};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::xml::Element;
 use wharf_guest_sdk::{error, id, log};
 
+use crate::addressee::{
+    non_id_references, read_deliver_to, read_id_references, write_deliver_to, write_id_references,
+};
+use crate::contact_role::contact_role_code;
 use crate::extensions::{flatten, keep_unmapped};
 use crate::phone::{read_phone, write_phone};
 
 /// The scheme of `addressID`: cXML address ids are assigned by the buying organization.
 pub const ADDRESS_ID_SCHEME: &str = "buyer";
-
-/// cXML Contact roles and the party role each stands for; the first of a role is the one an
-/// encoder writes when the party's own `role_code` is not a cXML role.
-const CONTACT_ROLES: &[(&str, PartyRole)] = &[
-    ("buyer", PartyRole::Buyer),
-    ("buyerCorporate", PartyRole::Buyer),
-    ("buyerAccount", PartyRole::Buyer),
-    ("buyerMasterAccount", PartyRole::Buyer),
-    ("purchasingAgent", PartyRole::Buyer),
-    ("supplierCorporate", PartyRole::Supplier),
-    ("supplierAccount", PartyRole::Supplier),
-    ("supplierMasterAccount", PartyRole::Supplier),
-    ("shipFrom", PartyRole::ShipFrom),
-    ("soldTo", PartyRole::SoldTo),
-    ("remitTo", PartyRole::RemitTo),
-    ("carrierCorporate", PartyRole::Carrier),
-    ("manufacturer", PartyRole::Manufacturer),
-    ("shipTo", PartyRole::ShipTo),
-    ("billTo", PartyRole::BillTo),
-];
-
-/// The party role a cXML Contact role stands for; roles outside the table are `Other`.
-pub fn contact_role(role: &str) -> PartyRole {
-    CONTACT_ROLES
-        .iter()
-        .find(|(name, _)| *name == role)
-        .map_or(PartyRole::Other, |(_, party)| *party)
-}
-
-/// The Contact role to write for `party`: its own `role_code` when that is a cXML role meaning
-/// the same, else the table's first role for it.
-pub fn contact_role_code(party: &Party) -> String {
-    if let Some(code) = &party.role_code
-        && (contact_role(code) == party.role || party.role == PartyRole::Other)
-    {
-        return code.clone();
-    }
-    CONTACT_ROLES
-        .iter()
-        .find(|(_, role)| *role == party.role)
-        .map_or("other", |(name, _)| name)
-        .to_owned()
-}
 
 /// A header `<ShipTo>` or `<BillTo>`; what it holds besides the address is kept under `base`.
 pub fn read_ship_or_bill(
@@ -72,14 +36,24 @@ pub fn read_ship_or_bill(
         PartyRole::BillTo
     };
     let address = element.require("Address")?;
-    keep_unmapped(element, base, &["Address"], out);
-    read_addressee(
+    keep_unmapped(element, base, &["Address", "IdReference"], out);
+    keep_non_id_references(element, base, out);
+    let mut party = read_addressee(
         address,
         role,
         Some(element.name.clone()),
         &format!("{base}.Address"),
         out,
-    )
+    )?;
+    party.ids.extend(read_id_references(element));
+    Ok(party)
+}
+
+/// Keeps the `<IdReference>` children of `element` that name no id.
+fn keep_non_id_references(element: &Element, base: &str, out: &mut Vec<Extension>) {
+    for (n, reference) in non_id_references(element).enumerate() {
+        flatten(reference, &format!("{base}.IdReference[{}]", n + 1), out);
+    }
 }
 
 /// A header `<Contact role="...">` as a party of the role it names.
@@ -89,7 +63,9 @@ pub fn read_contact(
     out: &mut Vec<Extension>,
 ) -> Result<Party, AdapterError> {
     let code = element.get("role").map(str::to_owned);
-    let role = code.as_deref().map_or(PartyRole::Other, contact_role);
+    let role = code
+        .as_deref()
+        .map_or(PartyRole::Other, crate::contact_role::contact_role);
     read_addressee(element, role, code, base, out)
 }
 
@@ -101,16 +77,16 @@ fn read_addressee(
     base: &str,
     out: &mut Vec<Extension>,
 ) -> Result<Party, AdapterError> {
-    let ids = element
+    let mut ids: Vec<Identifier> = element
         .get("addressID")
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .map(|v| vec![id(ADDRESS_ID_SCHEME, v)])
         .unwrap_or_default();
+    ids.extend(read_id_references(element));
     let mut postal = element.all("PostalAddress");
-    let address = postal
-        .next()
-        .map(|p| read_postal(p, &format!("{base}.PostalAddress"), out));
+    let first_postal = postal.next();
+    let address = first_postal.map(|p| read_postal(p, &format!("{base}.PostalAddress"), out));
     for (n, extra) in postal.enumerate() {
         flatten(extra, &format!("{base}.PostalAddress[{}]", n + 2), out);
     }
@@ -127,6 +103,9 @@ fn read_addressee(
                 Some(number);
         }
     }
+    if let Some(first) = first_postal {
+        read_deliver_to(first, &mut contacts);
+    }
     keep_unmapped(
         element,
         base,
@@ -137,9 +116,11 @@ fn read_addressee(
             "PostalAddress",
             "Email",
             "Phone",
+            "IdReference",
         ],
         out,
     );
+    keep_non_id_references(element, base, out);
     Ok(Party {
         role,
         role_code,
@@ -191,7 +172,14 @@ fn read_postal(postal: &Element, base: &str, out: &mut Vec<Extension>) -> Addres
     keep_unmapped(
         postal,
         base,
-        &["Street", "City", "State", "PostalCode", "Country"],
+        &[
+            "DeliverTo",
+            "Street",
+            "City",
+            "State",
+            "PostalCode",
+            "Country",
+        ],
         out,
     );
     Address {
@@ -213,27 +201,36 @@ pub fn write_ship_or_bill(party: &Party, tag: &str, at: &str) -> Result<Element,
     let mut address = Element::new("Address").attr_opt("addressID", address_id(party));
     address = address.child(name(party, at)?);
     if let Some(postal) = &party.address {
-        address = address.child(write_postal(postal, at)?);
+        address = address.child(write_postal(postal, party, at)?);
     }
     // An <Address> holds one Email and one Phone; a <Contact> holds any number.
     let (emails, phones) = contact_elements(party);
-    let mut dropped = emails.len().saturating_sub(1) + phones.len().saturating_sub(1);
+    let dropped =
+        emails.len().saturating_sub(1) + phones.len().saturating_sub(1) + unwritten_names(party);
     address.children.extend(emails.into_iter().take(1));
     address.children.extend(phones.into_iter().take(1));
-    dropped += party.contacts.iter().filter(|c| c.name.is_some()).count();
     if dropped > 0 {
         log::warn(&format!(
             "{at}: {dropped} contact detail(s) have no place in a cXML <{tag}> address and were not written"
         ));
     }
-    warn_unwritten_ids(party, at);
-    Ok(Element::new(tag).child(address))
+    let mut element = Element::new(tag).child(address);
+    element.children.extend(write_id_references(party));
+    Ok(element)
+}
+
+/// Contact names that have no `DeliverTo` to go to: all of them without a postal address.
+fn unwritten_names(party: &Party) -> usize {
+    match party.address {
+        Some(_) => 0,
+        None => party.contacts.iter().filter(|c| c.name.is_some()).count(),
+    }
 }
 
 /// `<Contact role="...">` for a party cXML has no element of its own for.
 pub fn write_contact(party: &Party, at: &str) -> Result<Element, AdapterError> {
-    let contact = contact_element(party, at)?;
-    warn_unwritten_ids(party, at);
+    let mut contact = contact_element(party, at)?;
+    contact.children.extend(write_id_references(party));
     Ok(contact)
 }
 
@@ -258,14 +255,14 @@ fn contact_element(party: &Party, at: &str) -> Result<Element, AdapterError> {
         .attr_opt("addressID", address_id(party))
         .child(name(party, at)?);
     if let Some(postal) = &party.address {
-        contact = contact.child(write_postal(postal, at)?);
+        contact = contact.child(write_postal(postal, party, at)?);
     }
     let (emails, phones) = contact_elements(party);
     contact.children.extend(emails);
     contact.children.extend(phones);
-    if party.contacts.iter().any(|c| c.name.is_some()) {
+    if unwritten_names(party) > 0 {
         log::warn(&format!(
-            "{at}: contact person names have no place in a cXML <Contact> and were not written"
+            "{at}: contact person names need a postal address (DeliverTo) in cXML and were not written"
         ));
     }
     Ok(contact)
@@ -279,21 +276,6 @@ fn address_id(party: &Party) -> Option<&str> {
         .map(|i| i.value.as_str())
 }
 
-fn warn_unwritten_ids(party: &Party, at: &str) {
-    let other: Vec<String> = party
-        .ids
-        .iter()
-        .filter(|i| i.scheme != ADDRESS_ID_SCHEME)
-        .map(|i| format!("{}:{}", i.scheme, i.value))
-        .collect();
-    if !other.is_empty() {
-        log::warn(&format!(
-            "{at}: ids {} have no place in cXML (only addressID, scheme \"buyer\") and were not written",
-            other.join(", ")
-        ));
-    }
-}
-
 fn name(party: &Party, at: &str) -> Result<Element, AdapterError> {
     let name = party.name.as_deref().ok_or_else(|| {
         error::validation("cXML requires a name for every address and contact")
@@ -302,7 +284,7 @@ fn name(party: &Party, at: &str) -> Result<Element, AdapterError> {
     Ok(Element::new("Name").attr("xml:lang", "en").with_text(name))
 }
 
-fn write_postal(postal: &Address, at: &str) -> Result<Element, AdapterError> {
+fn write_postal(postal: &Address, party: &Party, at: &str) -> Result<Element, AdapterError> {
     let missing = |field: &str| {
         error::validation(format!("cXML requires a {field} in every postal address"))
             .at_xml(format!("{at}.address.{field}"))
@@ -316,6 +298,7 @@ fn write_postal(postal: &Address, at: &str) -> Result<Element, AdapterError> {
         .as_deref()
         .ok_or_else(|| missing("country"))?;
     let mut element = Element::new("PostalAddress");
+    element.children.extend(write_deliver_to(party));
     for street in &postal.street {
         element = element.text_child("Street", street);
     }
@@ -366,27 +349,6 @@ fn contact_elements(party: &Party) -> (Vec<Element>, Vec<Element>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn contact_roles_map_both_ways() {
-        assert_eq!(contact_role("purchasingAgent"), PartyRole::Buyer);
-        assert_eq!(contact_role("supplierMasterAccount"), PartyRole::Supplier);
-        assert_eq!(contact_role("endUser"), PartyRole::Other);
-        let mut party = Party {
-            role: PartyRole::Supplier,
-            role_code: Some("LF".into()),
-            ids: vec![],
-            name: None,
-            address: None,
-            contacts: vec![],
-        };
-        assert_eq!(contact_role_code(&party), "supplierCorporate");
-        party.role_code = Some("supplierAccount".into());
-        assert_eq!(contact_role_code(&party), "supplierAccount");
-        party.role = PartyRole::Other;
-        party.role_code = Some("endUser".into());
-        assert_eq!(contact_role_code(&party), "endUser");
-    }
 
     #[test]
     fn a_party_without_a_name_is_refused_where_it_stands() {

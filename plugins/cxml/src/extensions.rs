@@ -130,6 +130,40 @@ pub fn write_extrinsics(extensions: &[Extension]) -> Vec<Element> {
         .collect()
 }
 
+/// Takes out of `extensions` every text `cxml.Extrinsic.<prefix><rest>` that `read` turns
+/// into a value (given `<rest>` and the text), and returns those values in order; what `read`
+/// refuses stays an extension.
+pub fn take_extrinsics<T>(
+    extensions: &mut Vec<Extension>,
+    prefix: &str,
+    mut read: impl FnMut(&str, &str) -> Option<T>,
+) -> Vec<T> {
+    let mut taken = Vec::new();
+    extensions.retain(|e| {
+        let rest = e
+            .key
+            .strip_prefix(EXTRINSIC)
+            .and_then(|name| name.strip_prefix(prefix));
+        let value = match (&e.value, rest) {
+            (ExtensionValue::Text(text), Some(rest)) => read(rest, text),
+            _ => None,
+        };
+        match value {
+            Some(value) => {
+                taken.push(value);
+                false
+            }
+            None => true,
+        }
+    });
+    taken
+}
+
+/// An `<Extrinsic name="…">` holding `text`.
+pub fn extrinsic_element(name: &str, text: &str) -> Element {
+    Element::new("Extrinsic").attr("name", name).with_text(text)
+}
+
 /// Keys of `extensions` an encoder does not write: neither an Extrinsic nor one of `written`.
 pub fn unwritten<'a>(extensions: &'a [Extension], written: &[&str]) -> Vec<&'a str> {
     extensions

@@ -12,8 +12,8 @@
 //! - [`ship_notice`]: `<ShipNoticeRequest>` against a ship notice, with its packs.
 //! - [`invoice`]: `<InvoiceDetailRequest>` against an invoice: lines, summary, payment terms.
 //! - [`status`]: `<StatusUpdateRequest>` and `<Response>` against a functional acknowledgment.
-//! - [`address`], [`phone`], [`money`], [`tax`], [`item`], [`comments`], [`order_reference`]:
-//!   pieces the documents share.
+//! - [`address`], [`addressee`], [`contact_role`], [`phone`], [`money`], [`tax`], [`item`],
+//!   [`comments`], [`order_reference`]: pieces the documents share.
 //! - [`extensions`]: what the model has no field for, kept as `cxml.*` extensions.
 //! - [`values`]: decimals, dates and required attributes, read with their location.
 //! - [`settings`]: the agreement's configuration for writing (identities, deployment mode).
@@ -27,8 +27,10 @@
 #![allow(clippy::result_large_err)]
 
 pub mod address;
+pub mod addressee;
 pub mod comments;
 pub mod confirmation;
+pub mod contact_role;
 pub mod envelope;
 pub mod extensions;
 pub mod invoice;

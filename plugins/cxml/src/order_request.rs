@@ -2,7 +2,8 @@
 //! [`PurchaseOrder`](wharf_guest_sdk::canonical::PurchaseOrder), and (through [`change`])
 //! `type="update"` / `"delete"` against an order change, with [`decode`] and [`encode`]
 //! inverse to each other: `decode(encode(po))` gives `po` back apart from what the encoder
-//! derives (the total when none was stated, a delivery date copied onto a line).
+//! derives (the total when none was stated, the order's requested delivery date copied onto
+//! its lines).
 //!
 //! | cXML | purchase order |
 //! | --- | --- |
@@ -14,9 +15,11 @@
 //! | `Comments` | notes |
 //! | `Extrinsic@name` | extension `cxml.Extrinsic.<name>` |
 //! | `ItemOut@lineNumber`, `@quantity` + `ItemDetail/UnitOfMeasure` | line number, quantity |
-//! | `ItemOut@requestedDeliveryDate` | line date RequestedDelivery, qualifier `requestedDeliveryDate` |
+//! | `PaymentTerm`, `Extrinsic name="PaymentTerms"` | `payment_terms` (see [`extras`]) |
+//! | `Extrinsic name="date.<Kind>[.<qualifier>]"` | other dates, header and line (see [`extras`]) |
+//! | `ItemOut@requestedDeliveryDate` | line date RequestedDelivery, qualifier `requestedDeliveryDate`, unless it is the first `ScheduleLine`'s date (the encoder writes that one there) |
 //! | `ItemOut@parentLineNumber` | `parent_line` (read only: 1.2.014 has no such attribute) |
-//! | `ItemID`, `ItemDetail/ManufacturerPartID` | item ids (see [`crate::item`]) |
+//! | `ItemID`, `ItemDetail/ManufacturerPartID`, `Extrinsic name="ItemID.<scheme>"` | item ids (see [`crate::item`]) |
 //! | `ItemDetail/UnitPrice`, `PriceBasisQuantity` | price (see [`crate::money`]) |
 //! | `ItemDetail/Description` | description |
 //! | `ItemDetail/Classification@domain` | line extension `cxml.Classification.<domain>` |
@@ -25,6 +28,7 @@
 pub mod change;
 pub mod decode;
 pub mod encode;
+pub mod extras;
 
 use wharf_guest_sdk::canonical::Document;
 use wharf_guest_sdk::contract::AdapterError;

@@ -48,33 +48,42 @@ pub fn read(header: &Element, out: &mut Vec<Extension>) -> Result<Option<String>
 pub fn write(terms: &str) -> Vec<Element> {
     let mut written = Vec::new();
     for term in terms.split(", ") {
-        let words: Vec<&str> = term.split_whitespace().collect();
-        let parsed = match words.as_slice() {
-            [days, "days"] => Some((None, *days)),
-            [percent, days, "days"] => percent.strip_suffix('%').map(|p| (Some(p), *days)),
-            _ => None,
-        }
-        .filter(|(percent, days)| {
-            days.bytes().all(|b| b.is_ascii_digit())
-                && percent.is_none_or(|p| wharf_guest_sdk::decimal::parse(p).is_ok())
-        });
-        match parsed {
-            Some((percent, days)) => {
-                let mut element = Element::new("PaymentTerm").attr("payInNumberOfDays", days);
-                if let Some(percent) = percent {
-                    element = element.child(
-                        Element::new("Discount")
-                            .child(Element::new("DiscountPercent").attr("percent", percent)),
-                    );
-                }
-                written.push(element);
-            }
+        match parse_term(term) {
+            Some(element) => written.push(element),
             None => log::warn(&format!(
                 "payment terms {term:?} are not in the form \"2% 10 days\" or \"30 days\"; not written"
             )),
         }
     }
     written
+}
+
+/// `PaymentTerm`s from "2% 10 days, 30 days" when every term has that form, else `None`.
+pub fn parse(terms: &str) -> Option<Vec<Element>> {
+    terms.split(", ").map(parse_term).collect()
+}
+
+/// One `PaymentTerm` from "2% 10 days" or "30 days".
+fn parse_term(term: &str) -> Option<Element> {
+    let words: Vec<&str> = term.split_whitespace().collect();
+    let (percent, days) = match words.as_slice() {
+        [days, "days"] => Some((None, *days)),
+        [percent, days, "days"] => percent.strip_suffix('%').map(|p| (Some(p), *days)),
+        _ => None,
+    }
+    .filter(|(percent, days)| {
+        !days.is_empty()
+            && days.bytes().all(|b| b.is_ascii_digit())
+            && percent.is_none_or(|p| wharf_guest_sdk::decimal::parse(p).is_ok())
+    })?;
+    let mut element = Element::new("PaymentTerm").attr("payInNumberOfDays", days);
+    if let Some(percent) = percent {
+        element = element.child(
+            Element::new("Discount")
+                .child(Element::new("DiscountPercent").attr("percent", percent)),
+        );
+    }
+    Some(element)
 }
 
 #[cfg(test)]

@@ -9,10 +9,13 @@ use wharf_guest_sdk::text_extension;
 use wharf_guest_sdk::xml::Element;
 
 use super::CLASSIFICATION_PREFIX;
+use super::extras::{take_dates, take_payment_terms};
 use crate::address::{read_contact, read_ship_or_bill};
+use crate::addressee::drop_stand_in_bill_to;
 use crate::comments::read_comments;
 use crate::extensions::keep_unmapped;
-use crate::item::{read_item_id, read_manufacturer_part};
+use crate::invoice::terms;
+use crate::item::{read_item_id, read_manufacturer_part, take_other_ids};
 use crate::money::{read_money_in, read_price};
 use crate::values::{date_attr, dated_attr, decimal_attr, optional_attr, required_attr};
 
@@ -22,7 +25,7 @@ pub fn decode(request: &Element, also_mapped: &[&str]) -> Result<PurchaseOrder, 
     let header = request.require("OrderRequestHeader")?;
     let mut extensions = Vec::new();
     let po_number = required_attr(header, "orderID")?.to_owned();
-    let dates = vec![Dated {
+    let mut dates = vec![Dated {
         kind: DateKind::Document,
         value: date_attr(header, "orderDate")?,
         qualifier: Some("orderDate".to_owned()),
@@ -51,6 +54,8 @@ pub fn decode(request: &Element, also_mapped: &[&str]) -> Result<PurchaseOrder, 
         };
         parties.push(read_contact(contact, &base, &mut extensions)?);
     }
+    drop_stand_in_bill_to(&mut parties);
+    let days = terms::read(header, &mut extensions)?;
     let notes = header
         .first("Comments")
         .and_then(|c| read_comments(c, "cxml.OrderRequestHeader.Comments", &mut extensions))
@@ -64,11 +69,14 @@ pub fn decode(request: &Element, also_mapped: &[&str]) -> Result<PurchaseOrder, 
         "Total",
         "ShipTo",
         "BillTo",
+        "PaymentTerm",
         "Contact",
         "Comments",
     ];
     mapped.extend_from_slice(also_mapped);
     keep_unmapped(header, "cxml.OrderRequestHeader", &mapped, &mut extensions);
+    dates.extend(take_dates(&mut extensions));
+    let payment_terms = take_payment_terms(days, &mut extensions);
     let lines = request
         .all("ItemOut")
         .map(read_item_out)
@@ -86,7 +94,7 @@ pub fn decode(request: &Element, also_mapped: &[&str]) -> Result<PurchaseOrder, 
         dates,
         parties,
         references: Vec::new(),
-        payment_terms: None,
+        payment_terms,
         notes,
         lines,
         total,
@@ -136,10 +144,8 @@ fn read_item_out(item: &Element) -> Result<OrderLine, AdapterError> {
         ],
         &mut extensions,
     );
-    let dates = dated_attr(item, "requestedDeliveryDate", DateKind::RequestedDelivery)?
-        .into_iter()
-        .collect();
-    let schedule = item
+    let requested = dated_attr(item, "requestedDeliveryDate", DateKind::RequestedDelivery)?;
+    let schedule: Vec<ScheduleLine> = item
         .all("ScheduleLine")
         .map(|line| read_schedule_line(line, &unit, &mut extensions))
         .collect::<Result<Vec<_>, _>>()?;
@@ -163,6 +169,17 @@ fn read_item_out(item: &Element) -> Result<OrderLine, AdapterError> {
         ],
         &mut extensions,
     );
+    item_ids.extend(take_other_ids(&mut extensions));
+    // The encoder writes the first scheduled delivery as the line's requested delivery date.
+    let first_scheduled = schedule
+        .first()
+        .and_then(|s| s.dates.first())
+        .map(|d| d.value.as_str());
+    let mut dates: Vec<Dated> = requested
+        .filter(|r| Some(r.value.as_str()) != first_scheduled)
+        .into_iter()
+        .collect();
+    dates.extend(take_dates(&mut extensions));
     Ok(OrderLine {
         line_number,
         parent_line: optional_attr(item, "parentLineNumber").map(str::to_owned),

@@ -1,19 +1,22 @@
 //! Writing a [`PurchaseOrder`] as an `<OrderRequest type="new">`.
 //!
 //! cXML requires some things the model leaves optional; a purchase order without them is
-//! refused with the place to fix: an order date, a BillTo (or buyer) party, a unit price and a supplier
-//! (or buyer) part number on every line. What cXML has no place for is logged, not written.
+//! refused with the place to fix: an order date, a BillTo (or buyer) party, a unit price and a
+//! supplier (or buyer) part number on every line. Dates, payment terms and item ids without a
+//! cXML attribute are written as [`super::extras`] and [`crate::item`] say; what cXML has no
+//! place for at all is logged, not written.
 
 use wharf_guest_sdk::canonical::{DateKind, OrderLine, PartyRole, PurchaseOrder};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::xml::Element;
 use wharf_guest_sdk::{decimal, error, log};
 
+use super::extras::{write_dates, write_payment_terms};
 use super::{CLASSIFICATION_PREFIX, ORDER_TYPES};
 use crate::address::{write_contact, write_ship_or_bill};
 use crate::comments::write_comments;
 use crate::extensions::{unwritten, value_text, write_extrinsics};
-use crate::item::{manufacturer_part, write_item_id};
+use crate::item::{manufacturer_part, write_item_id, write_other_ids};
 use crate::money::{CONVERSION_FACTOR_KEY, missing_price, order_total, write_money, write_price};
 use crate::values::pick_date;
 
@@ -79,11 +82,14 @@ fn write_header(po: &PurchaseOrder, extras: HeaderExtras<'_>) -> Result<Element,
     let ship_to = first_of(PartyRole::ShipTo);
     // cXML requires a BillTo. SAP purchase orders often name only the ordering company (AG)
     // and leave billing to it, so the buyer stands in when there is no bill-to party.
-    let bill_to = first_of(PartyRole::BillTo)
+    // It is then written as its own Contact too, which tells the reader that the BillTo only
+    // copies it (see crate::addressee).
+    let own_bill_to = first_of(PartyRole::BillTo);
+    let bill_to = own_bill_to
         .or_else(|| {
             let buyer = first_of(PartyRole::Buyer).or_else(|| first_of(PartyRole::SoldTo));
             if buyer.is_some() {
-                log::info("no bill-to party: the buyer is written as BillTo");
+                log::info("no bill-to party: the buyer is written as BillTo and as a Contact");
             }
             buyer
         })
@@ -103,8 +109,10 @@ fn write_header(po: &PurchaseOrder, extras: HeaderExtras<'_>) -> Result<Element,
         "BillTo",
         &format!("parties[{bill_to}]"),
     )?);
+    let (payment_terms, terms_extrinsic) = write_payment_terms(po.payment_terms.as_deref());
+    header.children.extend(payment_terms);
     for (i, party) in po.parties.iter().enumerate() {
-        if Some(i) != ship_to && i != bill_to {
+        if Some(i) != ship_to && Some(i) != own_bill_to {
             header = header.child(write_contact(party, &format!("parties[{i}]"))?);
         }
     }
@@ -115,28 +123,21 @@ fn write_header(po: &PurchaseOrder, extras: HeaderExtras<'_>) -> Result<Element,
         header = header.child(Element::new("DocumentReference").attr("payloadID", payload));
     }
     header.children.extend(write_extrinsics(&po.extensions));
-    warn_unwritten_header(po, order_date);
+    // A requested delivery date is written on every line that has none of its own.
+    header
+        .children
+        .extend(write_dates(po.dates.iter().filter(|d| {
+            !std::ptr::eq(*d, order_date) && d.kind != DateKind::RequestedDelivery
+        })));
+    header.children.extend(terms_extrinsic);
+    warn_unwritten_header(po);
     Ok(header)
 }
 
-fn warn_unwritten_header(po: &PurchaseOrder, order_date: &wharf_guest_sdk::canonical::Dated) {
+fn warn_unwritten_header(po: &PurchaseOrder) {
     let mut lost: Vec<String> = Vec::new();
     if !po.references.is_empty() {
         lost.push(format!("{} reference(s)", po.references.len()));
-    }
-    if po.payment_terms.is_some() {
-        lost.push("payment terms".to_owned());
-    }
-    // A requested delivery date is written on every line that has none of its own.
-    let other_dates = po
-        .dates
-        .iter()
-        .filter(|d| *d != order_date && d.kind != DateKind::RequestedDelivery)
-        .count();
-    if other_dates > 0 {
-        lost.push(format!(
-            "{other_dates} header date(s) besides the order and delivery dates"
-        ));
     }
     let keys = unwritten(&po.extensions, &[]);
     if !keys.is_empty() {
@@ -207,6 +208,12 @@ fn write_item_out(po: &PurchaseOrder, line: &OrderLine, i: usize) -> Result<Elem
     }
     detail = detail.text_child_opt("ManufacturerPartID", manufacturer_part(&line.item_ids));
     detail.children.extend(write_extrinsics(&line.extensions));
+    detail.children.extend(write_other_ids(&line.item_ids));
+    detail.children.extend(write_dates(
+        line.dates
+            .iter()
+            .filter(|d| !requested.is_some_and(|r| std::ptr::eq(*d, r))),
+    ));
     let mut item = Element::new("ItemOut")
         .attr("quantity", quantity)
         .attr("lineNumber", line.line_number.as_str())
@@ -233,15 +240,11 @@ fn write_item_out(po: &PurchaseOrder, line: &OrderLine, i: usize) -> Result<Elem
                 .text_child("UnitOfMeasure", &scheduled.quantity.unit),
         );
     }
-    warn_unwritten_line(line, requested, &at);
+    warn_unwritten_line(line, &at);
     Ok(item)
 }
 
-fn warn_unwritten_line(
-    line: &OrderLine,
-    requested: Option<&wharf_guest_sdk::canonical::Dated>,
-    at: &str,
-) {
+fn warn_unwritten_line(line: &OrderLine, at: &str) {
     let mut lost: Vec<String> = Vec::new();
     if let Some(parent) = &line.parent_line {
         lost.push(format!(
@@ -250,12 +253,6 @@ fn warn_unwritten_line(
     }
     if !line.references.is_empty() {
         lost.push(format!("{} reference(s)", line.references.len()));
-    }
-    let other_dates = line.dates.iter().filter(|d| Some(*d) != requested).count();
-    if other_dates > 0 {
-        lost.push(format!(
-            "{other_dates} date(s) besides the requested delivery"
-        ));
     }
     let keys: Vec<&str> = unwritten(&line.extensions, &[CONVERSION_FACTOR_KEY])
         .into_iter()

@@ -1,0 +1,117 @@
+//! An SAP purchase order (the IDoc adapter's ORDERS05 golden decode) survives a trip through
+//! cXML: encoded as an `OrderRequest` and decoded again it is the same order, apart from what
+//! each standard keeps in its own words (extensions, qualifiers, role codes, the order type)
+//! and the order of lists whose order means nothing. The host's `tests/cross_format.rs` makes
+//! the same check through the built component.
+
+use serde_json::Value;
+use wharf_guest_sdk::Adapter;
+use wharf_guest_sdk::canonical::{CanonicalDocument, Document};
+use wharf_guest_sdk::contract::{EncodeContext, Inbound};
+use wharf_guest_sdk::testing::{call_context, with_config};
+use wharf_plugin_cxml::CxmlAdapter;
+
+const SAP_ORDER: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../idoc/tests/golden/orders05-standard.decode.json"
+);
+
+const SETTINGS: &[(&str, &str)] = &[
+    ("from_domain", "NetworkID"),
+    ("from_identity", "ACME"),
+    ("to_domain", "NetworkID"),
+    ("to_identity", "SUPPLIER"),
+];
+
+fn sap_order() -> CanonicalDocument {
+    let text = std::fs::read_to_string(SAP_ORDER).expect("the IDoc golden decode");
+    let mut decoded: Value = serde_json::from_str(&text).expect("JSON");
+    serde_json::from_value(decoded["documents"][0].take()).expect("a canonical document")
+}
+
+/// The purchase order of `document` without what is format-specific by nature.
+fn business(document: &CanonicalDocument) -> Value {
+    fn strip(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for key in ["extensions", "qualifier", "role_code", "order_type"] {
+                    map.remove(key);
+                }
+                map.values_mut().for_each(strip);
+                for key in [
+                    "ids",
+                    "item_ids",
+                    "parties",
+                    "dates",
+                    "references",
+                    "contacts",
+                    "notes",
+                ] {
+                    if let Some(Value::Array(items)) = map.get_mut(key) {
+                        items.sort_by_key(|v| v.to_string());
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let Document::PurchaseOrder(po) = &document.body else {
+        panic!("expected a purchase order, got {:?}", document.body);
+    };
+    let mut value = serde_json::to_value(po).expect("serializable");
+    strip(&mut value);
+    value
+}
+
+fn differences(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for key in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                let (l, r) = (
+                    x.get(key).unwrap_or(&Value::Null),
+                    y.get(key).unwrap_or(&Value::Null),
+                );
+                differences(&format!("{path}.{key}"), l, r, out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (l, r)) in x.iter().zip(y).enumerate() {
+                differences(&format!("{path}[{i}]"), l, r, out);
+            }
+        }
+        _ if a != b => out.push(format!("{path}: {a} ≠ {b}")),
+        _ => {}
+    }
+}
+
+#[test]
+fn an_sap_order_survives_cxml() {
+    let original = sap_order();
+    let context = EncodeContext {
+        context: call_context(),
+        control_number: "7".into(),
+        timestamp: "2026-11-27T10:00:00+00:00".into(),
+    };
+    let encoded = with_config(SETTINGS, || CxmlAdapter::encode(original.clone(), context))
+        .expect("the SAP order encodes");
+    let decoded = CxmlAdapter::decode(Inbound {
+        bytes: encoded.bytes.clone(),
+        content_type: None,
+        context: call_context(),
+    })
+    .expect("the cXML decodes");
+    let mut diffs = Vec::new();
+    differences(
+        "order",
+        &business(&original),
+        &business(&decoded.documents[0]),
+        &mut diffs,
+    );
+    assert!(
+        diffs.is_empty(),
+        "the order changed through cXML:\n{}\n\n{}",
+        diffs.join("\n"),
+        String::from_utf8_lossy(&encoded.bytes)
+    );
+}
