@@ -154,3 +154,16 @@ fn a_purchase_order_from_another_standard_keeps_its_business_content() {
     assert_eq!(price.amount, "118");
     assert_eq!(price.basis, Some(quantity("1000")));
 }
+
+#[test]
+fn a_goods_receipt_unit_given_only_as_iso_code_goes_back_to_entry_uom_iso() {
+    let read = decode(fs::read(golden("mbgmcr02-positions.decode.xml")).expect("golden input"));
+    let written = String::from_utf8(encode(read.documents[0].clone())).expect("UTF-8");
+    assert!(
+        written.contains("<ENTRY_UOM_ISO>PCE</ENTRY_UOM_ISO>"),
+        "{written}"
+    );
+    assert!(!written.contains("<ENTRY_UOM>PCE</ENTRY_UOM>"), "{written}");
+    // The second item named its unit in ENTRY_UOM and keeps it there.
+    assert!(written.contains("<ENTRY_UOM>M</ENTRY_UOM>"), "{written}");
+}

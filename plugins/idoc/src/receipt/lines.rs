@@ -7,7 +7,7 @@
 //! | EAN_UPC | item id, scheme `gtin` |
 //! | STGE_LOC | `location` (written only for documents from an IDoc: it is SAP customizing) |
 //! | BATCH | `lots` (one) |
-//! | ENTRY_QNT, ENTRY_UOM (else ENTRY_UOM_ISO) | `received`, or `rejected` for MOVE_TYPE 122 |
+//! | ENTRY_QNT, ENTRY_UOM (else ENTRY_UOM_ISO, also kept) | `received`, or `rejected` for MOVE_TYPE 122 |
 //! | PO_NUMBER, PO_ITEM | `po_number`, `order_line` |
 //! | PLANT, MOVE_REAS, every other field | extensions `idoc.E1BP2017_GM_ITEM_CREATE.<FIELD>` |
 //!
@@ -172,7 +172,9 @@ pub fn read(items: Vec<Segment<'_>>) -> Result<Vec<ReceiptLine>, AdapterError> {
     Ok(lines)
 }
 
-/// ENTRY_QNT in ENTRY_UOM (else ENTRY_UOM_ISO), both required.
+/// ENTRY_QNT in ENTRY_UOM, else in ENTRY_UOM_ISO; a quantity needs a unit. ENTRY_UOM_ISO is
+/// read without being used up, so it stays an extension and is written back as the ISO unit
+/// it was rather than as SAP's own unit ENTRY_UOM.
 fn quantity(item: &mut Segment<'_>) -> Result<Quantity, AdapterError> {
     let Some(value) = item.decimal("ENTRY_QNT")? else {
         return Err(error::validation(
@@ -182,7 +184,12 @@ fn quantity(item: &mut Segment<'_>) -> Result<Quantity, AdapterError> {
     };
     let unit = match item.text("ENTRY_UOM") {
         Some(unit) => unit,
-        None => item.require("ENTRY_UOM_ISO", "the unit of entry; nor has it ENTRY_UOM")?,
+        None => item.peek("ENTRY_UOM_ISO").ok_or_else(|| {
+            error::validation(
+                "<E1BP2017_GM_ITEM_CREATE> has no ENTRY_UOM nor ENTRY_UOM_ISO (the unit of entry)",
+            )
+            .at_xml(item.field_path("ENTRY_UOM"))
+        })?,
     };
     Ok(Quantity {
         value,

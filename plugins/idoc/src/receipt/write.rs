@@ -9,7 +9,7 @@ use wharf_guest_sdk::xml::Element;
 use super::lines::{ITEM_PREFIX, RECEIPT, RETURN, RETURN_STEP};
 use super::{CODE, CONTAINER, HEAD, ITEM, MBGMCR03, RECEIPT_FOR_ORDER};
 use crate::codes::Origin;
-use crate::output::{not_written, restore, segment, write_date, write_decimal};
+use crate::output::{extension_text, not_written, restore, segment, write_date, write_decimal};
 
 /// Writes a goods receipt as the data segments of an MBGMCR IDoc: one E1MBGMCR.
 pub fn write(receipt: &GoodsReceipt, envelope: &Envelope) -> Result<Vec<Element>, AdapterError> {
@@ -131,7 +131,19 @@ fn items(
     ])
 }
 
+/// Writes the line's extensions under `prefix` back into `item`. A unit that came from
+/// ENTRY_UOM_ISO alone (kept as that extension) goes back there instead of into ENTRY_UOM.
 fn restored(mut item: Element, line: &ReceiptLine, prefix: &str, claimed: &[&str]) -> Element {
+    let iso_key = format!("{prefix}.ENTRY_UOM_ISO");
+    let iso = line
+        .extensions
+        .iter()
+        .find(|e| e.key == iso_key)
+        .and_then(|e| extension_text(&e.value));
+    if let Some(iso) = iso {
+        item.children
+            .retain(|field| !(field.name == "ENTRY_UOM" && field.text.trim() == iso.trim()));
+    }
     restore(&mut item, &line.extensions, prefix, claimed);
     item
 }
