@@ -1,5 +1,5 @@
 //! The IDoc frame: the control record EDI_DC40 and the `<ORDERS05><IDOC>` (or `<DELVRY07>`,
-//! `<INVOIC02>`) around the data.
+//! `<INVOIC02>`, `<MBGMCR03>`) around the data.
 //!
 //! Reading, [`read`] tells which message an IDoc holds ([`Message`]) and turns its control
 //! record into the canonical [`Envelope`]: DOCNUM is the interchange control, the partners
@@ -33,11 +33,13 @@ pub enum Message {
     Desadv,
     /// Invoice or credit memo (INVOIC02, MESTYP INVOIC).
     Invoice,
+    /// Goods receipt posted as a goods movement (MBGMCR03, MESTYP MBGMCR).
+    GoodsReceipt,
 }
 
 /// What each message is read from: the basic types accepted (the first is the one written)
 /// and the message type.
-const SUPPORTED: [(Message, &[&str], &str); 5] = [
+const SUPPORTED: [(Message, &[&str], &str); 6] = [
     (Message::Orders, &[ORDERS05], "ORDERS"),
     (Message::Ordrsp, &[ORDERS05], "ORDRSP"),
     (Message::Ordchg, &[ORDERS05], "ORDCHG"),
@@ -49,11 +51,13 @@ const SUPPORTED: [(Message, &[&str], &str); 5] = [
         "DESADV",
     ),
     (Message::Invoice, &["INVOIC02"], "INVOIC"),
+    // MBGMCR03 adds fields to MBGMCR02's segments (LINE_ID among them); both read alike.
+    (Message::GoodsReceipt, &["MBGMCR03", "MBGMCR02"], "MBGMCR"),
 ];
 
 /// What [`read`] names as supported when it meets anything else.
 const SUPPORTED_TEXT: &str = "ORDERS05 with ORDERS, ORDRSP or ORDCHG; DELVRY03/05/06/07 with \
-                              DESADV; INVOIC02 with INVOIC";
+                              DESADV; INVOIC02 with INVOIC; MBGMCR03/02 with MBGMCR";
 
 impl Message {
     fn entry(self) -> (Message, &'static [&'static str], &'static str) {

@@ -1,6 +1,6 @@
 //! The `idoc` reference adapter: SAP IDoc XML to and from Wharf's canonical documents:
 //! ORDERS05 (purchase orders, ORDCHG order changes, ORDRSP order responses), DELVRY07 (DESADV
-//! ship notices) and INVOIC02 (invoices).
+//! ship notices), INVOIC02 (invoices) and MBGMCR03 (goods receipts).
 //!
 //! A file holds one or more `<IDOC BEGIN="1">` under a root named for the basic type
 //! (`<ORDERS05>`); each IDoc is one document. Its control record EDI_DC40 gives the envelope
@@ -11,7 +11,8 @@
 //! # Layout
 //!
 //! - [`control`]: EDI_DC40 and the interchange frame, to and from the envelope.
-//! - `orders`, `ordchg`, `ordrsp`, `desadv`, `invoice`: the messages, read and written.
+//! - `orders`, `ordchg`, `ordrsp`, `desadv`, `invoice`, `receipt`: the messages, read and
+//!   written.
 //! - `header`, `items`, `parties`, `qualified`, `texts`, `keyed`: segments they share.
 //! - `codes`: the code tables between SAP qualifiers and canonical meanings.
 //! - `segments`, `output`, `layout`: reading fields with located errors and keeping leftovers;
@@ -38,6 +39,7 @@ mod ordrsp;
 mod output;
 mod parties;
 mod qualified;
+mod receipt;
 mod segments;
 mod texts;
 
@@ -97,6 +99,7 @@ const HANDLED: &[DocType] = &[
     DocType::OrderResponse,
     DocType::ShipNotice,
     DocType::Invoice,
+    DocType::GoodsReceipt,
 ];
 
 /// The `idoc` adapter.
@@ -111,6 +114,7 @@ impl Adapter for IdocAdapter {
                 "SAP IDoc XML ORDERS05",
                 "SAP IDoc XML DELVRY07",
                 "SAP IDoc XML INVOIC02",
+                "SAP IDoc XML MBGMCR03",
             ],
             HANDLED,
             HANDLED,
@@ -180,10 +184,15 @@ impl Adapter for IdocAdapter {
                 invoice::write(bill, envelope)?,
                 &invoice::LAYOUT,
             ),
+            Document::GoodsReceipt(receipt) => (
+                Message::GoodsReceipt,
+                receipt::write(receipt, envelope)?,
+                &receipt::LAYOUT,
+            ),
             other => {
                 return Err(error::unsupported(format!(
                     "{ADAPTER_ID} {ADAPTER_VERSION} writes purchase orders, order changes, \
-                     order responses, ship notices and invoices, not {}",
+                     order responses, ship notices, invoices and goods receipts, not {}",
                     document_name(other)
                 )));
             }
@@ -215,6 +224,7 @@ fn decode_idoc(element: &Element) -> Result<CanonicalDocument, AdapterError> {
         Message::Ordchg => ordchg::read(idoc, envelope),
         Message::Desadv => desadv::read(idoc, envelope),
         Message::Invoice => invoice::read(idoc, envelope),
+        Message::GoodsReceipt => receipt::read(idoc, envelope),
     }
 }
 

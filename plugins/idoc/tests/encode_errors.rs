@@ -179,7 +179,7 @@ fn functional_acknowledgments_are_not_written() {
     assert_eq!(
         err,
         "unsupported error: idoc 0.1.0 writes purchase orders, order changes, order responses, \
-         ship notices and invoices, not functional acknowledgments"
+         ship notices, invoices and goods receipts, not functional acknowledgments"
     );
 }
 
@@ -193,7 +193,8 @@ fn the_descriptor_says_what_the_adapter_does() {
         [
             "SAP IDoc XML ORDERS05",
             "SAP IDoc XML DELVRY07",
-            "SAP IDoc XML INVOIC02"
+            "SAP IDoc XML INVOIC02",
+            "SAP IDoc XML MBGMCR03"
         ]
     );
     let handled = [
@@ -202,6 +203,7 @@ fn the_descriptor_says_what_the_adapter_does() {
         DocType::OrderResponse,
         DocType::ShipNotice,
         DocType::Invoice,
+        DocType::GoodsReceipt,
     ];
     assert_eq!(descriptor.decodes, handled);
     assert_eq!(descriptor.encodes, handled);
@@ -238,4 +240,29 @@ fn the_descriptor_says_what_the_adapter_does() {
         extensions: Vec::new(),
     };
     assert_eq!(IdocAdapter::acknowledge(ack, encode_context()), Ok(None));
+}
+
+#[test]
+fn goods_receipts_refuse_what_mbgmcr_cannot_hold() {
+    let mut document = case("receipt-from-x12");
+    let Document::GoodsReceipt(receipt) = &mut document.body else {
+        panic!("the case is a goods receipt");
+    };
+    let mut unnumbered = receipt.clone();
+    unnumbered.receipt_number = "  ".into();
+    receipt.lines[2].received.value = "12,5".into();
+    let err = encode_error(document.clone(), encode_context());
+    // The second line is written as two items (receipt and return), so the third is item 4.
+    assert_eq!(
+        err,
+        "validation error at /MBGMCR03/IDOC/E1MBGMCR/E1BP2017_GM_ITEM_CREATE[4]/ENTRY_QNT: \
+         \"12,5\" is not a decimal number"
+    );
+    document.body = Document::GoodsReceipt(unnumbered);
+    let err = encode_error(document, encode_context());
+    assert_eq!(
+        err,
+        "validation error at /MBGMCR03/IDOC/E1MBGMCR/E1BP2017_GM_HEAD_01/GR_GI_SLIP_NO: \
+         the goods receipt has no receipt number"
+    );
 }

@@ -52,6 +52,8 @@ fn every_decoded_idoc_encodes_back_to_the_same_document() {
         "ordchg-update.decode.xml",
         "desadv-pallet.decode.xml",
         "invoic02-standard.decode.xml",
+        "mbgmcr03-receipt.decode.xml",
+        "mbgmcr02-positions.decode.xml",
     ] {
         let bytes = fs::read(golden(case)).expect("golden input");
         for original in decode(bytes).documents {
@@ -151,4 +153,17 @@ fn a_purchase_order_from_another_standard_keeps_its_business_content() {
     let price = po.lines[1].price.as_ref().expect("line 2 has a price");
     assert_eq!(price.amount, "118");
     assert_eq!(price.basis, Some(quantity("1000")));
+}
+
+#[test]
+fn a_goods_receipt_unit_given_only_as_iso_code_goes_back_to_entry_uom_iso() {
+    let read = decode(fs::read(golden("mbgmcr02-positions.decode.xml")).expect("golden input"));
+    let written = String::from_utf8(encode(read.documents[0].clone())).expect("UTF-8");
+    assert!(
+        written.contains("<ENTRY_UOM_ISO>PCE</ENTRY_UOM_ISO>"),
+        "{written}"
+    );
+    assert!(!written.contains("<ENTRY_UOM>PCE</ENTRY_UOM>"), "{written}");
+    // The second item named its unit in ENTRY_UOM and keeps it there.
+    assert!(written.contains("<ENTRY_UOM>M</ENTRY_UOM>"), "{written}");
 }
