@@ -202,10 +202,7 @@ impl LineBody {
                 Some(reference) => self.references.push(reference),
                 None => self.extensions.push(seg.raw_extension("")),
             },
-            "NTE" | "MSG" => match common::read_note(seg) {
-                Some(note) => self.notes.push(note),
-                None => self.extensions.push(seg.raw_extension("")),
-            },
+            "NTE" | "MSG" => common::push_note(seg, &mut self.notes, &mut self.extensions),
             _ => self.extensions.push(seg.raw_extension("")),
         }
         Ok(())
@@ -228,7 +225,7 @@ impl LineBody {
         for (i, dated) in self.dates.iter().enumerate() {
             out.push(common::write_dtm(dated, &format!("{path}.dates[{i}]"))?);
         }
-        out.extend(self.notes.iter().map(common::write_note));
+        out.extend(self.notes.iter().flat_map(common::write_note));
         for (i, schedule) in self.schedule.iter().enumerate() {
             let mut sch = Out::new("SCH")
                 .with(1, schedule.quantity.value.clone())

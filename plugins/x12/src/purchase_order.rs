@@ -118,6 +118,7 @@ pub fn expect<'a>(
         segment: st,
         position: 1,
         place,
+        previous: None,
     }
     .invalid(
         0,
@@ -316,7 +317,7 @@ pub fn write(po: &PurchaseOrder, today: &str) -> Result<Vec<Out>, AdapterError> 
     for (i, dated) in dates.iter().enumerate() {
         out.push(common::write_dtm(dated, &format!("dates[{i}]"))?);
     }
-    out.extend(po.notes.iter().map(common::write_note));
+    out.extend(po.notes.iter().flat_map(common::write_note));
     for party in &po.parties {
         parties::write(party, &po.extensions, &mut out);
     }
