@@ -87,18 +87,28 @@ pub fn compact(
     Ok((day, time, code))
 }
 
-/// A DTM for `dated`, its qualifier the date's own or the table's for its kind.
+/// The DTM01 (or SCH) qualifier for `dated`: its own when X12 reads that code as the same
+/// kind of date, otherwise the table's for its kind. A qualifier from another standard is no
+/// X12 code even when it looks like one (SAP's IDDAT "011" is not X12's 011, Shipped). A date
+/// of kind `Other` that brings no such code is written as ZZZ, mutually defined, which reads
+/// back as `Other`.
+pub fn dtm_qualifier(dated: &Dated, path: &str) -> String {
+    let own = dated
+        .qualifier
+        .as_deref()
+        .filter(|q| codes::is_code(q) && codes::date_kind(q) == dated.kind);
+    if let Some(own) = own.or_else(|| codes::date_qualifier(dated.kind)) {
+        return own.to_owned();
+    }
+    log::warn(&format!(
+        "{path}: a date of kind Other without an X12 qualifier is written as ZZZ (mutually defined)"
+    ));
+    "ZZZ".to_owned()
+}
+
+/// A DTM for `dated`, its qualifier chosen by [`dtm_qualifier`].
 pub fn write_dtm(dated: &Dated, path: &str) -> Result<Out, AdapterError> {
-    let qualifier = match &dated.qualifier {
-        Some(q) if codes::is_code(q) => q.clone(),
-        _ => codes::date_qualifier(dated.kind)
-            .ok_or_else(|| {
-                error::validation(format!(
-                    "{path}: a date of kind Other needs its X12 qualifier (DTM01)"
-                ))
-            })?
-            .to_owned(),
-    };
+    let qualifier = dtm_qualifier(dated, path);
     let (day, time, zone) = compact(&dated.value, path)?;
     Ok(Out::new("DTM")
         .with(1, qualifier)

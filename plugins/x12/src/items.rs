@@ -232,12 +232,7 @@ impl LineBody {
                 .with(2, schedule.quantity.unit.clone());
             for (k, dated) in schedule.dates.iter().take(2).enumerate() {
                 let where_ = format!("{path}.schedule[{i}].dates[{k}]");
-                let qualifier = dated
-                    .qualifier
-                    .clone()
-                    .filter(|q| codes::is_code(q))
-                    .or_else(|| codes::date_qualifier(dated.kind).map(str::to_owned))
-                    .ok_or_else(|| error::validation(format!("{where_}: no X12 date qualifier")))?;
+                let qualifier = common::dtm_qualifier(dated, &where_);
                 let (day, time, _) = common::compact(&dated.value, &where_)?;
                 sch.set(5 + 3 * k, qualifier)
                     .set(6 + 3 * k, day)

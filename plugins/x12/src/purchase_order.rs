@@ -11,6 +11,7 @@ use wharf_guest_sdk::canonical::{
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::{Decimal, decimal, error};
 
+use crate::codes;
 use crate::common::{self, Header};
 use crate::items::{self, LineBody};
 use crate::parties;
@@ -271,11 +272,15 @@ fn read_sub_line(
     })
 }
 
-/// The header date BEG05 and friends: the first `Document` date without a qualifier.
+/// The header date BEG05 and friends: the first `Document` date without an X12 qualifier of
+/// its own (none, or another standard's code such as SAP's IDDAT "012").
 pub fn split_document_date(dates: &[Dated]) -> (Option<&Dated>, Vec<&Dated>) {
-    let at = dates
-        .iter()
-        .position(|d| d.kind == DateKind::Document && d.qualifier.is_none());
+    let at = dates.iter().position(|d| {
+        d.kind == DateKind::Document
+            && d.qualifier
+                .as_deref()
+                .is_none_or(|q| codes::date_kind(q) != DateKind::Document || !codes::is_code(q))
+    });
     let main = at.and_then(|i| dates.get(i));
     let rest = dates
         .iter()
