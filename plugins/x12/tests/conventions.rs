@@ -119,3 +119,20 @@ fn a_second_party_id_and_foreign_date_qualifiers_keep_their_meaning() {
     assert!(text.contains("BEG*00*NB*4500012345**20260115~"), "{text}");
     assert!(text.contains("DTM*ZZZ*20260115*093012~"), "{text}");
 }
+
+#[test]
+fn a_line_without_spaces_is_cut_at_80_characters() {
+    let word = "X".repeat(100);
+    let mut document = sap_order();
+    order(&mut document).notes = vec![note("GEN", &word)];
+    let (text, mut again) = through(document);
+    let (head, tail) = word.split_at(80);
+    assert!(
+        text.contains(&format!("NTE*GEN*{head}~NTE*GEN*{tail}~")),
+        "{text}"
+    );
+    assert_eq!(
+        order(&mut again).notes,
+        vec![note("GEN", &format!("{head}\n{tail}"))]
+    );
+}
