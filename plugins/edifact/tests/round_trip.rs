@@ -288,6 +288,9 @@ proptest! {
     }
 }
 
+#[path = "round_trip/notices.rs"]
+mod notices;
+
 #[test]
 fn every_golden_output_reads_back_and_writes_the_same_bytes() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");

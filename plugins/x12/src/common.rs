@@ -1,6 +1,9 @@
 //! Segments every transaction set shares: DTM dates, REF references, NTE/MSG notes, and the
 //! header segments CUR and ITD.
 //!
+//! A note is written one NTE (or MSG) per line of its text, and consecutive segments of one
+//! kind are read back as one note, its lines joined with `\n`; see [`write_note`].
+//!
 //! A repeating segment maps to a canonical record only when all its elements have a place;
 //! otherwise it is kept whole as an `x12.<SEG>` extension and written back as it came, so
 //! nothing is split between a record and a leftover that could not be put back together.
@@ -84,18 +87,28 @@ pub fn compact(
     Ok((day, time, code))
 }
 
-/// A DTM for `dated`, its qualifier the date's own or the table's for its kind.
+/// The DTM01 (or SCH) qualifier for `dated`: its own when X12 reads that code as the same
+/// kind of date, otherwise the table's for its kind. A qualifier from another standard is no
+/// X12 code even when it looks like one (SAP's IDDAT "011" is not X12's 011, Shipped). A date
+/// of kind `Other` that brings no such code is written as ZZZ, mutually defined, which reads
+/// back as `Other`.
+pub fn dtm_qualifier(dated: &Dated, path: &str) -> String {
+    let own = dated
+        .qualifier
+        .as_deref()
+        .filter(|q| codes::is_code(q) && codes::date_kind(q) == dated.kind);
+    if let Some(own) = own.or_else(|| codes::date_qualifier(dated.kind)) {
+        return own.to_owned();
+    }
+    log::warn(&format!(
+        "{path}: a date of kind Other without an X12 qualifier is written as ZZZ (mutually defined)"
+    ));
+    "ZZZ".to_owned()
+}
+
+/// A DTM for `dated`, its qualifier chosen by [`dtm_qualifier`].
 pub fn write_dtm(dated: &Dated, path: &str) -> Result<Out, AdapterError> {
-    let qualifier = match &dated.qualifier {
-        Some(q) if codes::is_code(q) => q.clone(),
-        _ => codes::date_qualifier(dated.kind)
-            .ok_or_else(|| {
-                error::validation(format!(
-                    "{path}: a date of kind Other needs its X12 qualifier (DTM01)"
-                ))
-            })?
-            .to_owned(),
-    };
+    let qualifier = dtm_qualifier(dated, path);
     let (day, time, zone) = compact(&dated.value, path)?;
     Ok(Out::new("DTM")
         .with(1, qualifier)
@@ -129,7 +142,7 @@ pub fn write_ref(reference: &Identifier) -> Option<Out> {
     }
 }
 
-/// NTE (kind NTE01, text NTE02) or MSG (kind "MSG", text MSG01).
+/// NTE (kind NTE01, text NTE02) or MSG (kind "MSG", text MSG01): one line of a note.
 pub fn read_note(seg: Seg<'_>) -> Option<Note> {
     match seg.id() {
         "NTE" if seg.only_uses(&[1, 2]) => Some(Note {
@@ -144,12 +157,93 @@ pub fn read_note(seg: Seg<'_>) -> Option<Note> {
     }
 }
 
-pub fn write_note(note: &Note) -> Out {
-    match note.kind.as_deref() {
-        Some("MSG") => Out::new("MSG").with(1, note.text.clone()),
-        kind => Out::new("NTE")
-            .with_opt(1, kind.map(str::to_owned))
-            .with(2, note.text.clone()),
+/// Takes the note segment `seg` into `notes`, or keeps it whole when it says more than a
+/// note. A segment right after a note segment of the same id and kind (NTE01) continues that
+/// note on a new line: its text is appended after a `\n`. This is the reverse of
+/// [`write_note`].
+pub fn push_note(seg: Seg<'_>, notes: &mut Vec<Note>, extensions: &mut Vec<Extension>) {
+    let Some(note) = read_note(seg) else {
+        extensions.push(seg.raw_extension(""));
+        return;
+    };
+    let before = seg.previous.and_then(|segment| {
+        read_note(Seg {
+            segment,
+            position: seg.position.saturating_sub(1),
+            place: seg.place,
+            previous: None,
+        })
+    });
+    match notes.last_mut() {
+        Some(last) if before.is_some_and(|b| b.kind == note.kind) && last.kind == note.kind => {
+            last.text.push('\n');
+            last.text.push_str(&note.text);
+        }
+        _ => notes.push(note),
+    }
+}
+
+/// The longest text NTE02 (80) and MSG01 (264) hold.
+const NTE_WIDTH: usize = 80;
+const MSG_WIDTH: usize = 264;
+
+/// A note as NTE segments (MSG for kind "MSG"), all of its kind, one per line of its text.
+///
+/// X12 text elements cannot hold a line break, so each line of the note is a segment of its
+/// own and [`push_note`] joins consecutive segments of one kind with `\n` again. Two notes of
+/// the same kind written one after the other therefore read back as one note. A line longer
+/// than the element (80 characters in NTE02, 264 in MSG01) is wrapped at its last space
+/// within that width, or cut there when it has none; the parts are lines like any other and
+/// so read back joined with `\n` too, where the space (if any) was. Lines are trimmed, as
+/// every element is when read, and blank lines are left out, since an element cannot be
+/// empty.
+pub fn write_note(note: &Note) -> Vec<Out> {
+    let msg = note.kind.as_deref() == Some("MSG");
+    let width = if msg { MSG_WIDTH } else { NTE_WIDTH };
+    let mut lines = Vec::new();
+    for line in note.text.lines() {
+        wrap(line.trim(), width, &mut lines);
+    }
+    if lines.len() > note.text.lines().count() {
+        log::warn(&format!(
+            "a note line is longer than the {width} characters X12 holds; it is wrapped and \
+             reads back as several lines"
+        ));
+    }
+    lines
+        .into_iter()
+        .map(|line| {
+            if msg {
+                Out::new("MSG").with(1, line)
+            } else {
+                Out::new("NTE").with_opt(1, note.kind.clone()).with(2, line)
+            }
+        })
+        .collect()
+}
+
+/// Splits `line` into trimmed, non-empty parts of at most `width` characters, breaking at
+/// the last space that fits when there is one.
+fn wrap(line: &str, width: usize, out: &mut Vec<String>) {
+    let mut rest = line.trim();
+    while !rest.is_empty() {
+        let end = rest
+            .char_indices()
+            .nth(width)
+            .map_or(rest.len(), |(at, _)| at);
+        if end == rest.len() {
+            out.push(rest.to_owned());
+            return;
+        }
+        let head = &rest[..end];
+        let cut = match head.rfind(' ') {
+            // A space right after the part breaks there just as well.
+            _ if rest[end..].starts_with(' ') => end,
+            Some(at) if at > 0 => at,
+            _ => end,
+        };
+        out.push(rest[..cut].trim_end().to_owned());
+        rest = rest[cut..].trim_start();
     }
 }
 
@@ -185,10 +279,7 @@ impl Header<'_> {
                 Some(reference) => self.references.push(reference),
                 None => self.extensions.push(seg.raw_extension("")),
             },
-            "NTE" | "MSG" => match read_note(seg) {
-                Some(note) => self.notes.push(note),
-                None => self.extensions.push(seg.raw_extension("")),
-            },
+            "NTE" | "MSG" => push_note(seg, self.notes, self.extensions),
             // Terms are structured (ITD01..ITD11); their description ITD12 is the canonical
             // payment terms, and the whole segment is kept when it says more than that.
             "ITD" => {

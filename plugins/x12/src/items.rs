@@ -202,10 +202,7 @@ impl LineBody {
                 Some(reference) => self.references.push(reference),
                 None => self.extensions.push(seg.raw_extension("")),
             },
-            "NTE" | "MSG" => match common::read_note(seg) {
-                Some(note) => self.notes.push(note),
-                None => self.extensions.push(seg.raw_extension("")),
-            },
+            "NTE" | "MSG" => common::push_note(seg, &mut self.notes, &mut self.extensions),
             _ => self.extensions.push(seg.raw_extension("")),
         }
         Ok(())
@@ -228,19 +225,14 @@ impl LineBody {
         for (i, dated) in self.dates.iter().enumerate() {
             out.push(common::write_dtm(dated, &format!("{path}.dates[{i}]"))?);
         }
-        out.extend(self.notes.iter().map(common::write_note));
+        out.extend(self.notes.iter().flat_map(common::write_note));
         for (i, schedule) in self.schedule.iter().enumerate() {
             let mut sch = Out::new("SCH")
                 .with(1, schedule.quantity.value.clone())
                 .with(2, schedule.quantity.unit.clone());
             for (k, dated) in schedule.dates.iter().take(2).enumerate() {
                 let where_ = format!("{path}.schedule[{i}].dates[{k}]");
-                let qualifier = dated
-                    .qualifier
-                    .clone()
-                    .filter(|q| codes::is_code(q))
-                    .or_else(|| codes::date_qualifier(dated.kind).map(str::to_owned))
-                    .ok_or_else(|| error::validation(format!("{where_}: no X12 date qualifier")))?;
+                let qualifier = common::dtm_qualifier(dated, &where_);
                 let (day, time, _) = common::compact(&dated.value, &where_)?;
                 sch.set(5 + 3 * k, qualifier)
                     .set(6 + 3 * k, day)

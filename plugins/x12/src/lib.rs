@@ -190,6 +190,7 @@ fn read_transaction(transaction: &Transaction, place: &Place) -> Result<Document
                 segment: st,
                 position: 1,
                 place,
+                previous: None,
             };
             return Err(error::unsupported(format!(
                 "transaction set {other:?} is not supported; the adapter reads 850, 855, 856, \

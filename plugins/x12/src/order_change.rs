@@ -181,7 +181,7 @@ pub fn write(change: &OrderChange, today: &str) -> Result<Vec<Out>, AdapterError
     {
         out.push(common::write_dtm(dated, &format!("dates[{i}]"))?);
     }
-    out.extend(change.notes.iter().map(common::write_note));
+    out.extend(change.notes.iter().flat_map(common::write_note));
     for party in &change.parties {
         parties::write(party, &change.extensions, &mut out);
     }

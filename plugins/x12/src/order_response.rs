@@ -344,7 +344,7 @@ pub fn write(response: &OrderResponse, set: Set, today: &str) -> Result<Vec<Out>
     {
         out.push(common::write_dtm(dated, &format!("dates[{i}]"))?);
     }
-    out.extend(response.notes.iter().map(common::write_note));
+    out.extend(response.notes.iter().flat_map(common::write_note));
     for party in &response.parties {
         parties::write(party, &response.extensions, &mut out);
     }
@@ -377,7 +377,7 @@ pub fn write(response: &OrderResponse, set: Set, today: &str) -> Result<Vec<Out>
             }
             out.push(seg);
             out.extend(raw_segments(&line.extensions, ""));
-            out.extend(line.notes.iter().map(common::write_note));
+            out.extend(line.notes.iter().flat_map(common::write_note));
         }
         write_ack(line, implied(response), first, &path, &mut out)?;
     }
@@ -431,7 +431,7 @@ fn write_ack(
         out.push(common::write_dtm(dated, &format!("{path}.dates[{i}]"))?);
     }
     if !first {
-        out.extend(line.notes.iter().map(common::write_note));
+        out.extend(line.notes.iter().flat_map(common::write_note));
     }
     Ok(())
 }

@@ -4,8 +4,14 @@
 //! its scheme; N3 lines the street; N4 city, region, postal code, country; a REF inside the
 //! loop becomes an identifier in scheme `x12:ref:<REF01>`; PER a contact. What has no field
 //! is kept under the party's role code, `x12.N1.<N101>.<SEG>.<NN>`, and written back there.
+//!
+//! N1 names one identifier (the party's first with an N103 qualifier). Each further one is
+//! written in the loop as `REF*ZZ*<id>*<N103 qualifier>`: REF01 ZZ (mutually defined), the
+//! identifier in REF02 and in REF03 the code N103 would give its scheme (a second party GLN
+//! is `REF*ZZ*4012345000009*UL`). Such a REF reads back as that identifier, in the scheme
+//! the N103 code names.
 
-use wharf_guest_sdk::canonical::{Address, Contact, Extension, Party};
+use wharf_guest_sdk::canonical::{Address, Contact, Extension, Identifier, Party};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::{id, log};
 
@@ -18,6 +24,9 @@ const LOOP: [&str; 7] = ["N2", "N3", "N4", "REF", "PER", "NX2", "SI"];
 
 /// The scheme of party identifiers read from a REF inside the N1 loop.
 const REF_SCHEME: &str = "x12:ref:";
+
+/// REF01 of a further party identifier, whose REF03 is its N103 qualifier.
+const FURTHER_ID: &str = "ZZ";
 
 /// Reads the N1 loop opened by `n1`, taking its loop segments from `body`.
 pub fn read(
@@ -61,6 +70,15 @@ pub fn read(
                 address.postal_code = seg.owned(3);
                 address.country = seg.owned(4);
                 seg.leftovers(&[1, 2, 3, 4], &prefix, extensions);
+            }
+            "REF"
+                if seg.only_uses(&[1, 2, 3])
+                    && seg.text(1) == Some(FURTHER_ID)
+                    && seg.text(3).is_some_and(codes::is_code) =>
+            {
+                if let (Some(value), Some(qualifier)) = (seg.text(2), seg.text(3)) {
+                    party.ids.push(id(codes::party_scheme(qualifier), value));
+                }
             }
             "REF" if seg.only_uses(&[1, 2]) && seg.text(1).is_some() && seg.text(2).is_some() => {
                 party.ids.push(id(
@@ -133,14 +151,17 @@ pub fn write(party: &Party, extensions: &[Extension], out: &mut Vec<Out>) {
     let mut n1 = Out::new("N1")
         .with(1, code.clone())
         .with_opt(2, lines.next());
-    let main = party.ids.iter().find_map(|i| {
+    let qualified = |i: &Identifier| {
         if i.scheme.starts_with(REF_SCHEME) {
             return None;
         }
-        codes::party_qualifier(&i.scheme).map(|q| (q, i.value.clone()))
-    });
-    if let Some((qualifier, value)) = main.clone() {
-        n1.set(3, qualifier).set(4, value);
+        codes::party_qualifier(&i.scheme)
+    };
+    let main = party.ids.iter().position(|i| qualified(i).is_some());
+    if let Some(first) = main.and_then(|at| party.ids.get(at))
+        && let Some(qualifier) = qualified(first)
+    {
+        n1.set(3, qualifier).set(4, first.value.clone());
     }
     out.push(n1.restore(extensions, &prefix));
     let rest: Vec<&str> = lines.collect();
@@ -169,18 +190,25 @@ pub fn write(party: &Party, extensions: &[Extension], out: &mut Vec<Out>) {
             out.push(n4);
         }
     }
-    for identifier in &party.ids {
+    for (at, identifier) in party.ids.iter().enumerate() {
         if let Some(qualifier) = identifier.scheme.strip_prefix(REF_SCHEME) {
             out.push(
                 Out::new("REF")
                     .with(1, qualifier)
                     .with(2, identifier.value.clone()),
             );
-        } else if main.as_ref().is_none_or(|(q, v)| {
-            codes::party_qualifier(&identifier.scheme).as_ref() != Some(q) || *v != identifier.value
-        }) {
+        } else if main == Some(at) {
+            // Written in N103/N104.
+        } else if let Some(qualifier) = qualified(identifier) {
+            out.push(
+                Out::new("REF")
+                    .with(1, FURTHER_ID)
+                    .with(2, identifier.value.clone())
+                    .with(3, qualifier),
+            );
+        } else {
             log::warn(&format!(
-                "party {code}: identifier {}:{} has no place in N1 and is not written",
+                "party {code}: identifier {}:{} has no X12 qualifier and is not written",
                 identifier.scheme, identifier.value
             ));
         }

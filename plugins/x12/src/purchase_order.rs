@@ -11,6 +11,7 @@ use wharf_guest_sdk::canonical::{
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::{Decimal, decimal, error};
 
+use crate::codes;
 use crate::common::{self, Header};
 use crate::items::{self, LineBody};
 use crate::parties;
@@ -118,6 +119,7 @@ pub fn expect<'a>(
         segment: st,
         position: 1,
         place,
+        previous: None,
     }
     .invalid(
         0,
@@ -270,11 +272,15 @@ fn read_sub_line(
     })
 }
 
-/// The header date BEG05 and friends: the first `Document` date without a qualifier.
+/// The header date BEG05 and friends: the first `Document` date without an X12 qualifier of
+/// its own (none, or another standard's code such as SAP's IDDAT "012").
 pub fn split_document_date(dates: &[Dated]) -> (Option<&Dated>, Vec<&Dated>) {
-    let at = dates
-        .iter()
-        .position(|d| d.kind == DateKind::Document && d.qualifier.is_none());
+    let at = dates.iter().position(|d| {
+        d.kind == DateKind::Document
+            && d.qualifier
+                .as_deref()
+                .is_none_or(|q| codes::date_kind(q) != DateKind::Document || !codes::is_code(q))
+    });
     let main = at.and_then(|i| dates.get(i));
     let rest = dates
         .iter()
@@ -316,7 +322,7 @@ pub fn write(po: &PurchaseOrder, today: &str) -> Result<Vec<Out>, AdapterError> 
     for (i, dated) in dates.iter().enumerate() {
         out.push(common::write_dtm(dated, &format!("dates[{i}]"))?);
     }
-    out.extend(po.notes.iter().map(common::write_note));
+    out.extend(po.notes.iter().flat_map(common::write_note));
     for party in &po.parties {
         parties::write(party, &po.extensions, &mut out);
     }

@@ -29,6 +29,9 @@ pub struct Seg<'a> {
     pub segment: &'a Segment,
     pub position: u32,
     pub place: &'a Place,
+    /// The segment right before this one in its set, when it has one (notes continue across
+    /// consecutive NTE segments, see [`crate::common::push_note`]).
+    pub previous: Option<&'a Segment>,
 }
 
 /// Separator used in the text of whole segments kept as extensions, whatever the file used.
@@ -188,6 +191,7 @@ impl<'a> Body<'a> {
                 segment,
                 position: i as u32 + 1,
                 place,
+                previous: i.checked_sub(1).and_then(|p| all.get(p)),
             })
             .collect();
         Body { segments, next: 0 }

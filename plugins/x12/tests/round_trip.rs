@@ -174,14 +174,27 @@ fn references() -> impl Strategy<Value = Vec<Identifier>> {
     )
 }
 
+/// Notes of distinct kinds, each of one to three lines: consecutive NTE segments of one kind
+/// are one note, so two notes of a kind in a row would read back as one.
 fn notes() -> impl Strategy<Value = Vec<Note>> {
-    proptest::collection::vec(
-        (prop::sample::select(vec!["GEN", "MSG", "ZZZ"]), text()).prop_map(|(k, text)| Note {
-            kind: Some(k.to_owned()),
-            text,
-        }),
-        0..3,
-    )
+    prop::sample::subsequence(vec!["GEN", "MSG", "ZZZ"], 0..3)
+        .prop_flat_map(|kinds| {
+            let texts = proptest::collection::vec(
+                proptest::collection::vec(text(), 1..4).prop_map(|lines| lines.join("\n")),
+                kinds.len(),
+            );
+            (Just(kinds), texts)
+        })
+        .prop_map(|(kinds, texts)| {
+            kinds
+                .into_iter()
+                .zip(texts)
+                .map(|(k, text)| Note {
+                    kind: Some(k.to_owned()),
+                    text,
+                })
+                .collect()
+        })
 }
 
 fn price() -> impl Strategy<Value = Price> {

@@ -153,6 +153,7 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<Invoice, AdapterError
             segment: se,
             position: segments.len() as u32,
             place,
+            previous: None,
         };
         return Err(at.invalid(0, "an 810 states its total in TDS, and this one has none"));
     };

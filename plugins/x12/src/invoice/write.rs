@@ -93,7 +93,7 @@ pub fn write(invoice: &Invoice, today: &str) -> Result<Vec<Out>, AdapterError> {
             out.push(common::write_dtm(dated, &format!("dates[{i}]"))?);
         }
     }
-    out.extend(invoice.notes.iter().map(common::write_note));
+    out.extend(invoice.notes.iter().flat_map(common::write_note));
     for party in &invoice.parties {
         parties::write(party, ext, &mut out);
     }

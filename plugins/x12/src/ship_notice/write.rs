@@ -143,7 +143,7 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
     for (i, dated) in dates.iter().enumerate() {
         out.push(common::write_dtm(dated, &format!("dates[{i}]"))?);
     }
-    out.extend(notice.notes.iter().map(common::write_note));
+    out.extend(notice.notes.iter().flat_map(common::write_note));
     out.extend(raw_segments(ext, ""));
     for party in &notice.parties {
         parties::write(party, ext, &mut out);

@@ -1,0 +1,121 @@
+//! The SAP purchase order of the idoc adapter's golden case `orders05-standard`, written as
+//! an 850 and read again, is the same order: what is format-specific by nature (extensions,
+//! source qualifiers and role codes, the order type) is set aside and lists of facts are
+//! compared without their order, as the host's `tests/cross_format.rs` does.
+
+// The closures return the contract's `AdapterError`, whose size the WIT record fixes.
+#![allow(clippy::result_large_err)]
+
+use serde_json::Value;
+use wharf_guest_sdk::Adapter;
+use wharf_guest_sdk::canonical::{CanonicalDocument, Document};
+use wharf_guest_sdk::contract::{EncodeContext, Inbound};
+use wharf_guest_sdk::testing::{call_context, with_config};
+use wharf_plugin_x12::X12Adapter;
+
+const SETTINGS: [(&str, &str); 4] = [
+    ("sender_qualifier", "ZZ"),
+    ("sender_id", "ACME"),
+    ("receiver_qualifier", "ZZ"),
+    ("receiver_id", "SUPPLIER"),
+];
+
+fn sap_order() -> CanonicalDocument {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../idoc/tests/golden/orders05-standard.decode.json"
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut decoded: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let first = decoded["documents"][0].take();
+    serde_json::from_value(first).unwrap_or_else(|e| panic!("documents[0]: {e}"))
+}
+
+/// The order without what is format-specific by nature.
+fn business(document: &CanonicalDocument) -> Value {
+    fn strip(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for key in ["extensions", "qualifier", "role_code", "order_type"] {
+                    map.remove(key);
+                }
+                map.values_mut().for_each(strip);
+                // Lists of facts, unlike lines, carry no meaning in their order.
+                for key in [
+                    "ids",
+                    "item_ids",
+                    "parties",
+                    "dates",
+                    "references",
+                    "contacts",
+                    "notes",
+                ] {
+                    if let Some(Value::Array(items)) = map.get_mut(key) {
+                        items.sort_by_key(|v| v.to_string());
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let Document::PurchaseOrder(po) = &document.body else {
+        panic!("expected a purchase order");
+    };
+    let mut value = serde_json::to_value(po).unwrap_or_else(|e| panic!("{e}"));
+    strip(&mut value);
+    value
+}
+
+fn differences(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for key in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                let (l, r) = (
+                    x.get(key).unwrap_or(&Value::Null),
+                    y.get(key).unwrap_or(&Value::Null),
+                );
+                differences(&format!("{path}.{key}"), l, r, out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (l, r)) in x.iter().zip(y).enumerate() {
+                differences(&format!("{path}[{i}]"), l, r, out);
+            }
+        }
+        _ if a != b => out.push(format!("{path}: {a} ≠ {b}")),
+        _ => {}
+    }
+}
+
+#[test]
+fn an_order_from_sap_reads_the_same_in_x12() {
+    let original = sap_order();
+    let context = EncodeContext {
+        context: call_context(),
+        control_number: "7".into(),
+        timestamp: "2026-11-27T10:00:00+00:00".into(),
+    };
+    let encoded = with_config(&SETTINGS, || X12Adapter::encode(original.clone(), context))
+        .unwrap_or_else(|e| panic!("encode: {}", wharf_guest_sdk::error::render(&e)));
+    let text = String::from_utf8_lossy(&encoded.bytes).into_owned();
+    let decoded = with_config(&SETTINGS, || {
+        X12Adapter::decode(Inbound {
+            bytes: encoded.bytes.clone(),
+            content_type: None,
+            context: call_context(),
+        })
+    })
+    .unwrap_or_else(|e| panic!("decode: {}\n{text}", wharf_guest_sdk::error::render(&e)));
+    let again = decoded
+        .documents
+        .first()
+        .unwrap_or_else(|| panic!("no document in\n{text}"));
+    let mut diffs = Vec::new();
+    differences("order", &business(&original), &business(again), &mut diffs);
+    assert!(
+        diffs.is_empty(),
+        "the order changed on its way through X12:\n  {}\n{text}",
+        diffs.join("\n  ")
+    );
+}
