@@ -181,21 +181,8 @@ async fn round_trips(formats: &[&str]) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_order_from_sap_reads_the_same_in_cxml_and_edifact() {
-    let report = round_trips(&["cxml", "edifact"]).await;
-    assert!(
-        report.is_empty(),
-        "the order changed on its way through:\n{}",
-        report.join("\n")
-    );
-}
-
-/// Not met yet (issue 4): X12 refuses a note with a line break (one NTE per line is the fix).
-/// Run with `--ignored` to see the current differences.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "X12 still refuses an SAP order's multi-line note; see the comment above"]
-async fn an_order_from_sap_reads_the_same_in_x12() {
-    let report = round_trips(&["x12"]).await;
+async fn an_order_from_sap_reads_the_same_in_cxml_edifact_and_x12() {
+    let report = round_trips(&["cxml", "edifact", "x12"]).await;
     assert!(
         report.is_empty(),
         "the order changed on its way through:\n{}",
