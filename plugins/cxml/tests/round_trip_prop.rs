@@ -1,6 +1,7 @@
 //! decode(encode(doc)) == doc for generated documents in the form the decoder produces:
-//! acknowledgments and ship notices (with packs), the documents whose shape varies most.
-//! The golden round trips in `round_trip.rs` cover one full document of every type.
+//! acknowledgments and ship notices (with packs), the documents whose shape varies most, and
+//! purchase orders. The golden round trips in `round_trip.rs` cover one full document of
+//! every type. Generators of the larger documents live in `round_trip_prop/`.
 
 // The closures return the contract's `AdapterError`, whose size the WIT record fixes.
 #![allow(clippy::result_large_err)]
@@ -14,6 +15,9 @@ use wharf_guest_sdk::contract::Inbound;
 use wharf_guest_sdk::testing::{call_context, encode_context, with_config};
 use wharf_guest_sdk::{Adapter, decimal, id, text_extension};
 use wharf_plugin_cxml::CxmlAdapter;
+
+#[path = "round_trip_prop/purchase_order.rs"]
+mod purchase_order;
 
 const IDENTITIES: [(&str, &str); 4] = [
     ("from_domain", "DUNS"),
@@ -257,6 +261,16 @@ proptest! {
     #[test]
     fn ship_notices_read_back_as_written(notice in ship_notice()) {
         let body = Document::ShipNotice(notice);
+        prop_assert_eq!(round_trip(body.clone()), body);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn purchase_orders_read_back_as_written(po in purchase_order::purchase_order()) {
+        let body = Document::PurchaseOrder(po);
         prop_assert_eq!(round_trip(body.clone()), body);
     }
 }
