@@ -1,6 +1,6 @@
 //! decode(encode(doc)) == doc for generated documents in the form the decoder produces:
 //! acknowledgments and ship notices (with packs), the documents whose shape varies most, and
-//! purchase orders. The golden round trips in `round_trip.rs` cover one full document of
+//! purchase orders and invoices. The golden round trips in `round_trip.rs` cover one full document of
 //! every type. Generators of the larger documents live in `round_trip_prop/`.
 
 // The closures return the contract's `AdapterError`, whose size the WIT record fixes.
@@ -16,6 +16,8 @@ use wharf_guest_sdk::testing::{call_context, encode_context, with_config};
 use wharf_guest_sdk::{Adapter, decimal, id, text_extension};
 use wharf_plugin_cxml::CxmlAdapter;
 
+#[path = "round_trip_prop/invoice.rs"]
+mod invoice;
 #[path = "round_trip_prop/purchase_order.rs"]
 mod purchase_order;
 
@@ -271,6 +273,12 @@ proptest! {
     #[test]
     fn purchase_orders_read_back_as_written(po in purchase_order::purchase_order()) {
         let body = Document::PurchaseOrder(po);
+        prop_assert_eq!(round_trip(body.clone()), body);
+    }
+
+    #[test]
+    fn invoices_read_back_as_written(invoice in invoice::invoice()) {
+        let body = Document::Invoice(invoice);
         prop_assert_eq!(round_trip(body.clone()), body);
     }
 }
