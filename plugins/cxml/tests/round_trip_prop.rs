@@ -1,6 +1,6 @@
 //! decode(encode(doc)) == doc for generated documents in the form the decoder produces:
 //! acknowledgments and ship notices (with packs), the documents whose shape varies most, and
-//! purchase orders and invoices. The golden round trips in `round_trip.rs` cover one full document of
+//! purchase orders, invoices and order changes. The golden round trips in `round_trip.rs` cover one full document of
 //! every type. Generators of the larger documents live in `round_trip_prop/`.
 
 // The closures return the contract's `AdapterError`, whose size the WIT record fixes.
@@ -18,6 +18,8 @@ use wharf_plugin_cxml::CxmlAdapter;
 
 #[path = "round_trip_prop/invoice.rs"]
 mod invoice;
+#[path = "round_trip_prop/order_change.rs"]
+mod order_change;
 #[path = "round_trip_prop/purchase_order.rs"]
 mod purchase_order;
 
@@ -279,6 +281,12 @@ proptest! {
     #[test]
     fn invoices_read_back_as_written(invoice in invoice::invoice()) {
         let body = Document::Invoice(invoice);
+        prop_assert_eq!(round_trip(body.clone()), body);
+    }
+
+    #[test]
+    fn order_changes_read_back_as_written(change in order_change::order_change()) {
+        let body = Document::OrderChange(change);
         prop_assert_eq!(round_trip(body.clone()), body);
     }
 }
