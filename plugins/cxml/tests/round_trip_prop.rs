@@ -1,6 +1,6 @@
 //! decode(encode(doc)) == doc for generated documents in the form the decoder produces:
 //! acknowledgments and ship notices (with packs), the documents whose shape varies most, and
-//! purchase orders, invoices and order changes. The golden round trips in `round_trip.rs` cover one full document of
+//! purchase orders, invoices, order changes and order responses. The golden round trips in `round_trip.rs` cover one full document of
 //! every type. Generators of the larger documents live in `round_trip_prop/`.
 
 // The closures return the contract's `AdapterError`, whose size the WIT record fixes.
@@ -20,6 +20,8 @@ use wharf_plugin_cxml::CxmlAdapter;
 mod invoice;
 #[path = "round_trip_prop/order_change.rs"]
 mod order_change;
+#[path = "round_trip_prop/order_response.rs"]
+mod order_response;
 #[path = "round_trip_prop/purchase_order.rs"]
 mod purchase_order;
 
@@ -287,6 +289,12 @@ proptest! {
     #[test]
     fn order_changes_read_back_as_written(change in order_change::order_change()) {
         let body = Document::OrderChange(change);
+        prop_assert_eq!(round_trip(body.clone()), body);
+    }
+
+    #[test]
+    fn order_responses_read_back_as_written(response in order_response::order_response()) {
+        let body = Document::OrderResponse(response);
         prop_assert_eq!(round_trip(body.clone()), body);
     }
 }
