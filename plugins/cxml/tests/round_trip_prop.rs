@@ -1,7 +1,8 @@
 //! decode(encode(doc)) == doc for generated documents in the form the decoder produces:
 //! acknowledgments and ship notices (with packs), the documents whose shape varies most, and
-//! purchase orders, invoices, order changes and order responses. The golden round trips in `round_trip.rs` cover one full document of
-//! every type. Generators of the larger documents live in `round_trip_prop/`.
+//! purchase orders, invoices, order changes and order responses, whose generators live in
+//! `round_trip_prop/` and each list the lossy corners they keep out of. The golden round
+//! trips in `round_trip.rs` cover one full document of every type.
 
 // The closures return the contract's `AdapterError`, whose size the WIT record fixes.
 #![allow(clippy::result_large_err)]
