@@ -63,6 +63,11 @@ pub fn read(message: &Message) -> Result<FunctionalAck, AdapterError> {
             }
             "UCF" if ack.group_control.is_none() => {
                 ack.group_control = s.string(1, 1);
+                // UCF 0083 restates the action of UCI, as `acknowledge` writes it; only an
+                // action of its own is news, kept as an extension.
+                if s.segment.text(4, 1) == action.as_deref() {
+                    s.get(4, 1);
+                }
                 s.leftovers("edifact.UCF", &mut ack.extensions);
             }
             "UCM" => {

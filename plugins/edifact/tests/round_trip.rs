@@ -291,6 +291,9 @@ proptest! {
 #[path = "round_trip/notices.rs"]
 mod notices;
 
+#[path = "round_trip/contrl.rs"]
+mod contrl;
+
 #[test]
 fn every_golden_output_reads_back_and_writes_the_same_bytes() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");

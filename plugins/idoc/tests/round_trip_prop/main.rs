@@ -1,6 +1,5 @@
-//! decode(encode(doc)) == doc for generated documents of every type the adapter writes but
-//! order responses (covered by the golden round trips): purchase orders, order changes, ship
-//! notices, invoices and goods receipts.
+//! decode(encode(doc)) == doc for generated documents of every type the adapter writes:
+//! purchase orders, order changes, order responses, ship notices, invoices and goods receipts.
 //!
 //! The generators make documents in the form the decoder produces, restricted to what an IDoc
 //! holds exactly: SAP codes (IDDAT, PARVW, text IDs) are trusted because the envelope's
@@ -12,6 +11,7 @@
 mod billing;
 mod common;
 mod orders;
+mod responses;
 mod shipping;
 
 use proptest::prelude::*;
@@ -67,6 +67,11 @@ proptest! {
     #[test]
     fn order_changes(change in orders::order_change()) {
         check(Document::OrderChange(change), "ORDERS05")?;
+    }
+
+    #[test]
+    fn order_responses(response in responses::order_response()) {
+        check(Document::OrderResponse(response), "ORDERS05")?;
     }
 
     #[test]

@@ -15,17 +15,17 @@ use crate::common::{
     token, words,
 };
 
-const ITEM_DATES: &[(&str, DateKind)] = &[
+pub const ITEM_DATES: &[(&str, DateKind)] = &[
     ("001", DateKind::PromisedDelivery),
     ("002", DateKind::RequestedDelivery),
 ];
 
-fn currency() -> impl Strategy<Value = Option<String>> {
+pub fn currency() -> impl Strategy<Value = Option<String>> {
     prop::option::of(prop::sample::select(vec!["EUR", "USD", "CHF"]).prop_map(str::to_owned))
 }
 
 /// E1EDK02 references other than the purchase order itself (QUALF 001).
-fn references() -> impl Strategy<Value = Vec<wharf_guest_sdk::canonical::Identifier>> {
+pub fn references() -> impl Strategy<Value = Vec<wharf_guest_sdk::canonical::Identifier>> {
     prop::sample::subsequence(vec!["002", "004", "011"], 0..=2).prop_flat_map(|qualifiers| {
         let n = qualifiers.len();
         prop::collection::vec(token(), n).prop_map(move |values| {
