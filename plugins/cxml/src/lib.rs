@@ -121,10 +121,17 @@ impl Adapter for CxmlAdapter {
         document: CanonicalDocument,
         context: EncodeContext,
     ) -> Result<Encoded, AdapterError> {
-        if let Document::FunctionalAck(ack) = &document.body {
+        // An acknowledgment that arrived as (or is meant as) a StatusUpdateRequest is sent as
+        // one; any other is the Response a receiver returns.
+        let status_update =
+            document.envelope.message_type.as_deref() == Some("StatusUpdateRequest");
+        if let Document::FunctionalAck(ack) = &document.body
+            && !status_update
+        {
             return Ok(status::encode(ack, &context));
         }
         let request = match &document.body {
+            Document::FunctionalAck(ack) => status::write_update(ack)?,
             Document::PurchaseOrder(po) => order_request::encode::encode(po)?,
             Document::OrderResponse(response) => confirmation::encode::encode(response)?,
             Document::OrderChange(change) => order_request::change::encode(change)?,

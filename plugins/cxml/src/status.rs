@@ -10,8 +10,10 @@
 //! | `Status` text content | the error's description when rejected, else [`CONTENT_KEY`] |
 //! | `Status@text` | the error's description when there is no content; else [`TEXT_KEY`] unless it is the code's usual phrase |
 //!
-//! The envelope's `message_type` says which of the two answered. A Response written for an
-//! acknowledgment carries the answered payloadID as its own, which is how a partner's
+//! The envelope's `message_type` says which of the two answered, and which is written: an
+//! acknowledgment whose envelope says `StatusUpdateRequest` is encoded as one (inside a full
+//! request envelope); any other, and every `acknowledge`, as a `<Response>`. A Response written
+//! for an acknowledgment carries the answered payloadID as its own, which is how a partner's
 //! asynchronous reconciler ties it to the request.
 
 use wharf_guest_sdk::canonical::{
@@ -186,6 +188,19 @@ pub fn write_status(ack: &FunctionalAck) -> Element {
         .attr("code", code.to_string())
         .attr("text", kept(TEXT_KEY).unwrap_or_else(|| phrase(code)))
         .with_text(content.unwrap_or_default())
+}
+
+/// A `<StatusUpdateRequest>` telling the partner the status of the document `ack` answers.
+pub fn write_update(ack: &FunctionalAck) -> Result<Element, AdapterError> {
+    let answered = ack.interchange_control.clone().ok_or_else(|| {
+        error::validation(
+            "a StatusUpdateRequest needs the payloadID of the document it is about (interchange_control)",
+        )
+        .at_xml("interchange_control")
+    })?;
+    Ok(Element::new("StatusUpdateRequest")
+        .child(Element::new("DocumentReference").attr("payloadID", answered))
+        .child(write_status(ack)))
 }
 
 /// A whole `<cXML><Response>` answering `ack.interchange_control` (or, with none, under a
