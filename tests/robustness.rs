@@ -7,21 +7,10 @@ mod support;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use wharf_guest_sdk::testing::XorShift;
 
 use wharf_host::cli::bundled;
 use wharf_host::sandbox::{AdapterRegistry, CallError, CallScope, RegistrySettings, SandboxEngine};
-
-/// A small deterministic generator, so a failure can be reproduced.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
 
 fn mutations(input: &[u8], rng: &mut XorShift, count: usize) -> Vec<Vec<u8>> {
     let mut out = Vec::new();

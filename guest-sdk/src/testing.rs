@@ -61,6 +61,25 @@ pub fn encode_context() -> EncodeContext {
     }
 }
 
+/// Marsaglia's xorshift64: a deterministic generator for mutation tests, so a failure names a
+/// reproducible input. Seed it with any non-zero value.
+#[derive(Debug, Clone)]
+pub struct XorShift(pub u64);
+
+impl XorShift {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number below `n` (which must be above 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
 /// What one golden case found, for the failure report.
 #[derive(Debug)]
 pub struct Mismatch {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use wharf_guest_sdk::Adapter;
 use wharf_guest_sdk::contract::Inbound;
-use wharf_guest_sdk::testing::call_context;
+use wharf_guest_sdk::testing::{XorShift, call_context};
 use wharf_plugin_cxml::CxmlAdapter;
 
 fn golden_inputs() -> Vec<(PathBuf, Vec<u8>)> {
@@ -53,22 +53,6 @@ fn every_prefix_of_a_confirmation_is_answered() {
             bytes[..end].to_vec(),
             &format!("the first {end} bytes of {}", path.display()),
         );
-    }
-}
-
-/// Marsaglia's xorshift64: deterministic, so a failure names a reproducible mutation.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
     }
 }
 

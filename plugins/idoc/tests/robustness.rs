@@ -8,26 +8,8 @@ use std::path::PathBuf;
 
 use wharf_guest_sdk::Adapter;
 use wharf_guest_sdk::contract::Inbound;
-use wharf_guest_sdk::testing::{call_context, encode_context};
+use wharf_guest_sdk::testing::{XorShift, call_context, encode_context};
 use wharf_plugin_idoc::IdocAdapter;
-
-/// Marsaglia's xorshift64: deterministic, so a failure names a seed that reproduces it.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// Bytes that matter to XML and to the IDoc mapping, favoured over plain noise.
 const INTERESTING: &[u8] = b"<>/&;\"'= \n-.0123456789X\x00\xff\xc3";

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use proptest::prelude::*;
 use wharf_guest_sdk::Adapter;
 use wharf_guest_sdk::contract::Inbound;
-use wharf_guest_sdk::testing::{call_context, with_config};
+use wharf_guest_sdk::testing::{XorShift, call_context, with_config};
 use wharf_plugin_x12::X12Adapter;
 
 fn golden_inputs() -> Vec<(PathBuf, Vec<u8>)> {
@@ -60,22 +60,6 @@ fn every_prefix_of_every_golden_file_is_answered() {
                 &format!("the first {end} bytes of {}", path.display()),
             );
         }
-    }
-}
-
-/// Marsaglia's xorshift64: deterministic, so a failure names a reproducible mutation.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
     }
 }
 
