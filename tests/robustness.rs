@@ -22,17 +22,17 @@ fn mutations(input: &[u8], rng: &mut XorShift, count: usize) -> Vec<Vec<u8>> {
     ];
     for _ in 0..count {
         let mut bytes = input.to_vec();
-        for _ in 0..1 + rng.next() % 4 {
+        for _ in 0..1 + rng.next_u64() % 4 {
             if bytes.is_empty() {
                 break;
             }
-            let at = (rng.next() as usize) % bytes.len();
-            match rng.next() % 3 {
-                0 => bytes[at] = specials[(rng.next() as usize) % specials.len()],
+            let at = (rng.next_u64() as usize) % bytes.len();
+            match rng.next_u64() % 3 {
+                0 => bytes[at] = specials[(rng.next_u64() as usize) % specials.len()],
                 1 => {
                     bytes.remove(at);
                 }
-                _ => bytes.insert(at, (rng.next() & 0xff) as u8),
+                _ => bytes.insert(at, (rng.next_u64() & 0xff) as u8),
             }
         }
         out.push(bytes);
