@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use support::*;
+use wharf_guest_sdk::testing::{business_content, json_differences};
 use wharf_host::model::{CanonicalDocument, Document, PurchaseOrder};
 use wharf_host::sandbox::{CallScope, LoadedAdapter};
 
@@ -27,34 +28,8 @@ fn scope(settings: &[(&str, &str)]) -> CallScope {
 
 /// The order without what is format-specific by nature.
 fn business(po: &PurchaseOrder) -> Value {
-    fn strip(value: &mut Value) {
-        match value {
-            Value::Object(map) => {
-                for key in ["extensions", "qualifier", "role_code", "order_type"] {
-                    map.remove(key);
-                }
-                map.values_mut().for_each(strip);
-                // Lists of facts, unlike lines, carry no meaning in their order.
-                for key in [
-                    "ids",
-                    "item_ids",
-                    "parties",
-                    "dates",
-                    "references",
-                    "contacts",
-                    "notes",
-                ] {
-                    if let Some(Value::Array(items)) = map.get_mut(key) {
-                        items.sort_by_key(|v| v.to_string());
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(strip),
-            _ => {}
-        }
-    }
     let mut value = serde_json::to_value(po).unwrap();
-    strip(&mut value);
+    business_content(&mut value);
     value
 }
 
@@ -89,27 +64,6 @@ async fn through(
             )
         })?;
     Ok(purchase_order(&decoded.documents[0]).clone())
-}
-
-fn differences(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for key in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
-                let (l, r) = (
-                    x.get(key).unwrap_or(&Value::Null),
-                    y.get(key).unwrap_or(&Value::Null),
-                );
-                differences(&format!("{path}.{key}"), l, r, out);
-            }
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            for (i, (l, r)) in x.iter().zip(y).enumerate() {
-                differences(&format!("{path}[{i}]"), l, r, out);
-            }
-        }
-        _ if a != b => out.push(format!("{path}: {a} ≠ {b}")),
-        _ => {}
-    }
 }
 
 /// An adapter's name, its component, and the agreement settings it encodes with.
@@ -171,8 +125,7 @@ async fn round_trips(formats: &[&str]) -> Vec<String> {
                 continue;
             }
         };
-        let mut diffs = Vec::new();
-        differences("order", &expected, &business(&again), &mut diffs);
+        let diffs = json_differences("order", &expected, &business(&again));
         if !diffs.is_empty() {
             report.push(format!("{name}:\n  {}", diffs.join("\n  ")));
         }

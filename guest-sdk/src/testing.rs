@@ -61,6 +61,66 @@ pub fn encode_context() -> EncodeContext {
     }
 }
 
+/// Reduces canonical JSON to its business content, in place: what every format must carry the
+/// same. Removed everywhere: `extensions`, source `qualifier`s and `role_code`s and the
+/// `order_type` (each standard says those in its own words). Lists of facts (`ids`,
+/// `item_ids`, `parties`, `dates`, `references`, `contacts`, `notes`) are sorted, since their
+/// order carries no meaning; lines keep theirs.
+pub fn business_content(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for key in ["extensions", "qualifier", "role_code", "order_type"] {
+                map.remove(key);
+            }
+            map.values_mut().for_each(business_content);
+            for key in [
+                "ids",
+                "item_ids",
+                "parties",
+                "dates",
+                "references",
+                "contacts",
+                "notes",
+            ] {
+                if let Some(Value::Array(items)) = map.get_mut(key) {
+                    items.sort_by_key(|v| v.to_string());
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(business_content),
+        _ => {}
+    }
+}
+
+/// Every place where `b` differs from `a`, as `path: a ≠ b` lines under `root`.
+pub fn json_differences(root: &str, a: &serde_json::Value, b: &serde_json::Value) -> Vec<String> {
+    fn walk(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
+        use serde_json::Value;
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                for key in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                    let (l, r) = (
+                        x.get(key).unwrap_or(&Value::Null),
+                        y.get(key).unwrap_or(&Value::Null),
+                    );
+                    walk(&format!("{path}.{key}"), l, r, out);
+                }
+            }
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+                for (i, (l, r)) in x.iter().zip(y).enumerate() {
+                    walk(&format!("{path}[{i}]"), l, r, out);
+                }
+            }
+            _ if a != b => out.push(format!("{path}: {a} ≠ {b}")),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, a, b, &mut out);
+    out
+}
+
 /// Marsaglia's xorshift64: a deterministic generator for mutation tests, so a failure names a
 /// reproducible input. Seed it with any non-zero value.
 #[derive(Debug, Clone)]

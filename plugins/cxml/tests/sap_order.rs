@@ -8,7 +8,7 @@ use serde_json::Value;
 use wharf_guest_sdk::Adapter;
 use wharf_guest_sdk::canonical::{CanonicalDocument, Document};
 use wharf_guest_sdk::contract::{EncodeContext, Inbound};
-use wharf_guest_sdk::testing::{call_context, with_config};
+use wharf_guest_sdk::testing::{business_content, call_context, json_differences, with_config};
 use wharf_plugin_cxml::CxmlAdapter;
 
 const SAP_ORDER: &str = concat!(
@@ -31,58 +31,12 @@ fn sap_order() -> CanonicalDocument {
 
 /// The purchase order of `document` without what is format-specific by nature.
 fn business(document: &CanonicalDocument) -> Value {
-    fn strip(value: &mut Value) {
-        match value {
-            Value::Object(map) => {
-                for key in ["extensions", "qualifier", "role_code", "order_type"] {
-                    map.remove(key);
-                }
-                map.values_mut().for_each(strip);
-                for key in [
-                    "ids",
-                    "item_ids",
-                    "parties",
-                    "dates",
-                    "references",
-                    "contacts",
-                    "notes",
-                ] {
-                    if let Some(Value::Array(items)) = map.get_mut(key) {
-                        items.sort_by_key(|v| v.to_string());
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(strip),
-            _ => {}
-        }
-    }
     let Document::PurchaseOrder(po) = &document.body else {
         panic!("expected a purchase order, got {:?}", document.body);
     };
     let mut value = serde_json::to_value(po).expect("serializable");
-    strip(&mut value);
+    business_content(&mut value);
     value
-}
-
-fn differences(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for key in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
-                let (l, r) = (
-                    x.get(key).unwrap_or(&Value::Null),
-                    y.get(key).unwrap_or(&Value::Null),
-                );
-                differences(&format!("{path}.{key}"), l, r, out);
-            }
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            for (i, (l, r)) in x.iter().zip(y).enumerate() {
-                differences(&format!("{path}[{i}]"), l, r, out);
-            }
-        }
-        _ if a != b => out.push(format!("{path}: {a} ≠ {b}")),
-        _ => {}
-    }
 }
 
 #[test]
@@ -101,12 +55,10 @@ fn an_sap_order_survives_cxml() {
         context: call_context(),
     })
     .expect("the cXML decodes");
-    let mut diffs = Vec::new();
-    differences(
+    let diffs = json_differences(
         "order",
         &business(&original),
         &business(&decoded.documents[0]),
-        &mut diffs,
     );
     assert!(
         diffs.is_empty(),

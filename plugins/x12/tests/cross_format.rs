@@ -10,7 +10,7 @@ use serde_json::Value;
 use wharf_guest_sdk::Adapter;
 use wharf_guest_sdk::canonical::{CanonicalDocument, Document};
 use wharf_guest_sdk::contract::{EncodeContext, Inbound};
-use wharf_guest_sdk::testing::{call_context, with_config};
+use wharf_guest_sdk::testing::{business_content, call_context, json_differences, with_config};
 use wharf_plugin_x12::X12Adapter;
 
 const SETTINGS: [(&str, &str); 4] = [
@@ -33,59 +33,12 @@ fn sap_order() -> CanonicalDocument {
 
 /// The order without what is format-specific by nature.
 fn business(document: &CanonicalDocument) -> Value {
-    fn strip(value: &mut Value) {
-        match value {
-            Value::Object(map) => {
-                for key in ["extensions", "qualifier", "role_code", "order_type"] {
-                    map.remove(key);
-                }
-                map.values_mut().for_each(strip);
-                // Lists of facts, unlike lines, carry no meaning in their order.
-                for key in [
-                    "ids",
-                    "item_ids",
-                    "parties",
-                    "dates",
-                    "references",
-                    "contacts",
-                    "notes",
-                ] {
-                    if let Some(Value::Array(items)) = map.get_mut(key) {
-                        items.sort_by_key(|v| v.to_string());
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(strip),
-            _ => {}
-        }
-    }
     let Document::PurchaseOrder(po) = &document.body else {
         panic!("expected a purchase order");
     };
     let mut value = serde_json::to_value(po).unwrap_or_else(|e| panic!("{e}"));
-    strip(&mut value);
+    business_content(&mut value);
     value
-}
-
-fn differences(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for key in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
-                let (l, r) = (
-                    x.get(key).unwrap_or(&Value::Null),
-                    y.get(key).unwrap_or(&Value::Null),
-                );
-                differences(&format!("{path}.{key}"), l, r, out);
-            }
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            for (i, (l, r)) in x.iter().zip(y).enumerate() {
-                differences(&format!("{path}[{i}]"), l, r, out);
-            }
-        }
-        _ if a != b => out.push(format!("{path}: {a} ≠ {b}")),
-        _ => {}
-    }
 }
 
 #[test]
@@ -111,8 +64,7 @@ fn an_order_from_sap_reads_the_same_in_x12() {
         .documents
         .first()
         .unwrap_or_else(|| panic!("no document in\n{text}"));
-    let mut diffs = Vec::new();
-    differences("order", &business(&original), &business(again), &mut diffs);
+    let diffs = json_differences("order", &business(&original), &business(again));
     assert!(
         diffs.is_empty(),
         "the order changed on its way through X12:\n  {}\n{text}",
