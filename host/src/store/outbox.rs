@@ -110,9 +110,9 @@ async fn record_attempt(
     Ok(())
 }
 
-/// Moves a leased entry to `status`, or reports that its lease was lost (another worker owns
-/// it now) by returning false.
-async fn fenced_update(
+/// Moves a leased entry to `status` and records the attempt that decided it, or reports that
+/// its lease was lost (another worker owns it now) by returning false, writing nothing.
+async fn settle(
     tx: &mut Transaction<'static, Any>,
     entry: &LeasedEntry,
     status: &str,
@@ -134,7 +134,11 @@ async fn fenced_update(
     .bind(&entry.lease_token)
     .execute(&mut **tx)
     .await?;
-    Ok(updated.rows_affected() == 1)
+    if updated.rows_affected() != 1 {
+        return Ok(false);
+    }
+    record_attempt(tx, &entry.id, attempt).await?;
+    Ok(true)
 }
 
 impl Store {
@@ -205,11 +209,9 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let now = now_ms();
-        let ok = fenced_update(&mut tx, entry, "delivered", attempt, Some(now), now).await?;
-        if !ok {
+        if !settle(&mut tx, entry, "delivered", attempt, Some(now), now).await? {
             return Ok(false);
         }
-        record_attempt(&mut tx, &entry.id, attempt).await?;
         if let Some((event, transition)) = order {
             if let Some((from, to)) = transition {
                 sqlx::query(
@@ -265,11 +267,9 @@ impl Store {
         next_attempt_at: i64,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ok = fenced_update(&mut tx, entry, "pending", attempt, None, next_attempt_at).await?;
-        if !ok {
+        if !settle(&mut tx, entry, "pending", attempt, None, next_attempt_at).await? {
             return Ok(false);
         }
-        record_attempt(&mut tx, &entry.id, attempt).await?;
         super::audit::append(
             &mut tx,
             &AuditEvent::new(
@@ -296,11 +296,9 @@ impl Store {
         attempt: &AttemptRecord,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let ok = fenced_update(&mut tx, entry, "dead", attempt, None, now_ms()).await?;
-        if !ok {
+        if !settle(&mut tx, entry, "dead", attempt, None, now_ms()).await? {
             return Ok(false);
         }
-        record_attempt(&mut tx, &entry.id, attempt).await?;
         super::audit::append(
             &mut tx,
             &AuditEvent::new(
