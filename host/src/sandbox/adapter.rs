@@ -55,6 +55,8 @@ impl AdapterInfo {
 pub struct DecodeOutcome {
     pub documents: Vec<model::CanonicalDocument>,
     pub warnings: Vec<AdapterFailure>,
+    /// Parts of the input the adapter refused while reading the rest.
+    pub rejected: Vec<AdapterFailure>,
 }
 
 /// Wire bytes an adapter encoded.
@@ -182,6 +184,11 @@ impl LoadedAdapter {
             documents,
             warnings: decoded
                 .warnings
+                .into_iter()
+                .map(AdapterFailure::from)
+                .collect(),
+            rejected: decoded
+                .rejected
                 .into_iter()
                 .map(AdapterFailure::from)
                 .collect(),

@@ -87,6 +87,7 @@ impl Adapter for CxmlAdapter {
                     body: Document::FunctionalAck(ack),
                 }],
                 warnings: Vec::new(),
+                rejected: Vec::new(),
             });
         }
         let request = envelope::request_of(&root)?;
@@ -114,6 +115,7 @@ impl Adapter for CxmlAdapter {
         Ok(Decoded {
             documents: vec![CanonicalDocument { envelope, body }],
             warnings,
+            rejected: Vec::new(),
         })
     }
 

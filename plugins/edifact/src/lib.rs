@@ -97,6 +97,7 @@ impl Adapter for EdifactAdapter {
         Ok(Decoded {
             documents,
             warnings,
+            rejected: Vec::new(),
         })
     }
 

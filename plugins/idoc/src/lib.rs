@@ -150,6 +150,7 @@ impl Adapter for IdocAdapter {
         Ok(Decoded {
             documents,
             warnings: Vec::new(),
+            rejected: Vec::new(),
         })
     }
 

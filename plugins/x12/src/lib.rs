@@ -106,6 +106,7 @@ impl Adapter for X12Adapter {
         Ok(Decoded {
             documents,
             warnings: checks.warnings,
+            rejected: Vec::new(),
         })
     }
 

@@ -86,6 +86,7 @@ impl Adapter for Hostile {
         Ok(Decoded {
             documents,
             warnings: Vec::new(),
+            rejected: Vec::new(),
         })
     }
 
