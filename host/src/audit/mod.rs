@@ -1,72 +1,356 @@
-//! The audit trail: typed [`AuditEvent`]s with one way in ([`crate::store::Store`] appends
-//! them inside the transaction of the change they record), chained by SHA-256 so that any
-//! edit or deletion of an entry breaks every hash after it ([`chain`]).
+//! The audit trail: typed [`AuditEvent`]s, built by the engine, delivery and the API and
+//! written by one path (the store appends them inside the transaction of the change they
+//! record), chained by SHA-256 so that any edit or deletion of an entry breaks every hash
+//! after it ([`chain`]).
+//!
+//! An event is stored as `(actor, action, subject, detail)`; [`AuditEvent::record`] is the one
+//! place that turns a variant into that form, so the names an operator greps for never drift.
 
 pub mod chain;
 
 use serde::Serialize;
+use serde_json::{Value, json};
 
-/// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Who acted: a partner id, the operator, or the host itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum AuditAction {
-    MessageReceived,
-    MessageDecoded,
-    MessageFailed,
-    OrderTransition,
-    DocumentRouted,
-    RouteSkipped,
-    DeliveryAttempted,
-    Delivered,
-    DeadLettered,
-    Replayed,
-    AdapterInstalled,
-    AdapterRemoved,
-    AccessDenied,
+pub enum Actor {
+    Wharf,
+    Operator,
+    Partner(String),
+    Anonymous,
 }
 
-impl AuditAction {
-    pub fn as_str(self) -> &'static str {
+impl Actor {
+    pub fn as_str(&self) -> &str {
         match self {
-            AuditAction::MessageReceived => "message_received",
-            AuditAction::MessageDecoded => "message_decoded",
-            AuditAction::MessageFailed => "message_failed",
-            AuditAction::OrderTransition => "order_transition",
-            AuditAction::DocumentRouted => "document_routed",
-            AuditAction::RouteSkipped => "route_skipped",
-            AuditAction::DeliveryAttempted => "delivery_attempted",
-            AuditAction::Delivered => "delivered",
-            AuditAction::DeadLettered => "dead_lettered",
-            AuditAction::Replayed => "replayed",
-            AuditAction::AdapterInstalled => "adapter_installed",
-            AuditAction::AdapterRemoved => "adapter_removed",
-            AuditAction::AccessDenied => "access_denied",
+            Actor::Wharf => "wharf",
+            Actor::Operator => "operator",
+            Actor::Partner(id) => id,
+            Actor::Anonymous => "anonymous",
         }
     }
 }
 
-/// One audited fact: who did what to which subject, with details.
+/// One audited fact.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AuditEvent {
-    /// A partner id, `operator`, or `wharf` for the host itself.
+pub enum AuditEvent {
+    MessageReceived {
+        message_id: String,
+        partner: String,
+        agreement: String,
+        digest: String,
+        size_bytes: usize,
+        idempotency_key: Option<String>,
+        resubmission_of: Option<String>,
+    },
+    MessageDecoded {
+        message_id: String,
+        adapter: String,
+        documents: Value,
+        warnings: Vec<String>,
+        rejected: Vec<Value>,
+    },
+    /// The document's own fault: the message is failed until someone reprocesses it.
+    MessageFailed {
+        message_id: String,
+        error: Value,
+    },
+    /// A passing fault (store busy, adapter missing, host overloaded): tried again later.
+    MessageRequeued {
+        message_id: String,
+        fault: String,
+        next_attempt_at: i64,
+    },
+    MessageReprocessed {
+        message_id: String,
+        actor: Actor,
+        reason: Option<String>,
+    },
+    OrderTransition {
+        po_number: String,
+        actor: Actor,
+        from: Option<String>,
+        to: String,
+        message_id: Option<String>,
+        document_id: Option<String>,
+    },
+    DocumentRouted {
+        message_id: String,
+        document_id: Option<String>,
+        doc_type: String,
+        agreement: String,
+        partner: String,
+        outbox_id: String,
+        /// Filled in by the store with the number it allocated in the same transaction.
+        control_number: Option<String>,
+    },
+    RouteSkipped {
+        message_id: String,
+        document_id: String,
+        agreement: String,
+        reason: String,
+    },
+    Rendered {
+        outbox_id: String,
+        adapter: String,
+        bytes: usize,
+        digest: String,
+    },
+    DeliveryAttempted {
+        outbox_id: String,
+        attempt: i64,
+        status_code: Option<u16>,
+        error: Option<String>,
+        next_attempt_at: Option<i64>,
+    },
+    Delivered {
+        outbox_id: String,
+        message_id: String,
+        agreement: String,
+        doc_type: String,
+        po_number: Option<String>,
+        attempt: i64,
+        status_code: Option<u16>,
+        duration_ms: i64,
+        payload_digest: String,
+    },
+    DeadLettered {
+        outbox_id: String,
+        message_id: String,
+        agreement: String,
+        attempts: i64,
+        last_error: Option<String>,
+    },
+    Replayed {
+        outbox_id: String,
+        actor: Actor,
+    },
+    AdapterInstalled {
+        reference: String,
+        digest: String,
+        size_bytes: usize,
+        contract: String,
+    },
+    AdapterRemoved {
+        reference: String,
+        digest: String,
+    },
+    AccessDenied {
+        request_id: String,
+        partner: Option<String>,
+        path: String,
+        status: u16,
+        reason: String,
+        size_bytes: usize,
+    },
+}
+
+/// An event as the log stores it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
     pub actor: String,
-    pub action: AuditAction,
-    /// What the event is about: `message:<id>`, `order:<po>`, `outbox:<id>`, `adapter:<id@v>`.
+    pub action: &'static str,
     pub subject: String,
-    pub detail: serde_json::Value,
+    pub detail: Value,
 }
 
 impl AuditEvent {
-    pub fn new(
-        actor: impl Into<String>,
-        action: AuditAction,
-        subject: impl Into<String>,
-        detail: serde_json::Value,
-    ) -> Self {
-        AuditEvent {
-            actor: actor.into(),
+    /// The stored form of the event.
+    pub fn record(&self) -> AuditRecord {
+        let wharf = || Actor::Wharf.as_str().to_owned();
+        let (actor, action, subject, detail) = match self {
+            AuditEvent::MessageReceived {
+                message_id,
+                partner,
+                agreement,
+                digest,
+                size_bytes,
+                idempotency_key,
+                resubmission_of,
+            } => (
+                partner.clone(),
+                "message_received",
+                format!("message:{message_id}"),
+                json!({"agreement": agreement, "digest": digest, "size_bytes": size_bytes,
+                    "idempotency_key": idempotency_key, "resubmission_of": resubmission_of}),
+            ),
+            AuditEvent::MessageDecoded {
+                message_id,
+                adapter,
+                documents,
+                warnings,
+                rejected,
+            } => (
+                wharf(),
+                "message_decoded",
+                format!("message:{message_id}"),
+                json!({"adapter": adapter, "documents": documents, "warnings": warnings,
+                    "rejected": rejected}),
+            ),
+            AuditEvent::MessageFailed { message_id, error } => (
+                wharf(),
+                "message_failed",
+                format!("message:{message_id}"),
+                error.clone(),
+            ),
+            AuditEvent::MessageRequeued {
+                message_id,
+                fault,
+                next_attempt_at,
+            } => (
+                wharf(),
+                "message_requeued",
+                format!("message:{message_id}"),
+                json!({"fault": fault, "next_attempt_at": next_attempt_at}),
+            ),
+            AuditEvent::MessageReprocessed {
+                message_id,
+                actor,
+                reason,
+            } => (
+                actor.as_str().to_owned(),
+                "message_reprocessed",
+                format!("message:{message_id}"),
+                json!({"reason": reason}),
+            ),
+            AuditEvent::OrderTransition {
+                po_number,
+                actor,
+                from,
+                to,
+                message_id,
+                document_id,
+            } => (
+                actor.as_str().to_owned(),
+                "order_transition",
+                format!("order:{po_number}"),
+                json!({"from": from, "to": to, "message_id": message_id,
+                    "document_id": document_id}),
+            ),
+            AuditEvent::DocumentRouted {
+                message_id,
+                document_id,
+                doc_type,
+                agreement,
+                partner,
+                outbox_id,
+                control_number,
+            } => (
+                wharf(),
+                "document_routed",
+                format!("message:{message_id}"),
+                json!({"document_id": document_id, "doc_type": doc_type, "agreement": agreement,
+                    "partner": partner, "outbox_id": outbox_id, "control_number": control_number}),
+            ),
+            AuditEvent::RouteSkipped {
+                message_id,
+                document_id,
+                agreement,
+                reason,
+            } => (
+                wharf(),
+                "route_skipped",
+                format!("message:{message_id}"),
+                json!({"document_id": document_id, "agreement": agreement, "reason": reason}),
+            ),
+            AuditEvent::Rendered {
+                outbox_id,
+                adapter,
+                bytes,
+                digest,
+            } => (
+                wharf(),
+                "rendered",
+                format!("outbox:{outbox_id}"),
+                json!({"adapter": adapter, "bytes": bytes, "digest": digest}),
+            ),
+            AuditEvent::DeliveryAttempted {
+                outbox_id,
+                attempt,
+                status_code,
+                error,
+                next_attempt_at,
+            } => (
+                wharf(),
+                "delivery_attempted",
+                format!("outbox:{outbox_id}"),
+                json!({"attempt": attempt, "status_code": status_code, "error": error,
+                    "next_attempt_at": next_attempt_at}),
+            ),
+            AuditEvent::Delivered {
+                outbox_id,
+                message_id,
+                agreement,
+                doc_type,
+                po_number,
+                attempt,
+                status_code,
+                duration_ms,
+                payload_digest,
+            } => (
+                wharf(),
+                "delivered",
+                format!("outbox:{outbox_id}"),
+                json!({"message_id": message_id, "agreement": agreement, "doc_type": doc_type,
+                    "po_number": po_number, "attempt": attempt, "status_code": status_code,
+                    "duration_ms": duration_ms, "payload_digest": payload_digest}),
+            ),
+            AuditEvent::DeadLettered {
+                outbox_id,
+                message_id,
+                agreement,
+                attempts,
+                last_error,
+            } => (
+                wharf(),
+                "dead_lettered",
+                format!("outbox:{outbox_id}"),
+                json!({"message_id": message_id, "agreement": agreement, "attempts": attempts,
+                    "last_error": last_error}),
+            ),
+            AuditEvent::Replayed { outbox_id, actor } => (
+                actor.as_str().to_owned(),
+                "replayed",
+                format!("outbox:{outbox_id}"),
+                json!({}),
+            ),
+            AuditEvent::AdapterInstalled {
+                reference,
+                digest,
+                size_bytes,
+                contract,
+            } => (
+                Actor::Operator.as_str().to_owned(),
+                "adapter_installed",
+                format!("adapter:{reference}"),
+                json!({"digest": digest, "size_bytes": size_bytes, "contract": contract}),
+            ),
+            AuditEvent::AdapterRemoved { reference, digest } => (
+                Actor::Operator.as_str().to_owned(),
+                "adapter_removed",
+                format!("adapter:{reference}"),
+                json!({"digest": digest}),
+            ),
+            AuditEvent::AccessDenied {
+                request_id,
+                partner,
+                path,
+                status,
+                reason,
+                size_bytes,
+            } => (
+                partner.clone().unwrap_or_else(|| "anonymous".into()),
+                "access_denied",
+                format!("request:{request_id}"),
+                json!({"path": path, "status": status, "reason": reason,
+                    "size_bytes": size_bytes}),
+            ),
+        };
+        AuditRecord {
+            actor,
             action,
-            subject: subject.into(),
+            subject,
             detail,
         }
     }
@@ -83,4 +367,36 @@ pub struct AuditEntry {
     pub detail: serde_json::Value,
     pub prev_hash: String,
     pub hash: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_name_actor_action_and_subject() {
+        let record = AuditEvent::OrderTransition {
+            po_number: "4500000001".into(),
+            actor: Actor::Partner("portal".into()),
+            from: Some("sent".into()),
+            to: "accepted".into(),
+            message_id: Some("m1".into()),
+            document_id: None,
+        }
+        .record();
+        assert_eq!(record.actor, "portal");
+        assert_eq!(record.action, "order_transition");
+        assert_eq!(record.subject, "order:4500000001");
+        assert_eq!(record.detail["from"], "sent");
+        let denied = AuditEvent::AccessDenied {
+            request_id: "r".into(),
+            partner: None,
+            path: "/api/v1/inbound/x".into(),
+            status: 401,
+            reason: "no key".into(),
+            size_bytes: 10,
+        }
+        .record();
+        assert_eq!(denied.actor, "anonymous");
+    }
 }

@@ -5,18 +5,19 @@
 
 pub mod raw;
 mod resolve;
+mod secret;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::governance::ApiKeyHash;
 use crate::model::DocType;
 use crate::sandbox::{Limits, XrefTables};
 
 pub use raw::{Direction, Mode, RawConfig};
 pub use resolve::{ConfigError, Environment, SecretSource};
+pub use secret::ApiKeyHash;
 
 /// Settings the host runs on, all checked.
 #[derive(Debug, Clone)]
@@ -28,6 +29,7 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// SHA-256 of the operator token; `None` disables the admin API.
     pub admin_token: Option<ApiKeyHash>,
+    pub processing: ProcessingSettings,
     pub delivery: DeliverySettings,
     pub default_limits: Limits,
     pub adapter_limits: BTreeMap<String, Limits>,
@@ -61,6 +63,68 @@ pub struct Agreement {
     pub shared_secret: Option<ApiKeyHash>,
     /// Outbound agreement that carries functional acknowledgments of this inbound one.
     pub acknowledge_to: Option<String>,
+    /// Secrets outbound deliveries are signed with (Standard Webhooks), newest first.
+    pub signing_secrets: Vec<SigningSecret>,
+}
+
+/// A Standard Webhooks signing secret's key bytes. Never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SigningSecret(pub Vec<u8>);
+
+impl std::fmt::Debug for SigningSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SigningSecret(..)")
+    }
+}
+
+impl SigningSecret {
+    /// Reads a secret as Standard Webhooks writes one (`whsec_` and base64), or takes other
+    /// text as the key bytes themselves.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        use base64::Engine as _;
+        match text.strip_prefix("whsec_") {
+            Some(encoded) => base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .map(SigningSecret)
+                .map_err(|e| format!("a whsec_ secret must be base64: {e}")),
+            None if text.len() < 16 => Err("a signing secret needs at least 16 characters".into()),
+            None => Ok(SigningSecret(text.as_bytes().to_vec())),
+        }
+    }
+}
+
+impl Agreement {
+    /// The scope an adapter call for this agreement runs in.
+    pub fn call_scope(
+        &self,
+        correlation_id: &str,
+        xref: &Arc<XrefTables>,
+    ) -> crate::sandbox::CallScope {
+        crate::sandbox::CallScope {
+            agreement: self.id.clone(),
+            partner: self.partner.clone(),
+            correlation_id: correlation_id.to_owned(),
+            config: self.config.clone(),
+            xref: xref.clone(),
+        }
+    }
+
+    /// An agreement with only an id and a partner, for tests and tools that need one.
+    pub fn bare(id: &str, partner: &str, direction: Direction, adapter: &str) -> Self {
+        Agreement {
+            id: id.to_owned(),
+            partner: partner.to_owned(),
+            direction,
+            adapter: adapter.to_owned(),
+            endpoint: None,
+            doc_types: Vec::new(),
+            config: Arc::default(),
+            mode: Mode::Production,
+            shared_secret: None,
+            acknowledge_to: None,
+            signing_secrets: Vec::new(),
+        }
+    }
 }
 
 /// Documents of `doc_type` from `from` (any partner when `None`) go out through agreement `to`.
@@ -72,12 +136,28 @@ pub struct Route {
 }
 
 #[derive(Debug, Clone, Copy)]
+pub struct ProcessingSettings {
+    pub workers: usize,
+    pub claim_batch: u32,
+    pub lease_ms: u64,
+    pub retry_initial_ms: u64,
+    pub retry_max_ms: u64,
+    pub poll_interval_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
 pub struct DeliverySettings {
+    /// 0: no limit by count.
     pub max_attempts: u32,
+    pub retry_for_ms: u64,
     pub initial_backoff_ms: u64,
     pub max_backoff_ms: u64,
     pub timeout_ms: u64,
     pub poll_interval_ms: u64,
+    pub max_in_flight: u32,
+    pub max_in_flight_per_endpoint: u32,
+    pub breaker_failures: u32,
+    pub breaker_cooldown_ms: u64,
 }
 
 impl Settings {

@@ -12,6 +12,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub server: RawServer,
     #[serde(default)]
+    pub processing: RawProcessing,
+    #[serde(default)]
     pub delivery: RawDelivery,
     /// Limits every adapter runs under unless `adapter_limits` names it.
     #[serde(default)]
@@ -62,9 +64,44 @@ impl Default for RawServer {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+pub struct RawProcessing {
+    /// Workers claiming received messages; 0 means one per CPU core.
+    pub workers: usize,
+    /// Messages one worker claims at once (and processes concurrently).
+    pub claim_batch: u32,
+    /// How long a claim holds; a worker that dies or stalls loses its messages to another
+    /// after this.
+    pub lease_ms: u64,
+    /// Delay before a message that met a passing fault is tried again; doubles, with jitter.
+    pub retry_initial_ms: u64,
+    /// Ceiling on that delay.
+    pub retry_max_ms: u64,
+    /// How often idle workers look for due work when nothing wakes them.
+    pub poll_interval_ms: u64,
+}
+
+impl Default for RawProcessing {
+    fn default() -> Self {
+        RawProcessing {
+            workers: 0,
+            claim_batch: 8,
+            lease_ms: 30_000,
+            retry_initial_ms: 1_000,
+            retry_max_ms: 300_000,
+            poll_interval_ms: 500,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct RawDelivery {
-    /// Attempts before an entry is dead-lettered.
+    /// Attempts before an entry is dead-lettered; 0 means no limit by count (only
+    /// `retry_for_s` ends the series).
     pub max_attempts: u32,
+    /// How long after its first attempt (or its replay) an entry keeps being retried before
+    /// it is dead-lettered.
+    pub retry_for_s: u64,
     /// Delay before the first retry; each retry doubles it, with jitter.
     pub initial_backoff_ms: u64,
     /// Ceiling on the delay between attempts.
@@ -73,16 +110,35 @@ pub struct RawDelivery {
     pub timeout_ms: u64,
     /// How often workers look for due entries when nothing wakes them.
     pub poll_interval_ms: u64,
+    /// Deliveries in flight at once, across all endpoints.
+    pub max_in_flight: u32,
+    /// Deliveries in flight at once to one agreement's endpoint, so one hung endpoint cannot
+    /// hold every slot.
+    pub max_in_flight_per_endpoint: u32,
+    /// Consecutive failures that open an endpoint's circuit breaker.
+    pub breaker_failures: u32,
+    /// How long an open breaker keeps an endpoint untried before one probe; doubles while
+    /// probes fail, up to ten times this.
+    pub breaker_cooldown_ms: u64,
+    /// Environment variable holding the Standard Webhooks signing secret for agreements that
+    /// name none of their own.
+    pub signing_secret_env: String,
 }
 
 impl Default for RawDelivery {
     fn default() -> Self {
         RawDelivery {
-            max_attempts: 8,
+            max_attempts: 0,
+            retry_for_s: 24 * 60 * 60,
             initial_backoff_ms: 1_000,
-            max_backoff_ms: 300_000,
+            max_backoff_ms: 3_600_000,
             timeout_ms: 10_000,
             poll_interval_ms: 500,
+            max_in_flight: 64,
+            max_in_flight_per_endpoint: 4,
+            breaker_failures: 5,
+            breaker_cooldown_ms: 10_000,
+            signing_secret_env: "WHARF_SIGNING_SECRET".into(),
         }
     }
 }
@@ -138,6 +194,12 @@ pub struct RawAgreement {
     /// cXML Status) of what arrives here are delivered through. Absent: none are sent.
     #[serde(default)]
     pub acknowledge_to: Option<String>,
+    /// For outbound agreements: environment variables holding the Standard Webhooks secrets
+    /// deliveries are signed with (`whsec_…` base64, or any text). Every secret listed signs,
+    /// so during a rotation the new and the old one are both accepted; drop the old one to
+    /// retire it. Absent: `delivery.signing_secret_env`.
+    #[serde(default)]
+    pub signing_secret_envs: Vec<String>,
 }
 
 /// Whether an agreement carries production or test traffic.

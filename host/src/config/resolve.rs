@@ -5,9 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::ApiKeyHash;
 use super::raw::{Direction, RawConfig};
-use super::{Agreement, DeliverySettings, Partner, Route, Settings};
-use crate::governance::ApiKeyHash;
+use super::{
+    Agreement, DeliverySettings, Partner, ProcessingSettings, Route, Settings, SigningSecret,
+};
 use crate::model::DocType;
 
 /// Where secrets come from: the process environment in production, a map in tests.
@@ -82,11 +84,26 @@ pub(super) fn resolve(
             .map_err(|e| invalid(format!("adapter_limits.{id}: {e}")))?;
     }
     let d = &raw.delivery;
-    if d.max_attempts == 0 || d.timeout_ms == 0 || d.poll_interval_ms == 0 {
+    if d.timeout_ms == 0 || d.poll_interval_ms == 0 || d.retry_for_s == 0 {
         return Err(invalid(
-            "delivery.max_attempts, timeout_ms and poll_interval_ms must be above 0",
+            "delivery.timeout_ms, poll_interval_ms and retry_for_s must be above 0",
         ));
     }
+    if d.max_in_flight == 0 || d.max_in_flight_per_endpoint == 0 || d.breaker_failures == 0 {
+        return Err(invalid(
+            "delivery.max_in_flight, max_in_flight_per_endpoint and breaker_failures must be above 0",
+        ));
+    }
+    let p = &raw.processing;
+    if p.claim_batch == 0 || p.lease_ms < 1_000 || p.poll_interval_ms == 0 {
+        return Err(invalid(
+            "processing.claim_batch and poll_interval_ms must be above 0, and lease_ms at least 1000",
+        ));
+    }
+    if p.retry_initial_ms > p.retry_max_ms {
+        return Err(invalid("processing.retry_initial_ms exceeds retry_max_ms"));
+    }
+    let default_signing = secrets.secret(&d.signing_secret_env);
     if d.initial_backoff_ms > d.max_backoff_ms {
         return Err(invalid(
             "delivery.initial_backoff_ms exceeds max_backoff_ms",
@@ -174,7 +191,16 @@ pub(super) fn resolve(
                 a.id
             )));
         }
+        let signing_secrets = signing_secrets(
+            &a.id,
+            a.direction,
+            &a.signing_secret_envs,
+            default_signing.as_deref(),
+            &d.signing_secret_env,
+            secrets,
+        )?;
         let agreement = Agreement {
+            signing_secrets,
             acknowledge_to: a.acknowledge_to,
             mode: a.mode,
             shared_secret,
@@ -262,12 +288,30 @@ pub(super) fn resolve(
         database_url,
         max_body_bytes: raw.server.max_body_kib * 1024,
         admin_token,
+        processing: ProcessingSettings {
+            workers: match p.workers {
+                0 => std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(2),
+                n => n,
+            },
+            claim_batch: p.claim_batch,
+            lease_ms: p.lease_ms,
+            retry_initial_ms: p.retry_initial_ms,
+            retry_max_ms: p.retry_max_ms,
+            poll_interval_ms: p.poll_interval_ms,
+        },
         delivery: DeliverySettings {
             max_attempts: d.max_attempts,
+            retry_for_ms: d.retry_for_s * 1_000,
             initial_backoff_ms: d.initial_backoff_ms,
             max_backoff_ms: d.max_backoff_ms,
             timeout_ms: d.timeout_ms,
             poll_interval_ms: d.poll_interval_ms,
+            max_in_flight: d.max_in_flight,
+            max_in_flight_per_endpoint: d.max_in_flight_per_endpoint,
+            breaker_failures: d.breaker_failures,
+            breaker_cooldown_ms: d.breaker_cooldown_ms,
         },
         default_limits: raw.limits,
         adapter_limits: raw.adapter_limits,
@@ -278,14 +322,69 @@ pub(super) fn resolve(
     })
 }
 
+/// The secrets an outbound agreement signs with: its own, or the default. Deliveries are
+/// always signed, so an outbound agreement with neither is refused.
+fn signing_secrets(
+    id: &str,
+    direction: Direction,
+    names: &[String],
+    default: Option<&str>,
+    default_name: &str,
+    secrets: &dyn SecretSource,
+) -> Result<Vec<SigningSecret>, ConfigError> {
+    if direction != Direction::Outbound {
+        if !names.is_empty() {
+            return Err(invalid(format!(
+                "agreement {id}: signing_secret_envs applies to outbound agreements only"
+            )));
+        }
+        return Ok(Vec::new());
+    }
+    let texts: Vec<(String, String)> = if names.is_empty() {
+        let text = default.ok_or_else(|| {
+            invalid(format!(
+                "agreement {id}: deliveries are signed; set signing_secret_envs or the \
+                 {default_name} environment variable"
+            ))
+        })?;
+        vec![(default_name.to_owned(), text.to_owned())]
+    } else {
+        names
+            .iter()
+            .map(|name| {
+                secrets
+                    .secret(name)
+                    .map(|text| (name.clone(), text))
+                    .ok_or_else(|| {
+                        invalid(format!(
+                            "agreement {id}: environment variable {name} is not set"
+                        ))
+                    })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    texts
+        .into_iter()
+        .map(|(name, text)| {
+            SigningSecret::parse(&text).map_err(|e| invalid(format!("agreement {id}: {name}: {e}")))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Settings, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))?;
-        let secrets: BTreeMap<String, String> =
-            [("ERP_KEY".to_owned(), "s3cret".to_owned())].into();
+        let secrets: BTreeMap<String, String> = [
+            ("ERP_KEY".to_owned(), "s3cret".to_owned()),
+            (
+                "WHARF_SIGNING_SECRET".to_owned(),
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_owned(),
+            ),
+        ]
+        .into();
         resolve(raw, Path::new("/srv/wharf"), &secrets)
     }
 
@@ -333,6 +432,14 @@ mod tests {
         let secrets: BTreeMap<String, String> = [
             ("ERP_KEY".to_owned(), "k".to_owned()),
             ("PORTAL_CXML_SECRET".to_owned(), "s".to_owned()),
+            (
+                "PORTAL_SIGNING_SECRET".to_owned(),
+                "a portal secret of some length".to_owned(),
+            ),
+            (
+                "WHARF_SIGNING_SECRET".to_owned(),
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_owned(),
+            ),
         ]
         .into();
         let s = Settings::load(&path, &secrets).unwrap();

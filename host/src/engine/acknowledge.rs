@@ -1,18 +1,15 @@
 //! Functional acknowledgments of what partners send: one per interchange and group, accepted
 //! for what decoded, rejected (with the segment and element at fault) for what did not. The
 //! agreement's `acknowledge_to` names the outbound agreement whose adapter renders them (997,
-//! CONTRL, cXML Status) and whose endpoint receives them.
+//! CONTRL, cXML Status) when they are sent, and whose endpoint receives them. Everything here
+//! is a pure function of what was decoded.
 
-use serde_json::json;
-
-use super::Engine;
-use crate::audit::{AuditAction, AuditEvent};
-use crate::config::Agreement;
+use crate::audit::AuditEvent;
+use crate::config::{Agreement, Settings};
 use crate::model::{AckError, AckStatus, CanonicalDocument, Document, FunctionalAck, MessageAck};
 use crate::sandbox::ErrorLocation;
-use crate::store::messages::QueuedMessage;
 use crate::store::new_id;
-use crate::store::outbox::NewOutboxEntry;
+use crate::store::outbox::{NewOutboxEntry, Render};
 
 /// Acknowledgments accepting every decoded document, grouped by interchange and group.
 /// Received acknowledgments are not themselves acknowledged.
@@ -94,84 +91,52 @@ pub fn rejecting(message: &str, location: Option<&ErrorLocation>) -> Option<Func
     })
 }
 
-impl Engine {
-    /// Renders `acks` through the agreement's `acknowledge_to` and returns the outbox entries
-    /// and audit events for them. An acknowledgment that cannot be rendered is logged and
-    /// skipped: it must never stop the message it acknowledges.
-    pub(super) async fn render_acks(
-        &self,
-        message: &QueuedMessage,
-        inbound: &Agreement,
-        acks: Vec<FunctionalAck>,
-    ) -> (Vec<NewOutboxEntry>, Vec<AuditEvent>) {
-        let mut entries = Vec::new();
-        let mut events = Vec::new();
-        let Some(target) = inbound
-            .acknowledge_to
-            .as_ref()
-            .and_then(|id| self.settings.agreements.get(id))
-        else {
-            return (entries, events);
-        };
-        let Ok(adapter) = self.adapter(target) else {
-            tracing::warn!(agreement = %target.id, "no adapter to render acknowledgments");
-            return (entries, events);
-        };
-        for ack in acks {
-            let control = match self.store.next_control_number(&target.id).await {
-                Ok(control) => control,
-                Err(e) => {
-                    tracing::error!(error = %e, "no control number for an acknowledgment");
-                    continue;
-                }
-            };
-            let timestamp = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            let rendered = adapter
-                .acknowledge(
-                    self.scope(target, &message.id),
-                    &ack,
-                    control.to_string(),
-                    timestamp,
-                )
-                .await;
-            let encoded = match rendered {
-                Ok(Some(encoded)) => encoded,
-                Ok(None) => continue,
-                Err(e) => {
-                    tracing::warn!(error = %e, agreement = %target.id, "acknowledgment not rendered");
-                    continue;
-                }
-            };
+/// Outbox entries carrying `acks` through the inbound agreement's `acknowledge_to`, rendered
+/// by that agreement's adapter when they are sent. None when the agreement asks for no
+/// acknowledgments, or its adapter is known to render none.
+pub fn entries(
+    settings: &Settings,
+    message_id: &str,
+    inbound: &Agreement,
+    acks: Vec<FunctionalAck>,
+    renders_acks: impl Fn(&Agreement) -> Option<bool>,
+) -> Vec<NewOutboxEntry> {
+    let Some(target) = inbound
+        .acknowledge_to
+        .as_ref()
+        .and_then(|id| settings.agreements.get(id))
+    else {
+        return Vec::new();
+    };
+    // An adapter that is not installed yet may render them by the time they are sent.
+    if renders_acks(target) == Some(false) {
+        return Vec::new();
+    }
+    acks.into_iter()
+        .map(|ack| {
             let id = new_id();
-            events.push(AuditEvent::new(
-                "wharf",
-                AuditAction::DocumentRouted,
-                format!("message:{}", message.id),
-                json!({
-                    "doc_type": "functional_ack",
-                    "agreement": target.id,
-                    "partner": target.partner,
-                    "adapter": adapter.info.reference(),
-                    "outbox_id": id,
-                    "control_number": control,
-                    "status": ack.status,
-                    "acknowledges": ack.interchange_control,
-                }),
-            ));
-            entries.push(NewOutboxEntry {
-                id,
-                message_id: message.id.clone(),
+            NewOutboxEntry {
+                id: id.clone(),
+                message_id: message_id.to_owned(),
                 document_id: None,
                 doc_type: "functional_ack".into(),
                 agreement: target.id.clone(),
                 partner: target.partner.clone(),
                 endpoint: target.endpoint.clone().unwrap_or_default(),
-                content_type: encoded.content_type,
-                payload: encoded.bytes,
-                control_number: control.to_string(),
+                render: Render::Acknowledge(
+                    serde_json::to_string(&ack).unwrap_or_else(|_| "null".into()),
+                ),
                 po_number: None,
-            });
-        }
-        (entries, events)
-    }
+                routed: AuditEvent::DocumentRouted {
+                    message_id: message_id.to_owned(),
+                    document_id: None,
+                    doc_type: "functional_ack".into(),
+                    agreement: target.id.clone(),
+                    partner: target.partner.clone(),
+                    outbox_id: id,
+                    control_number: None,
+                },
+            }
+        })
+        .collect()
 }

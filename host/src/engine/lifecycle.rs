@@ -1,27 +1,67 @@
-//! The order lifecycle: which documents may move an order from which status to which, and what
-//! is recorded when they do. Every transition is checked here and audited by the caller.
+//! The order lifecycle: one status enum and one transition function. Which documents may move
+//! an order from which status to which, and what is recorded when they do, is decided here
+//! and only here; the store applies what this module returns.
 //!
 //! ```text
 //! released ──delivered──▶ sent ──order response──▶ accepted | changed | rejected | acknowledged
 //!     └──────────────order response─────────────────▲
 //! ```
 
+use serde::Serialize;
 use serde_json::json;
 
 use crate::model::{Document, OrderResponse, PurchaseOrder, ResponseStatus};
-use crate::store::orders::OrderState;
-use crate::store::processing::{NewOrderEvent, OrderWrite};
+use crate::store::orders::{NewOrderEvent, OrderState, OrderWrite};
 
-pub const RELEASED: &str = "released";
-pub const SENT: &str = "sent";
-pub const ACCEPTED: &str = "accepted";
-pub const CHANGED: &str = "changed";
-pub const REJECTED: &str = "rejected";
-/// Acknowledged without a decision yet.
-pub const ACKNOWLEDGED: &str = "acknowledged";
+/// Where an order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Released,
+    Sent,
+    Accepted,
+    Changed,
+    Rejected,
+    /// Acknowledged without a decision yet.
+    Acknowledged,
+}
 
-/// Statuses from which a supplier may (again) answer an order.
-const ANSWERABLE: &[&str] = &[RELEASED, SENT, ACCEPTED, CHANGED, REJECTED, ACKNOWLEDGED];
+impl OrderStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Released => "released",
+            OrderStatus::Sent => "sent",
+            OrderStatus::Accepted => "accepted",
+            OrderStatus::Changed => "changed",
+            OrderStatus::Rejected => "rejected",
+            OrderStatus::Acknowledged => "acknowledged",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<OrderStatus> {
+        [
+            OrderStatus::Released,
+            OrderStatus::Sent,
+            OrderStatus::Accepted,
+            OrderStatus::Changed,
+            OrderStatus::Rejected,
+            OrderStatus::Acknowledged,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+}
+
+/// What happens to an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderEvent {
+    /// The buyer released the purchase order.
+    Released,
+    /// The purchase order reached the supplier's side.
+    Delivered,
+    /// The supplier answered with an order response.
+    Answered(ResponseStatus),
+}
 
 /// A document the order's state does not allow.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,13 +84,34 @@ impl LifecycleError {
     }
 }
 
+/// The one transition function: the status after `event` from `from` (`None`: no order yet),
+/// or `None` when the event does not apply there.
+pub fn transition(from: Option<OrderStatus>, event: OrderEvent) -> Option<OrderStatus> {
+    use OrderStatus::*;
+    match (from, event) {
+        (None, OrderEvent::Released) => Some(Released),
+        (Some(Released), OrderEvent::Delivered) => Some(Sent),
+        // A supplier may answer (again) until the order moves past acknowledgment.
+        (
+            Some(Released | Sent | Accepted | Changed | Rejected | Acknowledged),
+            OrderEvent::Answered(status),
+        ) => Some(match status {
+            ResponseStatus::Accepted => Accepted,
+            ResponseStatus::AcceptedWithChanges => Changed,
+            ResponseStatus::Rejected => Rejected,
+            ResponseStatus::Pending => Acknowledged,
+        }),
+        _ => None,
+    }
+}
+
 /// What a document does to the order it concerns.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Effect {
     pub writes: Vec<OrderWrite>,
     pub events: Vec<NewOrderEvent>,
-    /// The order's status after the document, for the audit entry.
-    pub transition: Option<(Option<String>, String, String)>,
+    /// `(from, to, po_number)` when the order's status changes, for the audit entry.
+    pub transition: Option<(Option<OrderStatus>, OrderStatus, String)>,
 }
 
 /// Decides the effect of `document`, sent by `partner`, given the order's current `state`.
@@ -69,31 +130,61 @@ pub fn apply(
     }
 }
 
+/// The order write and history entry a successful delivery makes: a delivered purchase order
+/// marks its order sent, if it has not moved on already.
+pub fn delivered(
+    doc_type: &str,
+    po_number: &str,
+    detail: serde_json::Value,
+) -> (NewOrderEvent, Option<OrderWrite>) {
+    let advance = (doc_type == "purchase_order").then(|| OrderWrite::Advance {
+        po_number: po_number.to_owned(),
+        from: OrderStatus::Released.as_str().into(),
+        to: transition(Some(OrderStatus::Released), OrderEvent::Delivered)
+            .unwrap_or(OrderStatus::Sent)
+            .as_str()
+            .into(),
+    });
+    (
+        NewOrderEvent {
+            po_number: po_number.to_owned(),
+            event: format!("{doc_type}_delivered"),
+            // The status as it stands after the write: a response may have overtaken it.
+            status: String::new(),
+            document_id: None,
+            detail,
+        },
+        advance,
+    )
+}
+
 fn release(
     po: &PurchaseOrder,
     document_id: &str,
     partner: &str,
     state: Option<&OrderState>,
 ) -> Result<Effect, LifecycleError> {
-    if state.is_some() {
-        return Err(LifecycleError::DuplicateOrder(po.po_number.clone()));
+    let to = match state {
+        Some(_) => None,
+        None => transition(None, OrderEvent::Released),
     }
+    .ok_or_else(|| LifecycleError::DuplicateOrder(po.po_number.clone()))?;
     Ok(Effect {
         writes: vec![OrderWrite::Create {
             po_number: po.po_number.clone(),
             buyer: partner.to_owned(),
-            status: RELEASED.into(),
+            status: to.as_str().into(),
             document_id: document_id.to_owned(),
             parties: vec![partner.to_owned()],
         }],
         events: vec![NewOrderEvent {
             po_number: po.po_number.clone(),
             event: "released".into(),
-            status: RELEASED.into(),
+            status: to.as_str().into(),
             document_id: Some(document_id.to_owned()),
             detail: json!({"lines": po.lines.len(), "from": partner}),
         }],
-        transition: Some((None, RELEASED.into(), po.po_number.clone())),
+        transition: Some((None, to, po.po_number.clone())),
     })
 }
 
@@ -107,29 +198,24 @@ fn answer(
     let state = state
         .filter(|s| s.parties.iter().any(|p| p == partner))
         .ok_or_else(|| LifecycleError::UnknownOrder(po_number.clone()))?;
-    if !ANSWERABLE.contains(&state.status.as_str()) {
-        return Err(LifecycleError::NotAnswerable {
+    let from = OrderStatus::parse(&state.status);
+    let to = transition(from, OrderEvent::Answered(response.status)).ok_or_else(|| {
+        LifecycleError::NotAnswerable {
             po_number: po_number.clone(),
             status: state.status.clone(),
-        });
-    }
-    let to = match response.status {
-        ResponseStatus::Accepted => ACCEPTED,
-        ResponseStatus::AcceptedWithChanges => CHANGED,
-        ResponseStatus::Rejected => REJECTED,
-        ResponseStatus::Pending => ACKNOWLEDGED,
-    };
+        }
+    })?;
     let lines: Vec<_> = response
         .lines
         .iter()
         .map(|l| json!({"line": l.line_number, "status": l.status, "quantity": l.quantity}))
         .collect();
     let mut writes = Vec::new();
-    if state.status != to {
+    if state.status != to.as_str() {
         writes.push(OrderWrite::Transition {
             po_number: po_number.clone(),
             from: state.status.clone(),
-            to: to.into(),
+            to: to.as_str().into(),
         });
     }
     Ok(Effect {
@@ -137,7 +223,7 @@ fn answer(
         events: vec![NewOrderEvent {
             po_number: po_number.clone(),
             event: "acknowledged".into(),
-            status: to.into(),
+            status: to.as_str().into(),
             document_id: Some(document_id.to_owned()),
             detail: json!({
                 "from": partner,
@@ -146,7 +232,7 @@ fn answer(
                 "lines": lines,
             }),
         }],
-        transition: Some((Some(state.status.clone()), to.into(), po_number.clone())),
+        transition: Some((from, to, po_number.clone())),
     })
 }
 
@@ -197,13 +283,13 @@ mod tests {
             &response(ResponseStatus::AcceptedWithChanges),
             "d",
             "portal",
-            Some(&state(SENT)),
+            Some(&state("sent")),
         )
         .unwrap();
         assert!(
-            matches!(&effect.writes[0], OrderWrite::Transition { from, to, .. } if from == SENT && to == CHANGED)
+            matches!(&effect.writes[0], OrderWrite::Transition { from, to, .. } if from == "sent" && to == "changed")
         );
-        assert_eq!(effect.events[0].status, CHANGED);
+        assert_eq!(effect.events[0].status, "changed");
     }
 
     #[test]
@@ -214,7 +300,7 @@ mod tests {
             &response(ResponseStatus::Accepted),
             "d",
             "stranger",
-            Some(&state(SENT)),
+            Some(&state("sent")),
         )
         .unwrap_err();
         assert_eq!(err.code(), "order.unknown");
@@ -229,6 +315,37 @@ mod tests {
     }
 
     #[test]
+    fn only_a_released_order_is_marked_sent_by_a_delivery() {
+        assert_eq!(
+            transition(Some(OrderStatus::Released), OrderEvent::Delivered),
+            Some(OrderStatus::Sent)
+        );
+        assert_eq!(
+            transition(Some(OrderStatus::Accepted), OrderEvent::Delivered),
+            None
+        );
+        assert_eq!(transition(None, OrderEvent::Delivered), None);
+        let (event, advance) = delivered("order_response", "PO1", serde_json::Value::Null);
+        assert!(advance.is_none());
+        assert_eq!(event.event, "order_response_delivered");
+    }
+
+    #[test]
+    fn statuses_round_trip_through_their_names() {
+        for status in [
+            OrderStatus::Released,
+            OrderStatus::Sent,
+            OrderStatus::Accepted,
+            OrderStatus::Changed,
+            OrderStatus::Rejected,
+            OrderStatus::Acknowledged,
+        ] {
+            assert_eq!(OrderStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(OrderStatus::parse("closed"), None);
+    }
+
+    #[test]
     fn an_order_is_released_once() {
         let po: PurchaseOrder = serde_json::from_value(serde_json::json!({
             "po_number": "PO1", "order_type": null, "currency": null, "dates": [], "parties": [],
@@ -237,7 +354,7 @@ mod tests {
         let doc = Document::PurchaseOrder(po);
         assert!(apply(&doc, "d", "erp", None).is_ok());
         assert_eq!(
-            apply(&doc, "d", "erp", Some(&state(RELEASED)))
+            apply(&doc, "d", "erp", Some(&state("released")))
                 .unwrap_err()
                 .code(),
             "order.duplicate"

@@ -1,16 +1,20 @@
 //! The engine: what happens to a message between its arrival and its deliveries.
 //!
-//! [`Engine::process`] takes one stored message through the flow of DESIGN.md: the agreement
-//! names the adapter; the sandbox decodes; the model's rules validate; the [`lifecycle`] decides
-//! what each document does to its order; the routes decide where it goes; each destination's
-//! adapter encodes; and the store writes documents, order state, outbox entries and audit
-//! entries in one transaction. Any step that fails marks the message failed with a JSON error
-//! that says what and where; the raw bytes stay stored. Where the agreement asks for them,
-//! [`acknowledge`] sends functional acknowledgments of what was accepted or rejected.
+//! Workers claim received messages with a lease ([`crate::store::messages`]) and take each
+//! through three steps ([`process`]): I/O first (the sandbox decodes, outside any
+//! transaction), then a pure [`decide`] step (validation, the order [`lifecycle`], routing,
+//! functional acknowledgments), then one short write, fenced by the lease and batched with
+//! other messages' writes. A conflict reruns only the decision. The document's own faults fail
+//! the message, located ([`failure`]); passing faults put it back on the queue.
+//!
+//! Arrivals wake a worker at once; polling is only the safety net that finds expired leases
+//! and retries that came due.
 
 pub mod acknowledge;
+pub mod decide;
+pub mod failure;
 pub mod lifecycle;
-mod pipeline;
+mod process;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,7 +25,9 @@ use crate::config::Settings;
 use crate::sandbox::AdapterRegistry;
 use crate::store::{Store, StoreError};
 
-/// Processes inbound messages; shared by the API (which wakes it) and the processor loop.
+pub use failure::{Failure, Fault};
+
+/// Processes inbound messages; shared by the API (which wakes it) and the workers.
 #[derive(Debug)]
 pub struct Engine {
     pub(crate) settings: Arc<Settings>,
@@ -31,9 +37,6 @@ pub struct Engine {
     /// Woken when outbox entries were written.
     pub(crate) outbound: Arc<Notify>,
 }
-
-/// How many messages one pass takes off the queue.
-const BATCH: i64 = 16;
 
 impl Engine {
     pub fn new(
@@ -51,20 +54,51 @@ impl Engine {
         }
     }
 
-    /// Tells the processor a message is waiting.
+    /// Tells a worker a message is waiting.
     pub fn wake(&self) {
         self.inbound.notify_one();
     }
 
-    /// Processes queued messages until `shutdown` resolves.
+    /// Runs the configured number of workers until `shutdown` resolves.
     pub async fn run(self: Arc<Self>, shutdown: impl std::future::Future<Output = ()>) {
+        let workers = self.settings.processing.workers;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let mut handles = Vec::new();
+        for worker in 0..workers {
+            let engine = self.clone();
+            let mut stopped = stopped.clone();
+            handles.push(tokio::spawn(async move {
+                engine
+                    .work(worker, async move {
+                        let _ = stopped.wait_for(|s| *s).await;
+                    })
+                    .await
+            }));
+        }
+        shutdown.await;
+        let _ = stop.send(true);
+        for handle in handles {
+            let _ = handle.await;
+        }
+    }
+
+    /// One worker: claims due messages and processes them, concurrently within the claim.
+    async fn work(self: Arc<Self>, worker: usize, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
-        let idle = Duration::from_millis(self.settings.delivery.poll_interval_ms);
+        let idle = Duration::from_millis(self.settings.processing.poll_interval_ms);
         loop {
-            match self.drain().await {
+            match self.clone().drain().await {
                 Ok(0) => {}
-                Ok(_) => continue,
-                Err(e) => tracing::error!(error = %e, "inbound queue unavailable"),
+                Ok(_) => {
+                    // More may be waiting; look again unless told to stop.
+                    if stopping(&mut shutdown).await {
+                        return;
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    tracing::error!(worker, error = %e, "inbound queue unavailable");
+                }
             }
             tokio::select! {
                 _ = &mut shutdown => return,
@@ -74,18 +108,40 @@ impl Engine {
         }
     }
 
-    /// Processes what is queued now; returns how many messages it took.
-    pub async fn drain(&self) -> Result<usize, StoreError> {
-        let batch = self.store.claim_received(BATCH).await?;
+    /// Claims what is due now and processes it; returns how many messages it took.
+    pub async fn drain(self: Arc<Self>) -> Result<usize, StoreError> {
+        let processing = &self.settings.processing;
+        let batch = self
+            .store
+            .claim_received(
+                i64::from(processing.claim_batch),
+                processing.lease_ms as i64,
+            )
+            .await?;
         let count = batch.len();
-        for message in batch {
-            let id = message.id.clone();
-            if let Err(e) = self.process(message).await {
-                // The store itself failed; the message stays in processing and is requeued at
-                // the next start.
-                tracing::error!(message_id = %id, error = %e, "could not record processing");
-            }
+        if count == processing.claim_batch as usize {
+            // A full claim: another worker may take the rest while this one works.
+            self.inbound.notify_one();
         }
+        // Each message is its own task, so the claim's messages use every core and one
+        // message's commit wait overlaps the others' work.
+        let mut work = tokio::task::JoinSet::new();
+        for message in batch {
+            let engine = self.clone();
+            work.spawn(async move { engine.process(message).await });
+        }
+        while work.join_next().await.is_some() {}
         Ok(count)
+    }
+}
+
+/// True when `shutdown` has already resolved.
+async fn stopping(
+    shutdown: &mut std::pin::Pin<&mut impl std::future::Future<Output = ()>>,
+) -> bool {
+    tokio::select! {
+        biased;
+        _ = shutdown.as_mut() => true,
+        _ = std::future::ready(()) => false,
     }
 }

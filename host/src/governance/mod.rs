@@ -2,45 +2,10 @@
 //! SHA-256 hashes and compared in constant time; [`authenticate_partner`] maps a presented key
 //! to the one partner it belongs to.
 
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+pub use crate::config::ApiKeyHash;
 use crate::config::Settings;
-
-/// The SHA-256 of a secret; the secret itself is never kept.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKeyHash([u8; 32]);
-
-impl std::fmt::Debug for ApiKeyHash {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Even the hash stays out of logs.
-        f.write_str("ApiKeyHash(..)")
-    }
-}
-
-impl ApiKeyHash {
-    pub fn of(secret: &str) -> Self {
-        ApiKeyHash(Sha256::digest(secret.as_bytes()).into())
-    }
-
-    pub fn from_hex(hex_text: &str) -> Result<Self, String> {
-        let bytes = hex::decode(hex_text.trim()).map_err(|e| e.to_string())?;
-        let array: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| "a SHA-256 hash is 64 hex digits".to_owned())?;
-        Ok(ApiKeyHash(array))
-    }
-
-    pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
-    }
-
-    /// True when `secret` hashes to this value; the comparison takes the same time either way.
-    pub fn matches(&self, secret: &str) -> bool {
-        let presented: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
-        self.0.ct_eq(&presented).into()
-    }
-}
 
 /// The partner whose API key `key` is, if any.
 pub fn authenticate_partner<'a>(settings: &'a Settings, key: &str) -> Option<&'a str> {
@@ -71,6 +36,9 @@ pub enum CredentialError {
     Missing,
     #[error("the document's shared secret does not match the agreement's")]
     Mismatch,
+    /// The bytes could not be read now, so no secret could be checked: refused, not let by.
+    #[error("the document's shared secret cannot be checked: the document could not be read")]
+    Unverifiable,
 }
 
 /// Checks the secret a document presented (as reported by its adapter) against the agreement's.
@@ -87,7 +55,7 @@ pub fn check_presented_secret(
             _ => None,
         })
         .ok_or(CredentialError::Missing)?;
-    if bool::from(expected.0.ct_eq(&presented.0)) {
+    if bool::from(expected.as_bytes().ct_eq(presented.as_bytes())) {
         Ok(())
     } else {
         Err(CredentialError::Mismatch)

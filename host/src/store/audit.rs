@@ -1,29 +1,23 @@
-//! Appending to the hash-chained audit log inside a caller's transaction, and reading it back.
+//! Appending to the hash-chained audit log inside a batch's transaction, and reading it back.
 
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
-use super::{Store, StoreError, now_ms};
+use super::writer::{Batch, OpFuture, WriteOp};
+use super::{Store, StoreError};
 use crate::audit::{AuditEntry, AuditEvent, chain};
 
-/// Appends `event` in `tx`, chained to the last entry. The transaction holds the write lock,
-/// so no other entry can slip in between reading the last hash and writing this one.
-pub(crate) async fn append(
-    tx: &mut Transaction<'static, Any>,
-    event: &AuditEvent,
-) -> Result<(), StoreError> {
-    let prev: Option<String> = sqlx::query("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|row| row.get(0));
-    let prev = prev.unwrap_or_else(|| chain::GENESIS.to_owned());
-    let at = now_ms();
-    let detail = serde_json::to_string(&event.detail).unwrap_or_else(|_| "null".into());
+/// Appends `event` in the batch's transaction, chained to the batch's head. The transaction
+/// holds the write lock, so no other entry can slip in between.
+pub(crate) async fn append(batch: &mut Batch<'_>, event: &AuditEvent) -> Result<(), StoreError> {
+    let record = event.record();
+    let detail = serde_json::to_string(&record.detail).unwrap_or_else(|_| "null".into());
+    let at = batch.now;
     let hash = chain::entry_hash(
-        &prev,
+        &batch.head.hash,
         at,
-        &event.actor,
-        event.action.as_str(),
-        &event.subject,
+        &record.actor,
+        record.action,
+        &record.subject,
         &detail,
     );
     sqlx::query(
@@ -31,15 +25,31 @@ pub(crate) async fn append(
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(at)
-    .bind(&event.actor)
-    .bind(event.action.as_str())
-    .bind(&event.subject)
+    .bind(&record.actor)
+    .bind(record.action)
+    .bind(&record.subject)
     .bind(&detail)
-    .bind(&prev)
+    .bind(&batch.head.hash)
     .bind(&hash)
-    .execute(&mut **tx)
+    .execute(&mut **batch.tx)
     .await?;
+    batch.head.hash = hash;
     Ok(())
+}
+
+/// Appends events that change nothing else.
+struct AppendEvents(Vec<AuditEvent>);
+
+impl WriteOp for AppendEvents {
+    type Output = ();
+    fn apply<'a>(&'a mut self, mut batch: Batch<'a>) -> OpFuture<'a, ()> {
+        Box::pin(async move {
+            for event in &self.0 {
+                append(&mut batch, event).await?;
+            }
+            Ok(())
+        })
+    }
 }
 
 fn entry(row: &sqlx::any::AnyRow) -> Result<AuditEntry, StoreError> {
@@ -60,12 +70,9 @@ fn entry(row: &sqlx::any::AnyRow) -> Result<AuditEntry, StoreError> {
 const COLUMNS: &str = "seq, at, actor, action, subject, detail, prev_hash, hash";
 
 impl Store {
-    /// Appends one event in its own transaction (for events that change nothing else).
-    pub async fn audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        append(&mut tx, event).await?;
-        tx.commit().await?;
-        Ok(())
+    /// Appends one event (for events that change nothing else).
+    pub async fn audit(&self, event: AuditEvent) -> Result<(), StoreError> {
+        self.write(AppendEvents(vec![event])).await
     }
 
     /// The whole log in order.

@@ -1,12 +1,18 @@
 //! Inbound messages: stored raw (with their digest) before anything else happens, recognised
 //! when submitted again, queued for processing, and viewed by the partner who sent them.
+//!
+//! The queue is leased: a worker claims messages with a token and an expiry, and only the
+//! holder of a live lease can record the outcome ([`super::processing`]). A lease that runs out
+//! (the worker died, or stalled) is taken over by any worker of any process. A passing fault
+//! puts the message back with a due time; a failed message can be reprocessed.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use super::{Store, StoreError, new_id, now_ms};
-use crate::audit::{AuditAction, AuditEvent};
+use super::writer::{Batch, OpFuture, WriteOp};
+use super::{Store, StoreError, new_id};
+use crate::audit::{Actor, AuditEvent};
 
 /// A message as a partner submitted it.
 #[derive(Debug, Clone)]
@@ -23,9 +29,11 @@ pub struct NewMessage {
 pub struct Received {
     pub id: String,
     pub duplicate: bool,
+    /// The failed message these bytes were sent before as, when this is a resend of it.
+    pub resubmission_of: Option<String>,
 }
 
-/// A message taken off the queue for processing.
+/// A message leased for processing.
 #[derive(Debug, Clone)]
 pub struct QueuedMessage {
     pub id: String,
@@ -34,6 +42,31 @@ pub struct QueuedMessage {
     pub digest: String,
     pub content_type: Option<String>,
     pub raw: Vec<u8>,
+    /// How often the message was claimed, this time included.
+    pub attempts: i64,
+    /// Fences every outcome: only the holder of the live lease can record one.
+    pub lease_token: String,
+}
+
+/// Which failed messages to reprocess.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReprocessFilter {
+    /// These messages (they must be failed).
+    #[serde(default)]
+    pub ids: Vec<String>,
+    #[serde(default)]
+    pub agreement: Option<String>,
+    #[serde(default)]
+    pub partner: Option<String>,
+    /// The failure's code, e.g. `adapter.unavailable`.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Received at or after, ms since the epoch.
+    #[serde(default)]
+    pub since: Option<i64>,
+    #[serde(default)]
+    pub until: Option<i64>,
 }
 
 /// What the API shows about a message.
@@ -47,8 +80,11 @@ pub struct MessageView {
     pub digest: String,
     pub size_bytes: i64,
     pub error: Option<serde_json::Value>,
+    /// Why the last attempt did not finish, while the message waits to be tried again.
+    pub waiting: Option<String>,
+    pub resubmission_of: Option<String>,
     pub documents: Vec<DocumentSummary>,
-    pub deliveries: Vec<DeliverySummary>,
+    pub deliveries: Vec<SenderDeliveryView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,6 +107,18 @@ pub struct DeliverySummary {
     pub delivered_at: Option<i64>,
 }
 
+/// What a partner may see of a delivery made on their behalf: never the receiving partner's
+/// endpoint or its answers.
+#[derive(Debug, Clone, Serialize)]
+pub struct SenderDeliveryView {
+    pub id: String,
+    pub agreement: String,
+    pub doc_type: String,
+    pub status: String,
+    pub attempts: i64,
+    pub delivered_at: Option<i64>,
+}
+
 /// A request refused at the edge, kept with its bytes.
 #[derive(Debug, Clone)]
 pub struct Rejection {
@@ -86,189 +134,338 @@ pub fn digest(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-impl Store {
-    /// Stores a submitted message, or returns the id it was stored under before: the same
-    /// idempotency key, or the same bytes, from the same partner.
-    pub async fn receive(&self, message: NewMessage) -> Result<Received, StoreError> {
-        let digest = digest(&message.raw);
-        let mut tx = self.begin_write().await?;
-        let existing = match &message.idempotency_key {
-            Some(key) => {
-                sqlx::query("SELECT id FROM messages WHERE partner = $1 AND idempotency_key = $2")
-                    .bind(&message.partner)
-                    .bind(key)
-                    .fetch_optional(&mut *tx)
-                    .await?
-            }
-            None => None,
-        };
-        let existing = match existing {
-            Some(row) => Some(row),
-            None => {
-                sqlx::query(
-                    "SELECT id FROM messages WHERE partner = $1 AND digest = $2 \
-                     ORDER BY received_at LIMIT 1",
+struct Receive(NewMessage);
+
+impl WriteOp for Receive {
+    type Output = Received;
+    fn apply<'a>(&'a mut self, mut batch: Batch<'a>) -> OpFuture<'a, Received> {
+        Box::pin(async move {
+            let message = &self.0;
+            let digest = digest(&message.raw);
+            if let Some(key) = &message.idempotency_key
+                && let Some(row) = sqlx::query(
+                    "SELECT digest FROM messages WHERE partner = $1 AND idempotency_key = $2",
                 )
                 .bind(&message.partner)
-                .bind(&digest)
-                .fetch_optional(&mut *tx)
+                .bind(key)
+                .fetch_optional(&mut **batch.tx)
                 .await?
+            {
+                let first: String = row.try_get(0)?;
+                if first != digest {
+                    return Err(StoreError::Refused(format!(
+                        "Idempotency-Key {key:?} was used before for other bytes"
+                    )));
+                }
             }
-        };
-        if let Some(row) = existing {
-            return Ok(Received {
-                id: row.try_get("id")?,
-                duplicate: true,
-            });
-        }
-        let id = new_id();
-        let now = now_ms();
-        sqlx::query(
-            "INSERT INTO messages (id, partner, agreement, received_at, digest, idempotency_key, \
-             content_type, raw, size_bytes, status, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $4)",
-        )
-        .bind(&id)
-        .bind(&message.partner)
-        .bind(&message.agreement)
-        .bind(now)
-        .bind(&digest)
-        .bind(&message.idempotency_key)
-        .bind(&message.content_type)
-        .bind(&message.raw)
-        .bind(message.raw.len() as i64)
-        .execute(&mut *tx)
-        .await?;
-        super::audit::append(
-            &mut tx,
-            &AuditEvent::new(
-                &message.partner,
-                AuditAction::MessageReceived,
-                format!("message:{id}"),
-                serde_json::json!({
-                    "agreement": message.agreement,
-                    "digest": digest,
-                    "size_bytes": message.raw.len(),
-                    "idempotency_key": message.idempotency_key,
-                }),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Received {
-            id,
-            duplicate: false,
+            // The newest message with these bytes decides: one still queued or processed makes
+            // this a duplicate; one that failed makes this a resend to process again.
+            let latest = sqlx::query(
+                "SELECT id, status FROM messages WHERE partner = $1 AND digest = $2 \
+                 ORDER BY received_at DESC, id DESC LIMIT 1",
+            )
+            .bind(&message.partner)
+            .bind(&digest)
+            .fetch_optional(&mut **batch.tx)
+            .await?;
+            let mut resubmission_of = None;
+            if let Some(row) = latest {
+                let id: String = row.try_get("id")?;
+                let status: String = row.try_get("status")?;
+                if status != "failed" {
+                    return Ok(Received {
+                        id,
+                        duplicate: true,
+                        resubmission_of: None,
+                    });
+                }
+                resubmission_of = Some(id);
+            }
+            // The key stays with the first message; a resend under it is found by its bytes.
+            let idempotency_key = match resubmission_of {
+                Some(_) => None,
+                None => message.idempotency_key.clone(),
+            };
+            let id = new_id();
+            sqlx::query(
+                "INSERT INTO messages (id, partner, agreement, received_at, digest, idempotency_key, \
+                 content_type, raw, size_bytes, status, updated_at, next_attempt_at, resubmission_of) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $4, $4, $10)",
+            )
+            .bind(&id)
+            .bind(&message.partner)
+            .bind(&message.agreement)
+            .bind(batch.now)
+            .bind(&digest)
+            .bind(&idempotency_key)
+            .bind(&message.content_type)
+            .bind(&message.raw)
+            .bind(message.raw.len() as i64)
+            .bind(&resubmission_of)
+            .execute(&mut **batch.tx)
+            .await?;
+            super::audit::append(
+                &mut batch,
+                &AuditEvent::MessageReceived {
+                    message_id: id.clone(),
+                    partner: message.partner.clone(),
+                    agreement: message.agreement.clone(),
+                    digest,
+                    size_bytes: message.raw.len(),
+                    idempotency_key: message.idempotency_key.clone(),
+                    resubmission_of: resubmission_of.clone(),
+                },
+            )
+            .await?;
+            Ok(Received {
+                id,
+                duplicate: false,
+                resubmission_of,
+            })
         })
     }
+}
 
-    /// Takes up to `limit` received messages off the queue, oldest first.
-    pub async fn claim_received(&self, limit: i64) -> Result<Vec<QueuedMessage>, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let rows = sqlx::query(
-            "UPDATE messages SET status = 'processing', updated_at = $1 WHERE id IN \
-             (SELECT id FROM messages WHERE status = 'received' ORDER BY received_at LIMIT $2) \
-             RETURNING id, partner, agreement, digest, content_type, raw",
-        )
-        .bind(now_ms())
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        let mut messages = rows
-            .iter()
-            .map(|row| {
-                Ok(QueuedMessage {
-                    id: row.try_get("id")?,
-                    partner: row.try_get("partner")?,
-                    agreement: row.try_get("agreement")?,
-                    digest: row.try_get("digest")?,
-                    content_type: row.try_get("content_type")?,
-                    raw: row.try_get("raw")?,
+struct Claim {
+    limit: i64,
+    lease_ms: i64,
+}
+
+impl WriteOp for Claim {
+    type Output = Vec<QueuedMessage>;
+    fn apply<'a>(&'a mut self, batch: Batch<'a>) -> OpFuture<'a, Vec<QueuedMessage>> {
+        Box::pin(async move {
+            let token = new_id();
+            let rows = sqlx::query(
+                "UPDATE messages SET lease_token = $1, lease_until = $2, attempts = attempts + 1, \
+                 updated_at = $3 WHERE id IN \
+                 (SELECT id FROM messages WHERE status = 'received' AND next_attempt_at <= $3 \
+                  AND (lease_until IS NULL OR lease_until < $3) \
+                  ORDER BY next_attempt_at, received_at, id LIMIT $4) \
+                 RETURNING id, partner, agreement, digest, content_type, raw, attempts, lease_token",
+            )
+            .bind(&token)
+            .bind(batch.now + self.lease_ms)
+            .bind(batch.now)
+            .bind(self.limit)
+            .fetch_all(&mut **batch.tx)
+            .await?;
+            let mut messages = rows
+                .iter()
+                .map(|row| {
+                    Ok(QueuedMessage {
+                        id: row.try_get("id")?,
+                        partner: row.try_get("partner")?,
+                        agreement: row.try_get("agreement")?,
+                        digest: row.try_get("digest")?,
+                        content_type: row.try_get("content_type")?,
+                        raw: row.try_get("raw")?,
+                        attempts: row.try_get("attempts")?,
+                        lease_token: row.try_get("lease_token")?,
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        messages.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(messages)
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            messages.sort_by(|a, b| a.id.cmp(&b.id));
+            Ok(messages)
+        })
+    }
+}
+
+struct Requeue {
+    id: String,
+    token: String,
+    fault: String,
+    due: i64,
+}
+
+impl WriteOp for Requeue {
+    type Output = ();
+    fn apply<'a>(&'a mut self, mut batch: Batch<'a>) -> OpFuture<'a, ()> {
+        Box::pin(async move {
+            let moved = sqlx::query(
+                "UPDATE messages SET lease_token = NULL, lease_until = NULL, next_attempt_at = $1, \
+                 last_fault = $2, updated_at = $3 \
+                 WHERE id = $4 AND lease_token = $5 AND status = 'received'",
+            )
+            .bind(self.due)
+            .bind(&self.fault)
+            .bind(batch.now)
+            .bind(&self.id)
+            .bind(&self.token)
+            .execute(&mut **batch.tx)
+            .await?;
+            if moved.rows_affected() != 1 {
+                return Err(StoreError::LeaseLost(format!("message {}", self.id)));
+            }
+            super::audit::append(
+                &mut batch,
+                &AuditEvent::MessageRequeued {
+                    message_id: self.id.clone(),
+                    fault: self.fault.clone(),
+                    next_attempt_at: self.due,
+                },
+            )
+            .await
+        })
+    }
+}
+
+struct Reprocess {
+    filter: ReprocessFilter,
+    actor: Actor,
+    reason: Option<String>,
+}
+
+impl WriteOp for Reprocess {
+    type Output = Vec<String>;
+    fn apply<'a>(&'a mut self, mut batch: Batch<'a>) -> OpFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let f = &self.filter;
+            let rows = sqlx::query(
+                "SELECT id, error FROM messages WHERE status = 'failed' \
+                 AND ($1 IS NULL OR agreement = $1) AND ($2 IS NULL OR partner = $2) \
+                 AND ($3 IS NULL OR received_at >= $3) AND ($4 IS NULL OR received_at <= $4) \
+                 ORDER BY received_at, id",
+            )
+            .bind(&f.agreement)
+            .bind(&f.partner)
+            .bind(f.since)
+            .bind(f.until)
+            .fetch_all(&mut **batch.tx)
+            .await?;
+            let mut chosen = Vec::new();
+            for row in &rows {
+                let id: String = row.try_get("id")?;
+                let error: Option<String> = row.try_get("error")?;
+                if !f.ids.is_empty() && !f.ids.contains(&id) {
+                    continue;
+                }
+                if let Some(code) = &f.code {
+                    let stored = error
+                        .as_deref()
+                        .and_then(|e| serde_json::from_str::<serde_json::Value>(e).ok())
+                        .and_then(|e| e["code"].as_str().map(str::to_owned));
+                    if stored.as_deref() != Some(code) {
+                        continue;
+                    }
+                }
+                chosen.push(id);
+            }
+            for id in &chosen {
+                sqlx::query(
+                    "UPDATE messages SET status = 'received', next_attempt_at = $1, lease_token = NULL, \
+                     lease_until = NULL, attempts = 0, updated_at = $1 WHERE id = $2",
+                )
+                .bind(batch.now)
+                .bind(id)
+                .execute(&mut **batch.tx)
+                .await?;
+                super::audit::append(
+                    &mut batch,
+                    &AuditEvent::MessageReprocessed {
+                        message_id: id.clone(),
+                        actor: self.actor.clone(),
+                        reason: self.reason.clone(),
+                    },
+                )
+                .await?;
+            }
+            Ok(chosen)
+        })
+    }
+}
+
+struct Reject(Rejection);
+
+impl WriteOp for Reject {
+    type Output = String;
+    fn apply<'a>(&'a mut self, mut batch: Batch<'a>) -> OpFuture<'a, String> {
+        Box::pin(async move {
+            let rejection = &self.0;
+            let id = new_id();
+            sqlx::query(
+                "INSERT INTO rejected_requests (id, at, path, partner, status_code, reason, raw, truncated) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(&id)
+            .bind(batch.now)
+            .bind(&rejection.path)
+            .bind(&rejection.partner)
+            .bind(i64::from(rejection.status_code))
+            .bind(&rejection.reason)
+            .bind(&rejection.raw)
+            .bind(i64::from(rejection.truncated))
+            .execute(&mut **batch.tx)
+            .await?;
+            super::audit::append(
+                &mut batch,
+                &AuditEvent::AccessDenied {
+                    request_id: id.clone(),
+                    partner: rejection.partner.clone(),
+                    path: rejection.path.clone(),
+                    status: rejection.status_code,
+                    reason: rejection.reason.clone(),
+                    size_bytes: rejection.raw.len(),
+                },
+            )
+            .await?;
+            Ok(id)
+        })
+    }
+}
+
+impl Store {
+    /// Stores a submitted message, or returns the id it was stored under before: the same
+    /// idempotency key, or the same bytes, from the same partner. Bytes of a message that
+    /// failed are stored again, linked to it, and processed anew. The same idempotency key
+    /// with other bytes is refused.
+    pub async fn receive(&self, message: NewMessage) -> Result<Received, StoreError> {
+        self.write(Receive(message)).await
     }
 
-    /// Puts messages a crashed run was processing back on the queue. Single-node only: the
-    /// PostgreSQL backend leases messages instead.
-    pub async fn requeue_interrupted(&self) -> Result<u64, StoreError> {
-        let done = sqlx::query(
-            "UPDATE messages SET status = 'received', updated_at = $1 WHERE status = 'processing'",
-        )
-        .bind(now_ms())
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected())
-    }
-
-    /// Marks a message failed with a JSON error, audited in the same transaction.
-    /// `outbox` carries what must still go out about the failure (a rejecting functional
-    /// acknowledgment), written in the same transaction.
-    pub async fn fail_message(
+    /// Leases up to `limit` due messages for `lease_ms`, oldest first.
+    pub async fn claim_received(
         &self,
-        id: &str,
-        error: &serde_json::Value,
-        event: &AuditEvent,
-        outbox: &[super::outbox::NewOutboxEntry],
+        limit: i64,
+        lease_ms: i64,
+    ) -> Result<Vec<QueuedMessage>, StoreError> {
+        self.write(Claim { limit, lease_ms }).await
+    }
+
+    /// Gives a leased message back to the queue after a passing fault, due again at `due`.
+    pub async fn requeue(
+        &self,
+        message: &QueuedMessage,
+        fault: &str,
+        due: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        for entry in outbox {
-            super::outbox::insert(&mut tx, entry, now_ms()).await?;
-        }
-        sqlx::query(
-            "UPDATE messages SET status = 'failed', error = $1, updated_at = $2 WHERE id = $3",
-        )
-        .bind(error.to_string())
-        .bind(now_ms())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        super::audit::append(&mut tx, event).await?;
-        tx.commit().await?;
-        Ok(())
+        self.write(Requeue {
+            id: message.id.clone(),
+            token: message.lease_token.clone(),
+            fault: fault.to_owned(),
+            due,
+        })
+        .await
+    }
+
+    /// Puts failed messages matching `filter` back on the queue; returns their ids.
+    pub async fn reprocess(
+        &self,
+        filter: ReprocessFilter,
+        actor: Actor,
+        reason: Option<String>,
+    ) -> Result<Vec<String>, StoreError> {
+        self.write(Reprocess {
+            filter,
+            actor,
+            reason,
+        })
+        .await
     }
 
     /// Keeps a request refused at the edge.
     pub async fn reject(&self, rejection: &Rejection) -> Result<String, StoreError> {
-        let id = new_id();
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO rejected_requests (id, at, path, partner, status_code, reason, raw, truncated) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&id)
-        .bind(now_ms())
-        .bind(&rejection.path)
-        .bind(&rejection.partner)
-        .bind(i64::from(rejection.status_code))
-        .bind(&rejection.reason)
-        .bind(&rejection.raw)
-        .bind(i64::from(rejection.truncated))
-        .execute(&mut *tx)
-        .await?;
-        super::audit::append(
-            &mut tx,
-            &AuditEvent::new(
-                rejection
-                    .partner
-                    .clone()
-                    .unwrap_or_else(|| "anonymous".into()),
-                AuditAction::AccessDenied,
-                format!("request:{id}"),
-                serde_json::json!({
-                    "path": rejection.path,
-                    "status": rejection.status_code,
-                    "reason": rejection.reason,
-                    "size_bytes": rejection.raw.len(),
-                    "truncated": rejection.truncated,
-                }),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+        self.write(Reject(rejection.clone())).await
     }
 
     /// The raw bytes of a refused request.
@@ -296,8 +493,8 @@ impl Store {
         partner: &str,
     ) -> Result<Option<MessageView>, StoreError> {
         let Some(row) = sqlx::query(
-            "SELECT id, partner, agreement, status, received_at, digest, size_bytes, error \
-             FROM messages WHERE id = $1 AND partner = $2",
+            "SELECT id, partner, agreement, status, received_at, digest, size_bytes, error, \
+             last_fault, resubmission_of FROM messages WHERE id = $1 AND partner = $2",
         )
         .bind(id)
         .bind(partner)
@@ -323,7 +520,7 @@ impl Store {
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
         let deliveries = sqlx::query(
-            "SELECT id, agreement, partner, endpoint, doc_type, status, attempts, last_error, delivered_at \
+            "SELECT id, agreement, doc_type, status, attempts, delivered_at \
              FROM outbox WHERE message_id = $1 ORDER BY created_at, id",
         )
         .bind(id)
@@ -331,28 +528,32 @@ impl Store {
         .await?
         .iter()
         .map(|r| {
-            Ok(DeliverySummary {
+            Ok(SenderDeliveryView {
                 id: r.try_get("id")?,
                 agreement: r.try_get("agreement")?,
-                partner: r.try_get("partner")?,
-                endpoint: r.try_get("endpoint")?,
                 doc_type: r.try_get("doc_type")?,
                 status: r.try_get("status")?,
                 attempts: r.try_get("attempts")?,
-                last_error: r.try_get("last_error")?,
                 delivered_at: r.try_get("delivered_at")?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+        let status: String = row.try_get("status")?;
+        let waiting = match status.as_str() {
+            "received" => row.try_get("last_fault")?,
+            _ => None,
+        };
         Ok(Some(MessageView {
             id: row.try_get("id")?,
             partner: row.try_get("partner")?,
             agreement: row.try_get("agreement")?,
-            status: row.try_get("status")?,
+            status,
             received_at: row.try_get("received_at")?,
             digest: row.try_get("digest")?,
             size_bytes: row.try_get("size_bytes")?,
             error: error.and_then(|e| serde_json::from_str(&e).ok()),
+            waiting,
+            resubmission_of: row.try_get("resubmission_of")?,
             documents,
             deliveries,
         }))

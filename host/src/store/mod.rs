@@ -3,24 +3,33 @@
 //! driver, so PostgreSQL is a second backend of the same interface (its own migrations folder
 //! and the few statements that differ), not a rewrite.
 //!
-//! - [`messages`]: raw inbound messages, idempotent submission, the processing queue.
-//! - [`processing`]: the one transaction that stores decoded documents, order state, outbox
-//!   entries and audit entries together.
-//! - [`outbox`]: leasing due deliveries, recording attempts, delivered / retry / dead.
+//! Every change goes through the one [`writer`], which commits many operations in one
+//! transaction (group commit); reads go straight to the pool.
+//!
+//! - [`writer`]: the batching writer and the [`writer::WriteOp`] every change implements.
+//! - [`messages`]: raw inbound messages, idempotent submission, the leased processing queue.
+//! - [`processing`]: the one write that records a processing decision: documents, order state,
+//!   outbox entries and audit entries together, fenced by the message's lease.
+//! - [`outbox`]: leasing due deliveries, rendering, recording attempts, delivered / retry / dead.
+//! - [`control`]: control numbers, allocated inside the transaction that uses them.
 //! - [`orders`]: order status and history, scoped to a partner.
 //! - [`audit`]: appending to and reading the hash-chained audit log.
 
 pub mod audit;
+pub mod control;
 pub mod messages;
 pub mod orders;
 pub mod outbox;
 pub mod processing;
+#[cfg(test)]
+mod tests;
+pub mod writer;
 
 use std::str::FromStr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use sqlx::AnyPool;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Transaction};
 
 /// Which database is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,8 +48,32 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    /// Another change got there first (an order moved); deciding again may succeed.
     #[error("{0}")]
     Conflict(String),
+    /// The lease on a message or outbox entry ran out and another worker may own it now; the
+    /// change was not written.
+    #[error("the lease on {0} was lost")]
+    LeaseLost(String),
+    /// A request that cannot be honoured as asked (the same idempotency key with other bytes).
+    #[error("{0}")]
+    Refused(String),
+    /// The batch this change was part of could not be committed.
+    #[error("the store could not commit: {0}")]
+    Unavailable(String),
+    #[error("the store is shut down")]
+    Closed,
+}
+
+impl StoreError {
+    /// True for faults that pass (busy, I/O, a failed commit): the work is tried again later.
+    /// False for answers about the data itself.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Database(_) | StoreError::Unavailable(_) | StoreError::Closed
+        )
+    }
 }
 
 /// A handle on the database; cheap to clone.
@@ -48,6 +81,7 @@ pub enum StoreError {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    writer: writer::Writer,
 }
 
 /// Durable, concurrent-reader settings every SQLite connection gets.
@@ -87,7 +121,7 @@ impl Store {
                 }
                 let options = AnyConnectOptions::from_str(&url)?;
                 AnyPoolOptions::new()
-                    .max_connections(4)
+                    .max_connections(6)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             for pragma in SQLITE_PRAGMAS {
@@ -114,20 +148,21 @@ impl Store {
                 )));
             }
         }
-        Ok(Store { pool, backend })
+        let writer = writer::Writer::start(pool.clone(), backend);
+        Ok(Store {
+            pool,
+            backend,
+            writer,
+        })
+    }
+
+    /// Applies one change in the writer's next batch.
+    pub(crate) async fn write<O: writer::WriteOp>(&self, op: O) -> Result<O::Output, StoreError> {
+        self.writer.write(op).await
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
-    }
-
-    /// Starts a transaction that will write. SQLite takes the write lock up front so two
-    /// writers never deadlock upgrading a read lock.
-    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        })
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {

@@ -1,16 +1,32 @@
-//! The outbox: encoded documents waiting for delivery. Workers lease due entries (a lease token
-//! and an expiry), and every completion is fenced by that token, so an entry whose lease ran
-//! out and was taken by another worker cannot be completed twice.
+//! The outbox: documents waiting for delivery. An entry is written by the processing
+//! transaction with its control number and what to render (a canonical document to encode, or
+//! a functional acknowledgment); delivery workers lease due entries (a token and an expiry),
+//! render them on their first attempt, and settle every attempt fenced by the token, so an
+//! entry whose lease ran out and was taken by another worker is never completed twice.
+//!
+//! An order's later documents (changes, ship notices, invoices) are not leased for an
+//! agreement while that agreement's copy of the purchase order itself is undelivered.
 
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
 
-use super::processing::{NewOrderEvent, insert_order_event};
-use super::{Store, StoreError, new_id, now_ms};
-use crate::audit::{AuditAction, AuditEvent};
+use super::orders::{NewOrderEvent, OrderWrite, apply_write, insert_event};
+use super::writer::{Batch, OpFuture, WriteOp};
+use super::{Store, StoreError, new_id};
+use crate::audit::{Actor, AuditEvent};
+
+/// What a delivery worker renders for an entry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Render {
+    /// Encode the canonical document the entry names.
+    Encode,
+    /// Render this functional acknowledgment (canonical JSON).
+    Acknowledge(String),
+}
 
 /// An entry to enqueue.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewOutboxEntry {
     pub id: String,
     pub message_id: String,
@@ -19,10 +35,10 @@ pub struct NewOutboxEntry {
     pub agreement: String,
     pub partner: String,
     pub endpoint: String,
-    pub content_type: String,
-    pub payload: Vec<u8>,
-    pub control_number: String,
+    pub render: Render,
     pub po_number: Option<String>,
+    /// The audit entry recording the route; the store fills in the control number.
+    pub routed: AuditEvent,
 }
 
 /// An entry leased for delivery.
@@ -30,16 +46,29 @@ pub struct NewOutboxEntry {
 pub struct LeasedEntry {
     pub id: String,
     pub message_id: String,
+    pub document_id: Option<String>,
     pub doc_type: String,
     pub agreement: String,
     pub partner: String,
     pub endpoint: String,
-    pub content_type: String,
-    pub payload: Vec<u8>,
+    pub render: Render,
+    /// The wire bytes once rendered.
+    pub payload: Option<Rendered>,
     pub control_number: String,
     pub po_number: Option<String>,
     pub attempts: i64,
+    pub created_at: i64,
+    /// When the current series of attempts began.
+    pub retry_from: i64,
     pub lease_token: String,
+}
+
+/// Wire bytes an adapter rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub content_type: String,
+    pub adapter: String,
 }
 
 /// One delivery attempt's result.
@@ -51,6 +80,19 @@ pub struct AttemptRecord {
     pub error: Option<String>,
 }
 
+/// How an attempt ends an entry's lease.
+#[derive(Debug, Clone)]
+pub enum Settlement {
+    /// Delivered; with the order's history entry (and advance) the delivery makes.
+    Delivered {
+        order: Option<(NewOrderEvent, Option<OrderWrite>)>,
+    },
+    /// Try again at this time.
+    Retry { next_attempt_at: i64 },
+    /// Given up: the payload (if any) stays for replay.
+    Dead,
+}
+
 /// A dead letter as the admin API lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeadLetter {
@@ -58,20 +100,43 @@ pub struct DeadLetter {
     pub message_id: String,
     pub agreement: String,
     pub endpoint: String,
+    pub doc_type: String,
     pub attempts: i64,
     pub last_error: Option<String>,
     pub created_at: i64,
 }
 
-pub(crate) async fn insert(
-    tx: &mut Transaction<'static, Any>,
-    e: &NewOutboxEntry,
-    now: i64,
-) -> Result<(), StoreError> {
+/// Which dead letters to replay.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplayFilter {
+    #[serde(default)]
+    pub ids: Vec<String>,
+    #[serde(default)]
+    pub agreement: Option<String>,
+    #[serde(default)]
+    pub partner: Option<String>,
+    #[serde(default)]
+    pub doc_type: Option<String>,
+    /// Created at or after, ms since the epoch.
+    #[serde(default)]
+    pub since: Option<i64>,
+    #[serde(default)]
+    pub until: Option<i64>,
+}
+
+/// Inserts an entry with the agreement's next control number; returns the number.
+pub(crate) async fn insert(batch: &mut Batch<'_>, e: &NewOutboxEntry) -> Result<i64, StoreError> {
+    let control = super::control::allocate(batch.tx, &e.agreement).await?;
+    let (render, ack) = match &e.render {
+        Render::Encode => ("encode", None),
+        Render::Acknowledge(ack) => ("acknowledge", Some(ack.as_str())),
+    };
     sqlx::query(
         "INSERT INTO outbox (id, message_id, document_id, doc_type, agreement, partner, endpoint, \
-         content_type, payload, control_number, po_number, status, attempts, next_attempt_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', 0, $12, $12)",
+         content_type, payload, control_number, po_number, status, attempts, next_attempt_at, \
+         created_at, render, ack, rendered, retry_from) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, 'pending', 0, $11, $11, $12, $13, 0, $11)",
     )
     .bind(&e.id)
     .bind(&e.message_id)
@@ -80,249 +145,354 @@ pub(crate) async fn insert(
     .bind(&e.agreement)
     .bind(&e.partner)
     .bind(&e.endpoint)
-    .bind(&e.content_type)
-    .bind(&e.payload)
-    .bind(&e.control_number)
+    .bind(Vec::<u8>::new())
+    .bind(control.to_string())
     .bind(&e.po_number)
-    .bind(now)
-    .execute(&mut **tx)
+    .bind(batch.now)
+    .bind(render)
+    .bind(ack)
+    .execute(&mut **batch.tx)
     .await?;
-    Ok(())
+    Ok(control)
 }
 
-async fn record_attempt(
-    tx: &mut Transaction<'static, Any>,
-    id: &str,
-    attempt: &AttemptRecord,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO delivery_attempts (outbox_id, attempt, at, duration_ms, status_code, error) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(id)
-    .bind(attempt.attempt)
-    .bind(now_ms())
-    .bind(attempt.duration_ms)
-    .bind(attempt.status_code.map(i64::from))
-    .bind(&attempt.error)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+struct LeaseDue {
+    limit: i64,
+    lease_ms: i64,
+    /// Agreements whose endpoints take no more work now (full, or their breaker is open).
+    exclude: Vec<String>,
 }
 
-/// Moves a leased entry to `status` and records the attempt that decided it, or reports that
-/// its lease was lost (another worker owns it now) by returning false, writing nothing.
-async fn settle(
-    tx: &mut Transaction<'static, Any>,
-    entry: &LeasedEntry,
-    status: &str,
-    attempt: &AttemptRecord,
-    delivered_at: Option<i64>,
-    next_attempt_at: i64,
-) -> Result<bool, StoreError> {
-    let updated = sqlx::query(
-        "UPDATE outbox SET status = $1, attempts = $2, last_error = $3, delivered_at = $4, \
-         next_attempt_at = $5, lease_token = NULL, lease_until = NULL \
-         WHERE id = $6 AND lease_token = $7 AND status = 'pending'",
-    )
-    .bind(status)
-    .bind(attempt.attempt)
-    .bind(&attempt.error)
-    .bind(delivered_at)
-    .bind(next_attempt_at)
-    .bind(&entry.id)
-    .bind(&entry.lease_token)
-    .execute(&mut **tx)
-    .await?;
-    if updated.rows_affected() != 1 {
-        return Ok(false);
+impl WriteOp for LeaseDue {
+    type Output = Vec<LeasedEntry>;
+    fn apply<'a>(&'a mut self, batch: Batch<'a>) -> OpFuture<'a, Vec<LeasedEntry>> {
+        Box::pin(async move {
+            let token = new_id();
+            let excluded = if self.exclude.is_empty() {
+                String::new()
+            } else {
+                let marks: Vec<String> = (0..self.exclude.len())
+                    .map(|i| format!("${}", i + 5))
+                    .collect();
+                format!("AND o.agreement NOT IN ({})", marks.join(", "))
+            };
+            let sql = format!(
+                "UPDATE outbox SET lease_token = $1, lease_until = $2 WHERE id IN \
+                 (SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= $3 \
+                  AND (o.lease_until IS NULL OR o.lease_until < $3) {excluded} \
+                  AND NOT (o.doc_type <> 'purchase_order' AND o.po_number IS NOT NULL AND EXISTS \
+                    (SELECT 1 FROM outbox p WHERE p.po_number = o.po_number \
+                     AND p.agreement = o.agreement AND p.doc_type = 'purchase_order' \
+                     AND p.status IN ('pending', 'dead'))) \
+                  ORDER BY o.next_attempt_at, o.id LIMIT $4) \
+                 RETURNING id, message_id, document_id, doc_type, agreement, partner, endpoint, \
+                 content_type, payload, rendered, render, ack, adapter, control_number, po_number, \
+                 attempts, created_at, retry_from, lease_token"
+            );
+            let mut query = sqlx::query(&sql)
+                .bind(&token)
+                .bind(batch.now + self.lease_ms)
+                .bind(batch.now)
+                .bind(self.limit);
+            for agreement in &self.exclude {
+                query = query.bind(agreement);
+            }
+            let rows = query.fetch_all(&mut **batch.tx).await?;
+            rows.iter().map(leased).collect()
+        })
     }
-    record_attempt(tx, &entry.id, attempt).await?;
-    Ok(true)
+}
+
+fn leased(r: &sqlx::any::AnyRow) -> Result<LeasedEntry, StoreError> {
+    let rendered: i64 = r.try_get("rendered")?;
+    let render: String = r.try_get("render")?;
+    let render = match render.as_str() {
+        "acknowledge" => {
+            Render::Acknowledge(r.try_get::<Option<String>, _>("ack")?.ok_or_else(|| {
+                StoreError::Corrupt("an acknowledgment entry without its ack".into())
+            })?)
+        }
+        _ => Render::Encode,
+    };
+    let payload = if rendered == 1 {
+        Some(Rendered {
+            bytes: r.try_get("payload")?,
+            content_type: r.try_get("content_type")?,
+            adapter: r
+                .try_get::<Option<String>, _>("adapter")?
+                .unwrap_or_default(),
+        })
+    } else {
+        None
+    };
+    let created_at: i64 = r.try_get("created_at")?;
+    Ok(LeasedEntry {
+        id: r.try_get("id")?,
+        message_id: r.try_get("message_id")?,
+        document_id: r.try_get("document_id")?,
+        doc_type: r.try_get("doc_type")?,
+        agreement: r.try_get("agreement")?,
+        partner: r.try_get("partner")?,
+        endpoint: r.try_get("endpoint")?,
+        render,
+        payload,
+        control_number: r.try_get("control_number")?,
+        po_number: r.try_get("po_number")?,
+        attempts: r.try_get("attempts")?,
+        created_at,
+        retry_from: r
+            .try_get::<Option<i64>, _>("retry_from")?
+            .unwrap_or(created_at),
+        lease_token: r.try_get("lease_token")?,
+    })
+}
+
+struct Settle {
+    entry: LeasedEntry,
+    /// Wire bytes rendered for this attempt, kept with its outcome.
+    rendered: Option<Rendered>,
+    attempt: AttemptRecord,
+    settlement: Settlement,
+}
+
+impl WriteOp for Settle {
+    type Output = ();
+    fn apply<'a>(&'a mut self, mut batch: Batch<'a>) -> OpFuture<'a, ()> {
+        Box::pin(async move {
+            let entry = &self.entry;
+            let (status, delivered_at, next_attempt_at) = match &self.settlement {
+                Settlement::Delivered { .. } => ("delivered", Some(batch.now), batch.now),
+                Settlement::Retry { next_attempt_at } => ("pending", None, *next_attempt_at),
+                Settlement::Dead => ("dead", None, batch.now),
+            };
+            let updated = sqlx::query(
+                "UPDATE outbox SET status = $1, attempts = $2, last_error = $3, delivered_at = $4, \
+                 next_attempt_at = $5, lease_token = NULL, lease_until = NULL \
+                 WHERE id = $6 AND lease_token = $7 AND status = 'pending'",
+            )
+            .bind(status)
+            .bind(self.attempt.attempt)
+            .bind(&self.attempt.error)
+            .bind(delivered_at)
+            .bind(next_attempt_at)
+            .bind(&entry.id)
+            .bind(&entry.lease_token)
+            .execute(&mut **batch.tx)
+            .await?;
+            if updated.rows_affected() != 1 {
+                return Err(StoreError::LeaseLost(format!("outbox entry {}", entry.id)));
+            }
+            if let Some(rendered) = &self.rendered {
+                sqlx::query(
+                    "UPDATE outbox SET payload = $1, content_type = $2, adapter = $3, rendered = 1 \
+                     WHERE id = $4",
+                )
+                .bind(&rendered.bytes)
+                .bind(&rendered.content_type)
+                .bind(&rendered.adapter)
+                .bind(&entry.id)
+                .execute(&mut **batch.tx)
+                .await?;
+                super::audit::append(
+                    &mut batch,
+                    &AuditEvent::Rendered {
+                        outbox_id: entry.id.clone(),
+                        adapter: rendered.adapter.clone(),
+                        bytes: rendered.bytes.len(),
+                        digest: hex::encode(Sha256::digest(&rendered.bytes)),
+                    },
+                )
+                .await?;
+            }
+            let a = &self.attempt;
+            sqlx::query(
+                "INSERT INTO delivery_attempts (outbox_id, attempt, at, duration_ms, status_code, error) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&entry.id)
+            .bind(a.attempt)
+            .bind(batch.now)
+            .bind(a.duration_ms)
+            .bind(a.status_code.map(i64::from))
+            .bind(&a.error)
+            .execute(&mut **batch.tx)
+            .await?;
+            let payload = self.rendered.as_ref().or(entry.payload.as_ref());
+            let event = match &self.settlement {
+                Settlement::Delivered { order } => {
+                    if let Some((event, advance)) = order {
+                        if let Some(write) = advance {
+                            apply_write(batch.tx, write, batch.now).await?;
+                        }
+                        insert_event(batch.tx, event, Some(&entry.message_id), batch.now).await?;
+                    }
+                    AuditEvent::Delivered {
+                        outbox_id: entry.id.clone(),
+                        message_id: entry.message_id.clone(),
+                        agreement: entry.agreement.clone(),
+                        doc_type: entry.doc_type.clone(),
+                        po_number: entry.po_number.clone(),
+                        attempt: a.attempt,
+                        status_code: a.status_code,
+                        duration_ms: a.duration_ms,
+                        payload_digest: payload
+                            .map(|p| hex::encode(Sha256::digest(&p.bytes)))
+                            .unwrap_or_default(),
+                    }
+                }
+                Settlement::Retry { next_attempt_at } => AuditEvent::DeliveryAttempted {
+                    outbox_id: entry.id.clone(),
+                    attempt: a.attempt,
+                    status_code: a.status_code,
+                    error: a.error.clone(),
+                    next_attempt_at: Some(*next_attempt_at),
+                },
+                Settlement::Dead => AuditEvent::DeadLettered {
+                    outbox_id: entry.id.clone(),
+                    message_id: entry.message_id.clone(),
+                    agreement: entry.agreement.clone(),
+                    attempts: a.attempt,
+                    last_error: a.error.clone(),
+                },
+            };
+            super::audit::append(&mut batch, &event).await
+        })
+    }
+}
+
+struct Release {
+    id: String,
+    token: String,
+}
+
+impl WriteOp for Release {
+    type Output = ();
+    fn apply<'a>(&'a mut self, batch: Batch<'a>) -> OpFuture<'a, ()> {
+        Box::pin(async move {
+            sqlx::query(
+                "UPDATE outbox SET lease_token = NULL, lease_until = NULL \
+                 WHERE id = $1 AND lease_token = $2",
+            )
+            .bind(&self.id)
+            .bind(&self.token)
+            .execute(&mut **batch.tx)
+            .await?;
+            Ok(())
+        })
+    }
+}
+
+struct Replay {
+    filter: ReplayFilter,
+    actor: Actor,
+}
+
+impl WriteOp for Replay {
+    type Output = Vec<String>;
+    fn apply<'a>(&'a mut self, mut batch: Batch<'a>) -> OpFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let f = &self.filter;
+            let rows = sqlx::query(
+                "SELECT id FROM outbox WHERE status = 'dead' \
+                 AND ($1 IS NULL OR agreement = $1) AND ($2 IS NULL OR partner = $2) \
+                 AND ($3 IS NULL OR doc_type = $3) AND ($4 IS NULL OR created_at >= $4) \
+                 AND ($5 IS NULL OR created_at <= $5) ORDER BY created_at, id",
+            )
+            .bind(&f.agreement)
+            .bind(&f.partner)
+            .bind(&f.doc_type)
+            .bind(f.since)
+            .bind(f.until)
+            .fetch_all(&mut **batch.tx)
+            .await?;
+            let mut replayed = Vec::new();
+            for row in &rows {
+                let id: String = row.try_get(0)?;
+                if !f.ids.is_empty() && !f.ids.contains(&id) {
+                    continue;
+                }
+                // The same id goes out again: to the receiver it is the same effect
+                // (`webhook-id`), so a replay never doubles one.
+                sqlx::query(
+                    "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, \
+                     retry_from = $1, lease_token = NULL, lease_until = NULL WHERE id = $2",
+                )
+                .bind(batch.now)
+                .bind(&id)
+                .execute(&mut **batch.tx)
+                .await?;
+                super::audit::append(
+                    &mut batch,
+                    &AuditEvent::Replayed {
+                        outbox_id: id.clone(),
+                        actor: self.actor.clone(),
+                    },
+                )
+                .await?;
+                replayed.push(id);
+            }
+            Ok(replayed)
+        })
+    }
 }
 
 impl Store {
-    /// Hands out the next interchange control number for an outbound agreement.
-    pub async fn next_control_number(&self, agreement: &str) -> Result<i64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
-            "INSERT INTO control_numbers (agreement, last) VALUES ($1, 1) \
-             ON CONFLICT (agreement) DO UPDATE SET last = control_numbers.last + 1 RETURNING last",
-        )
-        .bind(agreement)
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(row.try_get(0)?)
-    }
-
-    /// Leases up to `limit` due entries for `lease_ms`.
+    /// Leases up to `limit` due entries for `lease_ms`, leaving out `exclude`d agreements.
     pub async fn lease_due(
         &self,
         limit: i64,
         lease_ms: i64,
+        exclude: Vec<String>,
     ) -> Result<Vec<LeasedEntry>, StoreError> {
-        let now = now_ms();
-        let token = new_id();
-        let mut tx = self.begin_write().await?;
-        let rows = sqlx::query(
-            "UPDATE outbox SET lease_token = $1, lease_until = $2 WHERE id IN \
-             (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $3 \
-              AND (lease_until IS NULL OR lease_until < $3) ORDER BY next_attempt_at, id LIMIT $4) \
-             RETURNING id, message_id, doc_type, agreement, partner, endpoint, content_type, payload, \
-             control_number, po_number, attempts, lease_token",
-        )
-        .bind(&token)
-        .bind(now + lease_ms)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        rows.iter()
-            .map(|r| {
-                Ok(LeasedEntry {
-                    id: r.try_get("id")?,
-                    message_id: r.try_get("message_id")?,
-                    doc_type: r.try_get("doc_type")?,
-                    agreement: r.try_get("agreement")?,
-                    partner: r.try_get("partner")?,
-                    endpoint: r.try_get("endpoint")?,
-                    content_type: r.try_get("content_type")?,
-                    payload: r.try_get("payload")?,
-                    control_number: r.try_get("control_number")?,
-                    po_number: r.try_get("po_number")?,
-                    attempts: r.try_get("attempts")?,
-                    lease_token: r.try_get("lease_token")?,
-                })
-            })
-            .collect()
+        self.write(LeaseDue {
+            limit,
+            lease_ms,
+            exclude,
+        })
+        .await
     }
 
-    /// Records a successful delivery. Returns false when the lease was lost (another worker
-    /// owns the entry now), in which case nothing was written.
-    pub async fn delivered(
+    /// Records an attempt and its outcome, with the bytes rendered for it. Fails with
+    /// [`StoreError::LeaseLost`] (writing nothing) when another worker owns the entry now.
+    pub async fn settle(
         &self,
-        entry: &LeasedEntry,
-        attempt: &AttemptRecord,
-        order: Option<(NewOrderEvent, Option<(String, String)>)>,
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let now = now_ms();
-        if !settle(&mut tx, entry, "delivered", attempt, Some(now), now).await? {
-            return Ok(false);
-        }
-        if let Some((event, transition)) = order {
-            if let Some((from, to)) = transition {
-                sqlx::query(
-                    "UPDATE orders SET status = $1, updated_at = $2 WHERE po_number = $3 AND status = $4",
-                )
-                .bind(&to)
-                .bind(now_ms())
-                .bind(&event.po_number)
-                .bind(&from)
-                .execute(&mut *tx)
-                .await?;
-            }
-            // Record the status the order really has now: a response may have overtaken this
-            // delivery's bookkeeping.
-            let mut event = event;
-            if let Some(row) = sqlx::query("SELECT status FROM orders WHERE po_number = $1")
-                .bind(&event.po_number)
-                .fetch_optional(&mut *tx)
-                .await?
-            {
-                event.status = row.try_get(0)?;
-            }
-            insert_order_event(&mut tx, &event, Some(&entry.message_id), now_ms()).await?;
-        }
-        super::audit::append(
-            &mut tx,
-            &AuditEvent::new(
-                "wharf",
-                AuditAction::Delivered,
-                format!("outbox:{}", entry.id),
-                serde_json::json!({
-                    "message_id": entry.message_id,
-                    "agreement": entry.agreement,
-                    "endpoint": entry.endpoint,
-                    "doc_type": entry.doc_type,
-                    "po_number": entry.po_number,
-                    "attempt": attempt.attempt,
-                    "status_code": attempt.status_code,
-                    "duration_ms": attempt.duration_ms,
-                }),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(true)
+        entry: LeasedEntry,
+        rendered: Option<Rendered>,
+        attempt: AttemptRecord,
+        settlement: Settlement,
+    ) -> Result<(), StoreError> {
+        self.write(Settle {
+            entry,
+            rendered,
+            attempt,
+            settlement,
+        })
+        .await
     }
 
-    /// Records a failed attempt and when to try again.
-    pub async fn retry_later(
-        &self,
-        entry: &LeasedEntry,
-        attempt: &AttemptRecord,
-        next_attempt_at: i64,
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.begin_write().await?;
-        if !settle(&mut tx, entry, "pending", attempt, None, next_attempt_at).await? {
-            return Ok(false);
-        }
-        super::audit::append(
-            &mut tx,
-            &AuditEvent::new(
-                "wharf",
-                AuditAction::DeliveryAttempted,
-                format!("outbox:{}", entry.id),
-                serde_json::json!({
-                    "attempt": attempt.attempt,
-                    "status_code": attempt.status_code,
-                    "error": attempt.error,
-                    "next_attempt_at": next_attempt_at,
-                }),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(true)
+    /// Gives a leased entry back untried, for another worker or a later round.
+    pub async fn release(&self, entry: &LeasedEntry) -> Result<(), StoreError> {
+        self.write(Release {
+            id: entry.id.clone(),
+            token: entry.lease_token.clone(),
+        })
+        .await
     }
 
-    /// Gives up on an entry after its last attempt; the payload stays for replay.
-    pub async fn dead_letter(
+    /// Puts dead letters matching `filter` back in the queue for a fresh series of attempts.
+    pub async fn replay(
         &self,
-        entry: &LeasedEntry,
-        attempt: &AttemptRecord,
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.begin_write().await?;
-        if !settle(&mut tx, entry, "dead", attempt, None, now_ms()).await? {
-            return Ok(false);
-        }
-        super::audit::append(
-            &mut tx,
-            &AuditEvent::new(
-                "wharf",
-                AuditAction::DeadLettered,
-                format!("outbox:{}", entry.id),
-                serde_json::json!({
-                    "message_id": entry.message_id,
-                    "agreement": entry.agreement,
-                    "attempts": attempt.attempt,
-                    "last_error": attempt.error,
-                }),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(true)
+        filter: ReplayFilter,
+        actor: Actor,
+    ) -> Result<Vec<String>, StoreError> {
+        self.write(Replay { filter, actor }).await
     }
 
     /// Dead letters, newest first.
     pub async fn dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
         sqlx::query(
-            "SELECT id, message_id, agreement, endpoint, attempts, last_error, created_at FROM outbox \
-             WHERE status = 'dead' ORDER BY created_at DESC",
+            "SELECT id, message_id, agreement, endpoint, doc_type, attempts, last_error, created_at \
+             FROM outbox WHERE status = 'dead' ORDER BY created_at DESC",
         )
         .fetch_all(self.pool())
         .await?
@@ -333,6 +503,7 @@ impl Store {
                 message_id: r.try_get("message_id")?,
                 agreement: r.try_get("agreement")?,
                 endpoint: r.try_get("endpoint")?,
+                doc_type: r.try_get("doc_type")?,
                 attempts: r.try_get("attempts")?,
                 last_error: r.try_get("last_error")?,
                 created_at: r.try_get("created_at")?,
@@ -341,39 +512,11 @@ impl Store {
         .collect()
     }
 
-    /// Puts a dead letter back in the queue for a fresh series of attempts.
-    pub async fn replay(&self, id: &str, actor: &str) -> Result<bool, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let updated = sqlx::query(
-            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1 \
-             WHERE id = $2 AND status = 'dead'",
-        )
-        .bind(now_ms())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() == 0 {
-            return Ok(false);
-        }
-        super::audit::append(
-            &mut tx,
-            &AuditEvent::new(
-                actor,
-                AuditAction::Replayed,
-                format!("outbox:{id}"),
-                serde_json::json!({}),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(true)
-    }
-
     /// Attempts made on one entry, in order.
     pub async fn attempts(&self, outbox_id: &str) -> Result<Vec<AttemptRecord>, StoreError> {
         sqlx::query(
             "SELECT attempt, duration_ms, status_code, error FROM delivery_attempts \
-             WHERE outbox_id = $1 ORDER BY attempt",
+             WHERE outbox_id = $1 ORDER BY id",
         )
         .bind(outbox_id)
         .fetch_all(self.pool())
@@ -397,5 +540,14 @@ impl Store {
             .fetch_one(self.pool())
             .await?;
         Ok(row.try_get(0)?)
+    }
+
+    /// The canonical document an entry encodes, as stored JSON.
+    pub async fn document_body(&self, document_id: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT body FROM documents WHERE id = $1")
+            .bind(document_id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(|r| r.get(0)))
     }
 }

@@ -1,203 +1,120 @@
-//! The one transaction that records what processing a message produced: its canonical
-//! documents, the orders' new state and history, the outbox entries for every destination and
-//! the audit entries, all or nothing.
+//! The one write that records what the engine decided about a message: its canonical
+//! documents, the orders' new state and history, the outbox entries for every destination
+//! (with control numbers allocated here), the audit entries, and the message's outcome — all
+//! or nothing, and only while the worker still holds the message's lease.
 
-use sqlx::{Any, Transaction};
-
+use super::orders::{NewOrderEvent, OrderWrite, apply_write, insert_event};
 use super::outbox::NewOutboxEntry;
-use super::{Store, StoreError, now_ms};
+use super::writer::{Batch, OpFuture, WriteOp};
+use super::{Store, StoreError};
 use crate::audit::AuditEvent;
 
 /// A decoded document to store.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewDocument {
     pub id: String,
     pub position: i64,
     pub doc_type: String,
     pub business_key: Option<String>,
-    pub body: serde_json::Value,
+    /// The canonical document as JSON.
+    pub body: String,
 }
 
-/// A change to an order's lifecycle.
-#[derive(Debug, Clone)]
-pub enum OrderWrite {
-    /// A new order, visible to `parties`.
-    Create {
-        po_number: String,
-        buyer: String,
-        status: String,
-        document_id: String,
-        parties: Vec<String>,
-    },
-    /// Moves an order from `from` to `to`; fails with a conflict when another change got there
-    /// first, so the engine re-reads and decides again.
-    Transition {
-        po_number: String,
-        from: String,
-        to: String,
-    },
-    /// Lets another partner see the order.
-    Share { po_number: String, partner: String },
+/// How the message ends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MessageOutcome {
+    Processed,
+    /// The document's own fault, with the JSON error shown to the partner.
+    Failed(serde_json::Value),
 }
 
-#[derive(Debug, Clone)]
-pub struct NewOrderEvent {
-    pub po_number: String,
-    pub event: String,
-    pub status: String,
-    pub document_id: Option<String>,
-    pub detail: serde_json::Value,
-}
-
-/// Everything processing one message produced.
-#[derive(Debug, Clone, Default)]
+/// Everything the engine decided about one message.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcessingCommit {
     pub message_id: String,
-    pub documents: Vec<NewDocument>,
+    /// The lease the decision was made under; the write is refused if it was lost.
+    pub lease_token: String,
     pub partner: String,
+    pub outcome: MessageOutcome,
+    pub documents: Vec<NewDocument>,
     pub orders: Vec<OrderWrite>,
     pub order_events: Vec<NewOrderEvent>,
     pub outbox: Vec<NewOutboxEntry>,
     pub audit: Vec<AuditEvent>,
 }
 
-impl Store {
-    /// Applies a processing result in one transaction and marks the message processed.
-    pub async fn commit_processing(&self, commit: &ProcessingCommit) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let now = now_ms();
-        for d in &commit.documents {
-            sqlx::query(
-                "INSERT INTO documents (id, message_id, position, doc_type, business_key, partner, body, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(&d.id)
-            .bind(&commit.message_id)
-            .bind(d.position)
-            .bind(&d.doc_type)
-            .bind(&d.business_key)
-            .bind(&commit.partner)
-            .bind(d.body.to_string())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for write in &commit.orders {
-            apply_order_write(&mut tx, write, now).await?;
-        }
-        for e in &commit.order_events {
-            insert_order_event(&mut tx, e, Some(&commit.message_id), now).await?;
-        }
-        for entry in &commit.outbox {
-            super::outbox::insert(&mut tx, entry, now).await?;
-        }
-        for event in &commit.audit {
-            super::audit::append(&mut tx, event).await?;
-        }
-        sqlx::query(
-            "UPDATE messages SET status = 'processed', error = NULL, updated_at = $1 WHERE id = $2",
-        )
-        .bind(now)
-        .bind(&commit.message_id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-}
+struct Record(ProcessingCommit);
 
-async fn apply_order_write(
-    tx: &mut Transaction<'static, Any>,
-    write: &OrderWrite,
-    now: i64,
-) -> Result<(), StoreError> {
-    match write {
-        OrderWrite::Create {
-            po_number,
-            buyer,
-            status,
-            document_id,
-            parties,
-        } => {
-            let inserted = sqlx::query(
-                "INSERT INTO orders (po_number, buyer, status, document_id, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (po_number) DO NOTHING",
+impl WriteOp for Record {
+    type Output = ();
+    fn apply<'a>(&'a mut self, mut batch: Batch<'a>) -> OpFuture<'a, ()> {
+        Box::pin(async move {
+            let commit = &mut self.0;
+            let (status, error) = match &commit.outcome {
+                MessageOutcome::Processed => ("processed", None),
+                MessageOutcome::Failed(error) => ("failed", Some(error.to_string())),
+            };
+            // The fence first: a worker whose lease ran out writes nothing at all.
+            let fenced = sqlx::query(
+                "UPDATE messages SET status = $1, error = $2, last_fault = NULL, lease_token = NULL, \
+                 lease_until = NULL, updated_at = $3 \
+                 WHERE id = $4 AND lease_token = $5 AND status = 'received'",
             )
-            .bind(po_number)
-            .bind(buyer)
             .bind(status)
-            .bind(document_id)
-            .bind(now)
-            .execute(&mut **tx)
+            .bind(&error)
+            .bind(batch.now)
+            .bind(&commit.message_id)
+            .bind(&commit.lease_token)
+            .execute(&mut **batch.tx)
             .await?;
-            if inserted.rows_affected() == 0 {
-                return Err(StoreError::Conflict(format!(
-                    "order {po_number} already exists"
+            if fenced.rows_affected() != 1 {
+                return Err(StoreError::LeaseLost(format!(
+                    "message {}",
+                    commit.message_id
                 )));
             }
-            for partner in parties {
-                share(tx, po_number, partner).await?;
+            for d in &commit.documents {
+                sqlx::query(
+                    "INSERT INTO documents (id, message_id, position, doc_type, business_key, partner, body, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(&d.id)
+                .bind(&commit.message_id)
+                .bind(d.position)
+                .bind(&d.doc_type)
+                .bind(&d.business_key)
+                .bind(&commit.partner)
+                .bind(&d.body)
+                .bind(batch.now)
+                .execute(&mut **batch.tx)
+                .await?;
             }
-        }
-        OrderWrite::Transition {
-            po_number,
-            from,
-            to,
-        } => {
-            let moved = sqlx::query(
-                "UPDATE orders SET status = $1, updated_at = $2 WHERE po_number = $3 AND status = $4",
-            )
-            .bind(to)
-            .bind(now)
-            .bind(po_number)
-            .bind(from)
-            .execute(&mut **tx)
-            .await?;
-            if moved.rows_affected() == 0 {
-                return Err(StoreError::Conflict(format!(
-                    "order {po_number} is no longer {from}"
-                )));
+            for write in &commit.orders {
+                apply_write(batch.tx, write, batch.now).await?;
             }
-        }
-        OrderWrite::Share { po_number, partner } => share(tx, po_number, partner).await?,
+            for e in &commit.order_events {
+                insert_event(batch.tx, e, Some(&commit.message_id), batch.now).await?;
+            }
+            for event in &commit.audit {
+                super::audit::append(&mut batch, event).await?;
+            }
+            for entry in &mut commit.outbox {
+                let control = super::outbox::insert(&mut batch, entry).await?;
+                if let AuditEvent::DocumentRouted { control_number, .. } = &mut entry.routed {
+                    *control_number = Some(control.to_string());
+                }
+                super::audit::append(&mut batch, &entry.routed).await?;
+            }
+            Ok(())
+        })
     }
-    Ok(())
 }
 
-async fn share(
-    tx: &mut Transaction<'static, Any>,
-    po_number: &str,
-    partner: &str,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO order_parties (po_number, partner) VALUES ($1, $2) \
-         ON CONFLICT (po_number, partner) DO NOTHING",
-    )
-    .bind(po_number)
-    .bind(partner)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-pub(crate) async fn insert_order_event(
-    tx: &mut Transaction<'static, Any>,
-    e: &NewOrderEvent,
-    message_id: Option<&str>,
-    now: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO order_events (po_number, at, event, status, message_id, document_id, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&e.po_number)
-    .bind(now)
-    .bind(&e.event)
-    .bind(&e.status)
-    .bind(message_id)
-    .bind(&e.document_id)
-    .bind(e.detail.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+impl Store {
+    /// Records a processing decision in the writer's next batch. Fails with
+    /// [`StoreError::LeaseLost`] when the lease ran out, and [`StoreError::Conflict`] when an
+    /// order moved since the decision read it; nothing is written then.
+    pub async fn record_processing(&self, commit: ProcessingCommit) -> Result<(), StoreError> {
+        self.write(Record(commit)).await
+    }
 }

@@ -1,0 +1,349 @@
+//! The decision: a pure function from what was read (the decoded documents, the orders they
+//! concern, the configuration) to everything that must be written about a message — its
+//! documents, the orders' writes and history, the outbox entries for every destination and
+//! every functional acknowledgment, and the audit entries. No I/O happens here, so a conflict
+//! at commit time reruns only this, never an adapter, and property tests can reach it.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::acknowledge;
+use super::failure::Failure;
+use super::lifecycle::{self, OrderStatus};
+use crate::audit::{Actor, AuditEvent};
+use crate::config::{Agreement, Mode, Settings};
+use crate::model::validate::{self, Violation};
+use crate::model::{CanonicalDocument, Document, FunctionalAck};
+use crate::sandbox::{AdapterFailure, DecodeOutcome};
+use crate::store::new_id;
+use crate::store::orders::{NewOrderEvent, OrderState, OrderWrite};
+use crate::store::outbox::{NewOutboxEntry, Render};
+use crate::store::processing::{MessageOutcome, NewDocument, ProcessingCommit};
+
+/// The message being decided about.
+#[derive(Debug, Clone, Copy)]
+pub struct Inbound<'a> {
+    pub message_id: &'a str,
+    pub lease_token: &'a str,
+    pub partner: &'a str,
+    pub digest: &'a str,
+}
+
+/// What the decision may consult besides the message.
+pub struct World<'a> {
+    pub settings: &'a Settings,
+    /// The orders the documents concern, as read before deciding.
+    pub orders: &'a BTreeMap<String, OrderState>,
+    /// Whether an agreement's adapter renders functional acknowledgments (`None`: unknown now).
+    pub renders_acks: &'a (dyn Fn(&Agreement) -> Option<bool> + Sync),
+}
+
+fn commit_for(inbound: &Inbound<'_>, outcome: MessageOutcome) -> ProcessingCommit {
+    ProcessingCommit {
+        message_id: inbound.message_id.to_owned(),
+        lease_token: inbound.lease_token.to_owned(),
+        partner: inbound.partner.to_owned(),
+        outcome,
+        documents: Vec::new(),
+        orders: Vec::new(),
+        order_events: Vec::new(),
+        outbox: Vec::new(),
+        audit: Vec::new(),
+    }
+}
+
+/// Decides what a decoded message produces. `adapter` is the decoder's `id@version`.
+pub fn decide(
+    inbound: &Inbound<'_>,
+    agreement: &Agreement,
+    adapter: &str,
+    decoded: &DecodeOutcome,
+    world: &World<'_>,
+) -> ProcessingCommit {
+    match plan(inbound, agreement, adapter, decoded, world) {
+        Ok(commit) => commit,
+        Err(failure) => {
+            let rejected: Vec<&AdapterFailure> = decoded.rejected.iter().collect();
+            fail(inbound, Some(agreement), failure, &rejected, world)
+        }
+    }
+}
+
+/// Decides how a message fails: the failure, and rejecting acknowledgments for the located
+/// parts the partner must correct.
+pub fn fail(
+    inbound: &Inbound<'_>,
+    agreement: Option<&Agreement>,
+    failure: Failure,
+    rejected: &[&AdapterFailure],
+    world: &World<'_>,
+) -> ProcessingCommit {
+    let mut acks: Vec<FunctionalAck> = rejected
+        .iter()
+        .filter_map(|r| acknowledge::rejecting(&r.message, r.location.as_ref()))
+        .collect();
+    if failure.code.starts_with("adapter.")
+        && let Some(ack) = acknowledge::rejecting(&failure.message, failure.location.as_ref())
+    {
+        acks.push(ack);
+    }
+    let error = failure.to_json();
+    let mut commit = commit_for(inbound, MessageOutcome::Failed(error.clone()));
+    if let Some(agreement) = agreement {
+        commit.outbox = acknowledge::entries(
+            world.settings,
+            inbound.message_id,
+            agreement,
+            acks,
+            world.renders_acks,
+        );
+    }
+    commit.audit.push(AuditEvent::MessageFailed {
+        message_id: inbound.message_id.to_owned(),
+        error,
+    });
+    commit
+}
+
+fn plan(
+    inbound: &Inbound<'_>,
+    agreement: &Agreement,
+    adapter: &str,
+    decoded: &DecodeOutcome,
+    world: &World<'_>,
+) -> Result<ProcessingCommit, Failure> {
+    if decoded.documents.is_empty() {
+        return Err(match decoded.rejected.first() {
+            Some(first) => {
+                let mut failure = Failure::new(
+                    format!("adapter.{}", first.kind.as_str()),
+                    format!(
+                        "every part of the message was refused ({}); first: {}",
+                        decoded.rejected.len(),
+                        first.message
+                    ),
+                );
+                failure.location = first.location.clone();
+                failure.adapter = Some(adapter.to_owned());
+                failure
+            }
+            None => Failure::new(
+                "adapter.empty",
+                "the adapter found no documents in the message",
+            ),
+        });
+    }
+    let mut commit = commit_for(inbound, MessageOutcome::Processed);
+    let mut orders = world.orders.clone();
+    let mut summaries = Vec::new();
+    for (position, document) in decoded.documents.iter().enumerate() {
+        let mut document = document.clone();
+        document.envelope.raw_digest = Some(inbound.digest.to_owned());
+        document.envelope.adapter = Some(adapter.to_owned());
+        check(agreement, position, &document.body)?;
+        let document_id = new_id();
+        summaries.push(json!({
+            "document_id": document_id,
+            "doc_type": document.body.doc_type(),
+            "business_key": document.body.business_key(),
+        }));
+        plan_document(
+            inbound,
+            &document,
+            &document_id,
+            world,
+            &mut orders,
+            &mut commit,
+        )?;
+        commit.documents.push(NewDocument {
+            id: document_id,
+            position: position as i64,
+            doc_type: document.body.doc_type().to_string(),
+            business_key: document.body.business_key().map(str::to_owned),
+            body: serde_json::to_string(&document).unwrap_or_default(),
+        });
+    }
+    let mut acks = match agreement.acknowledge_to {
+        Some(_) => acknowledge::accepting(&decoded.documents),
+        None => Vec::new(),
+    };
+    acks.extend(
+        decoded
+            .rejected
+            .iter()
+            .filter_map(|r| acknowledge::rejecting(&r.message, r.location.as_ref())),
+    );
+    commit.outbox.extend(acknowledge::entries(
+        world.settings,
+        inbound.message_id,
+        agreement,
+        acks,
+        world.renders_acks,
+    ));
+    commit.audit.insert(
+        0,
+        AuditEvent::MessageDecoded {
+            message_id: inbound.message_id.to_owned(),
+            adapter: adapter.to_owned(),
+            documents: json!(summaries),
+            warnings: decoded.warnings.iter().map(|w| w.to_string()).collect(),
+            rejected: decoded
+                .rejected
+                .iter()
+                .map(|r| serde_json::to_value(r).unwrap_or_default())
+                .collect(),
+        },
+    );
+    Ok(commit)
+}
+
+fn check(agreement: &Agreement, position: usize, body: &Document) -> Result<(), Failure> {
+    let doc_type = body.doc_type();
+    if !agreement.doc_types.is_empty() && !agreement.doc_types.contains(&doc_type) {
+        return Err(Failure::new(
+            "agreement.doc_type",
+            format!(
+                "agreement {} does not carry {doc_type} documents",
+                agreement.id
+            ),
+        ));
+    }
+    let violations = validate::check(body);
+    if violations.is_empty() {
+        return Ok(());
+    }
+    let mut failure = Failure::new(
+        "document.invalid",
+        format!(
+            "document {} ({doc_type}) breaks {} rule(s): {}",
+            position + 1,
+            violations.len(),
+            violations[0].message
+        ),
+    );
+    failure.violations = violations
+        .into_iter()
+        .map(|v| Violation {
+            path: format!("documents[{position}].{}", v.path),
+            message: v.message,
+        })
+        .collect();
+    Err(failure)
+}
+
+fn plan_document(
+    inbound: &Inbound<'_>,
+    document: &CanonicalDocument,
+    document_id: &str,
+    world: &World<'_>,
+    orders: &mut BTreeMap<String, OrderState>,
+    commit: &mut ProcessingCommit,
+) -> Result<(), Failure> {
+    let po_number = document.body.po_numbers().first().map(|p| (*p).to_owned());
+    let state = po_number.as_ref().and_then(|po| orders.get(po)).cloned();
+    // Test traffic never changes the state of production orders.
+    let test = document.envelope.test;
+    let effect = if test {
+        lifecycle::Effect::default()
+    } else {
+        lifecycle::apply(&document.body, document_id, inbound.partner, state.as_ref())
+            .map_err(|e| Failure::new(e.code(), e.to_string()))?
+    };
+    if let Some((from, to, po)) = &effect.transition {
+        commit.audit.push(AuditEvent::OrderTransition {
+            po_number: po.clone(),
+            actor: Actor::Partner(inbound.partner.to_owned()),
+            from: from.map(|f| f.as_str().to_owned()),
+            to: to.as_str().to_owned(),
+            message_id: Some(inbound.message_id.to_owned()),
+            document_id: Some(document_id.to_owned()),
+        });
+    }
+    // Later documents of the same message see this one's effect.
+    let status_after = effect
+        .transition
+        .as_ref()
+        .map(|(_, to, _)| *to)
+        .or_else(|| state.as_ref().and_then(|s| OrderStatus::parse(&s.status)));
+    let order_exists = state.is_some() || effect.transition.is_some();
+    if let (Some(po), Some(status)) = (&po_number, status_after)
+        && effect.transition.is_some()
+    {
+        let mut next = state.clone().unwrap_or_else(|| OrderState {
+            po_number: po.clone(),
+            buyer: inbound.partner.to_owned(),
+            status: String::new(),
+            parties: vec![inbound.partner.to_owned()],
+        });
+        next.status = status.as_str().to_owned();
+        orders.insert(po.clone(), next);
+    }
+    commit.orders.extend(effect.writes);
+    commit.order_events.extend(effect.events);
+
+    let doc_type = document.body.doc_type();
+    let document_mode = if test { Mode::Test } else { Mode::Production };
+    for destination in world.settings.destinations(doc_type, inbound.partner) {
+        if destination.mode != document_mode {
+            commit.audit.push(AuditEvent::RouteSkipped {
+                message_id: inbound.message_id.to_owned(),
+                document_id: document_id.to_owned(),
+                agreement: destination.id.clone(),
+                reason: format!(
+                    "a {document_mode:?} document is not sent to the {:?} agreement {}",
+                    destination.mode, destination.id
+                ),
+            });
+            continue;
+        }
+        let outbox_id = new_id();
+        // Share the order with the destination only when there is one: it exists, or this
+        // document opens it (test documents open none).
+        if let Some(po) = &po_number
+            && order_exists
+            && !test
+        {
+            commit.orders.push(OrderWrite::Share {
+                po_number: po.clone(),
+                partner: destination.partner.clone(),
+            });
+            if let Some(state) = orders.get_mut(po)
+                && !state.parties.contains(&destination.partner)
+            {
+                state.parties.push(destination.partner.clone());
+            }
+            commit.order_events.push(NewOrderEvent {
+                po_number: po.clone(),
+                event: format!("{doc_type}_routed"),
+                status: status_after
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                document_id: Some(document_id.to_owned()),
+                detail: json!({"agreement": destination.id, "partner": destination.partner,
+                    "outbox_id": outbox_id}),
+            });
+        }
+        commit.outbox.push(NewOutboxEntry {
+            id: outbox_id.clone(),
+            message_id: inbound.message_id.to_owned(),
+            document_id: Some(document_id.to_owned()),
+            doc_type: doc_type.to_string(),
+            agreement: destination.id.clone(),
+            partner: destination.partner.clone(),
+            endpoint: destination.endpoint.clone().unwrap_or_default(),
+            render: Render::Encode,
+            po_number: po_number.clone(),
+            routed: AuditEvent::DocumentRouted {
+                message_id: inbound.message_id.to_owned(),
+                document_id: Some(document_id.to_owned()),
+                doc_type: doc_type.to_string(),
+                agreement: destination.id.clone(),
+                partner: destination.partner.clone(),
+                outbox_id,
+                control_number: None,
+            },
+        });
+    }
+    Ok(())
+}

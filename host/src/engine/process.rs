@@ -1,0 +1,233 @@
+//! One leased message through I/O → decision → write.
+//!
+//! The adapter runs once, before anything is written. The decision is then made on the orders
+//! as read, and written in one step fenced by the lease; if an order moved in between, the
+//! write is refused as a conflict and only the decision is made again. A passing fault (store,
+//! missing adapter, deadline under load) gives the message back to the queue with backoff.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use tracing::Instrument;
+
+use super::Engine;
+use super::decide::{self, Inbound, World};
+use super::failure::{Failure, Fault};
+use crate::config::Agreement;
+use crate::delivery::backoff::Backoff;
+use crate::governance::{self, CredentialError};
+use crate::sandbox::{CallScope, DecodeOutcome};
+use crate::store::messages::QueuedMessage;
+use crate::store::orders::OrderState;
+use crate::store::{StoreError, now_ms};
+
+/// Decisions tried before an order that keeps moving sends the message back to the queue.
+const DECISION_ATTEMPTS: usize = 5;
+
+impl Engine {
+    /// Processes one leased message to its end: processed with its deliveries queued, failed
+    /// with a located reason, or back on the queue after a passing fault.
+    pub async fn process(&self, message: QueuedMessage) {
+        let span = tracing::info_span!("process", message_id = %message.id,
+            partner = %message.partner, agreement = %message.agreement);
+        self.process_in_span(message).instrument(span).await
+    }
+
+    async fn process_in_span(&self, message: QueuedMessage) {
+        let Some(agreement) = self.settings.agreements.get(&message.agreement).cloned() else {
+            let failure = Failure::new(
+                "agreement.unknown",
+                format!("agreement {} is not configured", message.agreement),
+            );
+            return self.record_failure(&message, failure).await;
+        };
+        let (adapter, decoded) = match self.decode(&message, &agreement).await {
+            Ok(decoded) => decoded,
+            Err(Fault::Transient(fault)) => return self.requeue(&message, &fault).await,
+            Err(Fault::Document(failure)) => return self.record_failure(&message, failure).await,
+        };
+        let inbound = Inbound {
+            message_id: &message.id,
+            lease_token: &message.lease_token,
+            partner: &message.partner,
+            digest: &message.digest,
+        };
+        for _ in 0..DECISION_ATTEMPTS {
+            let orders = match self.read_orders(&decoded).await {
+                Ok(orders) => orders,
+                Err(e) => return self.requeue(&message, &format!("store: {e}")).await,
+            };
+            let renders_acks = |a: &Agreement| self.renders_acks(a);
+            let commit = {
+                let world = World {
+                    settings: &self.settings,
+                    orders: &orders,
+                    renders_acks: &renders_acks,
+                };
+                decide::decide(&inbound, &agreement, &adapter, &decoded, &world)
+            };
+            let deliveries = commit.outbox.len();
+            let documents = commit.documents.len();
+            let failed = !matches!(
+                commit.outcome,
+                crate::store::processing::MessageOutcome::Processed
+            );
+            match self.store.record_processing(commit).await {
+                Ok(()) => {
+                    if failed {
+                        tracing::warn!("message failed");
+                    } else {
+                        tracing::info!(documents, deliveries, "message processed");
+                    }
+                    if deliveries > 0 {
+                        self.outbound.notify_one();
+                    }
+                    return;
+                }
+                Err(StoreError::Conflict(reason)) => {
+                    tracing::info!(%reason, "an order moved while deciding; deciding again");
+                }
+                Err(StoreError::LeaseLost(_)) => {
+                    tracing::warn!("lease lost while processing; another worker has the message");
+                    return;
+                }
+                Err(e) => return self.requeue(&message, &format!("store: {e}")).await,
+            }
+        }
+        self.requeue(&message, "its order kept changing while it was decided")
+            .await
+    }
+
+    /// The I/O step: the agreement's adapter decodes the bytes.
+    async fn decode(
+        &self,
+        message: &QueuedMessage,
+        agreement: &Agreement,
+    ) -> Result<(String, DecodeOutcome), Fault> {
+        let adapter = self.registry.resolve(&agreement.adapter).map_err(|e| {
+            Fault::Transient(format!(
+                "agreement {} names adapter {}: {e}",
+                agreement.id, agreement.adapter
+            ))
+        })?;
+        let decoded = adapter
+            .decode(
+                self.scope(agreement, &message.id),
+                message.raw.clone(),
+                message.content_type.clone(),
+            )
+            .await
+            .map_err(|e| Fault::from_call(e, &adapter, message.attempts))?;
+        Ok((adapter.info.reference(), decoded))
+    }
+
+    async fn read_orders(
+        &self,
+        decoded: &DecodeOutcome,
+    ) -> Result<BTreeMap<String, OrderState>, StoreError> {
+        let mut orders = BTreeMap::new();
+        for document in &decoded.documents {
+            if let Some(po) = document.body.po_numbers().first()
+                && !orders.contains_key(*po)
+                && let Some(state) = self.store.order_state(po).await?
+            {
+                orders.insert((*po).to_owned(), state);
+            }
+        }
+        Ok(orders)
+    }
+
+    fn renders_acks(&self, agreement: &Agreement) -> Option<bool> {
+        self.registry
+            .resolve(&agreement.adapter)
+            .ok()
+            .map(|a| a.info.acknowledges)
+    }
+
+    async fn record_failure(&self, message: &QueuedMessage, failure: Failure) {
+        tracing::warn!(code = %failure.code, error = %failure.message, "message failed");
+        let agreement = self.settings.agreements.get(&message.agreement).cloned();
+        let inbound = Inbound {
+            message_id: &message.id,
+            lease_token: &message.lease_token,
+            partner: &message.partner,
+            digest: &message.digest,
+        };
+        let orders = BTreeMap::new();
+        let renders_acks = |a: &Agreement| self.renders_acks(a);
+        let commit = {
+            let world = World {
+                settings: &self.settings,
+                orders: &orders,
+                renders_acks: &renders_acks,
+            };
+            decide::fail(&inbound, agreement.as_deref(), failure, &[], &world)
+        };
+        let deliveries = commit.outbox.len();
+        match self.store.record_processing(commit).await {
+            Ok(()) => {
+                if deliveries > 0 {
+                    self.outbound.notify_one();
+                }
+            }
+            Err(StoreError::LeaseLost(_)) => {
+                tracing::warn!("lease lost before the failure was recorded")
+            }
+            Err(e) => self.requeue(message, &format!("store: {e}")).await,
+        }
+    }
+
+    /// Gives the message back to the queue, due again after a backoff that grows with its
+    /// attempts. If even that cannot be written, its lease runs out and it is taken again.
+    async fn requeue(&self, message: &QueuedMessage, fault: &str) {
+        let processing = &self.settings.processing;
+        let backoff = Backoff {
+            initial: Duration::from_millis(processing.retry_initial_ms),
+            max: Duration::from_millis(processing.retry_max_ms),
+        };
+        let delay = backoff.delay(message.attempts.max(1) as u32, &mut rand::rng());
+        let due = now_ms() + delay.as_millis() as i64;
+        tracing::warn!(%fault, retry_in_ms = delay.as_millis() as u64, "message requeued");
+        if let Err(e) = self.store.requeue(message, fault, due).await {
+            tracing::error!(error = %e, "could not requeue; the lease will run out instead");
+        }
+    }
+
+    fn scope(&self, agreement: &Agreement, correlation_id: &str) -> CallScope {
+        agreement.call_scope(correlation_id, &self.settings.xref)
+    }
+
+    /// For agreements whose documents carry their own credential (cXML `SharedSecret`): decodes
+    /// the bytes now and checks every document's presented secret, so a wrong one is refused
+    /// before the message is accepted. Fails closed: bytes that cannot be decoded now (no
+    /// adapter, a syntax error, a timeout) cannot show a secret and are refused too.
+    pub async fn check_credentials(
+        &self,
+        agreement: &Agreement,
+        raw: &[u8],
+        content_type: Option<String>,
+    ) -> Result<(), CredentialError> {
+        let Some(expected) = &agreement.shared_secret else {
+            return Ok(());
+        };
+        let adapter = self
+            .registry
+            .resolve(&agreement.adapter)
+            .map_err(|_| CredentialError::Unverifiable)?;
+        let decoded = adapter
+            .decode(
+                self.scope(agreement, "credential-check"),
+                raw.to_vec(),
+                content_type,
+            )
+            .await
+            .map_err(|_| CredentialError::Unverifiable)?;
+        if decoded.documents.is_empty() {
+            return Err(CredentialError::Missing);
+        }
+        for document in &decoded.documents {
+            governance::check_presented_secret(expected, &document.envelope)?;
+        }
+        Ok(())
+    }
+}
