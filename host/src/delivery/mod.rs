@@ -1,10 +1,23 @@
-//! Delivery: workers lease due outbox entries, POST them to their agreement's endpoint, and
-//! record every attempt. A 2xx delivers; anything else retries with [`backoff`] until the
-//! agreement's attempts run out, then dead-letters the entry with its last error (the payload
-//! stays for replay). Entries live in the store, so a crash or `kill -9` loses none: on the
-//! next start their leases expire and they are sent.
+//! Delivery: workers lease due outbox entries, render them on their first attempt (the
+//! destination's adapter encodes, outside any transaction), sign and POST them to their
+//! agreement's endpoint, and settle every attempt. Entries live in the store, so a crash or
+//! `kill -9` loses none: their leases run out and any worker sends them.
+//!
+//! - [`breaker`]: per-endpoint caps and circuit breakers, so one partner cannot hold the slots.
+//! - [`send`]: one HTTP attempt and what its answer means (delivered, retryable, final).
+//! - [`signing`]: Standard Webhooks signatures.
+//! - [`render`]: encoding an entry with the adapter its agreement names.
+//! - [`backoff`]: retry timing.
+//!
+//! Retries back off exponentially with jitter, no sooner than a `Retry-After`, until the
+//! agreement's retry period (24 hours by default) runs out; then the entry is dead-lettered
+//! with its last answer, payload kept for replay.
 
 pub mod backoff;
+pub mod breaker;
+mod render;
+pub mod send;
+pub mod signing;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,79 +26,72 @@ use serde_json::json;
 use tokio::sync::{Notify, Semaphore};
 use tracing::Instrument;
 
-use crate::config::DeliverySettings;
+use crate::config::Settings;
 use crate::engine::lifecycle;
-use crate::store::outbox::{AttemptRecord, LeasedEntry};
-use crate::store::processing::NewOrderEvent;
-use crate::store::{Store, now_ms};
+use crate::sandbox::AdapterRegistry;
+use crate::store::outbox::{AttemptRecord, LeasedEntry, Rendered, Settlement};
+use crate::store::{Store, StoreError, now_ms};
 use backoff::Backoff;
-
-/// Deliveries in flight at once, across all endpoints.
-const CONCURRENCY: usize = 16;
+use breaker::Admission;
+use render::RenderFault;
+use send::Answer;
 
 #[derive(Debug)]
 pub struct DeliveryWorker {
     store: Store,
-    settings: DeliverySettings,
+    settings: Arc<Settings>,
+    registry: Arc<AdapterRegistry>,
     client: reqwest::Client,
     wake: Arc<Notify>,
     in_flight: Arc<Semaphore>,
+    admission: Admission,
 }
 
 impl DeliveryWorker {
-    pub fn new(store: Store, settings: DeliverySettings, wake: Arc<Notify>) -> Self {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_millis(settings.timeout_ms))
-            .user_agent(concat!("wharf/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_default();
+    pub fn new(
+        store: Store,
+        settings: Arc<Settings>,
+        registry: Arc<AdapterRegistry>,
+        wake: Arc<Notify>,
+    ) -> Self {
+        let d = settings.delivery;
         DeliveryWorker {
+            client: send::client(Duration::from_millis(d.timeout_ms)),
+            in_flight: Arc::new(Semaphore::new(d.max_in_flight as usize)),
+            admission: Admission::new(
+                d.max_in_flight_per_endpoint,
+                d.breaker_failures,
+                Duration::from_millis(d.breaker_cooldown_ms),
+            ),
             store,
             settings,
-            client,
+            registry,
             wake,
-            in_flight: Arc::new(Semaphore::new(CONCURRENCY)),
         }
     }
 
     fn lease_ms(&self) -> i64 {
-        // Long enough for the attempt and its bookkeeping; short enough that a crashed worker's
-        // entries come back soon.
-        (self.settings.timeout_ms * 2 + 5_000) as i64
+        // Long enough for rendering, the attempt and its bookkeeping; short enough that a
+        // crashed worker's entries come back soon.
+        (self.settings.delivery.timeout_ms * 2 + 10_000) as i64
     }
 
     /// Delivers due entries until `shutdown` resolves.
     pub async fn run(self: Arc<Self>, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
-        let idle = Duration::from_millis(self.settings.poll_interval_ms);
+        let idle = Duration::from_millis(self.settings.delivery.poll_interval_ms);
         loop {
             let free = self.in_flight.available_permits() as i64;
-            let leased = if free > 0 {
-                self.store.lease_due(free, self.lease_ms()).await
-            } else {
-                Ok(Vec::new())
-            };
-            match leased {
-                Ok(entries) => {
-                    for entry in entries {
-                        let Ok(permit) = self.in_flight.clone().acquire_owned().await else {
-                            return;
-                        };
-                        let worker = self.clone();
-                        let span = tracing::info_span!("deliver", outbox_id = %entry.id,
-                            message_id = %entry.message_id, agreement = %entry.agreement,
-                            po_number = entry.po_number.as_deref().unwrap_or(""));
-                        tokio::spawn(
-                            async move {
-                                worker.deliver(entry).await;
-                                drop(permit);
-                                worker.wake.notify_one();
-                            }
-                            .instrument(span),
-                        );
+            if free > 0 {
+                let exclude = self.admission.closed_to_work(Instant::now());
+                match self.store.lease_due(free, self.lease_ms(), exclude).await {
+                    Ok(entries) => {
+                        for entry in entries {
+                            self.dispatch(entry).await;
+                        }
                     }
+                    Err(e) => tracing::error!(error = %e, "outbox unavailable"),
                 }
-                Err(e) => tracing::error!(error = %e, "outbox unavailable"),
             }
             tokio::select! {
                 _ = &mut shutdown => return,
@@ -95,94 +101,179 @@ impl DeliveryWorker {
         }
     }
 
-    /// Makes one attempt at `entry` and records its outcome.
-    pub async fn deliver(&self, entry: LeasedEntry) {
-        let attempt_number = entry.attempts + 1;
-        let started = Instant::now();
-        let response = self
-            .client
-            .post(&entry.endpoint)
-            .header(reqwest::header::CONTENT_TYPE, &entry.content_type)
-            .header("Idempotency-Key", &entry.id)
-            .header("X-Wharf-Delivery", &entry.id)
-            .header("X-Wharf-Message", &entry.message_id)
-            .header("X-Wharf-Control-Number", &entry.control_number)
-            .body(entry.payload.clone())
-            .send()
-            .await;
-        let duration_ms = started.elapsed().as_millis() as i64;
-        let (status_code, error) = match response {
-            Ok(r) if r.status().is_success() => (Some(r.status().as_u16()), None),
-            Ok(r) => {
-                let status = r.status();
-                let body = r.text().await.unwrap_or_default();
-                let body: String = body.chars().take(200).collect();
-                (
-                    Some(status.as_u16()),
-                    Some(format!("endpoint answered {status}: {body}")),
-                )
-            }
-            Err(e) => (None, Some(format!("request failed: {e}"))),
+    async fn dispatch(self: &Arc<Self>, entry: LeasedEntry) {
+        if !self.admission.admit(&entry.agreement) {
+            // Its endpoint filled up within this lease: give the entry back untried rather than
+            // let it wait for a slot while holding one of everybody's.
+            self.release_early(entry).await;
+            return;
+        }
+        let Ok(permit) = self.in_flight.clone().acquire_owned().await else {
+            return;
         };
-        let record = AttemptRecord {
-            attempt: attempt_number,
-            duration_ms,
-            status_code,
-            error: error.clone(),
-        };
-        let outcome = match &error {
-            None => {
-                self.store
-                    .delivered(&entry, &record, order_event(&entry))
-                    .await
+        let worker = self.clone();
+        let span = tracing::info_span!("deliver", outbox_id = %entry.id,
+            message_id = %entry.message_id, agreement = %entry.agreement,
+            po_number = entry.po_number.as_deref().unwrap_or(""));
+        tokio::spawn(
+            async move {
+                let agreement = entry.agreement.clone();
+                let healthy = worker.deliver(entry).await;
+                worker
+                    .admission
+                    .release(&agreement, healthy, Instant::now());
+                drop(permit);
+                worker.wake.notify_one();
             }
-            Some(_) if attempt_number >= i64::from(self.settings.max_attempts) => {
-                tracing::warn!(attempts = attempt_number, error = ?error, "dead-lettered");
-                self.store.dead_letter(&entry, &record).await
-            }
-            Some(e) => {
-                let backoff = Backoff {
-                    initial: Duration::from_millis(self.settings.initial_backoff_ms),
-                    max: Duration::from_millis(self.settings.max_backoff_ms),
-                };
-                let delay = backoff.delay(attempt_number as u32, &mut rand::rng());
-                tracing::info!(attempt = attempt_number, retry_in_ms = delay.as_millis() as u64,
-                    error = %e, "delivery failed; will retry");
-                self.store
-                    .retry_later(&entry, &record, now_ms() + delay.as_millis() as i64)
-                    .await
-            }
-        };
-        match outcome {
-            Ok(true) => {
-                if error.is_none() {
-                    tracing::info!(attempt = attempt_number, duration_ms, "delivered");
-                }
-            }
-            Ok(false) => tracing::warn!(
-                "lease lost before the outcome was recorded; another worker owns the entry"
-            ),
-            Err(e) => {
-                tracing::error!(error = %e, "could not record the delivery outcome; the lease will expire and it is retried")
-            }
+            .instrument(span),
+        );
+    }
+
+    async fn release_early(&self, entry: LeasedEntry) {
+        if let Err(e) = self.store.release(&entry).await {
+            tracing::debug!(error = %e, "entry released by its lease instead");
         }
     }
-}
 
-/// The order history entry (and transition) a successful delivery makes.
-fn order_event(entry: &LeasedEntry) -> Option<(NewOrderEvent, Option<(String, String)>)> {
-    let po_number = entry.po_number.clone()?;
-    let is_order = entry.doc_type == "purchase_order";
-    let transition = is_order.then(|| (lifecycle::RELEASED.to_owned(), lifecycle::SENT.to_owned()));
-    Some((
-        NewOrderEvent {
-            po_number,
-            event: format!("{}_delivered", entry.doc_type),
-            // The store fills in the order's status as it stands after the delivery.
-            status: String::new(),
-            document_id: None,
-            detail: json!({"agreement": entry.agreement, "partner": entry.partner, "outbox_id": entry.id}),
-        },
-        transition,
-    ))
+    /// Makes one attempt at `entry` and records its outcome. Returns what the attempt says
+    /// about the endpoint's health, for its breaker.
+    pub async fn deliver(&self, entry: LeasedEntry) -> Option<bool> {
+        let attempt_number = entry.attempts + 1;
+        let (payload, fresh) = match &entry.payload {
+            Some(payload) => (payload.clone(), None),
+            None => match self.render(&entry).await {
+                Ok(rendered) => (rendered.clone(), Some(rendered)),
+                Err(fault) => {
+                    self.settle_render_fault(entry, attempt_number, fault).await;
+                    return None;
+                }
+            },
+        };
+        let secrets = self
+            .settings
+            .agreements
+            .get(&entry.agreement)
+            .map(|a| a.signing_secrets.clone())
+            .unwrap_or_default();
+        let signature = signing::sign(&secrets, &entry.id, now_ms() / 1000, &payload.bytes);
+        let (answer, took) = send::attempt(
+            &self.client,
+            send::Request {
+                endpoint: &entry.endpoint,
+                content_type: &payload.content_type,
+                body: payload.bytes.clone(),
+                signature,
+                message_id: &entry.message_id,
+                control_number: &entry.control_number,
+            },
+        )
+        .await;
+        let record = AttemptRecord {
+            attempt: attempt_number,
+            duration_ms: took.as_millis() as i64,
+            status_code: answer.status(),
+            error: answer.error(),
+        };
+        let (settlement, healthy) = match &answer {
+            Answer::Delivered { .. } => {
+                let order = entry.po_number.as_ref().map(|po| {
+                    lifecycle::delivered(
+                        &entry.doc_type,
+                        po,
+                        json!({"agreement": entry.agreement, "partner": entry.partner,
+                            "outbox_id": entry.id}),
+                    )
+                });
+                (Settlement::Delivered { order }, Some(true))
+            }
+            Answer::Final { .. } => (Settlement::Dead, Some(false)),
+            Answer::Retryable { retry_after, .. } => (
+                self.retry_or_give_up(&entry, attempt_number, *retry_after),
+                Some(false),
+            ),
+        };
+        match &settlement {
+            Settlement::Delivered { .. } => {
+                tracing::info!(
+                    attempt = attempt_number,
+                    duration_ms = record.duration_ms,
+                    "delivered"
+                )
+            }
+            Settlement::Dead => {
+                tracing::warn!(attempts = attempt_number, error = ?record.error, "dead-lettered")
+            }
+            Settlement::Retry { next_attempt_at } => tracing::info!(
+                attempt = attempt_number,
+                retry_in_ms = next_attempt_at - now_ms(),
+                error = ?record.error,
+                "delivery failed; will retry"
+            ),
+        }
+        self.record(entry, fresh, record, settlement).await;
+        healthy
+    }
+
+    /// The next attempt's time, or dead when the series is over.
+    fn retry_or_give_up(
+        &self,
+        entry: &LeasedEntry,
+        attempt_number: i64,
+        retry_after: Option<Duration>,
+    ) -> Settlement {
+        let d = &self.settings.delivery;
+        let backoff = Backoff {
+            initial: Duration::from_millis(d.initial_backoff_ms),
+            max: Duration::from_millis(d.max_backoff_ms),
+        };
+        let delay = backoff
+            .delay(attempt_number as u32, &mut rand::rng())
+            .max(retry_after.unwrap_or_default());
+        let next_attempt_at = now_ms() + delay.as_millis() as i64;
+        let out_of_attempts = d.max_attempts > 0 && attempt_number >= i64::from(d.max_attempts);
+        let out_of_time = next_attempt_at > entry.retry_from + d.retry_for_ms as i64;
+        if out_of_attempts || out_of_time {
+            Settlement::Dead
+        } else {
+            Settlement::Retry { next_attempt_at }
+        }
+    }
+
+    async fn settle_render_fault(&self, entry: LeasedEntry, attempt: i64, fault: RenderFault) {
+        let (error, settlement) = match fault {
+            RenderFault::Final(error) => {
+                tracing::warn!(%error, "not rendered; dead-lettered");
+                (error, Settlement::Dead)
+            }
+            RenderFault::Transient(error) => {
+                tracing::warn!(%error, "not rendered yet; will retry");
+                let settlement = self.retry_or_give_up(&entry, attempt, None);
+                (error, settlement)
+            }
+        };
+        let record = AttemptRecord {
+            attempt,
+            duration_ms: 0,
+            status_code: None,
+            error: Some(error),
+        };
+        self.record(entry, None, record, settlement).await;
+    }
+
+    async fn record(
+        &self,
+        entry: LeasedEntry,
+        rendered: Option<Rendered>,
+        record: AttemptRecord,
+        settlement: Settlement,
+    ) {
+        match self.store.settle(entry, rendered, record, settlement).await {
+            Ok(()) => {}
+            Err(StoreError::LeaseLost(_)) => tracing::warn!(
+                "lease lost before the outcome was recorded; another worker owns the entry"
+            ),
+            Err(e) => tracing::error!(error = %e,
+                "could not record the delivery outcome; the lease will run out and it is retried"),
+        }
+    }
 }

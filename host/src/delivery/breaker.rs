@@ -1,0 +1,187 @@
+//! Per-endpoint admission: how many deliveries an agreement's endpoint has in flight, and its
+//! circuit breaker. An endpoint at its cap, or whose breaker is open, is left out of the next
+//! lease, so one slow or failing partner never holds the slots every other partner needs.
+//!
+//! The breaker opens after a run of consecutive failures, keeps the endpoint untried for a
+//! cool-down, then lets one probe through: success closes it, failure opens it again for twice
+//! as long (up to ten times the configured cool-down).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Closed,
+    Open {
+        until: Instant,
+    },
+    /// One probe is allowed; `probing` while it is out.
+    HalfOpen {
+        probing: bool,
+    },
+}
+
+#[derive(Debug)]
+struct Endpoint {
+    in_flight: u32,
+    failures: u32,
+    cooldown: Duration,
+    state: State,
+}
+
+/// Admission for every endpoint of this process.
+#[derive(Debug)]
+pub struct Admission {
+    per_endpoint: u32,
+    failures_to_open: u32,
+    cooldown: Duration,
+    endpoints: Mutex<HashMap<String, Endpoint>>,
+}
+
+impl Admission {
+    pub fn new(per_endpoint: u32, failures_to_open: u32, cooldown: Duration) -> Self {
+        Admission {
+            per_endpoint,
+            failures_to_open,
+            cooldown,
+            endpoints: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Endpoint>> {
+        self.endpoints
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Agreements that must not be leased now.
+    pub fn closed_to_work(&self, now: Instant) -> Vec<String> {
+        let mut endpoints = self.lock();
+        let mut closed = Vec::new();
+        for (agreement, e) in endpoints.iter_mut() {
+            if let State::Open { until } = e.state
+                && now >= until
+            {
+                e.state = State::HalfOpen { probing: false };
+            }
+            let full = e.in_flight >= self.per_endpoint;
+            let blocked = match e.state {
+                State::Closed => false,
+                State::Open { .. } => true,
+                State::HalfOpen { probing } => probing || e.in_flight > 0,
+            };
+            if full || blocked {
+                closed.push(agreement.clone());
+            }
+        }
+        closed
+    }
+
+    /// Takes a slot for `agreement`; false when it has none free (the entry goes back).
+    pub fn admit(&self, agreement: &str) -> bool {
+        let mut endpoints = self.lock();
+        let e = endpoints
+            .entry(agreement.to_owned())
+            .or_insert_with(|| Endpoint {
+                in_flight: 0,
+                failures: 0,
+                cooldown: self.cooldown,
+                state: State::Closed,
+            });
+        let allowed = match e.state {
+            State::Closed => e.in_flight < self.per_endpoint,
+            State::Open { .. } => false,
+            State::HalfOpen { probing } => !probing && e.in_flight == 0,
+        };
+        if allowed {
+            e.in_flight += 1;
+            if let State::HalfOpen { .. } = e.state {
+                e.state = State::HalfOpen { probing: true };
+            }
+        }
+        allowed
+    }
+
+    /// Returns the slot and records how the endpoint answered: `Some(true)` worked,
+    /// `Some(false)` failed in a way that counts against it, `None` says nothing about it.
+    pub fn release(&self, agreement: &str, healthy: Option<bool>, now: Instant) {
+        let mut endpoints = self.lock();
+        let Some(e) = endpoints.get_mut(agreement) else {
+            return;
+        };
+        e.in_flight = e.in_flight.saturating_sub(1);
+        match healthy {
+            Some(true) => {
+                e.failures = 0;
+                e.cooldown = self.cooldown;
+                e.state = State::Closed;
+            }
+            Some(false) => {
+                e.failures += 1;
+                let probe_failed = matches!(e.state, State::HalfOpen { .. });
+                if probe_failed {
+                    e.cooldown = (e.cooldown * 2).min(self.cooldown * 10);
+                }
+                if probe_failed || e.failures >= self.failures_to_open {
+                    e.state = State::Open {
+                        until: now + e.cooldown,
+                    };
+                    tracing::warn!(
+                        agreement,
+                        cooldown_ms = e.cooldown.as_millis() as u64,
+                        "circuit breaker open: the endpoint is left alone for a while"
+                    );
+                }
+            }
+            None => {
+                if let State::HalfOpen { .. } = e.state {
+                    e.state = State::HalfOpen { probing: false };
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endpoint_takes_no_more_than_its_cap() {
+        let admission = Admission::new(2, 5, Duration::from_secs(1));
+        assert!(admission.admit("a"));
+        assert!(admission.admit("a"));
+        assert!(!admission.admit("a"));
+        assert!(admission.admit("b"));
+        assert_eq!(admission.closed_to_work(Instant::now()), ["a"]);
+        admission.release("a", Some(true), Instant::now());
+        assert!(admission.closed_to_work(Instant::now()).is_empty());
+    }
+
+    #[test]
+    fn failures_open_the_breaker_and_a_probe_closes_it() {
+        let cooldown = Duration::from_millis(100);
+        let admission = Admission::new(4, 2, cooldown);
+        let start = Instant::now();
+        for _ in 0..2 {
+            assert!(admission.admit("a"));
+            admission.release("a", Some(false), start);
+        }
+        assert!(!admission.admit("a"), "open after two failures");
+        assert_eq!(admission.closed_to_work(start), ["a"]);
+        // After the cool-down one probe goes through, and only one.
+        let later = start + cooldown;
+        assert!(admission.closed_to_work(later).is_empty());
+        assert!(admission.admit("a"));
+        assert!(!admission.admit("a"));
+        // A failed probe opens it for twice as long.
+        admission.release("a", Some(false), later);
+        assert_eq!(admission.closed_to_work(later + cooldown), ["a"]);
+        assert!(admission.closed_to_work(later + cooldown * 2).is_empty());
+        assert!(admission.admit("a"));
+        admission.release("a", Some(true), later + cooldown * 2);
+        assert!(admission.admit("a"));
+        assert!(admission.admit("a"));
+    }
+}
