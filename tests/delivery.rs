@@ -11,6 +11,8 @@ use support::*;
 fn config(portal_url: &str, max_attempts: u32) -> String {
     format!(
         r#"
+[processing]
+poll_interval_ms = 50
 [delivery]
 initial_backoff_ms = 50
 max_backoff_ms = 200
@@ -93,12 +95,15 @@ async fn an_endpoint_that_always_fails_dead_letters_with_the_last_error() {
     .await;
     let delivery = delivery_of(&host, &tracking).await;
     assert_eq!(delivery["attempts"], 3);
-    let error = delivery["last_error"].as_str().unwrap();
-    assert!(error.contains("500"), "{error}");
+    // The sender sees the delivery's state, never the receiving partner's answer.
+    assert!(delivery.get("last_error").is_none(), "{delivery}");
+    assert!(delivery.get("endpoint").is_none(), "{delivery}");
     assert_eq!(portal.requests(), 3);
     let dead = host.store.dead_letters().await.unwrap();
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].id, delivery["id"].as_str().unwrap());
+    let error = dead[0].last_error.as_deref().unwrap();
+    assert!(error.contains("500"), "{error}");
     // The original bytes are still there for replay and investigation.
     assert_eq!(
         host.store.message_raw(&tracking).await.unwrap().unwrap(),
@@ -181,4 +186,256 @@ async fn deliveries_pending_at_a_kill_9_are_made_after_the_restart() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 3);
+}
+
+/// Two outbound agreements: purchase orders from the ERP go to `a_url`, from the portal to
+/// `b_url`, so one test can starve one endpoint and watch the other.
+fn two_endpoints(a_url: &str, b_url: &str, extra: &str) -> String {
+    format!(
+        r#"
+[processing]
+poll_interval_ms = 50
+[delivery]
+initial_backoff_ms = 50
+max_backoff_ms = 200
+max_attempts = 3
+poll_interval_ms = 50
+timeout_ms = 30000
+max_in_flight_per_endpoint = 2
+{extra}
+{PARTNERS}
+[[agreements]]
+id = "erp-orders"
+partner = "erp"
+direction = "inbound"
+adapter = "cxml"
+[[agreements]]
+id = "portal-orders-in"
+partner = "portal"
+direction = "inbound"
+adapter = "cxml"
+[[agreements]]
+id = "a"
+partner = "other"
+direction = "outbound"
+adapter = "cxml"
+endpoint = "{a_url}"
+[[agreements]]
+id = "b"
+partner = "other"
+direction = "outbound"
+adapter = "cxml"
+endpoint = "{b_url}"
+[[routes]]
+doc_type = "purchase_order"
+from = "erp"
+to = "a"
+[[routes]]
+doc_type = "purchase_order"
+from = "portal"
+to = "b"
+"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_endpoint_does_not_delay_another_endpoints_deliveries() {
+    let hung = StandIn::start(Behaviour::Hang).await.unwrap();
+    let healthy = StandIn::start(Behaviour::Accept).await.unwrap();
+    let host = TestHost::start(
+        &two_endpoints(&hung.url, &healthy.url, ""),
+        &[&components().cxml],
+    )
+    .await;
+    // More orders for the hung endpoint than there are delivery slots in all.
+    for n in 0..24 {
+        let (status, _) = host
+            .post("erp-orders", ERP_KEY, cxml_order(&format!("46{n:08}")))
+            .await;
+        assert_eq!(status, 202);
+    }
+    eventually("the hung endpoint to hold its requests", || async {
+        hung.requests() >= 2
+    })
+    .await;
+    let (status, _) = host
+        .post("portal-orders-in", PORTAL_KEY, cxml_order("4700000001"))
+        .await;
+    assert_eq!(status, 202);
+    let arrived = healthy
+        .wait_for(1, std::time::Duration::from_secs(20))
+        .await;
+    assert_eq!(arrived.len(), 1, "the healthy endpoint got its order");
+    // Meanwhile the hung endpoint never got more than its own share of slots, and none of
+    // its requests has been answered.
+    assert_eq!(hung.requests(), 2);
+    assert!(hung.seen().await.iter().all(|(_, status)| *status == 0));
+}
+
+async fn dead_letter_of(host: &TestHost, tracking: &str) -> wharf_host::store::outbox::DeadLetter {
+    eventually("the entry to be dead-lettered", || async {
+        host.settled(tracking, ERP_KEY).await["deliveries"][0]["status"] == "dead"
+    })
+    .await;
+    let view = host.settled(tracking, ERP_KEY).await;
+    let id = view["deliveries"][0]["id"].as_str().unwrap().to_owned();
+    host.store
+        .dead_letters()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.id == id)
+        .expect("listed as a dead letter")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn final_answers_dead_letter_at_once_and_passing_ones_are_retried() {
+    for (code, attempts, says) in [
+        (400, 1, "400 Bad Request: stand-in answered 400"),
+        (404, 1, "404 Not Found"),
+        (301, 1, "redirects are not followed"),
+        (422, 1, "422"),
+        (408, 3, "408"),
+        (503, 3, "503"),
+    ] {
+        let portal = StandIn::start(Behaviour::Status(code)).await.unwrap();
+        let host = TestHost::start(&config(&portal.url, 3), &[&components().cxml]).await;
+        let (_, receipt) = host.post("erp-orders", ERP_KEY, order_request()).await;
+        let tracking = receipt["tracking_id"].as_str().unwrap().to_owned();
+        let dead = dead_letter_of(&host, &tracking).await;
+        assert_eq!(dead.attempts, attempts, "{code}");
+        assert_eq!(portal.requests(), attempts as u32, "{code}");
+        let error = dead.last_error.unwrap_or_default();
+        assert!(error.contains(says), "{code}: {error}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_after_is_honoured() {
+    let portal = StandIn::start(Behaviour::RetryAfter {
+        first: 1,
+        seconds: 2,
+    })
+    .await
+    .unwrap();
+    let host = TestHost::start(&config(&portal.url, 5), &[&components().cxml]).await;
+    let (_, receipt) = host.post("erp-orders", ERP_KEY, order_request()).await;
+    let tracking = receipt["tracking_id"].as_str().unwrap().to_owned();
+    portal.wait_for(1, std::time::Duration::from_secs(30)).await;
+    let seen = portal.seen().await;
+    assert_eq!(seen.len(), 2, "one 429, then the delivery");
+    assert_eq!(seen[0].1, 429);
+    // The backoff alone would have retried after at most 50 ms.
+    let waited = seen[1].0.at.duration_since(seen[0].0.at);
+    assert!(waited >= std::time::Duration::from_secs(2), "{waited:?}");
+    eventually("the delivery to be recorded", || async {
+        host.settled(&tracking, ERP_KEY).await["deliveries"][0]["status"] == "delivered"
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replayed_dead_letter_is_one_effect() {
+    let portal = StandIn::start(Behaviour::Status(500)).await.unwrap();
+    let host = TestHost::start(&config(&portal.url, 2), &[&components().cxml]).await;
+    let (_, receipt) = host.post("erp-orders", ERP_KEY, order_request()).await;
+    let tracking = receipt["tracking_id"].as_str().unwrap().to_owned();
+    let dead = dead_letter_of(&host, &tracking).await;
+    portal.heal();
+    let (status, answer) = host
+        .admin_post(
+            "/dead-letters/replay",
+            serde_json::json!({"agreement": "portal-orders"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["replayed"], serde_json::json!([dead.id]));
+    let delivered = portal.wait_for(1, std::time::Duration::from_secs(30)).await;
+    assert_eq!(delivered.len(), 1);
+    // Every request, failed or not, carried the same effect key.
+    let ids: std::collections::BTreeSet<_> = portal
+        .seen()
+        .await
+        .into_iter()
+        .filter_map(|(d, _)| d.delivery_id)
+        .collect();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(ids.into_iter().next().unwrap(), dead.id);
+    let log = host.store.audit_log().await.unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.action == "replayed" && e.actor == "operator")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deliveries_are_signed_and_a_retired_secret_stops_verifying() {
+    let portal = StandIn::start(Behaviour::Accept).await.unwrap();
+    let rotating = config(&portal.url, 3).replace(
+        "endpoint = \"",
+        "signing_secret_envs = [\"NEW_SIGNING_SECRET\", \"WHARF_SIGNING_SECRET\"]\nendpoint = \"",
+    );
+    let host = TestHost::start(&rotating, &[&components().cxml]).await;
+    host.post("erp-orders", ERP_KEY, order_request()).await;
+    let during = portal.wait_for(1, std::time::Duration::from_secs(30)).await;
+    assert!(signature_verifies(NEW_SIGNING_SECRET, &during[0]));
+    assert!(signature_verifies(SIGNING_SECRET, &during[0]));
+    let mut tampered = during[0].clone();
+    tampered.body.push(b' ');
+    assert!(!signature_verifies(NEW_SIGNING_SECRET, &tampered));
+    drop(host);
+
+    // The old secret retired: only the new one signs.
+    let retired = config(&portal.url, 3).replace(
+        "endpoint = \"",
+        "signing_secret_envs = [\"NEW_SIGNING_SECRET\"]\nendpoint = \"",
+    );
+    let host = TestHost::start(&retired, &[&components().cxml]).await;
+    host.post("erp-orders", ERP_KEY, cxml_order("4522220001"))
+        .await;
+    let after = portal.wait_for(2, std::time::Duration::from_secs(30)).await;
+    assert!(signature_verifies(NEW_SIGNING_SECRET, &after[1]));
+    assert!(!signature_verifies(SIGNING_SECRET, &after[1]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_change_waits_until_its_purchase_order_is_delivered() {
+    let portal = StandIn::start(Behaviour::Status(503)).await.unwrap();
+    let config = format!(
+        "{}\n[[routes]]\ndoc_type = \"order_change\"\nfrom = \"erp\"\nto = \"portal-orders\"\n",
+        config(&portal.url, 50)
+    );
+    let host = TestHost::start(&config, &[&components().cxml]).await;
+    let (_, order) = host.post("erp-orders", ERP_KEY, order_request()).await;
+    let order = order["tracking_id"].as_str().unwrap().to_owned();
+    assert_eq!(host.settled(&order, ERP_KEY).await["status"], "processed");
+    let change = std::fs::read(repo_file(
+        "plugins/cxml/tests/golden/order-change-update.decode.xml",
+    ))
+    .unwrap();
+    let (_, change) = host.post("erp-orders", ERP_KEY, change).await;
+    let change = change["tracking_id"].as_str().unwrap().to_owned();
+    assert_eq!(host.settled(&change, ERP_KEY).await["status"], "processed");
+    // The portal keeps refusing the order; the change must not overtake it.
+    eventually("several attempts at the order", || async {
+        portal.requests() >= 4
+    })
+    .await;
+    let order_id = host.settled(&order, ERP_KEY).await["deliveries"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ids: std::collections::BTreeSet<_> = portal
+        .seen()
+        .await
+        .into_iter()
+        .filter_map(|(d, _)| d.delivery_id)
+        .collect();
+    assert_eq!(ids.len(), 1, "only the order was attempted");
+    assert!(ids.contains(&order_id));
+    portal.heal();
+    let delivered = portal.wait_for(2, std::time::Duration::from_secs(30)).await;
+    assert_eq!(delivered.len(), 2);
+    assert_eq!(delivered[0].delivery_id.as_deref(), Some(order_id.as_str()));
+    assert!(delivered[1].text().contains("type=\"update\""));
 }

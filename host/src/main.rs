@@ -1,7 +1,7 @@
 //! The `wharf` binary: parses the command line and hands off to `wharf_host::cli`.
 
 use clap::Parser;
-use wharf_host::cli::{Cli, Command, codec, demo, plugin};
+use wharf_host::cli::{Cli, Command, codec, demo, operate, plugin};
 use wharf_host::config::{Environment, Settings};
 use wharf_host::server::Host;
 
@@ -63,6 +63,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             .await?;
         }
         Command::Plugin { action, url } => plugin::run(action, &url).await?,
+        Command::Messages { action, url } => operate::messages(action, &url).await?,
+        Command::DeadLetters { action, url } => operate::dead_letters(action, &url).await?,
         Command::Demo => demo::run_and_print().await?,
     }
     Ok(())

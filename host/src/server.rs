@@ -1,6 +1,8 @@
 //! Assembles a running host from [`Settings`]: opens the store, starts the sandbox and loads
-//! the adapters directory, requeues what a previous run left half done, and runs the HTTP API,
-//! the inbound processor and the delivery workers until shutdown.
+//! the adapters directory, and runs the HTTP API, the processing workers and the delivery
+//! workers until shutdown. Nothing is requeued at start: work a previous run (or another
+//! process on the same database) left half done is leased, and comes back when its lease runs
+//! out.
 //!
 //! ```no_run
 //! # async fn run(settings: wharf_host::config::Settings) -> Result<(), Box<dyn std::error::Error>> {
@@ -43,13 +45,6 @@ impl Host {
     pub async fn start(settings: Settings) -> Result<Host, HostError> {
         let settings = Arc::new(settings);
         let store = Store::open(&settings.database_url).await?;
-        let requeued = store.requeue_interrupted().await?;
-        if requeued > 0 {
-            tracing::warn!(
-                requeued,
-                "messages interrupted by the last stop are processed again"
-            );
-        }
         let sandbox = Arc::new(SandboxEngine::new()?);
         tracing::info!(pooling = sandbox.pooling(), "sandbox ready");
         let registry = Arc::new(AdapterRegistry::new(
@@ -78,7 +73,8 @@ impl Host {
         ));
         let delivery = Arc::new(DeliveryWorker::new(
             store.clone(),
-            settings.delivery,
+            settings.clone(),
+            registry.clone(),
             outbound,
         ));
         Ok(Host {

@@ -58,6 +58,21 @@ pub const ERP_KEY: &str = "erp-test-key";
 pub const PORTAL_KEY: &str = "portal-test-key";
 pub const OTHER_KEY: &str = "other-test-key";
 pub const ADMIN_TOKEN: &str = "operator-test-token";
+/// The Standard Webhooks secret deliveries are signed with unless an agreement names its own.
+pub const SIGNING_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+/// A second secret, for rotation tests.
+pub const NEW_SIGNING_SECRET: &str = "whsec_c2Vjb25kLXNpZ25pbmcta2V5LWZvci10ZXN0cw==";
+
+/// The cXML order fixture under another PO number (and payload id), so many can be sent.
+pub fn cxml_order(po_number: &str) -> Vec<u8> {
+    let text = std::fs::read_to_string(repo_file(
+        "plugins/cxml/tests/golden/order-request.decode.xml",
+    ))
+    .expect("the cXML order fixture");
+    text.replace("4500012345", po_number)
+        .replace("1770024600.4711@", &format!("{po_number}.4711@"))
+        .into_bytes()
+}
 
 pub fn secrets() -> BTreeMap<String, String> {
     [
@@ -67,6 +82,8 @@ pub fn secrets() -> BTreeMap<String, String> {
         ("WHARF_ADMIN_TOKEN", ADMIN_TOKEN),
         ("PORTAL_CXML_SECRET", "welcome-2026"),
         ("STALE_CXML_SECRET", "last-years-secret"),
+        ("WHARF_SIGNING_SECRET", SIGNING_SECRET),
+        ("NEW_SIGNING_SECRET", NEW_SIGNING_SECRET),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -170,6 +187,12 @@ impl TestHost {
     /// Starts a host on `config` with the given adapters installed in its adapters folder.
     pub async fn start(config: &str, adapters: &[&Path]) -> TestHost {
         let dir = tempfile::tempdir().expect("temp dir");
+        Self::start_in(dir, config, adapters).await
+    }
+
+    /// Starts a host whose data lives in `dir` (a second host on the same database, or a
+    /// restart on it).
+    pub async fn start_in(dir: tempfile::TempDir, config: &str, adapters: &[&Path]) -> TestHost {
         let adapters_dir = dir.path().join("adapters");
         std::fs::create_dir_all(&adapters_dir).unwrap();
         for path in adapters {
@@ -235,6 +258,25 @@ impl TestHost {
             .expect("host answers");
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Posts JSON to the admin API with the operator token.
+    pub async fn admin_post(&self, path: &str, body: Value) -> (u16, Value) {
+        let response = self
+            .client
+            .post(format!("{}/admin/v1{path}", self.base))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .expect("host answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The path of the host's SQLite database.
+    pub fn database(&self) -> PathBuf {
+        self.dir.path().join("wharf-data").join("wharf.db")
     }
 
     /// Polls a message until it leaves `received`/`processing`, and returns its view.
@@ -307,8 +349,14 @@ pub fn free_port() -> u16 {
 impl WharfProcess {
     /// Writes `config` (with `[server]` pointing at `dir`) and starts `wharf serve` on it.
     pub async fn start(dir: &Path, config: &str) -> WharfProcess {
+        Self::start_named(dir, "wharf.toml", config).await
+    }
+
+    /// Like [`WharfProcess::start`] with its own config file name, so several processes can
+    /// share one folder (and so one database).
+    pub async fn start_named(dir: &Path, name: &str, config: &str) -> WharfProcess {
         let port = free_port();
-        let path = dir.join("wharf.toml");
+        let path = dir.join(name);
         std::fs::write(
             &path,
             format!("[server]\nlisten = \"127.0.0.1:{port}\"\n{config}"),
@@ -363,3 +411,34 @@ impl Drop for WharfProcess {
         self.kill_hard();
     }
 }
+
+/// Verifies a delivery's `webhook-signature` the way a receiver following the Standard
+/// Webhooks description would, independently of the host's signing code: the secret is the
+/// base64 after `whsec_`, the signed content is `{webhook-id}.{webhook-timestamp}.{body}`, the
+/// signature HMAC-SHA256 in base64, and the header a space-separated list of `v1,<signature>`
+/// of which one matching is enough.
+pub fn signature_verifies(secret: &str, delivery: &StandInDelivery) -> bool {
+    use base64::Engine as _;
+    use hmac::Mac as _;
+    let (Some(id), Some(timestamp), Some(header)) = (
+        delivery.delivery_id.as_deref(),
+        delivery.timestamp.as_deref(),
+        delivery.signature.as_deref(),
+    ) else {
+        return false;
+    };
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(secret.trim_start_matches("whsec_"))
+        .expect("test secrets are base64");
+    let mut content = format!("{id}.{timestamp}.").into_bytes();
+    content.extend_from_slice(&delivery.body);
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+    mac.update(&content);
+    let expected = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    header
+        .split(' ')
+        .filter_map(|entry| entry.strip_prefix("v1,"))
+        .any(|signature| signature == expected)
+}
+
+pub use wharf_host::cli::demo::standin::Delivery as StandInDelivery;

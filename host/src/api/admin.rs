@@ -1,6 +1,6 @@
 //! The admin API (`/admin/v1`), for operators holding the operator token: install, list and
-//! remove adapters while the host runs; list and replay dead letters; verify the audit log.
-//! Every change is audited.
+//! remove adapters while the host runs; reprocess failed messages; list and replay dead
+//! letters, one or many by filter; verify the audit log. Every change is audited.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -10,9 +10,11 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::ApiError;
-use crate::audit::{AuditAction, AuditEvent, chain};
+use crate::audit::{Actor, AuditEvent, chain};
 use crate::governance;
 use crate::sandbox::{InstallError, ResolveError};
+use crate::store::messages::ReprocessFilter;
+use crate::store::outbox::ReplayFilter;
 
 fn operator(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let token = headers
@@ -73,12 +75,12 @@ pub async fn install_adapter(
     })?;
     state
         .store
-        .audit(&AuditEvent::new(
-            "operator",
-            AuditAction::AdapterInstalled,
-            format!("adapter:{}", info.reference()),
-            json!({"digest": info.digest, "size_bytes": info.size_bytes, "contract": info.contract}),
-        ))
+        .audit(AuditEvent::AdapterInstalled {
+            reference: info.reference(),
+            digest: info.digest.clone(),
+            size_bytes: info.size_bytes,
+            contract: info.contract.clone(),
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(json!({"adapter": info}))))
 }
@@ -99,12 +101,10 @@ pub async fn remove_adapter(
     for info in &removed {
         state
             .store
-            .audit(&AuditEvent::new(
-                "operator",
-                AuditAction::AdapterRemoved,
-                format!("adapter:{}", info.reference()),
-                json!({"digest": info.digest}),
-            ))
+            .audit(AuditEvent::AdapterRemoved {
+                reference: info.reference(),
+                digest: info.digest.clone(),
+            })
             .await?;
     }
     Ok(Json(json!({"removed": removed})))
@@ -126,7 +126,16 @@ pub async fn replay(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     operator(&state, &headers)?;
-    if !state.store.replay(&id, "operator").await? {
+    let filter = ReplayFilter {
+        ids: vec![id.clone()],
+        ..ReplayFilter::default()
+    };
+    if state
+        .store
+        .replay(filter, Actor::Operator)
+        .await?
+        .is_empty()
+    {
         return Err(ApiError::not_found(
             "dead_letter.unknown",
             format!("no dead letter {id}"),
@@ -134,6 +143,58 @@ pub async fn replay(
     }
     state.engine.outbound.notify_one();
     Ok(Json(json!({"replayed": id})))
+}
+
+/// `POST /admin/v1/dead-letters/replay` with a filter: replays every dead letter it matches.
+pub async fn replay_many(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    operator(&state, &headers)?;
+    let filter: ReplayFilter = parse_body(&body)?;
+    let replayed = state.store.replay(filter, Actor::Operator).await?;
+    if !replayed.is_empty() {
+        state.engine.outbound.notify_one();
+    }
+    Ok(Json(json!({"replayed": replayed})))
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReprocessRequest {
+    filter: ReprocessFilter,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// `POST /admin/v1/messages/reprocess` with `{"filter": {...}, "reason": "..."}`: puts the
+/// failed messages the filter matches back on the queue.
+pub async fn reprocess(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    operator(&state, &headers)?;
+    let request: ReprocessRequest = parse_body(&body)?;
+    let ids = state
+        .store
+        .reprocess(request.filter, Actor::Operator, request.reason)
+        .await?;
+    for _ in &ids {
+        state.engine.wake();
+    }
+    Ok(Json(json!({"reprocessed": ids})))
+}
+
+fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "request.body",
+            format!("the body is not a valid filter: {e}"),
+        )
+    })
 }
 
 /// `GET /admin/v1/audit/verify`: walks the hash chain from the first entry to the last.

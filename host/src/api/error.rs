@@ -54,6 +54,9 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
+        if let StoreError::Refused(reason) = &e {
+            return ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "request.conflict", reason);
+        }
         tracing::error!(error = %e, "store failure behind an API call");
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,

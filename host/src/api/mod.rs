@@ -52,6 +52,8 @@ pub fn router(state: AppState) -> Router {
         .route("/adapters/{reference}", delete(admin::remove_adapter))
         .route("/dead-letters", get(admin::dead_letters))
         .route("/dead-letters/{id}/replay", post(admin::replay))
+        .route("/dead-letters/replay", post(admin::replay_many))
+        .route("/messages/reprocess", post(admin::reprocess))
         .route("/audit/verify", get(admin::verify_audit))
         .layer(DefaultBodyLimit::max(MAX_COMPONENT_BYTES));
     Router::new()

@@ -161,14 +161,15 @@ pub async fn inbound(
     if !received.duplicate {
         state.engine.wake();
     }
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(json!({
-            "tracking_id": received.id,
-            "duplicate": received.duplicate,
-            "status_url": format!("/api/v1/messages/{}", received.id),
-        })),
-    ))
+    let mut answer = json!({
+        "tracking_id": received.id,
+        "duplicate": received.duplicate,
+        "status_url": format!("/api/v1/messages/{}", received.id),
+    });
+    if let Some(first) = received.resubmission_of {
+        answer["resubmission_of"] = json!(first);
+    }
+    Ok((StatusCode::ACCEPTED, Json(answer)))
 }
 
 /// `GET /api/v1/messages/{id}`: status, errors, documents and deliveries of a message.

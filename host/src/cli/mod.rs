@@ -1,9 +1,11 @@
-//! The `wharf` command: `serve`, `decode`, `encode`, `plugin install|list|remove`, `demo`.
+//! The `wharf` command: `serve`, `decode`, `encode`, `plugin install|list|remove`,
+//! `messages reprocess`, `dead-letters list|replay`, `demo`.
 //! Each subcommand has its own file; `main.rs` only parses and dispatches.
 
 pub mod bundled;
 pub mod codec;
 pub mod demo;
+pub mod operate;
 pub mod plugin;
 
 use std::path::PathBuf;
@@ -63,6 +65,30 @@ pub enum Command {
         #[command(subcommand)]
         action: plugin::PluginAction,
         /// The host's base URL.
+        #[arg(
+            long,
+            env = "WHARF_URL",
+            default_value = "http://127.0.0.1:7070",
+            global = true
+        )]
+        url: String,
+    },
+    /// Reprocess failed messages on a running host.
+    Messages {
+        #[command(subcommand)]
+        action: operate::MessagesAction,
+        #[arg(
+            long,
+            env = "WHARF_URL",
+            default_value = "http://127.0.0.1:7070",
+            global = true
+        )]
+        url: String,
+    },
+    /// List and replay dead letters on a running host.
+    DeadLetters {
+        #[command(subcommand)]
+        action: operate::DeadLettersAction,
         #[arg(
             long,
             env = "WHARF_URL",

@@ -16,14 +16,14 @@ pub enum PluginAction {
     Remove { reference: String },
 }
 
-fn token() -> anyhow::Result<String> {
+pub(super) fn token() -> anyhow::Result<String> {
     std::env::var("WHARF_ADMIN_TOKEN")
         .ok()
         .filter(|t| !t.is_empty())
         .context("set WHARF_ADMIN_TOKEN to the host's operator token")
 }
 
-async fn answer(response: reqwest::Response) -> anyhow::Result<serde_json::Value> {
+pub(super) async fn answer(response: reqwest::Response) -> anyhow::Result<serde_json::Value> {
     let status = response.status();
     let body: serde_json::Value = response.json().await.unwrap_or_default();
     if !status.is_success() {

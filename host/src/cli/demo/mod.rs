@@ -177,6 +177,13 @@ pub async fn run() -> anyhow::Result<Trail> {
     let secrets: BTreeMap<String, String> = [
         ("WHARF_DEMO_ERP_KEY".to_owned(), erp_key.clone()),
         ("WHARF_DEMO_PORTAL_KEY".to_owned(), portal_key.clone()),
+        (
+            "WHARF_SIGNING_SECRET".to_owned(),
+            format!("whsec_{}", {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 24]>())
+            }),
+        ),
     ]
     .into();
     let raw: RawConfig = toml::from_str(&demo_config(&portal.url, &erp.url))?;
