@@ -79,10 +79,28 @@ fn file_error(message: String, position: u32, segment_id: &str) -> AdapterError 
     })
 }
 
-/// Reads the delimiters from the ISA segment at the start of `text`, and returns them with
-/// the length (in chars) of the ISA segment without its terminator.
-fn read_isa(text: &str, position: u32) -> Result<(Delimiters, usize), AdapterError> {
-    let chars: Vec<char> = text.chars().take(400).collect();
+/// Whether `c` is a line break, which is data nowhere in X12: inside a segment it can only be
+/// the wrapping of a fixed-width file.
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\r' | '\n')
+}
+
+/// The ISA segment at the start of `text`: its delimiters, its text without line breaks and
+/// the byte length it takes in `text` up to and including its segment terminator.
+///
+/// A file wrapped every 80 characters breaks ISA (106 characters) too, so line breaks before
+/// ISA16 are skipped. After ISA16 a line break is the segment terminator, unless what follows
+/// the breaks is not a segment id: then the file was wrapped right before its terminator.
+fn read_isa(text: &str, position: u32) -> Result<(Delimiters, String, usize), AdapterError> {
+    let mut indexed = text.char_indices().take(480).peekable();
+    let mut chars: Vec<char> = Vec::new();
+    while chars.len() < 4 {
+        match indexed.next() {
+            Some((_, c)) if is_line_break(c) && chars.len() == 3 => {}
+            Some((_, c)) => chars.push(c),
+            None => break,
+        }
+    }
     let Some(&element) = chars.get(3) else {
         return Err(file_error(
             "the file ends inside the ISA header".to_owned(),
@@ -99,31 +117,52 @@ fn read_isa(text: &str, position: u32) -> Result<(Delimiters, usize), AdapterErr
     }
     // ISA has sixteen elements; ISA16 is the one character after the sixteenth separator and
     // the segment terminator follows it directly.
-    let mut seen = 0;
-    let mut at = 3;
-    while seen < 16 {
-        match chars.get(at) {
-            Some(&c) if c == element => seen += 1,
-            Some(_) => {}
+    let mut seen = 1;
+    let component = loop {
+        match indexed.next() {
+            Some((_, c)) if is_line_break(c) => {}
+            Some((_, c)) if seen == 16 => break c,
+            Some((_, c)) => {
+                if c == element {
+                    seen += 1;
+                }
+                chars.push(c);
+            }
             None => {
                 return Err(file_error(
                     format!(
-                        "the ISA header has {seen} of its 16 elements (element separator {element:?})"
+                        "the ISA header has {} of its 16 elements (element separator {element:?})",
+                        seen.min(16)
                     ),
                     position,
                     "ISA",
                 ));
             }
         }
-        at += 1;
-    }
-    let (Some(&component), Some(&segment)) = (chars.get(at), chars.get(at + 1)) else {
+    };
+    let Some((at, first)) = indexed.next() else {
         return Err(file_error(
             "the file ends before ISA16 and the segment terminator".to_owned(),
             position,
             "ISA",
         ));
     };
+    let mut segment = first;
+    let mut end = at + first.len_utf8();
+    if is_line_break(first) {
+        let after: String = text[end..]
+            .trim_start_matches(is_line_break)
+            .chars()
+            .take(1)
+            .collect();
+        if let Some(c) = after.chars().next()
+            && !c.is_ascii_uppercase()
+            && !is_blank(c)
+        {
+            segment = c;
+            end = text.len() - text[end..].trim_start_matches(is_line_break).len() + c.len_utf8();
+        }
+    }
     if segment.is_ascii_alphanumeric()
         || segment == element
         || component == element
@@ -138,19 +177,18 @@ fn read_isa(text: &str, position: u32) -> Result<(Delimiters, usize), AdapterErr
             "ISA",
         ));
     }
-    let fields: String = chars[..at].iter().collect();
+    chars.push(component);
+    let fields: String = chars.iter().collect();
     let isa11 = fields.split(element).nth(11).unwrap_or("");
     let isa12 = fields.split(element).nth(12).unwrap_or("");
     let repetition = repetition_separator(isa11, isa12, [element, component, segment]);
-    Ok((
-        Delimiters {
-            element,
-            component,
-            segment,
-            repetition,
-        },
-        at + 1,
-    ))
+    let delimiters = Delimiters {
+        element,
+        component,
+        segment,
+        repetition,
+    };
+    Ok((delimiters, fields, end))
 }
 
 /// ISA11 is a repetition separator from interchange version 00403 on, when it is a single
@@ -208,14 +246,12 @@ pub fn tokenize(bytes: &[u8]) -> Result<Vec<RawInterchange>, AdapterError> {
             };
             return Err(file_error(message, position, "ISA"));
         }
-        let (delimiters, isa_len) = read_isa(rest, position)?;
-        let isa_end = rest
-            .char_indices()
-            .nth(isa_len)
-            .map_or(rest.len(), |(i, _)| i);
-        let mut segments = vec![segment_of(&rest[..isa_end], &delimiters, position)?];
-        // `read_isa` saw the terminator right after the ISA body.
-        rest = &rest[isa_end + delimiters.segment.len_utf8()..];
+        let (delimiters, isa, isa_end) = read_isa(rest, position)?;
+        let mut segments = vec![segment_of(&isa, &delimiters, position)?];
+        rest = &rest[isa_end..];
+        // Line breaks inside a segment are the wrapping of a fixed-width file, unless a line
+        // break is the terminator itself.
+        let wrapped = !is_line_break(delimiters.segment);
         let mut closed = false;
         while !rest.is_empty() {
             let (piece, after) = match rest.find(delimiters.segment) {
@@ -227,7 +263,14 @@ pub fn tokenize(bytes: &[u8]) -> Result<Vec<RawInterchange>, AdapterError> {
             // terminator; CR/LF at its end belong to a newline terminator, never to data.
             let piece = piece
                 .trim_start_matches(is_blank)
-                .trim_end_matches(['\r', '\n']);
+                .trim_end_matches(is_line_break);
+            let unwrapped;
+            let piece = if wrapped && piece.contains(is_line_break) {
+                unwrapped = piece.replace(is_line_break, "");
+                unwrapped.as_str()
+            } else {
+                piece
+            };
             if piece.is_empty() {
                 continue;
             }
