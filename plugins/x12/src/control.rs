@@ -66,7 +66,7 @@ pub fn check_version(interchange: &Interchange, group: &Group) -> Result<(), Ada
 }
 
 /// GS08, or ISA12 when a group does not say.
-fn version_of(interchange: &Interchange, group: &Group) -> String {
+pub fn version_of(interchange: &Interchange, group: &Group) -> String {
     let gs08 = group.gs.raw(8).trim();
     if gs08.is_empty() {
         interchange.isa.raw(12).trim().to_owned()

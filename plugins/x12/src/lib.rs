@@ -85,6 +85,7 @@ impl Adapter for X12Adapter {
             warnings: Vec::new(),
         };
         let mut documents = Vec::new();
+        let mut rejected = Vec::new();
         for raw in syntax::tokenize(&input.bytes)? {
             let interchange = envelope::structure(raw, &mut checks)?;
             for group in &interchange.groups {
@@ -97,16 +98,32 @@ impl Adapter for X12Adapter {
                         message: transaction.control().to_owned(),
                         set_id: transaction.set_id().to_owned(),
                         component: interchange.delimiters.component,
+                        version: control::version_of(&interchange, group),
+                        strict: checks.strict,
+                        warnings: Default::default(),
                     };
-                    let body = read_transaction(transaction, &place)?;
-                    documents.push(CanonicalDocument { envelope, body });
+                    let body = match &transaction.refused {
+                        Some(refusal) => Err(refusal.clone()),
+                        None => read_transaction(transaction, &place),
+                    };
+                    checks.warnings.append(&mut place.warnings.borrow_mut());
+                    match body {
+                        Ok(body) => documents.push(CanonicalDocument { envelope, body }),
+                        // One set's content does not spoil the others: the host answers it
+                        // with AK5*R and processes the rest. Syntax that breaks the envelope
+                        // has already failed the whole decode above.
+                        Err(refusal) => rejected.push(refusal),
+                    }
                 }
             }
+        }
+        if documents.is_empty() && !rejected.is_empty() {
+            return Err(nothing_usable(rejected));
         }
         Ok(Decoded {
             documents,
             warnings: checks.warnings,
-            rejected: Vec::new(),
+            rejected,
         })
     }
 
@@ -200,6 +217,20 @@ fn read_transaction(transaction: &Transaction, place: &Place) -> Result<Document
             .at_segment(seg.location(Some(1))));
         }
     })
+}
+
+/// The decode error when every transaction set was refused: the refusal itself when there
+/// was one set, else the first with how many there were.
+fn nothing_usable(mut rejected: Vec<AdapterError>) -> AdapterError {
+    let count = rejected.len();
+    let mut first = rejected.swap_remove(0);
+    if count > 1 {
+        first.message = format!(
+            "all {count} transaction sets were refused; the first: {}",
+            first.message
+        );
+    }
+    first
 }
 
 fn document_name(document: &Document) -> &'static str {

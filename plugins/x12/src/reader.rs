@@ -6,6 +6,8 @@
 //! mapper did not take into `x12.<SEG>.<NN>` extensions, and [`Seg::raw_extension`] keeps a
 //! whole segment as `x12.<SEG>` when it has no canonical place at all.
 
+use std::cell::RefCell;
+
 use wharf_guest_sdk::canonical::{Extension, ExtensionValue};
 use wharf_guest_sdk::contract::{AdapterError, SegmentLocation};
 use wharf_guest_sdk::{date, decimal, error};
@@ -21,6 +23,25 @@ pub struct Place {
     /// ST01, the transaction set id.
     pub set_id: String,
     pub component: char,
+    /// GS08, the X12 version the set is written in ("004010", "005010").
+    pub version: String,
+    /// The agreement's strictness: whether what the standard forbids but a reader can
+    /// still make sense of (a missing BSN02, a broken syntax note) fails the set.
+    pub strict: bool,
+    /// What a lenient read tolerated, each with its location.
+    pub warnings: RefCell<Vec<AdapterError>>,
+}
+
+impl Place {
+    /// `problem` fails the read when the agreement is strict, and is kept as a warning when
+    /// it is lenient.
+    pub fn tolerate(&self, problem: AdapterError) -> Result<(), AdapterError> {
+        if self.strict {
+            return Err(problem);
+        }
+        self.warnings.borrow_mut().push(problem);
+        Ok(())
+    }
 }
 
 /// A segment of a transaction set, with its 1-based position in it (ST = 1).
