@@ -7,7 +7,7 @@
 //! would be written with is kept as `x12.<SEG>.<NN>`, so the same pair comes back out.
 
 use wharf_guest_sdk::canonical::{
-    Dated, Extension, Identifier, Note, Price, Quantity, ScheduleLine,
+    Dated, Extension, ExtensionValue, Identifier, Note, Price, Quantity, ScheduleLine,
 };
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::{error, id, log};
@@ -16,6 +16,32 @@ use crate::codes;
 use crate::common;
 use crate::reader::{Seg, text_extension};
 use crate::writer::{Out, extension, raw_segments};
+
+/// The line number in element 1 of `seg` (PO101, IT101: assigned identification, which the
+/// standard makes optional), or the line's ordinal when it is absent, flagged as
+/// `x12.<SEG>.01.absent` so that a writer leaves the element out again.
+pub fn line_number(seg: Seg<'_>, ordinal: usize, extensions: &mut Vec<Extension>) -> String {
+    match seg.owned(1) {
+        Some(number) => number,
+        None => {
+            extensions.push(Extension {
+                key: absent_key(seg.id()),
+                value: ExtensionValue::Flag(true),
+            });
+            (ordinal + 1).to_string()
+        }
+    }
+}
+
+fn absent_key(segment: &str) -> String {
+    format!("x12.{segment}.01.absent")
+}
+
+/// Whether a line read by [`line_number`] had no number of its own in `segment`.
+pub fn line_number_absent(segment: &str, extensions: &[Extension]) -> bool {
+    let key = absent_key(segment);
+    extensions.iter().any(|e| e.key == key)
+}
 
 /// Reads the (qualifier, id) pairs from element `first` on; returns the elements used.
 pub fn read_ids(

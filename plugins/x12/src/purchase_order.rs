@@ -6,7 +6,7 @@
 //! (checked, then written fresh) and AMT the stated total.
 
 use wharf_guest_sdk::canonical::{
-    DateKind, Dated, Extension, ExtensionValue, Money, OrderLine, PurchaseOrder, Quantity,
+    DateKind, Dated, Extension, Money, OrderLine, PurchaseOrder, Quantity,
 };
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::{Decimal, decimal, error};
@@ -170,16 +170,7 @@ fn read_line(
     ordinal: usize,
 ) -> Result<OrderLine, AdapterError> {
     let mut extensions = Vec::new();
-    let line_number = match po1.owned(1) {
-        Some(number) => number,
-        None => {
-            extensions.push(wharf_guest_sdk::canonical::Extension {
-                key: "x12.PO1.01.absent".to_owned(),
-                value: ExtensionValue::Flag(true),
-            });
-            (ordinal + 1).to_string()
-        }
-    };
+    let line_number = items::line_number(po1, ordinal, &mut extensions);
     let (quantity, mut used) = quantity(po1, 2, 3)?;
     let price = items::read_price(po1, 4, 5, &quantity.unit, currency, &mut used)?;
     let mut item_ids = Vec::new();
@@ -356,7 +347,7 @@ pub fn write(po: &PurchaseOrder, today: &str) -> Result<Vec<Out>, AdapterError> 
 }
 
 fn write_line(line: &OrderLine, path: &str, out: &mut Vec<Out>) -> Result<(), AdapterError> {
-    let absent = line.extensions.iter().any(|e| e.key == "x12.PO1.01.absent");
+    let absent = items::line_number_absent("PO1", &line.extensions);
     let mut po1 = Out::new("PO1")
         .with(2, line.quantity.value.clone())
         .with(3, line.quantity.unit.clone());

@@ -100,9 +100,11 @@ pub fn write(invoice: &Invoice, today: &str) -> Result<Vec<Out>, AdapterError> {
     for (i, line) in invoice.lines.iter().enumerate() {
         let path = format!("lines[{i}]");
         let mut it1 = Out::new("IT1")
-            .with(1, line.line_number.clone())
             .with(2, line.quantity.value.clone())
             .with(3, line.quantity.unit.clone());
+        if !items::line_number_absent("IT1", &line.extensions) {
+            it1.set(1, line.line_number.clone());
+        }
         items::write_price(&mut it1, 4, 5, &line.unit_price, &path)?;
         items::write_ids(&mut it1, 6, 25, &line.item_ids, &line.extensions, "");
         out.push(it1.restore(&line.extensions, ""));

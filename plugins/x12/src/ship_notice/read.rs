@@ -47,7 +47,7 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
     let mut body = Body::new(segments, place);
     let bsn = expect(&mut body, "BSN", segments, place)?;
     let mut notice = ShipNotice {
-        shipment_id: bsn.require(2, "BSN02, the shipment id,")?.to_owned(),
+        shipment_id: bsn.owned(2).unwrap_or_default(),
         structure: bsn.owned(5),
         purpose: bsn.owned(1),
         dates: Vec::new(),
@@ -120,6 +120,16 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
                 item_segment(seg, item)?;
             }
         }
+    }
+    if notice.shipment_id.is_empty() {
+        notice.shipment_id = stand_in_shipment_id(&notice, place);
+        place.tolerate(bsn.invalid(
+            2,
+            format!(
+                "BSN02, the shipment id, is missing; read as {:?}",
+                notice.shipment_id
+            ),
+        ))?;
     }
     for (order, hl) in notice.orders.iter().zip(&order_levels) {
         if order.po_number.is_empty() {
@@ -287,11 +297,19 @@ fn shipment_segment(
             carrier.name = seg.owned(5);
             seg.leftovers(&[2, 3, 4, 5], "", &mut notice.extensions);
         }
-        "REF" if seg.text(1) == Some("CN") && seg.only_uses(&[1, 2]) && seg.text(2).is_some() => {
+        "REF"
+            if matches!(seg.text(1), Some(CARRIER_PRO | BILL_OF_LADING))
+                && seg.only_uses(&[1, 2])
+                && seg.text(2).is_some() =>
+        {
+            let number = seg.owned(2).unwrap_or_default();
+            if seg.text(1) == Some(BILL_OF_LADING) {
+                notice
+                    .extensions
+                    .push(text_extension(BILL_OF_LADING_KEY, number.clone()));
+            }
             let carrier = notice.carrier.get_or_insert_with(empty_carrier);
-            carrier
-                .tracking_numbers
-                .push(seg.owned(2).unwrap_or_default());
+            carrier.tracking_numbers.push(number);
         }
         _ => {
             let mut header = Header {
@@ -309,6 +327,26 @@ fn shipment_segment(
         }
     }
     Ok(())
+}
+
+/// REF01 of the carrier's reference (PRO number) and of the bill of lading: both are the
+/// numbers a carrier tracks the shipment by, so both are canonical tracking numbers (as the
+/// IDoc's BOLNR is), and cXML writes them as ShipmentIdentifier.
+pub const CARRIER_PRO: &str = "CN";
+pub const BILL_OF_LADING: &str = "BM";
+
+/// Each tracking number that came as REF*BM, so it is written back as one.
+pub const BILL_OF_LADING_KEY: &str = "x12.REF.BM";
+
+/// The shipment id a lenient read gives an 856 without BSN02: its bill of lading when it has
+/// one, else interchange and transaction set control numbers, which are unique per sender.
+fn stand_in_shipment_id(notice: &ShipNotice, place: &Place) -> String {
+    notice
+        .extensions
+        .iter()
+        .find(|e| e.key == BILL_OF_LADING_KEY)
+        .map(|e| crate::writer::extension_text(&e.value))
+        .unwrap_or_else(|| format!("{}-{}", place.interchange, place.message))
 }
 
 pub fn empty_carrier() -> Carrier {

@@ -12,8 +12,10 @@ use crate::common;
 use crate::items;
 use crate::parties;
 use crate::purchase_order::split_document_date;
-use crate::ship_notice::read::default_pack_code;
-use crate::writer::{Out, extension, raw_segments};
+use crate::ship_notice::read::{
+    BILL_OF_LADING, BILL_OF_LADING_KEY, CARRIER_PRO, default_pack_code,
+};
+use crate::writer::{Out, extension, extension_text, raw_segments};
 
 /// Hands out HL01 numbers, keeping ids the document chose.
 struct Numbers {
@@ -137,7 +139,15 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
     out.extend(notice.references.iter().filter_map(common::write_ref));
     if let Some(carrier) = &notice.carrier {
         for number in &carrier.tracking_numbers {
-            out.push(Out::new("REF").with(1, "CN").with(2, number.clone()));
+            let bill_of_lading = ext
+                .iter()
+                .any(|e| e.key == BILL_OF_LADING_KEY && extension_text(&e.value) == *number);
+            let qualifier = if bill_of_lading {
+                BILL_OF_LADING
+            } else {
+                CARRIER_PRO
+            };
+            out.push(Out::new("REF").with(1, qualifier).with(2, number.clone()));
         }
     }
     for (i, dated) in dates.iter().enumerate() {
