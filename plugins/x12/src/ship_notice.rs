@@ -2,4 +2,5 @@
 //! structure code, and the HL tree (shipment → order → tare/pack → item) is rebuilt from
 //! HL02 parent links in [`read`] and numbered again in [`write`].
 pub mod read;
+pub mod tree;
 pub mod write;

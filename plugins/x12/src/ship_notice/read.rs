@@ -1,6 +1,7 @@
 //! Reading an 856: BSN, then the HL tree rebuilt from each HL's parent (HL02) and level code
 //! (HL03): S shipment, O order, I item, and every other code (T tare, P pack, Q sub-pack, …)
-//! a pack, nested through `parent_pack`.
+//! a pack, nested through `parent_pack`. Where each level goes when the partner's hierarchy
+//! is not shipment → order → pack → item is decided first, in [`super::tree`].
 //!
 //! Packs are identified by their HL01 (`pack_id`), items likewise (`line_number`), so the
 //! tree written back has the same numbers. Segments of the order and pack levels that the
@@ -21,6 +22,8 @@ use crate::parties;
 use crate::purchase_order::{document_date, expect};
 use crate::reader::{Body, Place, Seg, text_extension};
 use crate::syntax::Segment;
+
+use super::tree::{self, OrderKey, Placement};
 
 /// Where an HL sits in the canonical tree.
 #[derive(Debug, Clone, Copy)]
@@ -64,20 +67,66 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
         notice.dates.push(document_date(value));
     }
     bsn.leftovers(&[1, 2, 3, 4, 5], "", &mut notice.extensions);
-    let mut nodes: HashMap<String, Node> = HashMap::new();
+    let all: Vec<Seg<'_>> = {
+        let mut scan = Body::new(segments, place);
+        std::iter::from_fn(|| scan.next_seg()).collect()
+    };
+    let plan = tree::plan(&all)?;
+    for key in &plan.orders {
+        notice.orders.push(ShippedOrder {
+            po_number: match key {
+                OrderKey::Prf(po) => po.clone(),
+                OrderKey::Level(_) => String::new(),
+            },
+            references: Vec::new(),
+            dates: Vec::new(),
+            packs: Vec::new(),
+            items: Vec::new(),
+        });
+    }
+    let mut packs: HashMap<String, (usize, usize)> = HashMap::new();
     let mut codes: Vec<(String, String)> = Vec::new();
+    for (o, id, parent_pack, code) in &plan.packs {
+        if let Some(order) = notice.orders.get_mut(*o) {
+            packs.insert(id.clone(), (*o, order.packs.len()));
+            order.packs.push(Pack {
+                pack_id: id.clone(),
+                parent_pack: parent_pack.clone(),
+                marks: Vec::new(),
+                packaging: None,
+                weight: None,
+                items: Vec::new(),
+            });
+            codes.push((id.clone(), code.clone()));
+        }
+    }
     let mut current = Node::Shipment;
     let mut current_id = String::new();
     let mut order_levels = Vec::new();
     while let Some(seg) = body.next_seg() {
         if seg.id() == "HL" {
-            let (node, hl) = open_level(seg, &nodes, &mut notice, &mut codes)?;
-            if let Node::Order(_) = node {
-                order_levels.push(seg);
+            let id = seg.require(1, "HL01, the hierarchical id,")?.to_owned();
+            let node = place_level(seg, &id, &plan, &packs, &mut notice)?;
+            if let Node::Order(o) = node {
+                order_levels.push((o, seg));
             }
-            nodes.insert(hl.clone(), node);
+            seg.leftovers(&[1, 2, 3, 4], &format!("HL.{id}."), &mut notice.extensions);
             current = node;
-            current_id = hl;
+            current_id = id;
+            continue;
+        }
+        let prefix = format!("HL.{current_id}.");
+        if let (Node::Pack(o, _) | Node::Item(o, _, _), "PRF") = (current, seg.id())
+            && let Some(order) = notice.orders.get_mut(o)
+            && seg.text(1) == Some(order.po_number.as_str())
+        {
+            // The PRF that named this level's order (S-I, S-T-P-I): its date is the order's.
+            if let Some(value) = seg.date(4, None)?
+                && order.dates.is_empty()
+            {
+                order.dates.push(po_date(value));
+            }
+            seg.leftovers(&[1, 4], &prefix, &mut notice.extensions);
             continue;
         }
         if seg.id() == "CTT" {
@@ -85,7 +134,6 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
             seg.leftovers(&[1, 2], "", &mut notice.extensions);
             continue;
         }
-        let prefix = format!("HL.{current_id}.");
         match current {
             Node::Shipment => shipment_segment(seg, &mut body, &mut notice)?,
             Node::Order(o) => {
@@ -131,8 +179,12 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
             ),
         ))?;
     }
-    for (order, hl) in notice.orders.iter().zip(&order_levels) {
-        if order.po_number.is_empty() {
+    for (o, hl) in order_levels {
+        if notice
+            .orders
+            .get(o)
+            .is_some_and(|order| order.po_number.is_empty())
+        {
             return Err(hl.invalid(
                 0,
                 "an order level (HL03 O) without PRF, the purchase order it ships",
@@ -160,46 +212,31 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
     Ok(notice)
 }
 
-/// An HL: where it hangs in the tree, and its id.
-fn open_level(
+/// An HL: the node the plan gives it, with a new item where it is an item.
+fn place_level(
     hl: Seg<'_>,
-    nodes: &HashMap<String, Node>,
+    id: &str,
+    plan: &tree::Plan,
+    packs: &HashMap<String, (usize, usize)>,
     notice: &mut ShipNotice,
-    codes: &mut Vec<(String, String)>,
-) -> Result<(Node, String), AdapterError> {
-    let id = hl.require(1, "HL01, the hierarchical id,")?.to_owned();
-    if nodes.contains_key(&id) {
-        return Err(hl.invalid(1, format!("HL01 {id:?} is used twice")));
-    }
-    let code = hl.require(3, "HL03, the level code,")?;
-    let parent = match hl.text(2) {
-        Some(parent) => Some(*nodes.get(parent).ok_or_else(|| {
-            hl.invalid(
-                2,
-                format!("HL02 names parent {parent:?}, which no HL before it has"),
-            )
-        })?),
-        None => None,
-    };
-    let node = match (code, parent) {
-        ("S", _) => Node::Shipment,
-        ("O", _) => {
-            notice.orders.push(ShippedOrder {
-                po_number: String::new(),
-                references: Vec::new(),
-                dates: Vec::new(),
-                packs: Vec::new(),
-                items: Vec::new(),
-            });
-            Node::Order(notice.orders.len() - 1)
+) -> Result<Node, AdapterError> {
+    let no_place = || hl.invalid(1, format!("HL {id} has no place in the tree"));
+    Ok(match plan.placements.get(id).ok_or_else(no_place)? {
+        Placement::Shipment => Node::Shipment,
+        Placement::Order(o) => Node::Order(*o),
+        Placement::Pack(_, _) => {
+            let (o, p) = packs.get(id).ok_or_else(no_place)?;
+            Node::Pack(*o, *p)
         }
-        ("I", Some(Node::Order(o))) | ("I", Some(Node::Pack(o, _))) => {
-            let pack = match parent {
-                Some(Node::Pack(_, p)) => Some(p),
-                _ => None,
+        Placement::Item(o, pack) => {
+            let pack = pack.as_ref().and_then(|p| packs.get(p)).map(|(_, p)| *p);
+            let order = notice.orders.get_mut(*o).ok_or_else(no_place)?;
+            let items = match pack {
+                Some(p) => &mut order.packs.get_mut(p).ok_or_else(no_place)?.items,
+                None => &mut order.items,
             };
-            let item = ShippedItem {
-                line_number: id.clone(),
+            items.push(ShippedItem {
+                line_number: id.to_owned(),
                 order_line: None,
                 item_ids: Vec::new(),
                 description: None,
@@ -211,58 +248,10 @@ fn open_level(
                 lots: Vec::new(),
                 serials: Vec::new(),
                 extensions: Vec::new(),
-            };
-            let order = notice
-                .orders
-                .get_mut(o)
-                .ok_or_else(|| hl.invalid(2, "no such order"))?;
-            let items = match pack {
-                Some(p) => {
-                    &mut order
-                        .packs
-                        .get_mut(p)
-                        .ok_or_else(|| hl.invalid(2, "no such pack"))?
-                        .items
-                }
-                None => &mut order.items,
-            };
-            items.push(item);
-            Node::Item(o, pack, items.len() - 1)
-        }
-        ("I", _) => {
-            return Err(hl.invalid(2, "an item (HL03 I) must hang under an order or a pack"));
-        }
-        (_, Some(Node::Order(o))) | (_, Some(Node::Pack(o, _))) => {
-            let parent_pack = match parent {
-                Some(Node::Pack(_, _)) => hl.owned(2),
-                _ => None,
-            };
-            let order = notice
-                .orders
-                .get_mut(o)
-                .ok_or_else(|| hl.invalid(2, "no such order"))?;
-            order.packs.push(Pack {
-                pack_id: id.clone(),
-                parent_pack,
-                marks: Vec::new(),
-                packaging: None,
-                weight: None,
-                items: Vec::new(),
             });
-            codes.push((id.clone(), code.to_owned()));
-            Node::Pack(o, order.packs.len() - 1)
+            Node::Item(*o, pack, items.len() - 1)
         }
-        (code, _) => {
-            return Err(wharf_guest_sdk::error::unsupported(format!(
-                "HL {id} (level {code}) does not hang under an order or a pack; the adapter \
-                 reads shipment → order → pack → item trees (BSN05 0001, 0004 and tare/pack \
-                 nesting), not items above packs"
-            ))
-            .at_segment(hl.location(Some(2))));
-        }
-    };
-    hl.leftovers(&[1, 2, 3, 4], &format!("HL.{id}."), &mut notice.extensions);
-    Ok((node, id))
+    })
 }
 
 fn shipment_segment(

@@ -62,6 +62,18 @@ fn hl(id: &str, parent: Option<&str>, code: &str, children: bool) -> Out {
         .with(4, if children { "1" } else { "0" })
 }
 
+/// BSN05: the structure the notice was read with, unless the tree written here (always
+/// shipment → order → pack → item) is not that structure: packs are never written under items,
+/// so a notice read as 0002 (S-O-I-P) or with packs under 0004 (S-O-I) is written as 0001.
+fn written_structure(notice: &ShipNotice) -> String {
+    let packed = notice.orders.iter().any(|o| !o.packs.is_empty());
+    match notice.structure.as_deref() {
+        Some("0002") | Some("0004") if packed => "0001".to_owned(),
+        Some(kept) => kept.to_owned(),
+        None => "0001".to_owned(),
+    }
+}
+
 pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError> {
     let ext = &notice.extensions;
     let mut out = Vec::new();
@@ -79,13 +91,7 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
             .with(2, notice.shipment_id.clone())
             .with(3, day)
             .with(4, time.unwrap_or_else(|| "0000".to_owned()))
-            .with(
-                5,
-                notice
-                    .structure
-                    .clone()
-                    .unwrap_or_else(|| "0001".to_owned()),
-            )
+            .with(5, written_structure(notice))
             .restore(ext, ""),
     );
     // Packs and items keep their ids, so those are reserved before numbering the rest.
