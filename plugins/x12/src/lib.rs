@@ -26,6 +26,7 @@ pub mod envelope;
 pub mod functional_ack;
 pub mod invoice;
 pub mod items;
+pub mod notes_005010;
 pub mod order_change;
 pub mod order_response;
 pub mod parties;
@@ -135,7 +136,10 @@ impl Adapter for X12Adapter {
             .map_err(|e| error::validation(format!("the interchange timestamp: {e}")))?
             .0;
         let (set_id, segments) = match &document.body {
-            Document::PurchaseOrder(po) => ("850", purchase_order::write(po, &today)?),
+            Document::PurchaseOrder(po) => {
+                let version = settings::version_of(Some(&document.envelope));
+                ("850", purchase_order::write(po, &today, &version)?)
+            }
             Document::OrderResponse(response) => {
                 let set = order_response::Set::for_document(response, &document.envelope);
                 (set.id(), order_response::write(response, set, &today)?)

@@ -14,6 +14,7 @@ use wharf_guest_sdk::{Decimal, decimal, error};
 use crate::codes;
 use crate::common::{self, Header};
 use crate::items::{self, LineBody};
+use crate::notes_005010;
 use crate::parties;
 use crate::reader::{Body, Place, Seg};
 use crate::syntax::Segment;
@@ -54,6 +55,7 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<PurchaseOrder, Adapte
             "N1" => po
                 .parties
                 .push(parties::read(seg, &mut body, &mut po.extensions)?),
+            "N9" if let Some(note) = notes_005010::read(seg, &mut body) => po.notes.push(note),
             "PO1" => {
                 let line = read_line(seg, &mut body, po.currency.as_ref(), po.lines.len())?;
                 po.lines.push(line);
@@ -282,7 +284,9 @@ pub fn split_document_date(dates: &[Dated]) -> (Option<&Dated>, Vec<&Dated>) {
     (main, rest)
 }
 
-pub fn write(po: &PurchaseOrder, today: &str) -> Result<Vec<Out>, AdapterError> {
+/// The 850 body for `po`, in the segments GS08 `version` defines (header notes are NTE up to
+/// 004060 and N9/MSG loops from 005010 on, see [`notes_005010`]).
+pub fn write(po: &PurchaseOrder, today: &str, version: &str) -> Result<Vec<Out>, AdapterError> {
     let mut out = Vec::new();
     let (main, dates) = split_document_date(&po.dates);
     let beg_date = match main {
@@ -313,7 +317,11 @@ pub fn write(po: &PurchaseOrder, today: &str) -> Result<Vec<Out>, AdapterError> 
     for (i, dated) in dates.iter().enumerate() {
         out.push(common::write_dtm(dated, &format!("dates[{i}]"))?);
     }
-    out.extend(po.notes.iter().flat_map(common::write_note));
+    if notes_005010::notes_in_n9(version) {
+        out.extend(po.notes.iter().flat_map(notes_005010::write));
+    } else {
+        out.extend(po.notes.iter().flat_map(common::write_note));
+    }
     for party in &po.parties {
         parties::write(party, &po.extensions, &mut out);
     }

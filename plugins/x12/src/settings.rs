@@ -109,6 +109,15 @@ pub fn strict() -> Result<bool, AdapterError> {
     }
 }
 
+/// GS08 to write: the agreement's `version`, else the document's own X12 version, else 004010.
+pub fn version_of(document: Option<&Envelope>) -> String {
+    let x12 = document.filter(|e| e.standard.eq_ignore_ascii_case("x12"));
+    setting("version")
+        .or_else(|| x12.map(|e| e.version.trim().to_owned()))
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "004010".to_owned())
+}
+
 /// One end of the interchange: ISA qualifier and id.
 #[derive(Debug, Clone)]
 pub struct Party {
@@ -204,10 +213,7 @@ impl Settings {
         check_width("receiver_qualifier", &receiver.qualifier, 2)?;
         check_width("sender_id", &sender.id, 15)?;
         check_width("receiver_id", &receiver.id, 15)?;
-        let version = setting("version")
-            .or_else(|| x12.map(|e| e.version.trim().to_owned()))
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| "004010".to_owned());
+        let version = version_of(document);
         let digits = version
             .get(..6)
             .filter(|v| v.bytes().all(|b| b.is_ascii_digit()));

@@ -168,3 +168,36 @@ fn iea_mismatches_are_warnings_when_lenient_and_refuse_the_interchange_when_stri
     let refused = decode("error-strict-iea.decode.edi", "strict").unwrap_err();
     assert_eq!(at(&refused).segment_id, "IEA");
 }
+
+#[test]
+fn an_850_in_005010_carries_its_notes_in_n9_msg_and_reads_them_back() {
+    let path = format!(
+        "{}/tests/golden/po-005010-notes.encode.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let document = wharf_guest_sdk::testing::read_document(std::path::Path::new(&path))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let Document::PurchaseOrder(po) = &document.body else {
+        panic!("850")
+    };
+    let notes = po.notes.clone();
+    let encoded = with_config(&[], || {
+        X12Adapter::encode(document, wharf_guest_sdk::testing::encode_context())
+    })
+    .unwrap_or_else(|e| panic!("{}", wharf_guest_sdk::error::render(&e)));
+    let text = String::from_utf8_lossy(&encoded.bytes).into_owned();
+    assert!(!text.contains("NTE"), "005010's 850 has no NTE:\n{text}");
+    assert!(text.contains("N9*L1*GEN~MSG*Ship complete."), "{text}");
+    let decoded = with_config(&[], || {
+        X12Adapter::decode(Inbound {
+            bytes: encoded.bytes.clone(),
+            content_type: None,
+            context: call_context(),
+        })
+    })
+    .unwrap_or_else(|e| panic!("{}", wharf_guest_sdk::error::render(&e)));
+    let Document::PurchaseOrder(again) = &decoded.documents[0].body else {
+        panic!("850")
+    };
+    assert_eq!(again.notes, notes);
+}
