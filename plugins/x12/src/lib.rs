@@ -10,6 +10,7 @@
 //! - [`syntax`]: bytes into segments, delimiters from ISA; [`envelope`]: ISA/GS/ST nesting and
 //!   trailer checks (strict or lenient); [`control`]: the canonical envelope, read and written.
 //! - [`reader`], [`writer`]: located element reading and extensions kept; building segments.
+//! - [`syntax_notes`]: the standard's P/R/E/C/L relations between elements, checked on read.
 //! - [`codes`]: code tables; [`common`], [`parties`], [`items`]: segments the sets share.
 //! - One module per transaction set: [`purchase_order`] (850), [`order_response`] (855, 865),
 //!   [`order_change`] (860), [`ship_notice`] (856), [`invoice`] (810), [`functional_ack`] (997).
@@ -35,6 +36,7 @@ pub mod reader;
 pub mod settings;
 pub mod ship_notice;
 pub mod syntax;
+pub mod syntax_notes;
 pub mod writer;
 
 use wharf_guest_sdk::canonical::{CanonicalDocument, DocType, Document, FunctionalAck};
@@ -188,6 +190,14 @@ fn encoded(
 
 fn read_transaction(transaction: &Transaction, place: &Place) -> Result<Document, AdapterError> {
     let segments = &transaction.segments;
+    for (i, segment) in segments.iter().enumerate() {
+        syntax_notes::check(Seg {
+            segment,
+            position: i as u32 + 1,
+            place,
+            previous: None,
+        })?;
+    }
     Ok(match transaction.set_id() {
         "850" => Document::PurchaseOrder(purchase_order::read(segments, place)?),
         "855" => Document::OrderResponse(order_response::read(

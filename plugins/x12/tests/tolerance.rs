@@ -201,3 +201,25 @@ fn an_850_in_005010_carries_its_notes_in_n9_msg_and_reads_them_back() {
     };
     assert_eq!(again.notes, notes);
 }
+
+#[test]
+fn a_broken_syntax_note_refuses_its_set_when_strict_and_warns_when_lenient() {
+    let decoded = read("syntax-notes-strict.decode.edi", "strict");
+    assert_eq!(decoded.documents.len(), 1);
+    let places: Vec<_> = decoded.rejected.iter().map(place).collect();
+    assert_eq!(
+        places,
+        [
+            (Some("0002"), Some("850"), 3, "PO1", Some(7)),
+            (Some("0003"), Some("850"), 3, "N1", Some(4)),
+            (Some("0004"), Some("850"), 3, "REF", Some(2)),
+            (Some("0005"), Some("850"), 3, "DTM", Some(2)),
+            (Some("0006"), Some("850"), 3, "PO1", Some(2)),
+        ]
+    );
+    assert!(decoded.rejected[0].message.contains("P0607"));
+    let lenient = read("syntax-notes-lenient.decode.edi", "lenient");
+    // The last set lacks the quantity the order line needs, so it is refused even so.
+    assert_eq!((lenient.documents.len(), lenient.rejected.len()), (5, 1));
+    assert_eq!(lenient.warnings.len(), 5);
+}
