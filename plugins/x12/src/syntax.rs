@@ -49,11 +49,13 @@ pub struct RawInterchange {
     pub segments: Vec<Segment>,
 }
 
-/// Blanks that may sit between segments (after a terminator, before an indented segment).
+/// Blanks that may sit between segments (after a terminator, before an indented segment),
+/// and the padding DOS and mainframe transfers leave at the end of a file: the end-of-file
+/// mark Ctrl-Z and NULs filling the last block.
 fn is_blank(c: char) -> bool {
     matches!(
         c,
-        ' ' | '\t' | '\r' | '\n' | '\u{0b}' | '\u{0c}' | '\u{feff}'
+        ' ' | '\t' | '\r' | '\n' | '\u{0b}' | '\u{0c}' | '\u{feff}' | '\u{1a}' | '\u{0}'
     )
 }
 
@@ -346,6 +348,46 @@ mod tests {
         assert_eq!(ics[1].delimiters.element, '+');
         assert_eq!(ics[1].delimiters.segment, '\'');
         assert_eq!(ics[1].segments[1].file_position, 4);
+    }
+
+    /// Segment ids and elements of every segment, for comparing two readings.
+    fn shape(text: &str) -> Vec<(String, Vec<String>)> {
+        let ics = tokenize(text.as_bytes()).unwrap_or_else(|e| panic!("{}", e.message));
+        ics.iter()
+            .flat_map(|ic| ic.segments.iter())
+            .map(|s| (s.id.clone(), s.elements.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_file_wrapped_at_any_width_reads_as_unwrapped() {
+        let flat = format!(
+            "{ISA}~GS*PO*A*B*20260102*0304*1*X*004010~ST*850*0001~\
+             BEG*00*SA*4500017799**20260102~PID*F****Hex bolt, zinc plated~SE*4*0001~\
+             GE*1*1~IEA*1*000000001~"
+        );
+        let expected = shape(&flat);
+        let chars: Vec<char> = flat.chars().collect();
+        for width in 4..=140 {
+            for newline in ["\n", "\r\n"] {
+                let wrapped: Vec<String> = chars
+                    .chunks(width)
+                    .map(|line| line.iter().collect())
+                    .collect();
+                let text = wrapped.join(newline);
+                assert_eq!(
+                    shape(&text),
+                    expected,
+                    "wrapped at {width} with {newline:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn dos_end_of_file_mark_and_nul_padding_after_iea_are_ignored() {
+        let text = format!("{ISA}~IEA*0*000000001~\r\n\u{1a}\u{0}\u{0}");
+        assert_eq!(tokenize(text.as_bytes()).unwrap().len(), 1);
     }
 
     #[test]
