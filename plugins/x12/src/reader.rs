@@ -144,13 +144,19 @@ impl<'a> Seg<'a> {
             return Ok(None);
         };
         let clock = time.and_then(|t| self.text(t));
-        date::from_compact(day, clock).map(Some).map_err(|e| {
-            let element = if e.text == day { n } else { time.unwrap_or(n) };
-            self.invalid(
-                element,
-                format!("{:?} is not a valid date: {}", e.text, e.reason),
-            )
-        })
+        date::from_compact(&with_century(day), clock)
+            .map(Some)
+            .map_err(|e| {
+                // The error names the text it failed on: the time, or else the date.
+                let element = match time {
+                    Some(t) if clock == Some(e.text.as_str()) => t,
+                    _ => n,
+                };
+                self.invalid(
+                    element,
+                    format!("{:?} is not a valid date: {}", e.text, e.reason),
+                )
+            })
     }
 
     /// Whether every present element is one of `used`.
@@ -183,6 +189,20 @@ impl<'a> Seg<'a> {
             format!("x12.{prefix}{}", self.segment.id),
             elements.join(&RAW_SEPARATOR.to_string()),
         )
+    }
+}
+
+/// A date as CCYYMMDD. Versions before 004010 write dates YYMMDD (type DT 6/6); their
+/// century follows the POSIX rule for two-digit years (69–99 are 1969–1999, 00–68 are
+/// 2000–2068), so a 003040 order of 991231 is not read as a date in 2099.
+pub fn with_century(day: &str) -> std::borrow::Cow<'_, str> {
+    let two_digit_year = day.len() == 6 && day.bytes().all(|b| b.is_ascii_digit());
+    match day.get(..2).and_then(|yy| yy.parse::<u32>().ok()) {
+        Some(yy) if two_digit_year => {
+            let century = if yy >= 69 { "19" } else { "20" };
+            format!("{century}{day}").into()
+        }
+        _ => day.into(),
     }
 }
 

@@ -223,3 +223,24 @@ fn a_broken_syntax_note_refuses_its_set_when_strict_and_warns_when_lenient() {
     assert_eq!((lenient.documents.len(), lenient.rejected.len()), (5, 1));
     assert_eq!(lenient.warnings.len(), 5);
 }
+
+#[test]
+fn two_digit_years_of_003xxx_files_take_the_posix_century() {
+    let decoded = read("po-003040-two-digit-years.decode.edi", "strict");
+    let document = &decoded.documents[0];
+    assert_eq!(
+        document.envelope.created.as_deref(),
+        Some("1999-12-30T10:15:00")
+    );
+    let Document::PurchaseOrder(po) = &document.body else {
+        panic!("850")
+    };
+    let dates: Vec<&str> = po.dates.iter().map(|d| d.value.as_str()).collect();
+    assert_eq!(dates, ["1999-12-31", "2000-01-15"]);
+}
+
+#[test]
+fn a_dos_end_of_file_mark_and_nul_padding_are_not_another_interchange() {
+    let decoded = read("dos-eof-padding.decode.edi", "strict");
+    assert_eq!((decoded.documents.len(), decoded.warnings.len()), (1, 0));
+}
