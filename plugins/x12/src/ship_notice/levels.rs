@@ -1,0 +1,127 @@
+//! The segments inside an 856's order, pack and item levels: PRF, REF and DTM of an order;
+//! MAN marks and TD1 packaging and weight of a pack; LIN, SN1, PID and lot or serial REFs of
+//! an item. What has no canonical field is kept as an extension under its level's prefix.
+
+use wharf_guest_sdk::canonical::{Extension, Pack, Quantity, ShippedItem, ShippedOrder};
+use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::id;
+
+use crate::common;
+use crate::items;
+use crate::order_response::po_date;
+use crate::reader::Seg;
+
+/// TD106..TD108: weight qualifier, weight and unit.
+pub fn weight(seg: Seg<'_>) -> Result<Option<Quantity>, AdapterError> {
+    Ok(seg.decimal(7)?.map(|value| Quantity {
+        value,
+        unit: seg.owned(8).unwrap_or_default(),
+    }))
+}
+
+pub fn order_segment(
+    seg: Seg<'_>,
+    order: &mut ShippedOrder,
+    prefix: &str,
+    extensions: &mut Vec<Extension>,
+) -> Result<(), AdapterError> {
+    match seg.id() {
+        "PRF" if order.po_number.is_empty() => {
+            order.po_number = seg
+                .require(1, "PRF01, the purchase order number,")?
+                .to_owned();
+            if let Some(value) = seg.date(4, None)? {
+                order.dates.push(po_date(value));
+            }
+            seg.leftovers(&[1, 4], prefix, extensions);
+        }
+        "REF" if common::read_ref(seg).is_some() => order.references.extend(common::read_ref(seg)),
+        "DTM" => match common::read_dtm(seg)? {
+            Some(dated) => order.dates.push(dated),
+            None => extensions.push(seg.raw_extension(prefix)),
+        },
+        _ => extensions.push(seg.raw_extension(prefix)),
+    }
+    Ok(())
+}
+
+pub fn pack_segment(
+    seg: Seg<'_>,
+    pack: &mut Pack,
+    prefix: &str,
+    extensions: &mut Vec<Extension>,
+) -> Result<(), AdapterError> {
+    match seg.id() {
+        "MAN" => {
+            let mut used = Vec::new();
+            for (qualifier, number) in [(1, 2), (4, 5)] {
+                if let (Some(q), Some(mark)) = (seg.text(qualifier), seg.text(number)) {
+                    let scheme = if q == "GM" {
+                        "sscc".to_owned()
+                    } else {
+                        format!("x12:{q}")
+                    };
+                    pack.marks.push(id(scheme, mark));
+                    used.extend([qualifier, number]);
+                }
+            }
+            seg.leftovers(&used, prefix, extensions);
+        }
+        "TD1" if pack.packaging.is_none() && pack.weight.is_none() => {
+            pack.packaging = seg.owned(1);
+            pack.weight = weight(seg)?;
+            let mut used = vec![1, 7, 8];
+            if seg.text(6) == Some("G") {
+                used.push(6);
+            }
+            seg.leftovers(&used, prefix, extensions);
+        }
+        _ => extensions.push(seg.raw_extension(prefix)),
+    }
+    Ok(())
+}
+
+pub fn item_segment(seg: Seg<'_>, item: &mut ShippedItem) -> Result<(), AdapterError> {
+    match seg.id() {
+        "LIN" => {
+            item.order_line = seg.owned(1);
+            let mut used = items::read_ids(seg, 2, "", &mut item.item_ids, &mut item.extensions);
+            used.push(1);
+            seg.leftovers(&used, "", &mut item.extensions);
+        }
+        "SN1" => {
+            item.quantity = Quantity {
+                value: seg
+                    .decimal(2)?
+                    .ok_or_else(|| seg.invalid(2, "SN102, the quantity shipped, is missing"))?,
+                unit: seg.owned(3).unwrap_or_default(),
+            };
+            item.ordered = seg.decimal(5)?.map(|value| Quantity {
+                value,
+                unit: seg.owned(6).unwrap_or_default(),
+            });
+            seg.leftovers(&[2, 3, 5, 6], "", &mut item.extensions);
+        }
+        "PID" if seg.text(1) == Some("F") && seg.only_uses(&[1, 5]) && seg.text(5).is_some() => {
+            let text = seg.text(5).unwrap_or("");
+            item.description = Some(match item.description.take() {
+                Some(before) => format!("{before}\n{text}"),
+                None => text.to_owned(),
+            });
+        }
+        "REF"
+            if seg.only_uses(&[1, 2])
+                && matches!(seg.text(1), Some("LT" | "SE"))
+                && seg.text(2).is_some() =>
+        {
+            let value = seg.owned(2).unwrap_or_default();
+            if seg.text(1) == Some("LT") {
+                item.lots.push(value);
+            } else {
+                item.serials.push(value);
+            }
+        }
+        _ => item.extensions.push(seg.raw_extension("")),
+    }
+    Ok(())
+}
