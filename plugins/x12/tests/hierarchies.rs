@@ -113,3 +113,20 @@ fn packs_under_items_hold_those_items() {
         ("sscc", "00012345600000001077")
     );
 }
+
+#[test]
+fn an_item_over_several_packs_is_spread_by_the_quantities_the_packs_state() {
+    let notice = notice("asn-item-spread-over-packs.decode.edi");
+    let order = &notice.orders[0];
+    assert!(order.items.is_empty());
+    assert_eq!(items(&order.packs[0].items), [("3", Some("1"), "6")]);
+    assert_eq!(items(&order.packs[1].items), [("3.2", Some("1"), "4")]);
+    // SN105, the quantity ordered, stays once, with the first part.
+    let ordered = order.packs[0].items[0]
+        .ordered
+        .as_ref()
+        .map(|q| q.value.as_str());
+    assert_eq!(ordered, Some("10"));
+    assert!(order.packs[1].items[0].ordered.is_none());
+    assert!(notice.extensions.is_empty(), "the packs' SN1 were used");
+}

@@ -1,8 +1,11 @@
 //! The segments inside an 856's order, pack and item levels: PRF, REF and DTM of an order;
 //! MAN marks and TD1 packaging and weight of a pack; LIN, SN1, PID and lot or serial REFs of
 //! an item. What has no canonical field is kept as an extension under its level's prefix.
+//! [`spread_over_packs`] puts an item of an S-O-I-P notice into each pack under it.
 
-use wharf_guest_sdk::canonical::{Extension, Pack, Quantity, ShippedItem, ShippedOrder};
+use wharf_guest_sdk::canonical::{
+    Extension, Pack, Quantity, ShipNotice, ShippedItem, ShippedOrder,
+};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::id;
 
@@ -124,4 +127,59 @@ pub fn item_segment(seg: Seg<'_>, item: &mut ShippedItem) -> Result<(), AdapterE
         _ => item.extensions.push(seg.raw_extension("")),
     }
     Ok(())
+}
+
+/// Spreads item `item` over the packs `under` it (S-O-I-P) when every one of them states its
+/// quantity in an SN1, kept as `x12.HL.<pack>.SN1`: one item per pack with that quantity.
+/// Otherwise nothing changes and the item stays whole in the first pack.
+pub fn spread_over_packs(notice: &mut ShipNotice, item: &str, under: &[String]) {
+    let sn1 = |pack: &str| format!("x12.HL.{pack}.SN1");
+    let stated: Option<Vec<(String, String)>> = under
+        .iter()
+        .map(|pack| {
+            let key = sn1(pack);
+            let kept = notice.extensions.iter().find(|e| e.key == key)?;
+            let text = crate::writer::extension_text(&kept.value);
+            let mut elements = text.split(crate::reader::RAW_SEPARATOR);
+            let quantity = elements.nth(1).filter(|q| !q.is_empty())?;
+            let quantity = wharf_guest_sdk::decimal::normalize(quantity).ok()?;
+            Some((quantity, elements.next().unwrap_or("").to_owned()))
+        })
+        .collect();
+    let Some(stated) = stated else {
+        return;
+    };
+    let Some(order) = notice.orders.iter_mut().find(|o| {
+        o.packs
+            .iter()
+            .any(|p| p.items.iter().any(|i| i.line_number == item))
+    }) else {
+        return;
+    };
+    let Some(whole) = order.packs.iter_mut().find_map(|p| {
+        let at = p.items.iter().position(|i| i.line_number == item)?;
+        Some(p.items.remove(at))
+    }) else {
+        return;
+    };
+    for (n, (pack_id, (quantity, unit))) in under.iter().zip(stated).enumerate() {
+        let mut part = whole.clone();
+        if n > 0 {
+            part.line_number = format!("{item}.{}", n + 1);
+            part.ordered = None;
+        }
+        part.quantity = Quantity {
+            value: quantity,
+            unit: if unit.is_empty() {
+                whole.quantity.unit.clone()
+            } else {
+                unit
+            },
+        };
+        if let Some(pack) = order.packs.iter_mut().find(|p| p.pack_id == *pack_id) {
+            pack.items.push(part);
+        }
+    }
+    let consumed: Vec<String> = under.iter().map(|p| sn1(p)).collect();
+    notice.extensions.retain(|e| !consumed.contains(&e.key));
 }

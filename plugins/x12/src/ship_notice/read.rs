@@ -20,7 +20,7 @@ use crate::purchase_order::{document_date, expect};
 use crate::reader::{Body, Place, Seg, text_extension};
 use crate::syntax::Segment;
 
-use super::levels::{item_segment, order_segment, pack_segment, weight};
+use super::levels::{item_segment, order_segment, pack_segment, spread_over_packs, weight};
 use super::tree::{self, OrderKey, Placement};
 
 /// Where an HL sits in the canonical tree.
@@ -166,6 +166,9 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
                 item_segment(seg, item)?;
             }
         }
+    }
+    for (item, under) in &plan.spread {
+        spread_over_packs(&mut notice, item, under);
     }
     if notice.shipment_id.is_empty() {
         notice.shipment_id = stand_in_shipment_id(&notice, place);

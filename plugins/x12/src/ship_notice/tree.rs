@@ -11,8 +11,10 @@
 //! - a level that is neither S, O nor I is a pack of that order, nested in its nearest pack
 //!   ancestor of the same order;
 //! - an item sits in its nearest pack ancestor; an item with packs under it (S-O-I-P) sits in
-//!   the first of them, and the others keep their segments (a pack's SN1 among them) as
-//!   extensions, since a quantity split across them is not stated item by item.
+//!   the first of them. When it has several and each states its own SN1, the item is spread
+//!   over them ([`Plan::spread`]): one item per pack with that pack's quantity, the first
+//!   keeping the item's HL01, the others `<HL01>.<n>`. When they do not, the item stays in the
+//!   first pack whole and the other packs keep their segments as extensions.
 
 use std::collections::HashMap;
 
@@ -55,6 +57,8 @@ pub struct Plan {
     /// (order index, pack HL01, parent pack HL01, level code).
     pub packs: Vec<(usize, String, Option<String>, String)>,
     pub placements: HashMap<String, Placement>,
+    /// Items with several packs under them (S-O-I-P): item HL01, and the packs' HL01s.
+    pub spread: Vec<(String, Vec<String>)>,
 }
 
 /// Plans the tree from the body segments `segs` (BSN excluded).
@@ -121,6 +125,7 @@ pub fn plan(segs: &[Seg<'_>]) -> Result<Plan, AdapterError> {
         orders: Vec::new(),
         packs: Vec::new(),
         placements: HashMap::new(),
+        spread: Vec::new(),
     };
     let order_of = |key: &OrderKey, plan_orders: &mut Vec<OrderKey>| {
         plan_orders
@@ -151,11 +156,18 @@ pub fn plan(segs: &[Seg<'_>]) -> Result<Plan, AdapterError> {
                     .into_iter()
                     .find(|&a| !matches!(levels[a].code.as_str(), "S" | "O" | "I"))
                     .filter(|&a| keys[a].as_ref() == Some(key));
-                let under = (i + 1..levels.len()).find(|&d| {
-                    levels[d].parent == Some(i)
-                        && !matches!(levels[d].code.as_str(), "S" | "O" | "I")
-                });
-                Placement::Item(o, in_pack.or(under).map(|p| levels[p].id.clone()))
+                let under: Vec<String> = (i + 1..levels.len())
+                    .filter(|&d| {
+                        levels[d].parent == Some(i)
+                            && !matches!(levels[d].code.as_str(), "S" | "O" | "I")
+                    })
+                    .map(|d| levels[d].id.clone())
+                    .collect();
+                if in_pack.is_none() && under.len() > 1 {
+                    plan.spread.push((level.id.clone(), under.clone()));
+                }
+                let pack = in_pack.map(|p| levels[p].id.clone());
+                Placement::Item(o, pack.or_else(|| under.into_iter().next()))
             }
             (code, Some(key)) => {
                 let o = order_of(key, &mut plan.orders);
