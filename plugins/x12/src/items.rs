@@ -173,6 +173,9 @@ pub struct LineBody {
     /// The line record has no description, schedule or references (a line response): only
     /// dates and notes are mapped, PID, SCH and REF are kept whole.
     pub plain: bool,
+    /// Notes are written as N9/MSG loops, as 005010's 850 has no NTE (see
+    /// [`crate::notes_005010`]).
+    pub notes_in_n9: bool,
     pub description: Option<String>,
     pub dates: Vec<Dated>,
     pub references: Vec<Identifier>,
@@ -251,7 +254,9 @@ impl LineBody {
         for (i, dated) in self.dates.iter().enumerate() {
             out.push(common::write_dtm(dated, &format!("{path}.dates[{i}]"))?);
         }
-        out.extend(self.notes.iter().flat_map(common::write_note));
+        if !self.notes_in_n9 {
+            out.extend(self.notes.iter().flat_map(common::write_note));
+        }
         for (i, schedule) in self.schedule.iter().enumerate() {
             let mut sch = Out::new("SCH")
                 .with(1, schedule.quantity.value.clone())
@@ -265,6 +270,10 @@ impl LineBody {
                     .opt(7 + 3 * k, time);
             }
             out.push(sch);
+        }
+        // The PO1 loop's N9 loop comes after its SCH loop.
+        if self.notes_in_n9 {
+            out.extend(self.notes.iter().flat_map(crate::notes_005010::write));
         }
         Ok(())
     }

@@ -1,5 +1,5 @@
-//! Header notes of an 850 as 005010 writes them: that version's 850 has no NTE, and notes go
-//! into the N9 loop instead, one `N9*L1*<kind>` (reference qualifier L1, letters or notes,
+//! Notes of an 850 as 005010 writes them, in the header and in each PO1 loop: that version's
+//! 850 has no NTE, and notes go into the N9 loop instead, one `N9*L1*<kind>` (reference qualifier L1, letters or notes,
 //! with the note's kind as N902) followed by one MSG per line of its text (MSG01 holds 264).
 //!
 //! Every version's 850 has the N9 loop, so [`read`] takes an `N9*L1` loop as a note whatever

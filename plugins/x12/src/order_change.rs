@@ -206,6 +206,7 @@ pub fn write(change: &OrderChange, today: &str) -> Result<Vec<Out>, AdapterError
         out.push(poc.restore(&line.extensions, ""));
         LineBody {
             plain: false,
+            notes_in_n9: false,
             description: line.description.clone(),
             dates: line.dates.clone(),
             references: line.references.clone(),

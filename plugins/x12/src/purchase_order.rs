@@ -225,7 +225,13 @@ pub fn line_body(body: &mut Body<'_>) -> Result<LineBody, AdapterError> {
     let mut rest = LineBody::default();
     while let Some(seg) = body.peek().filter(|s| !LINE_END.contains(&s.id())) {
         body.next_seg();
-        rest.read(seg)?;
+        match seg.id() {
+            "N9" => match notes_005010::read(seg, body) {
+                Some(note) => rest.notes.push(note),
+                None => rest.read(seg)?,
+            },
+            _ => rest.read(seg)?,
+        }
     }
     Ok(rest)
 }
@@ -317,7 +323,8 @@ pub fn write(po: &PurchaseOrder, today: &str, version: &str) -> Result<Vec<Out>,
     for (i, dated) in dates.iter().enumerate() {
         out.push(common::write_dtm(dated, &format!("dates[{i}]"))?);
     }
-    if notes_005010::notes_in_n9(version) {
+    let n9 = notes_005010::notes_in_n9(version);
+    if n9 {
         out.extend(po.notes.iter().flat_map(notes_005010::write));
     } else {
         out.extend(po.notes.iter().flat_map(common::write_note));
@@ -330,10 +337,10 @@ pub fn write(po: &PurchaseOrder, today: &str, version: &str) -> Result<Vec<Out>,
         let path = format!("lines[{i}]");
         match &line.parent_line {
             None => {
-                write_line(line, &path, &mut out)?;
+                write_line(line, &path, n9, &mut out)?;
                 previous = Some(&line.line_number);
             }
-            Some(parent) => write_sub_line(line, parent, previous, &path, &mut out)?,
+            Some(parent) => write_sub_line(line, parent, previous, &path, n9, &mut out)?,
         }
     }
     let quantities: Vec<&str> = po
@@ -354,7 +361,12 @@ pub fn write(po: &PurchaseOrder, today: &str, version: &str) -> Result<Vec<Out>,
     Ok(out)
 }
 
-fn write_line(line: &OrderLine, path: &str, out: &mut Vec<Out>) -> Result<(), AdapterError> {
+fn write_line(
+    line: &OrderLine,
+    path: &str,
+    n9: bool,
+    out: &mut Vec<Out>,
+) -> Result<(), AdapterError> {
     let absent = items::line_number_absent("PO1", &line.extensions);
     let mut po1 = Out::new("PO1")
         .with(2, line.quantity.value.clone())
@@ -367,7 +379,7 @@ fn write_line(line: &OrderLine, path: &str, out: &mut Vec<Out>) -> Result<(), Ad
     }
     items::write_ids(&mut po1, 6, 25, &line.item_ids, &line.extensions, "");
     out.push(po1.restore(&line.extensions, ""));
-    body_of(line).write(out, path)
+    body_of(line, n9).write(out, path)
 }
 
 fn write_sub_line(
@@ -375,6 +387,7 @@ fn write_sub_line(
     parent: &str,
     previous: Option<&str>,
     path: &str,
+    n9: bool,
     out: &mut Vec<Out>,
 ) -> Result<(), AdapterError> {
     let mut sln = Out::new("SLN")
@@ -389,12 +402,13 @@ fn write_sub_line(
     }
     items::write_ids(&mut sln, 9, 28, &line.item_ids, &line.extensions, "");
     out.push(sln.restore(&line.extensions, "").with_default(3, "I"));
-    body_of(line).write(out, path)
+    body_of(line, n9).write(out, path)
 }
 
-fn body_of(line: &OrderLine) -> LineBody {
+fn body_of(line: &OrderLine, notes_in_n9: bool) -> LineBody {
     LineBody {
         plain: false,
+        notes_in_n9,
         description: line.description.clone(),
         dates: line.dates.clone(),
         references: line.references.clone(),

@@ -181,6 +181,8 @@ fn an_850_in_005010_carries_its_notes_in_n9_msg_and_reads_them_back() {
         panic!("850")
     };
     let notes = po.notes.clone();
+    let line_notes = po.lines[0].notes.clone();
+    assert!(!line_notes.is_empty());
     let encoded = with_config(&[], || {
         X12Adapter::encode(document, wharf_guest_sdk::testing::encode_context())
     })
@@ -200,6 +202,7 @@ fn an_850_in_005010_carries_its_notes_in_n9_msg_and_reads_them_back() {
         panic!("850")
     };
     assert_eq!(again.notes, notes);
+    assert_eq!(again.lines[0].notes, line_notes, "a line's N9 loop");
 }
 
 #[test]
