@@ -4,6 +4,9 @@
 //! A file may hold several interchanges, each with several functional groups, each with
 //! several transaction sets; every transaction set becomes one canonical document, its
 //! envelope naming ISA13, GS06 and ST02. Delimiters are read from each ISA, never assumed.
+//! A set that fails (its content, a syntax note, or in strict mode its SE) is returned in
+//! `rejected` with its location while the others are read; only an envelope that cannot be
+//! followed, or an interchange with no usable set, fails the whole decode.
 //!
 //! # Layout
 //!
@@ -12,8 +15,9 @@
 //! - [`reader`], [`writer`]: located element reading and extensions kept; building segments.
 //! - [`syntax_notes`]: the standard's P/R/E/C/L relations between elements, checked on read.
 //! - [`codes`]: code tables; [`common`], [`parties`], [`items`]: segments the sets share.
-//! - One module per transaction set: [`purchase_order`] (850), [`order_response`] (855, 865),
-//!   [`order_change`] (860), [`ship_notice`] (856), [`invoice`] (810), [`functional_ack`] (997).
+//! - One module per transaction set: [`purchase_order`] (850, with [`notes_005010`] for
+//!   005010's N9/MSG notes), [`order_response`] (855, 865), [`order_change`] (860),
+//!   [`ship_notice`] (856), [`invoice`] (810), [`functional_ack`] (997).
 //! - [`settings`]: the agreement's configuration keys.
 
 // Every fallible function returns the contract's `AdapterError`, whose size the WIT record
@@ -41,7 +45,7 @@ pub mod writer;
 
 use wharf_guest_sdk::canonical::{CanonicalDocument, DocType, Document, FunctionalAck};
 use wharf_guest_sdk::contract::{
-    AdapterError, Decoded, Descriptor, EncodeContext, Encoded, Inbound,
+    AdapterError, Decoded, Descriptor, EncodeContext, Encoded, Inbound, Location,
 };
 use wharf_guest_sdk::{Adapter, date, error, export_adapter};
 
@@ -115,7 +119,7 @@ impl Adapter for X12Adapter {
                         // One set's content does not spoil the others: the host answers it
                         // with AK5*R and processes the rest. Syntax that breaks the envelope
                         // has already failed the whole decode above.
-                        Err(refusal) => rejected.push(refusal),
+                        Err(refusal) => rejected.push(at_its_set(refusal, transaction, &place)),
                     }
                 }
             }
@@ -231,6 +235,23 @@ fn read_transaction(transaction: &Transaction, place: &Place) -> Result<Document
             .at_segment(seg.location(Some(1))));
         }
     })
+}
+
+/// A refusal names the set it refuses, so the host can answer it with AK5: one without a
+/// location of its own is placed at the set's ST.
+fn at_its_set(refusal: AdapterError, transaction: &Transaction, place: &Place) -> AdapterError {
+    match transaction.segments.first() {
+        Some(st) => {
+            let at = Seg {
+                segment: st,
+                position: 1,
+                place,
+                previous: None,
+            };
+            refusal.or_at(Location::Segment(at.location(None)))
+        }
+        None => refusal,
+    }
 }
 
 /// The decode error when every transaction set was refused: the refusal itself when there
