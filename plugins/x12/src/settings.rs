@@ -66,7 +66,7 @@ pub const KEYS: [(&str, &str, bool); 14] = [
     ),
     (
         "strictness",
-        "`strict` (default): envelope counts and control numbers that disagree fail the decode. `lenient`: they become warnings on the decoded documents.",
+        "`strict` (default): a transaction set whose SE01/SE02 disagree, that breaks an X12 syntax note (P, R, E, C, L) or lacks BSN02 is rejected (the others are read), and GE/IEA counts or control numbers that disagree fail the decode. `lenient`: all of these become located warnings on the decoded documents.",
         false,
     ),
     (
