@@ -130,3 +130,15 @@ fn an_item_over_several_packs_is_spread_by_the_quantities_the_packs_state() {
     assert!(order.packs[1].items[0].ordered.is_none());
     assert!(notice.extensions.is_empty(), "the packs' SN1 were used");
 }
+
+#[test]
+fn a_single_order_named_at_shipment_level_holds_the_items_under_the_shipment() {
+    let notice = notice("asn-order-at-shipment-level.decode.edi");
+    assert_eq!(notice.orders.len(), 1);
+    assert_eq!(notice.orders[0].po_number, "4500017746");
+    assert_eq!(
+        items(&notice.orders[0].items),
+        [("2", Some("1"), "10"), ("3", Some("2"), "4")]
+    );
+    assert!(notice.extensions.is_empty(), "the shipment's PRF was used");
+}

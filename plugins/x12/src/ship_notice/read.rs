@@ -114,11 +114,20 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
             continue;
         }
         let prefix = format!("HL.{current_id}.");
-        if let (Node::Pack(o, _) | Node::Item(o, _, _), "PRF") = (current, seg.id())
+        let named = match current {
+            Node::Pack(o, _) | Node::Item(o, _, _) => Some(o),
+            Node::Shipment => notice
+                .orders
+                .iter()
+                .position(|order| seg.text(1) == Some(order.po_number.as_str())),
+            Node::Order(_) => None,
+        };
+        if let (Some(o), "PRF") = (named, seg.id())
             && let Some(order) = notice.orders.get_mut(o)
             && seg.text(1) == Some(order.po_number.as_str())
         {
-            // The PRF that named this level's order (S-I, S-T-P-I): its date is the order's.
+            // The PRF that named this level's order (S-I, S-T-P-I, or a shipment-level PRF
+            // of a single-order notice): its date is the order's.
             if let Some(value) = seg.date(4, None)?
                 && order.dates.is_empty()
             {

@@ -7,7 +7,9 @@
 //! reads the HL headers (and each level's PRF) before anything is mapped and decides:
 //!
 //! - the order of a level is its nearest O ancestor; else the PRF of its own level; else the
-//!   order of its first descendant that has one (a tare or pack above items with a PRF);
+//!   PRF of its nearest level above that has one (a single-order notice with PRF at the
+//!   shipment level); else the order of its first descendant that has one (a tare or pack
+//!   above items with a PRF);
 //! - a level that is neither S, O nor I is a pack of that order, nested in its nearest pack
 //!   ancestor of the same order;
 //! - an item sits in its nearest pack ancestor; an item with packs under it (S-O-I-P) sits in
@@ -107,11 +109,20 @@ pub fn plan(segs: &[Seg<'_>]) -> Result<Plan, AdapterError> {
         .map(|(i, level)| match level.code.as_str() {
             "S" => None,
             "O" => Some(OrderKey::Level(level.id.clone())),
-            _ => ancestors(i)
-                .into_iter()
-                .find(|&a| levels[a].code == "O")
-                .map(|a| OrderKey::Level(levels[a].id.clone()))
-                .or_else(|| level.prf.clone().map(OrderKey::Prf)),
+            _ => {
+                let above = ancestors(i);
+                above
+                    .iter()
+                    .find(|&&a| levels[a].code == "O")
+                    .map(|&a| OrderKey::Level(levels[a].id.clone()))
+                    .or_else(|| level.prf.clone().map(OrderKey::Prf))
+                    .or_else(|| {
+                        above
+                            .iter()
+                            .find_map(|&a| levels[a].prf.clone())
+                            .map(OrderKey::Prf)
+                    })
+            }
         })
         .collect();
     for i in (0..levels.len()).rev() {
