@@ -76,7 +76,8 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<OrderChange, AdapterE
                 .parties
                 .push(parties::read(seg, &mut body, &mut change.extensions)?),
             "POC" => {
-                let line = read_line(seg, &mut body, change.currency.as_ref())?;
+                let ordinal = change.lines.len();
+                let line = read_line(seg, &mut body, change.currency.as_ref(), ordinal)?;
                 change.lines.push(line);
             }
             "CTT" => {
@@ -115,9 +116,10 @@ fn read_line(
     poc: Seg<'_>,
     body: &mut Body<'_>,
     currency: Option<&String>,
+    ordinal: usize,
 ) -> Result<LineChange, AdapterError> {
     let mut extensions = Vec::new();
-    let line_number = poc.require(1, "POC01, the line number,")?.to_owned();
+    let line_number = items::line_number(poc, ordinal, &mut extensions);
     let code = poc.require(2, "POC02, the change code,")?;
     let (quantity, mut used) = quantity(poc, 3, 5)?;
     let price = items::read_price(poc, 6, 7, &quantity.unit, currency, &mut used)?;
@@ -195,10 +197,12 @@ pub fn write(change: &OrderChange, today: &str) -> Result<Vec<Out>, AdapterError
             codes::line_change_code(line_change.change),
         );
         let mut poc = Out::new("POC")
-            .with(1, line.line_number.clone())
             .with(2, code)
             .with(3, line.quantity.value.clone())
             .with(5, line.quantity.unit.clone());
+        if !items::line_number_absent("POC", &line.extensions) {
+            poc.set(1, line.line_number.clone());
+        }
         if let Some(price) = &line.price {
             items::write_price(&mut poc, 6, 7, price, &path)?;
         }

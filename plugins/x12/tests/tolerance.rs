@@ -247,3 +247,62 @@ fn a_dos_end_of_file_mark_and_nul_padding_are_not_another_interchange() {
     let decoded = read("dos-eof-padding.decode.edi", "strict");
     assert_eq!((decoded.documents.len(), decoded.warnings.len()), (1, 0));
 }
+
+/// The first document of `fixture`, written again with the adapter's defaults.
+fn written_again(fixture: &str) -> String {
+    let decoded = read(fixture, "strict");
+    let document = decoded.documents.into_iter().next().expect("one document");
+    let settings = [
+        ("sender_qualifier", "ZZ"),
+        ("sender_id", "KESSLERUS"),
+        ("receiver_qualifier", "ZZ"),
+        ("receiver_id", "NORTHWIND"),
+    ];
+    let encoded = with_config(&settings, || {
+        X12Adapter::encode(document, wharf_guest_sdk::testing::encode_context())
+    })
+    .unwrap_or_else(|e| panic!("{fixture}: {}", wharf_guest_sdk::error::render(&e)));
+    String::from_utf8_lossy(&encoded.bytes).into_owned()
+}
+
+#[test]
+fn an_absent_assigned_identification_stays_absent_in_every_set_that_has_one() {
+    for (fixture, expected) in [
+        (
+            "po-no-line-ids.decode.edi",
+            "~PO1**10*EA*4.25**BP*A-100*VP*NW-88120~",
+        ),
+        (
+            "invoice-no-line-ids.decode.edi",
+            "~IT1**12*EA*2.5**BP*A-100~",
+        ),
+        (
+            "change-no-line-ids.decode.edi",
+            "~POC**CQ*12*10*EA*4.25**BP*A-100~",
+        ),
+        (
+            "response-no-line-ids.decode.edi",
+            "~PO1**10*EA*4.25**BP*A-100~",
+        ),
+    ] {
+        let text = written_again(fixture);
+        assert!(text.contains(expected), "{fixture}:\n{text}");
+    }
+}
+
+#[test]
+fn a_response_line_without_po101_keeps_its_answers_together() {
+    let decoded = read("response-no-line-ids.decode.edi", "strict");
+    let Document::OrderResponse(response) = &decoded.documents[0].body else {
+        panic!("855")
+    };
+    let lines: Vec<(&str, Option<&str>)> = response
+        .lines
+        .iter()
+        .map(|l| (l.line_number.as_str(), l.status_code.as_deref()))
+        .collect();
+    assert_eq!(
+        lines,
+        [("1", Some("IA")), ("1", Some("IB")), ("2", Some("IA"))]
+    );
+}
