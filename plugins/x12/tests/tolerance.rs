@@ -306,3 +306,24 @@ fn a_response_line_without_po101_keeps_its_answers_together() {
         [("1", Some("IA")), ("1", Some("IB")), ("2", Some("IA"))]
     );
 }
+
+#[test]
+fn a_ge02_mismatch_is_a_warning_when_lenient_and_refuses_the_interchange_when_strict() {
+    let decoded = read("lenient-ge02.decode.edi", "lenient");
+    assert_eq!(decoded.documents.len(), 1);
+    let warned: Vec<_> = decoded.warnings.iter().map(at).collect();
+    assert_eq!(warned.len(), 1);
+    assert_eq!(
+        (
+            warned[0].segment_id.as_str(),
+            warned[0].element,
+            warned[0].group.as_deref()
+        ),
+        ("GE", Some(2), Some("5170"))
+    );
+    let refused = decode("error-strict-ge02.decode.edi", "strict").unwrap_err();
+    assert_eq!(
+        (at(&refused).segment_id.as_str(), at(&refused).element),
+        ("GE", Some(2))
+    );
+}
