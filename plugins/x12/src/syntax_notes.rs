@@ -4,8 +4,9 @@
 //! transaction set that breaks one, at the segment and element; a lenient one reads it with
 //! that as a warning.
 //!
-//! The notes are 004010's. Later versions kept these for the segments listed (005010 widened
-//! element lengths, not these relations), so the same table serves every version read.
+//! The notes are 004010's (MAN's as 004040 and 005020 state them too). Later versions kept
+//! these for the segments listed (005010 widened element lengths, not these relations), so the
+//! same table serves every version read.
 
 use wharf_guest_sdk::contract::AdapterError;
 
@@ -90,10 +91,19 @@ pub const NOTES: &[Note] = &[
     note("N1", Paired, &[3, 4]),
     // N4 syntax note C0605
     note("N4", Conditional, &[6, 5]),
+    // MAN syntax notes P0405, C0605
+    note("MAN", Paired, &[4, 5]),
+    note("MAN", Conditional, &[6, 5]),
     // PER syntax notes P0304, P0506, P0708
     note("PER", Paired, &[3, 4]),
     note("PER", Paired, &[5, 6]),
     note("PER", Paired, &[7, 8]),
+    // PID syntax notes C0403, R0405, C0703, C0804, C0905
+    note("PID", Conditional, &[4, 3]),
+    note("PID", Required, &[4, 5]),
+    note("PID", Conditional, &[7, 3]),
+    note("PID", Conditional, &[8, 4]),
+    note("PID", Conditional, &[9, 5]),
     // PO1 syntax notes C0302, C0504, P0607 … P2425
     note("PO1", Conditional, &[3, 2]),
     note("PO1", Conditional, &[5, 4]),
@@ -109,8 +119,21 @@ pub const NOTES: &[Note] = &[
     note("PO1", Paired, &[24, 25]),
     // REF syntax note R0203
     note("REF", Required, &[2, 3]),
+    // SAC syntax notes R0203, P0304, P0607, P0910, C1110, L130204
+    note("SAC", Required, &[2, 3]),
+    note("SAC", Paired, &[3, 4]),
+    note("SAC", Paired, &[6, 7]),
+    note("SAC", Paired, &[9, 10]),
+    note("SAC", Conditional, &[11, 10]),
+    note("SAC", ListConditional, &[13, 2, 4]),
     // SN1 syntax note P0506
     note("SN1", Paired, &[5, 6]),
+    // TD1 syntax notes C0102, C0304, C0607, P0708, P0910
+    note("TD1", Conditional, &[1, 2]),
+    note("TD1", Conditional, &[3, 4]),
+    note("TD1", Conditional, &[6, 7]),
+    note("TD1", Paired, &[7, 8]),
+    note("TD1", Paired, &[9, 10]),
     // TD5 syntax notes R0204050612, C0203, C0708
     note("TD5", Required, &[2, 4, 5, 6, 12]),
     note("TD5", Conditional, &[2, 3]),

@@ -225,6 +225,11 @@ pub fn read_tax(seg: Seg<'_>, currency: Option<&String>) -> Result<Option<Tax>, 
     }))
 }
 
+/// SAC02 "ZZZZ", mutually defined: element 1300's code for an allowance or charge the
+/// standard has no code for. SAC syntax note R0203 needs SAC02 (or SAC03), so the writer puts
+/// it where the allowance or charge has no code, and it reads back as none.
+pub const MUTUALLY_DEFINED: &str = "ZZZZ";
+
 /// SAC: allowance (A) or charge (C), code SAC02, amount SAC05 in cents, description SAC15.
 pub fn read_sac(
     seg: Seg<'_>,
@@ -243,7 +248,7 @@ pub fn read_sac(
     };
     Ok(Some(AllowanceCharge {
         is_charge,
-        code: seg.owned(2),
+        code: seg.owned(2).filter(|code| code != MUTUALLY_DEFINED),
         description: seg.owned(15),
         amount: Money {
             amount,

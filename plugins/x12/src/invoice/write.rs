@@ -44,7 +44,12 @@ fn tax(tax: &Tax) -> Out {
 fn sac(sac: &AllowanceCharge, path: &str) -> Result<Out, AdapterError> {
     Ok(Out::new("SAC")
         .with(1, if sac.is_charge { "C" } else { "A" })
-        .with_opt(2, sac.code.clone())
+        .with(
+            2,
+            sac.code
+                .clone()
+                .unwrap_or_else(|| super::read::MUTUALLY_DEFINED.to_owned()),
+        )
         .with(5, cents(&sac.amount, path)?)
         .with_opt(15, sac.description.clone()))
 }

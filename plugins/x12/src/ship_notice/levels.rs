@@ -14,6 +14,10 @@ use crate::items;
 use crate::order_response::po_date;
 use crate::reader::Seg;
 
+/// TD102 of a pack's TD1: the pack is one package, which the writer states as TD1's syntax
+/// note C0102 requires beside a packaging code.
+pub const ONE_PACKAGE: &str = "1";
+
 /// TD106..TD108: weight qualifier, weight and unit.
 pub fn weight(seg: Seg<'_>) -> Result<Option<Quantity>, AdapterError> {
     Ok(seg.decimal(7)?.map(|value| Quantity {
@@ -76,6 +80,9 @@ pub fn pack_segment(
             let mut used = vec![1, 7, 8];
             if seg.text(6) == Some("G") {
                 used.push(6);
+            }
+            if seg.text(2) == Some(ONE_PACKAGE) {
+                used.push(2);
             }
             seg.leftovers(&used, prefix, extensions);
         }

@@ -12,6 +12,7 @@ use crate::common;
 use crate::items;
 use crate::parties;
 use crate::purchase_order::split_document_date;
+use crate::ship_notice::levels::ONE_PACKAGE;
 use crate::ship_notice::read::{
     BILL_OF_LADING, BILL_OF_LADING_KEY, CARRIER_PRO, default_pack_code,
 };
@@ -274,7 +275,13 @@ fn write_pack(
                 .set(7, weight.value.clone())
                 .set(8, weight.unit.clone());
         }
-        out.push(td1.restore(ext, &prefix));
+        let mut td1 = td1.restore(ext, &prefix);
+        // TD1 syntax note C0102: a packaging code needs its lading quantity, and a pack is
+        // one package unless the decode kept another count.
+        if td1.has(1) && !td1.has(2) {
+            td1.set(2, ONE_PACKAGE);
+        }
+        out.push(td1);
     }
     out.extend(raw_segments(ext, &prefix));
     Ok(())
