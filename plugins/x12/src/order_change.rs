@@ -185,7 +185,7 @@ pub fn write(change: &OrderChange, today: &str) -> Result<Vec<Out>, AdapterError
     }
     out.extend(change.notes.iter().flat_map(common::write_note));
     for party in &change.parties {
-        parties::write(party, &change.extensions, &mut out);
+        parties::write(party, &change.extensions, &mut out)?;
     }
     for (i, line_change) in change.lines.iter().enumerate() {
         let path = format!("lines[{i}].line");

@@ -350,7 +350,7 @@ pub fn write(response: &OrderResponse, set: Set, today: &str) -> Result<Vec<Out>
     }
     out.extend(response.notes.iter().flat_map(common::write_note));
     for party in &response.parties {
-        parties::write(party, &response.extensions, &mut out);
+        parties::write(party, &response.extensions, &mut out)?;
     }
     let mut ordered = Vec::new();
     let mut count = 0;

@@ -330,7 +330,7 @@ pub fn write(po: &PurchaseOrder, today: &str, version: &str) -> Result<Vec<Out>,
         out.extend(po.notes.iter().flat_map(common::write_note));
     }
     for party in &po.parties {
-        parties::write(party, &po.extensions, &mut out);
+        parties::write(party, &po.extensions, &mut out)?;
     }
     let mut previous: Option<&str> = None;
     for (i, line) in po.lines.iter().enumerate() {

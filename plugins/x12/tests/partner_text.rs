@@ -252,3 +252,30 @@ fn an_invoice_total_with_fractions_of_a_cent_is_refused_not_rounded() {
         refused.message
     );
 }
+
+#[test]
+fn a_party_needs_a_name_or_an_identifier_as_n1_syntax_note_r0203_says() {
+    let base = || {
+        order(
+            "4500017792".to_owned(),
+            "Plant 2".to_owned(),
+            "Hex bolt".to_owned(),
+            "Ship complete".to_owned(),
+            "2.5".to_owned(),
+            "10".to_owned(),
+        )
+    };
+    // An identifier in a scheme X12 has no N103 code for is written as ZZ, mutually defined.
+    let mut po = base();
+    po.parties[0].name = None;
+    po.parties[0].ids = vec![id("portal-site", "KS-0042")];
+    let bytes = encode(Document::PurchaseOrder(po)).unwrap_or_else(|e| panic!("{}", e.message));
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("~N1*ST**ZZ*KS-0042~"), "{text}");
+    // With neither, there is nothing N1 may carry.
+    let mut po = base();
+    po.parties[0].name = None;
+    let refused = encode(Document::PurchaseOrder(po)).expect_err("an empty N1");
+    assert_eq!(refused.kind, ErrorKind::Validation);
+    assert!(refused.message.contains("R0203"), "{}", refused.message);
+}

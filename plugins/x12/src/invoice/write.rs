@@ -100,7 +100,7 @@ pub fn write(invoice: &Invoice, today: &str) -> Result<Vec<Out>, AdapterError> {
     }
     out.extend(invoice.notes.iter().flat_map(common::write_note));
     for party in &invoice.parties {
-        parties::write(party, ext, &mut out);
+        parties::write(party, ext, &mut out)?;
     }
     for (i, line) in invoice.lines.iter().enumerate() {
         let path = format!("lines[{i}]");

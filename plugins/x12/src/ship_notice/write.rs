@@ -163,7 +163,7 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
     out.extend(notice.notes.iter().flat_map(common::write_note));
     out.extend(raw_segments(ext, ""));
     for party in &notice.parties {
-        parties::write(party, ext, &mut out);
+        parties::write(party, ext, &mut out)?;
     }
     let mut quantities = Vec::new();
     for (o, order) in notice.orders.iter().enumerate() {
