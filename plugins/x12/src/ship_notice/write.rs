@@ -306,8 +306,14 @@ fn write_item(
         .with(2, item.quantity.value.clone())
         .with(3, item.quantity.unit.clone());
     if let Some(ordered) = &item.ordered {
-        sn1.set(5, ordered.value.clone())
-            .set(6, ordered.unit.clone());
+        // SN1 syntax note P0506: the quantity ordered needs its unit; one a source left out is
+        // taken to be the unit shipped in.
+        let unit = if ordered.unit.is_empty() {
+            &item.quantity.unit
+        } else {
+            &ordered.unit
+        };
+        sn1.set(5, ordered.value.clone()).set(6, unit.clone());
     }
     out.push(sn1.restore(&item.extensions, ""));
     quantities.push(item.quantity.value.clone());
