@@ -279,3 +279,23 @@ fn a_party_needs_a_name_or_an_identifier_as_n1_syntax_note_r0203_says() {
     assert_eq!(refused.kind, ErrorKind::Validation);
     assert!(refused.message.contains("R0203"), "{}", refused.message);
 }
+
+#[test]
+fn an_invoice_line_without_a_unit_is_refused_as_it1_p020304_says() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/invoice.encode.json"
+    );
+    let mut document = wharf_guest_sdk::testing::read_document(std::path::Path::new(path))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let Document::Invoice(invoice) = &mut document.body else {
+        panic!("810")
+    };
+    invoice.lines[0].quantity.unit = String::new();
+    let refused = encode(document.body).expect_err("IT103 missing");
+    assert!(
+        refused.message.contains("lines[0].quantity.unit") && refused.message.contains("P020304"),
+        "{}",
+        refused.message
+    );
+}

@@ -104,6 +104,14 @@ pub fn write(invoice: &Invoice, today: &str) -> Result<Vec<Out>, AdapterError> {
     }
     for (i, line) in invoice.lines.iter().enumerate() {
         let path = format!("lines[{i}]");
+        // IT1 syntax note P020304: quantity, unit and unit price come together, and a unit
+        // cannot be guessed.
+        if line.quantity.unit.trim().is_empty() {
+            return Err(error::validation(format!(
+                "{path}.quantity.unit: IT1 needs the unit of the quantity invoiced beside it \
+                 and the unit price (syntax note P020304)"
+            )));
+        }
         let mut it1 = Out::new("IT1")
             .with(2, line.quantity.value.clone())
             .with(3, line.quantity.unit.clone());
