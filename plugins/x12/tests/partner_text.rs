@@ -299,3 +299,35 @@ fn an_invoice_line_without_a_unit_is_refused_as_it1_p020304_says() {
         refused.message
     );
 }
+
+#[test]
+fn versions_before_004010_are_read_but_not_written() {
+    let po = order(
+        "4500017793".to_owned(),
+        "Plant 2".to_owned(),
+        "Hex bolt".to_owned(),
+        "Ship complete".to_owned(),
+        "2.5".to_owned(),
+        "10".to_owned(),
+    );
+    let mut env = envelope("x12", "003040");
+    env.sender = vec![id("x12:ZZ", "SENDER")];
+    env.receiver = vec![id("x12:ZZ", "RECEIVER")];
+    let document = CanonicalDocument {
+        envelope: env,
+        body: Document::PurchaseOrder(po),
+    };
+    // A document read from a 003040 file is written in the oldest version the writer has.
+    let encoded = with_config(&[], || {
+        X12Adapter::encode(document.clone(), encode_context())
+    })
+    .unwrap_or_else(|e| panic!("{}", e.message));
+    assert_eq!(encoded.envelope.version, "004010");
+    // An agreement that asks for 003040 is told why not.
+    let refused = with_config(&[("version", "003040")], || {
+        X12Adapter::encode(document, encode_context())
+    })
+    .expect_err("003040 is not written");
+    assert_eq!(refused.kind, ErrorKind::Configuration);
+    assert!(refused.message.contains("YYMMDD"), "{}", refused.message);
+}
