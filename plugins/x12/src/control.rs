@@ -66,7 +66,7 @@ pub fn check_version(interchange: &Interchange, group: &Group) -> Result<(), Ada
 }
 
 /// GS08, or ISA12 when a group does not say.
-fn version_of(interchange: &Interchange, group: &Group) -> String {
+pub fn version_of(interchange: &Interchange, group: &Group) -> String {
     let gs08 = group.gs.raw(8).trim();
     if gs08.is_empty() {
         interchange.isa.raw(12).trim().to_owned()
@@ -98,8 +98,8 @@ pub fn read(
     let day = gs.raw(4).trim();
     if !day.is_empty() {
         let time = Some(gs.raw(5).trim()).filter(|t| !t.is_empty());
-        let created = date::from_compact(day, time).map_err(|e| {
-            let element = if e.text == day { 4 } else { 5 };
+        let created = date::from_compact(&crate::reader::with_century(day), time).map_err(|e| {
+            let element = if time == Some(e.text.as_str()) { 5 } else { 4 };
             gs_error(
                 group,
                 interchange.control(),

@@ -4,7 +4,9 @@
 //! Nesting that cannot be followed (an ST outside a group, a group without GE) is a syntax
 //! error. Counts and control numbers that disagree (SE01, SE02, GE01, GE02, IEA01, IEA02) are
 //! errors when the agreement is strict and warnings when it is lenient: a lenient decode
-//! reports every mismatch and reads on, it never quietly corrects one.
+//! reports every mismatch and reads on, it never quietly corrects one. A strict SE mismatch
+//! refuses only its own transaction set ([`Transaction::refused`]), as a 997 answers it with
+//! AK5 code 4 or 3; a GE or IEA mismatch refuses the whole interchange.
 
 use wharf_guest_sdk::contract::{AdapterError, SegmentLocation};
 use wharf_guest_sdk::error;
@@ -44,6 +46,8 @@ impl Group {
 #[derive(Debug)]
 pub struct Transaction {
     pub segments: Vec<Segment>,
+    /// Why a strict agreement refuses this set whatever its content (its SE disagrees).
+    pub refused: Option<AdapterError>,
 }
 
 impl Transaction {
@@ -67,7 +71,7 @@ pub struct Checks {
 
 impl Checks {
     /// A count or control number that disagrees: an error when strict, else a warning.
-    fn mismatch(&mut self, problem: AdapterError) -> Result<(), AdapterError> {
+    pub fn mismatch(&mut self, problem: AdapterError) -> Result<(), AdapterError> {
         if self.strict {
             Err(problem)
         } else {
@@ -82,15 +86,15 @@ fn at(
     segment: &Segment,
     interchange: &str,
     group: Option<&str>,
-    message: Option<&str>,
+    message: Option<(&str, &str)>,
     position: u32,
     element: Option<u32>,
 ) -> SegmentLocation {
     SegmentLocation {
         interchange: Some(interchange.to_owned()),
         group: group.map(str::to_owned),
-        message: message.map(str::to_owned),
-        message_type: None,
+        message: message.map(|(control, _)| control.to_owned()),
+        message_type: message.map(|(_, set_id)| set_id.to_owned()),
         position,
         segment_id: segment.id.clone(),
         element,
@@ -103,23 +107,18 @@ struct Trailer<'a> {
     segment: &'a Segment,
     interchange: &'a str,
     group: Option<&'a str>,
-    message: Option<&'a str>,
+    /// ST02 and ST01 of the set an SE closes.
+    message: Option<(&'a str, &'a str)>,
     position: u32,
 }
 
 impl Trailer<'_> {
-    fn count(
-        &self,
-        element: usize,
-        actual: usize,
-        what: &str,
-        checks: &mut Checks,
-    ) -> Result<(), AdapterError> {
+    fn count(&self, element: usize, actual: usize, what: &str) -> Option<AdapterError> {
         let written = self.segment.raw(element).trim();
         if written.parse::<usize>().ok() == Some(actual) {
-            return Ok(());
+            return None;
         }
-        checks.mismatch(
+        Some(
             error::validation(format!(
                 "{}{element:02} says {written:?} {what}, but there are {actual}",
                 self.segment.id
@@ -135,18 +134,12 @@ impl Trailer<'_> {
         )
     }
 
-    fn control(
-        &self,
-        element: usize,
-        expected: &str,
-        opener: &str,
-        checks: &mut Checks,
-    ) -> Result<(), AdapterError> {
+    fn control(&self, element: usize, expected: &str, opener: &str) -> Option<AdapterError> {
         let written = self.segment.raw(element).trim();
         if written == expected {
-            return Ok(());
+            return None;
         }
-        checks.mismatch(
+        Some(
             error::validation(format!(
                 "{}{element:02} {written:?} does not match {opener} {expected:?}",
                 self.segment.id
@@ -198,8 +191,11 @@ pub fn structure(raw: RawInterchange, checks: &mut Checks) -> Result<Interchange
                 "SE" => {
                     open.push(segment);
                     let segments = transaction.take().unwrap_or_default();
-                    let done = Transaction { segments };
-                    check_transaction(&done, &control, group_control, checks)?;
+                    let mut done = Transaction {
+                        segments,
+                        refused: None,
+                    };
+                    check_transaction(&mut done, &control, group_control, checks);
                     if let Some(group) = group.as_mut() {
                         group.transactions.push(done);
                     }
@@ -239,8 +235,13 @@ pub fn structure(raw: RawInterchange, checks: &mut Checks) -> Result<Interchange
                         message: None,
                         position: segment.file_position,
                     };
-                    trailer.count(1, done.transactions.len(), "transaction sets", checks)?;
-                    trailer.control(2, done.control(), "GS06", checks)?;
+                    let problems = [
+                        trailer.count(1, done.transactions.len(), "transaction sets"),
+                        trailer.control(2, done.control(), "GS06"),
+                    ];
+                    for problem in problems.into_iter().flatten() {
+                        checks.mismatch(problem)?;
+                    }
                     groups.push(done);
                 }
             }
@@ -252,8 +253,13 @@ pub fn structure(raw: RawInterchange, checks: &mut Checks) -> Result<Interchange
                     message: None,
                     position: segment.file_position,
                 };
-                trailer.count(1, groups.len(), "functional groups", checks)?;
-                trailer.control(2, &control, "ISA13", checks)?;
+                let problems = [
+                    trailer.count(1, groups.len(), "functional groups"),
+                    trailer.control(2, &control, "ISA13"),
+                ];
+                for problem in problems.into_iter().flatten() {
+                    checks.mismatch(problem)?;
+                }
                 closed = true;
             }
             // An interchange acknowledgment may sit between ISA and the first GS; it answers
@@ -297,22 +303,33 @@ pub fn structure(raw: RawInterchange, checks: &mut Checks) -> Result<Interchange
     })
 }
 
+/// SE01 and SE02 against the set they close: a strict agreement refuses that set alone,
+/// a lenient one reads it with a warning.
 fn check_transaction(
-    done: &Transaction,
+    done: &mut Transaction,
     interchange: &str,
     group: Option<&str>,
     checks: &mut Checks,
-) -> Result<(), AdapterError> {
+) {
     let Some(se) = done.segments.last() else {
-        return Ok(());
+        return;
     };
     let trailer = Trailer {
         segment: se,
         interchange,
         group,
-        message: Some(done.control()),
+        message: Some((done.control(), done.set_id())),
         position: done.segments.len() as u32,
     };
-    trailer.count(1, done.segments.len(), "segments", checks)?;
-    trailer.control(2, done.control(), "ST02", checks)
+    let problems = [
+        trailer.count(1, done.segments.len(), "segments"),
+        trailer.control(2, done.control(), "ST02"),
+    ];
+    for problem in problems.into_iter().flatten() {
+        if checks.strict {
+            done.refused.get_or_insert(problem);
+        } else {
+            checks.warnings.push(problem);
+        }
+    }
 }

@@ -7,7 +7,7 @@
 //! would be written with is kept as `x12.<SEG>.<NN>`, so the same pair comes back out.
 
 use wharf_guest_sdk::canonical::{
-    Dated, Extension, Identifier, Note, Price, Quantity, ScheduleLine,
+    Dated, Extension, ExtensionValue, Identifier, Note, Price, Quantity, ScheduleLine,
 };
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::{error, id, log};
@@ -16,6 +16,32 @@ use crate::codes;
 use crate::common;
 use crate::reader::{Seg, text_extension};
 use crate::writer::{Out, extension, raw_segments};
+
+/// The line number in element 1 of `seg` (PO101, IT101: assigned identification, which the
+/// standard makes optional), or the line's ordinal when it is absent, flagged as
+/// `x12.<SEG>.01.absent` so that a writer leaves the element out again.
+pub fn line_number(seg: Seg<'_>, ordinal: usize, extensions: &mut Vec<Extension>) -> String {
+    match seg.owned(1) {
+        Some(number) => number,
+        None => {
+            extensions.push(Extension {
+                key: absent_key(seg.id()),
+                value: ExtensionValue::Flag(true),
+            });
+            (ordinal + 1).to_string()
+        }
+    }
+}
+
+fn absent_key(segment: &str) -> String {
+    format!("x12.{segment}.01.absent")
+}
+
+/// Whether a line read by [`line_number`] had no number of its own in `segment`.
+pub fn line_number_absent(segment: &str, extensions: &[Extension]) -> bool {
+    let key = absent_key(segment);
+    extensions.iter().any(|e| e.key == key)
+}
 
 /// Reads the (qualifier, id) pairs from element `first` on; returns the elements used.
 pub fn read_ids(
@@ -147,6 +173,9 @@ pub struct LineBody {
     /// The line record has no description, schedule or references (a line response): only
     /// dates and notes are mapped, PID, SCH and REF are kept whole.
     pub plain: bool,
+    /// Notes are written as N9/MSG loops, as 005010's 850 has no NTE (see
+    /// [`crate::notes_005010`]).
+    pub notes_in_n9: bool,
     pub description: Option<String>,
     pub dates: Vec<Dated>,
     pub references: Vec<Identifier>,
@@ -225,7 +254,9 @@ impl LineBody {
         for (i, dated) in self.dates.iter().enumerate() {
             out.push(common::write_dtm(dated, &format!("{path}.dates[{i}]"))?);
         }
-        out.extend(self.notes.iter().flat_map(common::write_note));
+        if !self.notes_in_n9 {
+            out.extend(self.notes.iter().flat_map(common::write_note));
+        }
         for (i, schedule) in self.schedule.iter().enumerate() {
             let mut sch = Out::new("SCH")
                 .with(1, schedule.quantity.value.clone())
@@ -239,6 +270,10 @@ impl LineBody {
                     .opt(7 + 3 * k, time);
             }
             out.push(sch);
+        }
+        // The PO1 loop's N9 loop comes after its SCH loop.
+        if self.notes_in_n9 {
+            out.extend(self.notes.iter().flat_map(crate::notes_005010::write));
         }
         Ok(())
     }

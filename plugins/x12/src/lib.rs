@@ -4,15 +4,20 @@
 //! A file may hold several interchanges, each with several functional groups, each with
 //! several transaction sets; every transaction set becomes one canonical document, its
 //! envelope naming ISA13, GS06 and ST02. Delimiters are read from each ISA, never assumed.
+//! A set that fails (its content, a syntax note, or in strict mode its SE) is returned in
+//! `rejected` with its location while the others are read; only an envelope that cannot be
+//! followed, or an interchange with no usable set, fails the whole decode.
 //!
 //! # Layout
 //!
 //! - [`syntax`]: bytes into segments, delimiters from ISA; [`envelope`]: ISA/GS/ST nesting and
 //!   trailer checks (strict or lenient); [`control`]: the canonical envelope, read and written.
 //! - [`reader`], [`writer`]: located element reading and extensions kept; building segments.
+//! - [`syntax_notes`]: the standard's P/R/E/C/L relations between elements, checked on read.
 //! - [`codes`]: code tables; [`common`], [`parties`], [`items`]: segments the sets share.
-//! - One module per transaction set: [`purchase_order`] (850), [`order_response`] (855, 865),
-//!   [`order_change`] (860), [`ship_notice`] (856), [`invoice`] (810), [`functional_ack`] (997).
+//! - One module per transaction set: [`purchase_order`] (850, with [`notes_005010`] for
+//!   005010's N9/MSG notes), [`order_response`] (855, 865), [`order_change`] (860),
+//!   [`ship_notice`] (856), [`invoice`] (810), [`functional_ack`] (997).
 //! - [`settings`]: the agreement's configuration keys.
 
 // Every fallible function returns the contract's `AdapterError`, whose size the WIT record
@@ -26,6 +31,7 @@ pub mod envelope;
 pub mod functional_ack;
 pub mod invoice;
 pub mod items;
+pub mod notes_005010;
 pub mod order_change;
 pub mod order_response;
 pub mod parties;
@@ -34,11 +40,12 @@ pub mod reader;
 pub mod settings;
 pub mod ship_notice;
 pub mod syntax;
+pub mod syntax_notes;
 pub mod writer;
 
 use wharf_guest_sdk::canonical::{CanonicalDocument, DocType, Document, FunctionalAck};
 use wharf_guest_sdk::contract::{
-    AdapterError, Decoded, Descriptor, EncodeContext, Encoded, Inbound,
+    AdapterError, Decoded, Descriptor, EncodeContext, Encoded, Inbound, Location,
 };
 use wharf_guest_sdk::{Adapter, date, error, export_adapter};
 
@@ -85,6 +92,7 @@ impl Adapter for X12Adapter {
             warnings: Vec::new(),
         };
         let mut documents = Vec::new();
+        let mut rejected = Vec::new();
         for raw in syntax::tokenize(&input.bytes)? {
             let interchange = envelope::structure(raw, &mut checks)?;
             for group in &interchange.groups {
@@ -97,16 +105,32 @@ impl Adapter for X12Adapter {
                         message: transaction.control().to_owned(),
                         set_id: transaction.set_id().to_owned(),
                         component: interchange.delimiters.component,
+                        version: control::version_of(&interchange, group),
+                        strict: checks.strict,
+                        warnings: Default::default(),
                     };
-                    let body = read_transaction(transaction, &place)?;
-                    documents.push(CanonicalDocument { envelope, body });
+                    let body = match &transaction.refused {
+                        Some(refusal) => Err(refusal.clone()),
+                        None => read_transaction(transaction, &place),
+                    };
+                    checks.warnings.append(&mut place.warnings.borrow_mut());
+                    match body {
+                        Ok(body) => documents.push(CanonicalDocument { envelope, body }),
+                        // One set's content does not spoil the others: the host answers it
+                        // with AK5*R and processes the rest. Syntax that breaks the envelope
+                        // has already failed the whole decode above.
+                        Err(refusal) => rejected.push(at_its_set(refusal, transaction, &place)),
+                    }
                 }
             }
+        }
+        if documents.is_empty() && !rejected.is_empty() {
+            return Err(nothing_usable(rejected));
         }
         Ok(Decoded {
             documents,
             warnings: checks.warnings,
-            rejected: Vec::new(),
+            rejected,
         })
     }
 
@@ -118,7 +142,10 @@ impl Adapter for X12Adapter {
             .map_err(|e| error::validation(format!("the interchange timestamp: {e}")))?
             .0;
         let (set_id, segments) = match &document.body {
-            Document::PurchaseOrder(po) => ("850", purchase_order::write(po, &today)?),
+            Document::PurchaseOrder(po) => {
+                let version = settings::version_of(Some(&document.envelope));
+                ("850", purchase_order::write(po, &today, &version)?)
+            }
             Document::OrderResponse(response) => {
                 let set = order_response::Set::for_document(response, &document.envelope);
                 (set.id(), order_response::write(response, set, &today)?)
@@ -167,6 +194,14 @@ fn encoded(
 
 fn read_transaction(transaction: &Transaction, place: &Place) -> Result<Document, AdapterError> {
     let segments = &transaction.segments;
+    for (i, segment) in segments.iter().enumerate() {
+        syntax_notes::check(Seg {
+            segment,
+            position: i as u32 + 1,
+            place,
+            previous: None,
+        })?;
+    }
     Ok(match transaction.set_id() {
         "850" => Document::PurchaseOrder(purchase_order::read(segments, place)?),
         "855" => Document::OrderResponse(order_response::read(
@@ -200,6 +235,37 @@ fn read_transaction(transaction: &Transaction, place: &Place) -> Result<Document
             .at_segment(seg.location(Some(1))));
         }
     })
+}
+
+/// A refusal names the set it refuses, so the host can answer it with AK5: one without a
+/// location of its own is placed at the set's ST.
+fn at_its_set(refusal: AdapterError, transaction: &Transaction, place: &Place) -> AdapterError {
+    match transaction.segments.first() {
+        Some(st) => {
+            let at = Seg {
+                segment: st,
+                position: 1,
+                place,
+                previous: None,
+            };
+            refusal.or_at(Location::Segment(at.location(None)))
+        }
+        None => refusal,
+    }
+}
+
+/// The decode error when every transaction set was refused: the refusal itself when there
+/// was one set, else the first with how many there were.
+fn nothing_usable(mut rejected: Vec<AdapterError>) -> AdapterError {
+    let count = rejected.len();
+    let mut first = rejected.swap_remove(0);
+    if count > 1 {
+        first.message = format!(
+            "all {count} transaction sets were refused; the first: {}",
+            first.message
+        );
+    }
+    first
 }
 
 fn document_name(document: &Document) -> &'static str {

@@ -76,7 +76,8 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<OrderChange, AdapterE
                 .parties
                 .push(parties::read(seg, &mut body, &mut change.extensions)?),
             "POC" => {
-                let line = read_line(seg, &mut body, change.currency.as_ref())?;
+                let ordinal = change.lines.len();
+                let line = read_line(seg, &mut body, change.currency.as_ref(), ordinal)?;
                 change.lines.push(line);
             }
             "CTT" => {
@@ -115,9 +116,10 @@ fn read_line(
     poc: Seg<'_>,
     body: &mut Body<'_>,
     currency: Option<&String>,
+    ordinal: usize,
 ) -> Result<LineChange, AdapterError> {
     let mut extensions = Vec::new();
-    let line_number = poc.require(1, "POC01, the line number,")?.to_owned();
+    let line_number = items::line_number(poc, ordinal, &mut extensions);
     let code = poc.require(2, "POC02, the change code,")?;
     let (quantity, mut used) = quantity(poc, 3, 5)?;
     let price = items::read_price(poc, 6, 7, &quantity.unit, currency, &mut used)?;
@@ -183,7 +185,7 @@ pub fn write(change: &OrderChange, today: &str) -> Result<Vec<Out>, AdapterError
     }
     out.extend(change.notes.iter().flat_map(common::write_note));
     for party in &change.parties {
-        parties::write(party, &change.extensions, &mut out);
+        parties::write(party, &change.extensions, &mut out)?;
     }
     for (i, line_change) in change.lines.iter().enumerate() {
         let path = format!("lines[{i}].line");
@@ -195,10 +197,12 @@ pub fn write(change: &OrderChange, today: &str) -> Result<Vec<Out>, AdapterError
             codes::line_change_code(line_change.change),
         );
         let mut poc = Out::new("POC")
-            .with(1, line.line_number.clone())
             .with(2, code)
             .with(3, line.quantity.value.clone())
             .with(5, line.quantity.unit.clone());
+        if !items::line_number_absent("POC", &line.extensions) {
+            poc.set(1, line.line_number.clone());
+        }
         if let Some(price) = &line.price {
             items::write_price(&mut poc, 6, 7, price, &path)?;
         }
@@ -206,6 +210,7 @@ pub fn write(change: &OrderChange, today: &str) -> Result<Vec<Out>, AdapterError
         out.push(poc.restore(&line.extensions, ""));
         LineBody {
             plain: false,
+            notes_in_n9: false,
             description: line.description.clone(),
             dates: line.dates.clone(),
             references: line.references.clone(),

@@ -138,7 +138,10 @@ pub fn read(segments: &[Segment], place: &Place, set: Set) -> Result<OrderRespon
                 .parties
                 .push(parties::read(seg, &mut body, &mut response.extensions)?),
             id if id == layout.line => {
-                let lines = read_line(seg, &mut body, &response, &layout, &mut ordered)?;
+                let ordinal = (0..response.lines.len())
+                    .filter(|&i| !continues(&response.lines, i))
+                    .count();
+                let lines = read_line(seg, &mut body, &response, &layout, &mut ordered, ordinal)?;
                 response.lines.extend(lines);
             }
             "CTT" => {
@@ -187,9 +190,10 @@ fn read_line(
     response: &OrderResponse,
     layout: &Layout,
     ordered: &mut Vec<String>,
+    ordinal: usize,
 ) -> Result<Vec<LineResponse>, AdapterError> {
-    let line_number = line.require(1, "the line number")?.to_owned();
     let mut extensions = Vec::new();
+    let line_number = items::line_number(line, ordinal, &mut extensions);
     let mut used = vec![1];
     if layout.line == "POC" && line.text(2) == Some("CA") {
         used.push(2);
@@ -346,7 +350,7 @@ pub fn write(response: &OrderResponse, set: Set, today: &str) -> Result<Vec<Out>
     }
     out.extend(response.notes.iter().flat_map(common::write_note));
     for party in &response.parties {
-        parties::write(party, &response.extensions, &mut out);
+        parties::write(party, &response.extensions, &mut out)?;
     }
     let mut ordered = Vec::new();
     let mut count = 0;
@@ -355,7 +359,10 @@ pub fn write(response: &OrderResponse, set: Set, today: &str) -> Result<Vec<Out>
         let first = !continues(&response.lines, i);
         if first {
             count += 1;
-            let mut seg = Out::new(layout.line).with(1, line.line_number.clone());
+            let mut seg = Out::new(layout.line);
+            if !items::line_number_absent(layout.line, &line.extensions) {
+                seg.set(1, line.line_number.clone());
+            }
             if let Some(price) = &line.price {
                 items::write_price(&mut seg, layout.price, layout.price + 1, price, &path)?;
             }

@@ -13,7 +13,7 @@
 
 use wharf_guest_sdk::canonical::{Address, Contact, Extension, Identifier, Party};
 use wharf_guest_sdk::contract::AdapterError;
-use wharf_guest_sdk::{id, log};
+use wharf_guest_sdk::{error, id, log};
 
 use crate::codes;
 use crate::reader::{Body, Seg};
@@ -27,6 +27,9 @@ const REF_SCHEME: &str = "x12:ref:";
 
 /// REF01 of a further party identifier, whose REF03 is its N103 qualifier.
 const FURTHER_ID: &str = "ZZ";
+
+/// N103 "ZZ", mutually defined.
+const MUTUALLY_DEFINED: &str = "ZZ";
 
 /// Reads the N1 loop opened by `n1`, taking its loop segments from `body`.
 pub fn read(
@@ -144,7 +147,11 @@ pub fn role_code(party: &Party) -> String {
 }
 
 /// Writes the N1 loop of `party`.
-pub fn write(party: &Party, extensions: &[Extension], out: &mut Vec<Out>) {
+pub fn write(
+    party: &Party,
+    extensions: &[Extension],
+    out: &mut Vec<Out>,
+) -> Result<(), AdapterError> {
     let code = role_code(party);
     let prefix = format!("N1.{code}.");
     let mut lines = party.name.iter().flat_map(|n| n.split('\n'));
@@ -163,7 +170,23 @@ pub fn write(party: &Party, extensions: &[Extension], out: &mut Vec<Out>) {
     {
         n1.set(3, qualifier).set(4, first.value.clone());
     }
-    out.push(n1.restore(extensions, &prefix));
+    let mut n1 = n1.restore(extensions, &prefix);
+    // N1 syntax note R0203: a name or an identification code. An identifier in a scheme X12
+    // has no N103 code for is written as ZZ (mutually defined) rather than not at all.
+    if !n1.has(2) && !n1.has(3) {
+        let Some(first) = party.ids.first() else {
+            return Err(error::validation(format!(
+                "the {code} party has neither a name nor an identifier, and N1 needs one of \
+                 them (syntax note R0203)"
+            )));
+        };
+        log::warn(&format!(
+            "the {code} party's identifier {}:{} has no N103 code; it is written as ZZ",
+            first.scheme, first.value
+        ));
+        n1.set(3, MUTUALLY_DEFINED).set(4, first.value.clone());
+    }
+    out.push(n1);
     let rest: Vec<&str> = lines.collect();
     for pair in rest.chunks(2) {
         let mut n2 = Out::new("N2");
@@ -230,4 +253,5 @@ pub fn write(party: &Party, extensions: &[Extension], out: &mut Vec<Out>) {
         out.push(per);
     }
     out.extend(raw_segments(extensions, &prefix));
+    Ok(())
 }

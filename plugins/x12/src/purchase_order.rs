@@ -6,7 +6,7 @@
 //! (checked, then written fresh) and AMT the stated total.
 
 use wharf_guest_sdk::canonical::{
-    DateKind, Dated, Extension, ExtensionValue, Money, OrderLine, PurchaseOrder, Quantity,
+    DateKind, Dated, Extension, Money, OrderLine, PurchaseOrder, Quantity,
 };
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::{Decimal, decimal, error};
@@ -14,6 +14,7 @@ use wharf_guest_sdk::{Decimal, decimal, error};
 use crate::codes;
 use crate::common::{self, Header};
 use crate::items::{self, LineBody};
+use crate::notes_005010;
 use crate::parties;
 use crate::reader::{Body, Place, Seg};
 use crate::syntax::Segment;
@@ -54,6 +55,7 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<PurchaseOrder, Adapte
             "N1" => po
                 .parties
                 .push(parties::read(seg, &mut body, &mut po.extensions)?),
+            "N9" if let Some(note) = notes_005010::read(seg, &mut body) => po.notes.push(note),
             "PO1" => {
                 let line = read_line(seg, &mut body, po.currency.as_ref(), po.lines.len())?;
                 po.lines.push(line);
@@ -170,16 +172,7 @@ fn read_line(
     ordinal: usize,
 ) -> Result<OrderLine, AdapterError> {
     let mut extensions = Vec::new();
-    let line_number = match po1.owned(1) {
-        Some(number) => number,
-        None => {
-            extensions.push(wharf_guest_sdk::canonical::Extension {
-                key: "x12.PO1.01.absent".to_owned(),
-                value: ExtensionValue::Flag(true),
-            });
-            (ordinal + 1).to_string()
-        }
-    };
+    let line_number = items::line_number(po1, ordinal, &mut extensions);
     let (quantity, mut used) = quantity(po1, 2, 3)?;
     let price = items::read_price(po1, 4, 5, &quantity.unit, currency, &mut used)?;
     let mut item_ids = Vec::new();
@@ -232,7 +225,13 @@ pub fn line_body(body: &mut Body<'_>) -> Result<LineBody, AdapterError> {
     let mut rest = LineBody::default();
     while let Some(seg) = body.peek().filter(|s| !LINE_END.contains(&s.id())) {
         body.next_seg();
-        rest.read(seg)?;
+        match seg.id() {
+            "N9" => match notes_005010::read(seg, body) {
+                Some(note) => rest.notes.push(note),
+                None => rest.read(seg)?,
+            },
+            _ => rest.read(seg)?,
+        }
     }
     Ok(rest)
 }
@@ -291,7 +290,9 @@ pub fn split_document_date(dates: &[Dated]) -> (Option<&Dated>, Vec<&Dated>) {
     (main, rest)
 }
 
-pub fn write(po: &PurchaseOrder, today: &str) -> Result<Vec<Out>, AdapterError> {
+/// The 850 body for `po`, in the segments GS08 `version` defines (header notes are NTE up to
+/// 004060 and N9/MSG loops from 005010 on, see [`notes_005010`]).
+pub fn write(po: &PurchaseOrder, today: &str, version: &str) -> Result<Vec<Out>, AdapterError> {
     let mut out = Vec::new();
     let (main, dates) = split_document_date(&po.dates);
     let beg_date = match main {
@@ -322,19 +323,24 @@ pub fn write(po: &PurchaseOrder, today: &str) -> Result<Vec<Out>, AdapterError> 
     for (i, dated) in dates.iter().enumerate() {
         out.push(common::write_dtm(dated, &format!("dates[{i}]"))?);
     }
-    out.extend(po.notes.iter().flat_map(common::write_note));
+    let n9 = notes_005010::notes_in_n9(version);
+    if n9 {
+        out.extend(po.notes.iter().flat_map(notes_005010::write));
+    } else {
+        out.extend(po.notes.iter().flat_map(common::write_note));
+    }
     for party in &po.parties {
-        parties::write(party, &po.extensions, &mut out);
+        parties::write(party, &po.extensions, &mut out)?;
     }
     let mut previous: Option<&str> = None;
     for (i, line) in po.lines.iter().enumerate() {
         let path = format!("lines[{i}]");
         match &line.parent_line {
             None => {
-                write_line(line, &path, &mut out)?;
+                write_line(line, &path, n9, &mut out)?;
                 previous = Some(&line.line_number);
             }
-            Some(parent) => write_sub_line(line, parent, previous, &path, &mut out)?,
+            Some(parent) => write_sub_line(line, parent, previous, &path, n9, &mut out)?,
         }
     }
     let quantities: Vec<&str> = po
@@ -355,8 +361,13 @@ pub fn write(po: &PurchaseOrder, today: &str) -> Result<Vec<Out>, AdapterError> 
     Ok(out)
 }
 
-fn write_line(line: &OrderLine, path: &str, out: &mut Vec<Out>) -> Result<(), AdapterError> {
-    let absent = line.extensions.iter().any(|e| e.key == "x12.PO1.01.absent");
+fn write_line(
+    line: &OrderLine,
+    path: &str,
+    n9: bool,
+    out: &mut Vec<Out>,
+) -> Result<(), AdapterError> {
+    let absent = items::line_number_absent("PO1", &line.extensions);
     let mut po1 = Out::new("PO1")
         .with(2, line.quantity.value.clone())
         .with(3, line.quantity.unit.clone());
@@ -368,7 +379,7 @@ fn write_line(line: &OrderLine, path: &str, out: &mut Vec<Out>) -> Result<(), Ad
     }
     items::write_ids(&mut po1, 6, 25, &line.item_ids, &line.extensions, "");
     out.push(po1.restore(&line.extensions, ""));
-    body_of(line).write(out, path)
+    body_of(line, n9).write(out, path)
 }
 
 fn write_sub_line(
@@ -376,6 +387,7 @@ fn write_sub_line(
     parent: &str,
     previous: Option<&str>,
     path: &str,
+    n9: bool,
     out: &mut Vec<Out>,
 ) -> Result<(), AdapterError> {
     let mut sln = Out::new("SLN")
@@ -390,12 +402,13 @@ fn write_sub_line(
     }
     items::write_ids(&mut sln, 9, 28, &line.item_ids, &line.extensions, "");
     out.push(sln.restore(&line.extensions, "").with_default(3, "I"));
-    body_of(line).write(out, path)
+    body_of(line, n9).write(out, path)
 }
 
-fn body_of(line: &OrderLine) -> LineBody {
+fn body_of(line: &OrderLine, notes_in_n9: bool) -> LineBody {
     LineBody {
         plain: false,
+        notes_in_n9,
         description: line.description.clone(),
         dates: line.dates.clone(),
         references: line.references.clone(),

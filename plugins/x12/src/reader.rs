@@ -6,6 +6,8 @@
 //! mapper did not take into `x12.<SEG>.<NN>` extensions, and [`Seg::raw_extension`] keeps a
 //! whole segment as `x12.<SEG>` when it has no canonical place at all.
 
+use std::cell::RefCell;
+
 use wharf_guest_sdk::canonical::{Extension, ExtensionValue};
 use wharf_guest_sdk::contract::{AdapterError, SegmentLocation};
 use wharf_guest_sdk::{date, decimal, error};
@@ -21,6 +23,25 @@ pub struct Place {
     /// ST01, the transaction set id.
     pub set_id: String,
     pub component: char,
+    /// GS08, the X12 version the set is written in ("004010", "005010").
+    pub version: String,
+    /// The agreement's strictness: whether what the standard forbids but a reader can
+    /// still make sense of (a missing BSN02, a broken syntax note) fails the set.
+    pub strict: bool,
+    /// What a lenient read tolerated, each with its location.
+    pub warnings: RefCell<Vec<AdapterError>>,
+}
+
+impl Place {
+    /// `problem` fails the read when the agreement is strict, and is kept as a warning when
+    /// it is lenient.
+    pub fn tolerate(&self, problem: AdapterError) -> Result<(), AdapterError> {
+        if self.strict {
+            return Err(problem);
+        }
+        self.warnings.borrow_mut().push(problem);
+        Ok(())
+    }
 }
 
 /// A segment of a transaction set, with its 1-based position in it (ST = 1).
@@ -123,13 +144,19 @@ impl<'a> Seg<'a> {
             return Ok(None);
         };
         let clock = time.and_then(|t| self.text(t));
-        date::from_compact(day, clock).map(Some).map_err(|e| {
-            let element = if e.text == day { n } else { time.unwrap_or(n) };
-            self.invalid(
-                element,
-                format!("{:?} is not a valid date: {}", e.text, e.reason),
-            )
-        })
+        date::from_compact(&with_century(day), clock)
+            .map(Some)
+            .map_err(|e| {
+                // The error names the text it failed on: the time, or else the date.
+                let element = match time {
+                    Some(t) if clock == Some(e.text.as_str()) => t,
+                    _ => n,
+                };
+                self.invalid(
+                    element,
+                    format!("{:?} is not a valid date: {}", e.text, e.reason),
+                )
+            })
     }
 
     /// Whether every present element is one of `used`.
@@ -162,6 +189,20 @@ impl<'a> Seg<'a> {
             format!("x12.{prefix}{}", self.segment.id),
             elements.join(&RAW_SEPARATOR.to_string()),
         )
+    }
+}
+
+/// A date as CCYYMMDD. Versions before 004010 write dates YYMMDD (type DT 6/6); their
+/// century follows the POSIX rule for two-digit years (69–99 are 1969–1999, 00–68 are
+/// 2000–2068), so a 003040 order of 991231 is not read as a date in 2099.
+pub fn with_century(day: &str) -> std::borrow::Cow<'_, str> {
+    let two_digit_year = day.len() == 6 && day.bytes().all(|b| b.is_ascii_digit());
+    match day.get(..2).and_then(|yy| yy.parse::<u32>().ok()) {
+        Some(yy) if two_digit_year => {
+            let century = if yy >= 69 { "19" } else { "20" };
+            format!("{century}{day}").into()
+        }
+        _ => day.into(),
     }
 }
 

@@ -31,7 +31,7 @@ pub const KEYS: [(&str, &str, bool); 14] = [
     ),
     (
         "version",
-        "GS08 written, default 004010 (ISA12 is its first five digits, 00401). 004060 and 005010 are written the same way.",
+        "GS08 written, default the document's own X12 version, else 004010 (ISA12 is its first five digits, 00401). 004060 and 005010 are written the same way except that 005010's 850 carries notes in N9/MSG. Versions before 004010 are read but not written.",
         false,
     ),
     (
@@ -66,7 +66,7 @@ pub const KEYS: [(&str, &str, bool); 14] = [
     ),
     (
         "strictness",
-        "`strict` (default): envelope counts and control numbers that disagree fail the decode. `lenient`: they become warnings on the decoded documents.",
+        "`strict` (default): a transaction set whose SE01/SE02 disagree, that breaks an X12 syntax note (P, R, E, C, L) or lacks BSN02 is rejected (the others are read), and GE/IEA counts or control numbers that disagree fail the decode. `lenient`: all of these become located warnings on the decoded documents.",
         false,
     ),
     (
@@ -107,6 +107,23 @@ pub fn strict() -> Result<bool, AdapterError> {
             "`strictness` is {other:?}; use `strict` or `lenient`"
         ))),
     }
+}
+
+/// The oldest version written: before 004010 dates are YYMMDD (DT 6/6), which the writer does
+/// not produce. Older versions are read (see [`crate::reader::with_century`]).
+pub const OLDEST_WRITTEN: &str = "004010";
+
+/// GS08 to write: the agreement's `version`, else the document's own X12 version when the
+/// writer can produce it, else 004010.
+pub fn version_of(document: Option<&Envelope>) -> String {
+    let x12 = document.filter(|e| e.standard.eq_ignore_ascii_case("x12"));
+    let own = x12
+        .map(|e| e.version.trim().to_owned())
+        .filter(|v| v.as_str() >= OLDEST_WRITTEN);
+    setting("version")
+        .or(own)
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| OLDEST_WRITTEN.to_owned())
 }
 
 /// One end of the interchange: ISA qualifier and id.
@@ -204,16 +221,19 @@ impl Settings {
         check_width("receiver_qualifier", &receiver.qualifier, 2)?;
         check_width("sender_id", &sender.id, 15)?;
         check_width("receiver_id", &receiver.id, 15)?;
-        let version = setting("version")
-            .or_else(|| x12.map(|e| e.version.trim().to_owned()))
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| "004010".to_owned());
+        let version = version_of(document);
         let digits = version
             .get(..6)
             .filter(|v| v.bytes().all(|b| b.is_ascii_digit()));
         if digits.is_none() || version.len() > 12 {
             return Err(error::configuration(format!(
                 "`version` {version:?} is not an X12 version such as 004010"
+            )));
+        }
+        if version.as_str() < OLDEST_WRITTEN {
+            return Err(error::configuration(format!(
+                "`version` {version:?} cannot be written: before {OLDEST_WRITTEN} X12 dates are \
+                 YYMMDD, and the adapter writes 004010 and later"
             )));
         }
         let interchange_version: u32 = version[..5].parse().unwrap_or(0);

@@ -49,11 +49,13 @@ pub struct RawInterchange {
     pub segments: Vec<Segment>,
 }
 
-/// Blanks that may sit between segments (after a terminator, before an indented segment).
+/// Blanks that may sit between segments (after a terminator, before an indented segment),
+/// and the padding DOS and mainframe transfers leave at the end of a file: the end-of-file
+/// mark Ctrl-Z and NULs filling the last block.
 fn is_blank(c: char) -> bool {
     matches!(
         c,
-        ' ' | '\t' | '\r' | '\n' | '\u{0b}' | '\u{0c}' | '\u{feff}'
+        ' ' | '\t' | '\r' | '\n' | '\u{0b}' | '\u{0c}' | '\u{feff}' | '\u{1a}' | '\u{0}'
     )
 }
 
@@ -79,10 +81,28 @@ fn file_error(message: String, position: u32, segment_id: &str) -> AdapterError 
     })
 }
 
-/// Reads the delimiters from the ISA segment at the start of `text`, and returns them with
-/// the length (in chars) of the ISA segment without its terminator.
-fn read_isa(text: &str, position: u32) -> Result<(Delimiters, usize), AdapterError> {
-    let chars: Vec<char> = text.chars().take(400).collect();
+/// Whether `c` is a line break, which is data nowhere in X12: inside a segment it can only be
+/// the wrapping of a fixed-width file.
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\r' | '\n')
+}
+
+/// The ISA segment at the start of `text`: its delimiters, its text without line breaks and
+/// the byte length it takes in `text` up to and including its segment terminator.
+///
+/// A file wrapped every 80 characters breaks ISA (106 characters) too, so line breaks before
+/// ISA16 are skipped. After ISA16 a line break is the segment terminator, unless what follows
+/// the breaks is not a segment id: then the file was wrapped right before its terminator.
+fn read_isa(text: &str, position: u32) -> Result<(Delimiters, String, usize), AdapterError> {
+    let mut indexed = text.char_indices().take(480).peekable();
+    let mut chars: Vec<char> = Vec::new();
+    while chars.len() < 4 {
+        match indexed.next() {
+            Some((_, c)) if is_line_break(c) && chars.len() == 3 => {}
+            Some((_, c)) => chars.push(c),
+            None => break,
+        }
+    }
     let Some(&element) = chars.get(3) else {
         return Err(file_error(
             "the file ends inside the ISA header".to_owned(),
@@ -99,31 +119,52 @@ fn read_isa(text: &str, position: u32) -> Result<(Delimiters, usize), AdapterErr
     }
     // ISA has sixteen elements; ISA16 is the one character after the sixteenth separator and
     // the segment terminator follows it directly.
-    let mut seen = 0;
-    let mut at = 3;
-    while seen < 16 {
-        match chars.get(at) {
-            Some(&c) if c == element => seen += 1,
-            Some(_) => {}
+    let mut seen = 1;
+    let component = loop {
+        match indexed.next() {
+            Some((_, c)) if is_line_break(c) => {}
+            Some((_, c)) if seen == 16 => break c,
+            Some((_, c)) => {
+                if c == element {
+                    seen += 1;
+                }
+                chars.push(c);
+            }
             None => {
                 return Err(file_error(
                     format!(
-                        "the ISA header has {seen} of its 16 elements (element separator {element:?})"
+                        "the ISA header has {} of its 16 elements (element separator {element:?})",
+                        seen.min(16)
                     ),
                     position,
                     "ISA",
                 ));
             }
         }
-        at += 1;
-    }
-    let (Some(&component), Some(&segment)) = (chars.get(at), chars.get(at + 1)) else {
+    };
+    let Some((at, first)) = indexed.next() else {
         return Err(file_error(
             "the file ends before ISA16 and the segment terminator".to_owned(),
             position,
             "ISA",
         ));
     };
+    let mut segment = first;
+    let mut end = at + first.len_utf8();
+    if is_line_break(first) {
+        let after: String = text[end..]
+            .trim_start_matches(is_line_break)
+            .chars()
+            .take(1)
+            .collect();
+        if let Some(c) = after.chars().next()
+            && !c.is_ascii_uppercase()
+            && !is_blank(c)
+        {
+            segment = c;
+            end = text.len() - text[end..].trim_start_matches(is_line_break).len() + c.len_utf8();
+        }
+    }
     if segment.is_ascii_alphanumeric()
         || segment == element
         || component == element
@@ -138,19 +179,18 @@ fn read_isa(text: &str, position: u32) -> Result<(Delimiters, usize), AdapterErr
             "ISA",
         ));
     }
-    let fields: String = chars[..at].iter().collect();
+    chars.push(component);
+    let fields: String = chars.iter().collect();
     let isa11 = fields.split(element).nth(11).unwrap_or("");
     let isa12 = fields.split(element).nth(12).unwrap_or("");
     let repetition = repetition_separator(isa11, isa12, [element, component, segment]);
-    Ok((
-        Delimiters {
-            element,
-            component,
-            segment,
-            repetition,
-        },
-        at + 1,
-    ))
+    let delimiters = Delimiters {
+        element,
+        component,
+        segment,
+        repetition,
+    };
+    Ok((delimiters, fields, end))
 }
 
 /// ISA11 is a repetition separator from interchange version 00403 on, when it is a single
@@ -208,14 +248,12 @@ pub fn tokenize(bytes: &[u8]) -> Result<Vec<RawInterchange>, AdapterError> {
             };
             return Err(file_error(message, position, "ISA"));
         }
-        let (delimiters, isa_len) = read_isa(rest, position)?;
-        let isa_end = rest
-            .char_indices()
-            .nth(isa_len)
-            .map_or(rest.len(), |(i, _)| i);
-        let mut segments = vec![segment_of(&rest[..isa_end], &delimiters, position)?];
-        // `read_isa` saw the terminator right after the ISA body.
-        rest = &rest[isa_end + delimiters.segment.len_utf8()..];
+        let (delimiters, isa, isa_end) = read_isa(rest, position)?;
+        let mut segments = vec![segment_of(&isa, &delimiters, position)?];
+        rest = &rest[isa_end..];
+        // Line breaks inside a segment are the wrapping of a fixed-width file, unless a line
+        // break is the terminator itself.
+        let wrapped = !is_line_break(delimiters.segment);
         let mut closed = false;
         while !rest.is_empty() {
             let (piece, after) = match rest.find(delimiters.segment) {
@@ -227,7 +265,14 @@ pub fn tokenize(bytes: &[u8]) -> Result<Vec<RawInterchange>, AdapterError> {
             // terminator; CR/LF at its end belong to a newline terminator, never to data.
             let piece = piece
                 .trim_start_matches(is_blank)
-                .trim_end_matches(['\r', '\n']);
+                .trim_end_matches(is_line_break);
+            let unwrapped;
+            let piece = if wrapped && piece.contains(is_line_break) {
+                unwrapped = piece.replace(is_line_break, "");
+                unwrapped.as_str()
+            } else {
+                piece
+            };
             if piece.is_empty() {
                 continue;
             }
@@ -303,6 +348,46 @@ mod tests {
         assert_eq!(ics[1].delimiters.element, '+');
         assert_eq!(ics[1].delimiters.segment, '\'');
         assert_eq!(ics[1].segments[1].file_position, 4);
+    }
+
+    /// Segment ids and elements of every segment, for comparing two readings.
+    fn shape(text: &str) -> Vec<(String, Vec<String>)> {
+        let ics = tokenize(text.as_bytes()).unwrap_or_else(|e| panic!("{}", e.message));
+        ics.iter()
+            .flat_map(|ic| ic.segments.iter())
+            .map(|s| (s.id.clone(), s.elements.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_file_wrapped_at_any_width_reads_as_unwrapped() {
+        let flat = format!(
+            "{ISA}~GS*PO*A*B*20260102*0304*1*X*004010~ST*850*0001~\
+             BEG*00*SA*4500017799**20260102~PID*F****Hex bolt, zinc plated~SE*4*0001~\
+             GE*1*1~IEA*1*000000001~"
+        );
+        let expected = shape(&flat);
+        let chars: Vec<char> = flat.chars().collect();
+        for width in 4..=140 {
+            for newline in ["\n", "\r\n"] {
+                let wrapped: Vec<String> = chars
+                    .chunks(width)
+                    .map(|line| line.iter().collect())
+                    .collect();
+                let text = wrapped.join(newline);
+                assert_eq!(
+                    shape(&text),
+                    expected,
+                    "wrapped at {width} with {newline:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn dos_end_of_file_mark_and_nul_padding_after_iea_are_ignored() {
+        let text = format!("{ISA}~IEA*0*000000001~\r\n\u{1a}\u{0}\u{0}");
+        assert_eq!(tokenize(text.as_bytes()).unwrap().len(), 1);
     }
 
     #[test]

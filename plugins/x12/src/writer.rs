@@ -1,9 +1,16 @@
 //! Writing segments: [`Out`] builds one segment element by element, fills in the elements a
 //! decode kept as `x12.<SEG>.<NN>` extensions, and [`Writer`] joins segments with the
-//! agreement's delimiters, refusing data that contains one (X12 has no escape character).
+//! agreement's delimiters.
+//!
+//! X12 has no release character, so text that contains one of the agreement's delimiters
+//! (element, component, segment terminator, repetition) cannot be written. The writer refuses
+//! it with a validation error located at the segment and element, rather than choosing other
+//! delimiters: the delimiters are the agreement's, and partners' translators are often set up
+//! for exactly those. Lowercase and non-ASCII text (written as UTF-8) pass through as given;
+//! control characters are refused like delimiters.
 
 use wharf_guest_sdk::canonical::{Extension, ExtensionValue};
-use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::contract::{AdapterError, SegmentLocation};
 use wharf_guest_sdk::error;
 
 use crate::reader::RAW_SEPARATOR;
@@ -160,18 +167,27 @@ impl Writer {
         let d = self.delimiters;
         let mut reserved = vec![d.element, d.component, d.segment];
         reserved.extend(d.repetition);
-        if let Some(c) = value.chars().find(|c| reserved.contains(c)) {
-            return Err(error::validation(format!(
+        let problem = if let Some(c) = value.chars().find(|c| reserved.contains(c)) {
+            format!(
                 "{segment}{n:02} {value:?} contains {c:?}, a delimiter of this agreement; \
                  X12 has no way to escape it"
-            )));
-        }
-        if value.chars().any(|c| c.is_control()) {
-            return Err(error::validation(format!(
-                "{segment}{n:02} {value:?} contains a control character"
-            )));
-        }
-        Ok(())
+            )
+        } else if value.chars().any(|c| c.is_control()) {
+            format!("{segment}{n:02} {value:?} contains a control character")
+        } else {
+            return Ok(());
+        };
+        // The position the segment will have in its transaction set (ST is 1).
+        Err(error::validation(problem).at_segment(SegmentLocation {
+            interchange: None,
+            group: None,
+            message: None,
+            message_type: None,
+            position: self.count + 1,
+            segment_id: segment.to_owned(),
+            element: Some(n as u32),
+            component: None,
+        }))
     }
 
     /// Writes one segment, dropping trailing empty elements.

@@ -170,15 +170,10 @@ fn node_x12_acknowledgment_and_ship_notice() {
             .any(|i| i.scheme == "gtin" && i.value == "999999310145")
     );
     assert_eq!(notice.parties.len(), 3);
-    assert!(
-        notice
-            .references
-            .iter()
-            .any(|r| r.scheme == "x12:BM" && r.value == "999999-001")
-    );
+    // The bill of lading and the PRO number are both numbers the carrier tracks it by.
     assert_eq!(
         notice.carrier.as_ref().map(|c| c.tracking_numbers.clone()),
-        Some(vec!["5787970539".to_owned()])
+        Some(vec!["999999-001".to_owned(), "5787970539".to_owned()])
     );
 }
 

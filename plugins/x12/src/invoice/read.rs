@@ -1,6 +1,7 @@
 //! Reading an 810: BIG (invoice date, number, PO date and number, BIG07 credit/debit memo),
 //! the header segments and N1 loops, IT1 loops with PID, REF*PO, TXI and SAC, then TDS
-//! (the total, in cents: type N2), document-level TXI and SAC, and CTT.
+//! (the total, in cents: type N2), document-level TXI and SAC, and CTT. Line amounts and
+//! the subtotal, which an 810 does not state, are derived in [`super::totals`].
 
 use wharf_guest_sdk::canonical::{
     AllowanceCharge, DateKind, Dated, Extension, Invoice, InvoiceKind, InvoiceLine, InvoiceTotals,
@@ -88,7 +89,8 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<Invoice, AdapterError
                 .parties
                 .push(parties::read(seg, &mut body, &mut invoice.extensions)?),
             "IT1" => {
-                let line = read_line(seg, &mut body, currency.as_ref())?;
+                let ordinal = invoice.lines.len();
+                let line = read_line(seg, &mut body, currency.as_ref(), ordinal)?;
                 hash.push(line.quantity.value.clone());
                 if let Some(po) = &line.po_number
                     && !invoice.po_numbers.contains(po)
@@ -162,6 +164,7 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<Invoice, AdapterError
         currency: invoice.currency.clone(),
     };
     set_currency(&mut invoice);
+    super::totals::derive(&mut invoice);
     Ok(invoice)
 }
 
@@ -222,6 +225,11 @@ pub fn read_tax(seg: Seg<'_>, currency: Option<&String>) -> Result<Option<Tax>, 
     }))
 }
 
+/// SAC02 "ZZZZ", mutually defined: element 1300's code for an allowance or charge the
+/// standard has no code for. SAC syntax note R0203 needs SAC02 (or SAC03), so the writer puts
+/// it where the allowance or charge has no code, and it reads back as none.
+pub const MUTUALLY_DEFINED: &str = "ZZZZ";
+
 /// SAC: allowance (A) or charge (C), code SAC02, amount SAC05 in cents, description SAC15.
 pub fn read_sac(
     seg: Seg<'_>,
@@ -240,7 +248,7 @@ pub fn read_sac(
     };
     Ok(Some(AllowanceCharge {
         is_charge,
-        code: seg.owned(2),
+        code: seg.owned(2).filter(|code| code != MUTUALLY_DEFINED),
         description: seg.owned(15),
         amount: Money {
             amount,
@@ -253,9 +261,10 @@ fn read_line(
     it1: Seg<'_>,
     body: &mut Body<'_>,
     currency: Option<&String>,
+    ordinal: usize,
 ) -> Result<InvoiceLine, AdapterError> {
     let mut extensions: Vec<Extension> = Vec::new();
-    let line_number = it1.require(1, "IT101, the line number,")?.to_owned();
+    let line_number = items::line_number(it1, ordinal, &mut extensions);
     let (quantity, mut used) = quantity(it1, 2, 3)?;
     let unit_price = items::read_price(it1, 4, 5, &quantity.unit, currency, &mut used)?
         .ok_or_else(|| it1.invalid(4, "IT104, the unit price, is missing"))?;

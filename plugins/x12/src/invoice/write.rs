@@ -44,7 +44,12 @@ fn tax(tax: &Tax) -> Out {
 fn sac(sac: &AllowanceCharge, path: &str) -> Result<Out, AdapterError> {
     Ok(Out::new("SAC")
         .with(1, if sac.is_charge { "C" } else { "A" })
-        .with_opt(2, sac.code.clone())
+        .with(
+            2,
+            sac.code
+                .clone()
+                .unwrap_or_else(|| super::read::MUTUALLY_DEFINED.to_owned()),
+        )
         .with(5, cents(&sac.amount, path)?)
         .with_opt(15, sac.description.clone()))
 }
@@ -95,14 +100,24 @@ pub fn write(invoice: &Invoice, today: &str) -> Result<Vec<Out>, AdapterError> {
     }
     out.extend(invoice.notes.iter().flat_map(common::write_note));
     for party in &invoice.parties {
-        parties::write(party, ext, &mut out);
+        parties::write(party, ext, &mut out)?;
     }
     for (i, line) in invoice.lines.iter().enumerate() {
         let path = format!("lines[{i}]");
+        // IT1 syntax note P020304: quantity, unit and unit price come together, and a unit
+        // cannot be guessed.
+        if line.quantity.unit.trim().is_empty() {
+            return Err(error::validation(format!(
+                "{path}.quantity.unit: IT1 needs the unit of the quantity invoiced beside it \
+                 and the unit price (syntax note P020304)"
+            )));
+        }
         let mut it1 = Out::new("IT1")
-            .with(1, line.line_number.clone())
             .with(2, line.quantity.value.clone())
             .with(3, line.quantity.unit.clone());
+        if !items::line_number_absent("IT1", &line.extensions) {
+            it1.set(1, line.line_number.clone());
+        }
         items::write_price(&mut it1, 4, 5, &line.unit_price, &path)?;
         items::write_ids(&mut it1, 6, 25, &line.item_ids, &line.extensions, "");
         out.push(it1.restore(&line.extensions, ""));

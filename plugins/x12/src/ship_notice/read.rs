@@ -1,6 +1,7 @@
 //! Reading an 856: BSN, then the HL tree rebuilt from each HL's parent (HL02) and level code
 //! (HL03): S shipment, O order, I item, and every other code (T tare, P pack, Q sub-pack, …)
-//! a pack, nested through `parent_pack`.
+//! a pack, nested through `parent_pack`. Where each level goes when the partner's hierarchy
+//! is not shipment → order → pack → item is decided first, in [`super::tree`].
 //!
 //! Packs are identified by their HL01 (`pack_id`), items likewise (`line_number`), so the
 //! tree written back has the same numbers. Segments of the order and pack levels that the
@@ -8,19 +9,19 @@
 
 use std::collections::HashMap;
 
-use wharf_guest_sdk::canonical::{
-    Carrier, Extension, Pack, Quantity, ShipNotice, ShippedItem, ShippedOrder,
-};
+use wharf_guest_sdk::canonical::{Carrier, Pack, Quantity, ShipNotice, ShippedItem, ShippedOrder};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::id;
 
-use crate::common::{self, Header};
-use crate::items;
+use crate::common::Header;
 use crate::order_response::po_date;
 use crate::parties;
 use crate::purchase_order::{document_date, expect};
 use crate::reader::{Body, Place, Seg, text_extension};
 use crate::syntax::Segment;
+
+use super::levels::{item_segment, order_segment, pack_segment, spread_over_packs, weight};
+use super::tree::{self, OrderKey, Placement};
 
 /// Where an HL sits in the canonical tree.
 #[derive(Debug, Clone, Copy)]
@@ -47,7 +48,7 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
     let mut body = Body::new(segments, place);
     let bsn = expect(&mut body, "BSN", segments, place)?;
     let mut notice = ShipNotice {
-        shipment_id: bsn.require(2, "BSN02, the shipment id,")?.to_owned(),
+        shipment_id: bsn.owned(2).unwrap_or_default(),
         structure: bsn.owned(5),
         purpose: bsn.owned(1),
         dates: Vec::new(),
@@ -64,20 +65,75 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
         notice.dates.push(document_date(value));
     }
     bsn.leftovers(&[1, 2, 3, 4, 5], "", &mut notice.extensions);
-    let mut nodes: HashMap<String, Node> = HashMap::new();
+    let all: Vec<Seg<'_>> = {
+        let mut scan = Body::new(segments, place);
+        std::iter::from_fn(|| scan.next_seg()).collect()
+    };
+    let plan = tree::plan(&all)?;
+    for key in &plan.orders {
+        notice.orders.push(ShippedOrder {
+            po_number: match key {
+                OrderKey::Prf(po) => po.clone(),
+                OrderKey::Level(_) => String::new(),
+            },
+            references: Vec::new(),
+            dates: Vec::new(),
+            packs: Vec::new(),
+            items: Vec::new(),
+        });
+    }
+    let mut packs: HashMap<String, (usize, usize)> = HashMap::new();
     let mut codes: Vec<(String, String)> = Vec::new();
+    for (o, id, parent_pack, code) in &plan.packs {
+        if let Some(order) = notice.orders.get_mut(*o) {
+            packs.insert(id.clone(), (*o, order.packs.len()));
+            order.packs.push(Pack {
+                pack_id: id.clone(),
+                parent_pack: parent_pack.clone(),
+                marks: Vec::new(),
+                packaging: None,
+                weight: None,
+                items: Vec::new(),
+            });
+            codes.push((id.clone(), code.clone()));
+        }
+    }
     let mut current = Node::Shipment;
     let mut current_id = String::new();
     let mut order_levels = Vec::new();
     while let Some(seg) = body.next_seg() {
         if seg.id() == "HL" {
-            let (node, hl) = open_level(seg, &nodes, &mut notice, &mut codes)?;
-            if let Node::Order(_) = node {
-                order_levels.push(seg);
+            let id = seg.require(1, "HL01, the hierarchical id,")?.to_owned();
+            let node = place_level(seg, &id, &plan, &packs, &mut notice)?;
+            if let Node::Order(o) = node {
+                order_levels.push((o, seg));
             }
-            nodes.insert(hl.clone(), node);
+            seg.leftovers(&[1, 2, 3, 4], &format!("HL.{id}."), &mut notice.extensions);
             current = node;
-            current_id = hl;
+            current_id = id;
+            continue;
+        }
+        let prefix = format!("HL.{current_id}.");
+        let named = match current {
+            Node::Pack(o, _) | Node::Item(o, _, _) => Some(o),
+            Node::Shipment => notice
+                .orders
+                .iter()
+                .position(|order| seg.text(1) == Some(order.po_number.as_str())),
+            Node::Order(_) => None,
+        };
+        if let (Some(o), "PRF") = (named, seg.id())
+            && let Some(order) = notice.orders.get_mut(o)
+            && seg.text(1) == Some(order.po_number.as_str())
+        {
+            // The PRF that named this level's order (S-I, S-T-P-I, or a shipment-level PRF
+            // of a single-order notice): its date is the order's.
+            if let Some(value) = seg.date(4, None)?
+                && order.dates.is_empty()
+            {
+                order.dates.push(po_date(value));
+            }
+            seg.leftovers(&[1, 4], &prefix, &mut notice.extensions);
             continue;
         }
         if seg.id() == "CTT" {
@@ -85,7 +141,6 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
             seg.leftovers(&[1, 2], "", &mut notice.extensions);
             continue;
         }
-        let prefix = format!("HL.{current_id}.");
         match current {
             Node::Shipment => shipment_segment(seg, &mut body, &mut notice)?,
             Node::Order(o) => {
@@ -121,8 +176,25 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
             }
         }
     }
-    for (order, hl) in notice.orders.iter().zip(&order_levels) {
-        if order.po_number.is_empty() {
+    for (item, under) in &plan.spread {
+        spread_over_packs(&mut notice, item, under);
+    }
+    if notice.shipment_id.is_empty() {
+        notice.shipment_id = stand_in_shipment_id(&notice, place);
+        place.tolerate(bsn.invalid(
+            2,
+            format!(
+                "BSN02, the shipment id, is missing; read as {:?}",
+                notice.shipment_id
+            ),
+        ))?;
+    }
+    for (o, hl) in order_levels {
+        if notice
+            .orders
+            .get(o)
+            .is_some_and(|order| order.po_number.is_empty())
+        {
             return Err(hl.invalid(
                 0,
                 "an order level (HL03 O) without PRF, the purchase order it ships",
@@ -150,46 +222,31 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
     Ok(notice)
 }
 
-/// An HL: where it hangs in the tree, and its id.
-fn open_level(
+/// An HL: the node the plan gives it, with a new item where it is an item.
+fn place_level(
     hl: Seg<'_>,
-    nodes: &HashMap<String, Node>,
+    id: &str,
+    plan: &tree::Plan,
+    packs: &HashMap<String, (usize, usize)>,
     notice: &mut ShipNotice,
-    codes: &mut Vec<(String, String)>,
-) -> Result<(Node, String), AdapterError> {
-    let id = hl.require(1, "HL01, the hierarchical id,")?.to_owned();
-    if nodes.contains_key(&id) {
-        return Err(hl.invalid(1, format!("HL01 {id:?} is used twice")));
-    }
-    let code = hl.require(3, "HL03, the level code,")?;
-    let parent = match hl.text(2) {
-        Some(parent) => Some(*nodes.get(parent).ok_or_else(|| {
-            hl.invalid(
-                2,
-                format!("HL02 names parent {parent:?}, which no HL before it has"),
-            )
-        })?),
-        None => None,
-    };
-    let node = match (code, parent) {
-        ("S", _) => Node::Shipment,
-        ("O", _) => {
-            notice.orders.push(ShippedOrder {
-                po_number: String::new(),
-                references: Vec::new(),
-                dates: Vec::new(),
-                packs: Vec::new(),
-                items: Vec::new(),
-            });
-            Node::Order(notice.orders.len() - 1)
+) -> Result<Node, AdapterError> {
+    let no_place = || hl.invalid(1, format!("HL {id} has no place in the tree"));
+    Ok(match plan.placements.get(id).ok_or_else(no_place)? {
+        Placement::Shipment => Node::Shipment,
+        Placement::Order(o) => Node::Order(*o),
+        Placement::Pack(_, _) => {
+            let (o, p) = packs.get(id).ok_or_else(no_place)?;
+            Node::Pack(*o, *p)
         }
-        ("I", Some(Node::Order(o))) | ("I", Some(Node::Pack(o, _))) => {
-            let pack = match parent {
-                Some(Node::Pack(_, p)) => Some(p),
-                _ => None,
+        Placement::Item(o, pack) => {
+            let pack = pack.as_ref().and_then(|p| packs.get(p)).map(|(_, p)| *p);
+            let order = notice.orders.get_mut(*o).ok_or_else(no_place)?;
+            let items = match pack {
+                Some(p) => &mut order.packs.get_mut(p).ok_or_else(no_place)?.items,
+                None => &mut order.items,
             };
-            let item = ShippedItem {
-                line_number: id.clone(),
+            items.push(ShippedItem {
+                line_number: id.to_owned(),
                 order_line: None,
                 item_ids: Vec::new(),
                 description: None,
@@ -201,58 +258,10 @@ fn open_level(
                 lots: Vec::new(),
                 serials: Vec::new(),
                 extensions: Vec::new(),
-            };
-            let order = notice
-                .orders
-                .get_mut(o)
-                .ok_or_else(|| hl.invalid(2, "no such order"))?;
-            let items = match pack {
-                Some(p) => {
-                    &mut order
-                        .packs
-                        .get_mut(p)
-                        .ok_or_else(|| hl.invalid(2, "no such pack"))?
-                        .items
-                }
-                None => &mut order.items,
-            };
-            items.push(item);
-            Node::Item(o, pack, items.len() - 1)
-        }
-        ("I", _) => {
-            return Err(hl.invalid(2, "an item (HL03 I) must hang under an order or a pack"));
-        }
-        (_, Some(Node::Order(o))) | (_, Some(Node::Pack(o, _))) => {
-            let parent_pack = match parent {
-                Some(Node::Pack(_, _)) => hl.owned(2),
-                _ => None,
-            };
-            let order = notice
-                .orders
-                .get_mut(o)
-                .ok_or_else(|| hl.invalid(2, "no such order"))?;
-            order.packs.push(Pack {
-                pack_id: id.clone(),
-                parent_pack,
-                marks: Vec::new(),
-                packaging: None,
-                weight: None,
-                items: Vec::new(),
             });
-            codes.push((id.clone(), code.to_owned()));
-            Node::Pack(o, order.packs.len() - 1)
+            Node::Item(*o, pack, items.len() - 1)
         }
-        (code, _) => {
-            return Err(wharf_guest_sdk::error::unsupported(format!(
-                "HL {id} (level {code}) does not hang under an order or a pack; the adapter \
-                 reads shipment → order → pack → item trees (BSN05 0001, 0004 and tare/pack \
-                 nesting), not items above packs"
-            ))
-            .at_segment(hl.location(Some(2))));
-        }
-    };
-    hl.leftovers(&[1, 2, 3, 4], &format!("HL.{id}."), &mut notice.extensions);
-    Ok((node, id))
+    })
 }
 
 fn shipment_segment(
@@ -287,11 +296,19 @@ fn shipment_segment(
             carrier.name = seg.owned(5);
             seg.leftovers(&[2, 3, 4, 5], "", &mut notice.extensions);
         }
-        "REF" if seg.text(1) == Some("CN") && seg.only_uses(&[1, 2]) && seg.text(2).is_some() => {
+        "REF"
+            if matches!(seg.text(1), Some(CARRIER_PRO | BILL_OF_LADING))
+                && seg.only_uses(&[1, 2])
+                && seg.text(2).is_some() =>
+        {
+            let number = seg.owned(2).unwrap_or_default();
+            if seg.text(1) == Some(BILL_OF_LADING) {
+                notice
+                    .extensions
+                    .push(text_extension(BILL_OF_LADING_KEY, number.clone()));
+            }
             let carrier = notice.carrier.get_or_insert_with(empty_carrier);
-            carrier
-                .tracking_numbers
-                .push(seg.owned(2).unwrap_or_default());
+            carrier.tracking_numbers.push(number);
         }
         _ => {
             let mut header = Header {
@@ -311,6 +328,26 @@ fn shipment_segment(
     Ok(())
 }
 
+/// REF01 of the carrier's reference (PRO number) and of the bill of lading: both are the
+/// numbers a carrier tracks the shipment by, so both are canonical tracking numbers (as the
+/// IDoc's BOLNR is), and cXML writes them as ShipmentIdentifier.
+pub const CARRIER_PRO: &str = "CN";
+pub const BILL_OF_LADING: &str = "BM";
+
+/// Each tracking number that came as REF*BM, so it is written back as one.
+pub const BILL_OF_LADING_KEY: &str = "x12.REF.BM";
+
+/// The shipment id a lenient read gives an 856 without BSN02: its bill of lading when it has
+/// one, else interchange and transaction set control numbers, which are unique per sender.
+fn stand_in_shipment_id(notice: &ShipNotice, place: &Place) -> String {
+    notice
+        .extensions
+        .iter()
+        .find(|e| e.key == BILL_OF_LADING_KEY)
+        .map(|e| crate::writer::extension_text(&e.value))
+        .unwrap_or_else(|| format!("{}-{}", place.interchange, place.message))
+}
+
 pub fn empty_carrier() -> Carrier {
     Carrier {
         ids: Vec::new(),
@@ -318,119 +355,4 @@ pub fn empty_carrier() -> Carrier {
         mode: None,
         tracking_numbers: Vec::new(),
     }
-}
-
-/// TD106..TD108: weight qualifier, weight and unit.
-fn weight(seg: Seg<'_>) -> Result<Option<Quantity>, AdapterError> {
-    Ok(seg.decimal(7)?.map(|value| Quantity {
-        value,
-        unit: seg.owned(8).unwrap_or_default(),
-    }))
-}
-
-fn order_segment(
-    seg: Seg<'_>,
-    order: &mut ShippedOrder,
-    prefix: &str,
-    extensions: &mut Vec<Extension>,
-) -> Result<(), AdapterError> {
-    match seg.id() {
-        "PRF" if order.po_number.is_empty() => {
-            order.po_number = seg
-                .require(1, "PRF01, the purchase order number,")?
-                .to_owned();
-            if let Some(value) = seg.date(4, None)? {
-                order.dates.push(po_date(value));
-            }
-            seg.leftovers(&[1, 4], prefix, extensions);
-        }
-        "REF" if common::read_ref(seg).is_some() => order.references.extend(common::read_ref(seg)),
-        "DTM" => match common::read_dtm(seg)? {
-            Some(dated) => order.dates.push(dated),
-            None => extensions.push(seg.raw_extension(prefix)),
-        },
-        _ => extensions.push(seg.raw_extension(prefix)),
-    }
-    Ok(())
-}
-
-fn pack_segment(
-    seg: Seg<'_>,
-    pack: &mut Pack,
-    prefix: &str,
-    extensions: &mut Vec<Extension>,
-) -> Result<(), AdapterError> {
-    match seg.id() {
-        "MAN" => {
-            let mut used = Vec::new();
-            for (qualifier, number) in [(1, 2), (4, 5)] {
-                if let (Some(q), Some(mark)) = (seg.text(qualifier), seg.text(number)) {
-                    let scheme = if q == "GM" {
-                        "sscc".to_owned()
-                    } else {
-                        format!("x12:{q}")
-                    };
-                    pack.marks.push(id(scheme, mark));
-                    used.extend([qualifier, number]);
-                }
-            }
-            seg.leftovers(&used, prefix, extensions);
-        }
-        "TD1" if pack.packaging.is_none() && pack.weight.is_none() => {
-            pack.packaging = seg.owned(1);
-            pack.weight = weight(seg)?;
-            let mut used = vec![1, 7, 8];
-            if seg.text(6) == Some("G") {
-                used.push(6);
-            }
-            seg.leftovers(&used, prefix, extensions);
-        }
-        _ => extensions.push(seg.raw_extension(prefix)),
-    }
-    Ok(())
-}
-
-fn item_segment(seg: Seg<'_>, item: &mut ShippedItem) -> Result<(), AdapterError> {
-    match seg.id() {
-        "LIN" => {
-            item.order_line = seg.owned(1);
-            let mut used = items::read_ids(seg, 2, "", &mut item.item_ids, &mut item.extensions);
-            used.push(1);
-            seg.leftovers(&used, "", &mut item.extensions);
-        }
-        "SN1" => {
-            item.quantity = Quantity {
-                value: seg
-                    .decimal(2)?
-                    .ok_or_else(|| seg.invalid(2, "SN102, the quantity shipped, is missing"))?,
-                unit: seg.owned(3).unwrap_or_default(),
-            };
-            item.ordered = seg.decimal(5)?.map(|value| Quantity {
-                value,
-                unit: seg.owned(6).unwrap_or_default(),
-            });
-            seg.leftovers(&[2, 3, 5, 6], "", &mut item.extensions);
-        }
-        "PID" if seg.text(1) == Some("F") && seg.only_uses(&[1, 5]) && seg.text(5).is_some() => {
-            let text = seg.text(5).unwrap_or("");
-            item.description = Some(match item.description.take() {
-                Some(before) => format!("{before}\n{text}"),
-                None => text.to_owned(),
-            });
-        }
-        "REF"
-            if seg.only_uses(&[1, 2])
-                && matches!(seg.text(1), Some("LT" | "SE"))
-                && seg.text(2).is_some() =>
-        {
-            let value = seg.owned(2).unwrap_or_default();
-            if seg.text(1) == Some("LT") {
-                item.lots.push(value);
-            } else {
-                item.serials.push(value);
-            }
-        }
-        _ => item.extensions.push(seg.raw_extension("")),
-    }
-    Ok(())
 }

@@ -12,8 +12,11 @@ use crate::common;
 use crate::items;
 use crate::parties;
 use crate::purchase_order::split_document_date;
-use crate::ship_notice::read::default_pack_code;
-use crate::writer::{Out, extension, raw_segments};
+use crate::ship_notice::levels::ONE_PACKAGE;
+use crate::ship_notice::read::{
+    BILL_OF_LADING, BILL_OF_LADING_KEY, CARRIER_PRO, default_pack_code,
+};
+use crate::writer::{Out, extension, extension_text, raw_segments};
 
 /// Hands out HL01 numbers, keeping ids the document chose.
 struct Numbers {
@@ -60,6 +63,18 @@ fn hl(id: &str, parent: Option<&str>, code: &str, children: bool) -> Out {
         .with(4, if children { "1" } else { "0" })
 }
 
+/// BSN05: the structure the notice was read with, unless the tree written here (always
+/// shipment → order → pack → item) is not that structure: packs are never written under items,
+/// so a notice read as 0002 (S-O-I-P) or with packs under 0004 (S-O-I) is written as 0001.
+fn written_structure(notice: &ShipNotice) -> String {
+    let packed = notice.orders.iter().any(|o| !o.packs.is_empty());
+    match notice.structure.as_deref() {
+        Some("0002") | Some("0004") if packed => "0001".to_owned(),
+        Some(kept) => kept.to_owned(),
+        None => "0001".to_owned(),
+    }
+}
+
 pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError> {
     let ext = &notice.extensions;
     let mut out = Vec::new();
@@ -77,13 +92,7 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
             .with(2, notice.shipment_id.clone())
             .with(3, day)
             .with(4, time.unwrap_or_else(|| "0000".to_owned()))
-            .with(
-                5,
-                notice
-                    .structure
-                    .clone()
-                    .unwrap_or_else(|| "0001".to_owned()),
-            )
+            .with(5, written_structure(notice))
             .restore(ext, ""),
     );
     // Packs and items keep their ids, so those are reserved before numbering the rest.
@@ -137,7 +146,15 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
     out.extend(notice.references.iter().filter_map(common::write_ref));
     if let Some(carrier) = &notice.carrier {
         for number in &carrier.tracking_numbers {
-            out.push(Out::new("REF").with(1, "CN").with(2, number.clone()));
+            let bill_of_lading = ext
+                .iter()
+                .any(|e| e.key == BILL_OF_LADING_KEY && extension_text(&e.value) == *number);
+            let qualifier = if bill_of_lading {
+                BILL_OF_LADING
+            } else {
+                CARRIER_PRO
+            };
+            out.push(Out::new("REF").with(1, qualifier).with(2, number.clone()));
         }
     }
     for (i, dated) in dates.iter().enumerate() {
@@ -146,7 +163,7 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
     out.extend(notice.notes.iter().flat_map(common::write_note));
     out.extend(raw_segments(ext, ""));
     for party in &notice.parties {
-        parties::write(party, ext, &mut out);
+        parties::write(party, ext, &mut out)?;
     }
     let mut quantities = Vec::new();
     for (o, order) in notice.orders.iter().enumerate() {
@@ -258,7 +275,13 @@ fn write_pack(
                 .set(7, weight.value.clone())
                 .set(8, weight.unit.clone());
         }
-        out.push(td1.restore(ext, &prefix));
+        let mut td1 = td1.restore(ext, &prefix);
+        // TD1 syntax note C0102: a packaging code needs its lading quantity, and a pack is
+        // one package unless the decode kept another count.
+        if td1.has(1) && !td1.has(2) {
+            td1.set(2, ONE_PACKAGE);
+        }
+        out.push(td1);
     }
     out.extend(raw_segments(ext, &prefix));
     Ok(())
@@ -283,8 +306,14 @@ fn write_item(
         .with(2, item.quantity.value.clone())
         .with(3, item.quantity.unit.clone());
     if let Some(ordered) = &item.ordered {
-        sn1.set(5, ordered.value.clone())
-            .set(6, ordered.unit.clone());
+        // SN1 syntax note P0506: the quantity ordered needs its unit; one a source left out is
+        // taken to be the unit shipped in.
+        let unit = if ordered.unit.is_empty() {
+            &item.quantity.unit
+        } else {
+            &ordered.unit
+        };
+        sn1.set(5, ordered.value.clone()).set(6, unit.clone());
     }
     out.push(sn1.restore(&item.extensions, ""));
     quantities.push(item.quantity.value.clone());

@@ -102,16 +102,25 @@ prop_compose! {
         carrier in proptest::option::of((text(), proptest::option::of("[A-Z]"), proptest::collection::vec(text(), 0..2), proptest::option::of("[A-Z]{4}"))),
         weight in proptest::option::of(amount()), packages in proptest::option::of(count()),
         orders in (1usize..3).prop_flat_map(|n| (0..n).map(shipped_order).collect::<Vec<_>>()),
+        bill_of_lading in any::<bool>(),
     ) -> ShipNotice {
+        // A shipment-level REF*BM is the bill of lading, a tracking number of the carrier.
+        let references = references.into_iter().filter(|r| r.scheme != "x12:BM").collect();
+        let mut extensions = Vec::new();
+        let carrier = carrier.map(|(name, mode, mut tracking_numbers, scac)| {
+            tracking_numbers.dedup();
+            if let (true, Some(first)) = (bill_of_lading, tracking_numbers.first()) {
+                extensions.push(Extension { key: "x12.REF.BM".to_owned(), value: ExtensionValue::Text(first.clone()) });
+            }
+            Carrier { ids: scac.map(|s| id("x12:2", s)).into_iter().collect(), name: Some(name), mode, tracking_numbers }
+        });
         ShipNotice {
             shipment_id, structure: Some("0001".to_owned()), purpose: Some("00".to_owned()),
             dates: std::iter::once(document_date(format!("{date}T{hour:02}:15:00"))).chain(dates).collect(),
             parties, references,
-            carrier: carrier.map(|(name, mode, tracking_numbers, scac)| Carrier {
-                ids: scac.map(|s| id("x12:2", s)).into_iter().collect(), name: Some(name), mode, tracking_numbers,
-            }),
+            carrier,
             gross_weight: weight.map(|value| Quantity { value, unit: "LB".to_owned() }),
-            package_count: packages, orders, notes: Vec::new(), extensions: Vec::new(),
+            package_count: packages, orders, notes: Vec::new(), extensions,
         }
     }
 }
@@ -189,12 +198,15 @@ prop_compose! {
         let mut all = vec![Dated { kind: DateKind::Invoice, value: date, qualifier: None }];
         all.extend(ordered.map(po_date));
         all.extend(dates);
-        Invoice {
+        let mut invoice = Invoice {
             invoice_number, kind, po_numbers: vec![po_number], currency: Some("USD".to_owned()), dates: all,
             parties, references, payment_terms: terms, lines, taxes, allowances_charges: charges,
             totals: InvoiceTotals { subtotal: None, tax: None, allowances_charges: None, total: usd(total), due: None },
             notes, extensions: Vec::new(),
-        }
+        };
+        // An 810 states no line amounts or subtotal; a decode derives them, as here.
+        wharf_plugin_x12::invoice::totals::derive(&mut invoice);
+        invoice
     }
 }
 

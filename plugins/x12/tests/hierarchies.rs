@@ -1,0 +1,144 @@
+//! 856 hierarchies other than shipment → order → pack → item, on this team's fixtures in
+//! `tests/golden` (each also a golden case), mapped into the canonical tree as
+//! `src/ship_notice/tree.rs` describes; and each written back as S-O-P-I and read again the same.
+
+// The closures return the contract's `AdapterError`, whose size the WIT record fixes.
+#![allow(clippy::result_large_err)]
+
+use wharf_guest_sdk::Adapter;
+use wharf_guest_sdk::canonical::{CanonicalDocument, Document, ShipNotice, ShippedItem};
+use wharf_guest_sdk::contract::Inbound;
+use wharf_guest_sdk::testing::{call_context, encode_context, with_config};
+use wharf_plugin_x12::X12Adapter;
+
+fn decode(bytes: Vec<u8>) -> CanonicalDocument {
+    let decoded = with_config(&[], || {
+        X12Adapter::decode(Inbound {
+            bytes,
+            content_type: None,
+            context: call_context(),
+        })
+    })
+    .unwrap_or_else(|e| panic!("{}", wharf_guest_sdk::error::render(&e)));
+    assert!(decoded.warnings.is_empty() && decoded.rejected.is_empty());
+    decoded.documents.into_iter().next().expect("one document")
+}
+
+/// The fixture's notice, after checking that writing it and reading it back changes nothing
+/// but BSN05, which then names the S-O-P-I tree that was written.
+fn notice(fixture: &str) -> ShipNotice {
+    let path = format!("{}/tests/golden/{fixture}", env!("CARGO_MANIFEST_DIR"));
+    let document = decode(std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")));
+    let encoded = with_config(&[], || {
+        X12Adapter::encode(document.clone(), encode_context())
+    })
+    .unwrap_or_else(|e| panic!("{}", wharf_guest_sdk::error::render(&e)));
+    let again = decode(encoded.bytes);
+    let (Document::ShipNotice(first), Document::ShipNotice(mut second)) =
+        (document.body, again.body)
+    else {
+        panic!("856")
+    };
+    second.structure.clone_from(&first.structure);
+    assert_eq!(
+        first.orders, second.orders,
+        "{fixture} written and read back"
+    );
+    first
+}
+
+/// (HL01, LIN01, SN102) of items.
+fn items(items: &[ShippedItem]) -> Vec<(&str, Option<&str>, &str)> {
+    items
+        .iter()
+        .map(|i| {
+            (
+                i.line_number.as_str(),
+                i.order_line.as_deref(),
+                i.quantity.value.as_str(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn items_under_the_shipment_go_to_the_order_their_prf_names() {
+    let notice = notice("asn-items-under-shipment.decode.edi");
+    let orders: Vec<&str> = notice.orders.iter().map(|o| o.po_number.as_str()).collect();
+    assert_eq!(orders, ["4500017740", "4500017741"]);
+    assert_eq!(
+        items(&notice.orders[0].items),
+        [("2", Some("1"), "10"), ("4", Some("3"), "6")]
+    );
+    assert_eq!(items(&notice.orders[1].items), [("3", Some("2"), "4")]);
+    assert_eq!(notice.orders[0].dates[0].value, "2026-03-01", "PRF04");
+}
+
+#[test]
+fn tare_pack_item_without_an_order_level_takes_the_order_from_the_items() {
+    let notice = notice("asn-tare-pack-item.decode.edi");
+    assert_eq!(notice.orders.len(), 1);
+    let order = &notice.orders[0];
+    assert_eq!(order.po_number, "4500017742");
+    let packs: Vec<(&str, Option<&str>)> = order
+        .packs
+        .iter()
+        .map(|p| (p.pack_id.as_str(), p.parent_pack.as_deref()))
+        .collect();
+    assert_eq!(packs, [("2", None), ("3", Some("2")), ("5", Some("2"))]);
+    assert_eq!(items(&order.packs[1].items), [("4", Some("1"), "10")]);
+    assert_eq!(items(&order.packs[2].items), [("6", Some("2"), "4")]);
+}
+
+#[test]
+fn tare_pack_item_under_an_order() {
+    let notice = notice("asn-order-tare-pack-item.decode.edi");
+    let order = &notice.orders[0];
+    assert_eq!(order.po_number, "4500017743");
+    assert_eq!(order.packs[1].parent_pack.as_deref(), Some("3"));
+    assert_eq!(items(&order.packs[1].items), [("5", Some("1"), "10")]);
+}
+
+#[test]
+fn packs_under_items_hold_those_items() {
+    let notice = notice("asn-packs-under-items.decode.edi");
+    assert_eq!(notice.structure.as_deref(), Some("0002"));
+    let order = &notice.orders[0];
+    assert!(order.items.is_empty());
+    assert_eq!(items(&order.packs[0].items), [("3", Some("1"), "10")]);
+    assert_eq!(items(&order.packs[1].items), [("5", Some("2"), "4")]);
+    let sscc = &order.packs[1].marks[0];
+    assert_eq!(
+        (sscc.scheme.as_str(), sscc.value.as_str()),
+        ("sscc", "00012345600000001077")
+    );
+}
+
+#[test]
+fn an_item_over_several_packs_is_spread_by_the_quantities_the_packs_state() {
+    let notice = notice("asn-item-spread-over-packs.decode.edi");
+    let order = &notice.orders[0];
+    assert!(order.items.is_empty());
+    assert_eq!(items(&order.packs[0].items), [("3", Some("1"), "6")]);
+    assert_eq!(items(&order.packs[1].items), [("3.2", Some("1"), "4")]);
+    // SN105, the quantity ordered, stays once, with the first part.
+    let ordered = order.packs[0].items[0]
+        .ordered
+        .as_ref()
+        .map(|q| q.value.as_str());
+    assert_eq!(ordered, Some("10"));
+    assert!(order.packs[1].items[0].ordered.is_none());
+    assert!(notice.extensions.is_empty(), "the packs' SN1 were used");
+}
+
+#[test]
+fn a_single_order_named_at_shipment_level_holds_the_items_under_the_shipment() {
+    let notice = notice("asn-order-at-shipment-level.decode.edi");
+    assert_eq!(notice.orders.len(), 1);
+    assert_eq!(notice.orders[0].po_number, "4500017746");
+    assert_eq!(
+        items(&notice.orders[0].items),
+        [("2", Some("1"), "10"), ("3", Some("2"), "4")]
+    );
+    assert!(notice.extensions.is_empty(), "the shipment's PRF was used");
+}
