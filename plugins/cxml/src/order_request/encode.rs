@@ -14,8 +14,9 @@ use wharf_guest_sdk::{decimal, error, log};
 use super::extras::{write_dates, write_payment_terms};
 use super::{CLASSIFICATION_PREFIX, ORDER_TYPES};
 use crate::address::{write_contact, write_ship_or_bill};
+use crate::classification::write_required;
 use crate::comments::write_comments;
-use crate::extensions::{unwritten, value_text, write_extrinsics};
+use crate::extensions::{unwritten, write_extrinsics};
 use crate::item::{manufacturer_part, write_item_id, write_other_ids};
 use crate::money::{CONVERSION_FACTOR_KEY, missing_price, order_total, write_money, write_price};
 use crate::values::pick_date;
@@ -197,15 +198,9 @@ fn write_item_out(po: &PurchaseOrder, line: &OrderLine, i: usize) -> Result<Elem
     if let Some(basis) = basis {
         detail = detail.child(basis);
     }
-    for extension in &line.extensions {
-        if let Some(domain) = extension.key.strip_prefix(CLASSIFICATION_PREFIX) {
-            detail = detail.child(
-                Element::new("Classification")
-                    .attr("domain", domain)
-                    .with_text(value_text(&extension.value)),
-            );
-        }
-    }
+    detail
+        .children
+        .extend(write_required(&line.extensions, &at)?);
     detail = detail.text_child_opt("ManufacturerPartID", manufacturer_part(&line.item_ids));
     detail.children.extend(write_extrinsics(&line.extensions));
     detail.children.extend(write_other_ids(&line.item_ids));

@@ -13,8 +13,9 @@ use wharf_guest_sdk::{error, log};
 use super::packs::write_packaging;
 use super::{CARRIER_DOMAINS, COMPANY_NAME, OPERATIONS};
 use crate::address::write_contact;
+use crate::classification::write_own;
 use crate::comments::write_comments;
-use crate::extensions::{unwritten, value_text, write_extrinsics};
+use crate::extensions::{unwritten, write_extrinsics};
 use crate::item::{manufacturer_part, write_item_id};
 use crate::order_reference::{self, PAYLOAD_ID_SCHEME};
 use crate::order_request::CLASSIFICATION_PREFIX;
@@ -213,15 +214,7 @@ fn write_item(
             .attr("xml:lang", "en")
             .with_text(item.description.as_deref().unwrap_or_default()),
     );
-    for extension in &item.extensions {
-        if let Some(domain) = extension.key.strip_prefix(CLASSIFICATION_PREFIX) {
-            detail = detail.child(
-                Element::new("Classification")
-                    .attr("domain", domain)
-                    .with_text(value_text(&extension.value)),
-            );
-        }
-    }
+    detail.children.extend(write_own(&item.extensions));
     detail = detail.text_child_opt("ManufacturerPartID", manufacturer_part(&item.item_ids));
     let mut element = Element::new("ShipNoticeItem")
         .attr("quantity", quantity)

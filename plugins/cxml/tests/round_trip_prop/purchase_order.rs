@@ -98,7 +98,8 @@ fn line(currency: &'static str) -> impl Strategy<Value = OrderLine> {
         prop::collection::vec((amount(), date()), 0..3),
         prop::option::of(date()),
         prop::option::of(words()),
-        prop::option::of("[0-9]{8}"),
+        // Every ItemDetail holds a Classification (the DTD requires one).
+        "[0-9]{8}".prop_map(Some),
         prop::option::of(token()),
     )
         .prop_map(
