@@ -15,7 +15,7 @@
 use wharf_guest_sdk::canonical::{Extension, Identifier, Pack, Quantity};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::xml::Element;
-use wharf_guest_sdk::{error, id, log};
+use wharf_guest_sdk::{id, log};
 
 use crate::extensions::{flatten, keep_unmapped};
 use crate::values::{decimal_at, decimal_attr};
@@ -152,19 +152,15 @@ pub fn write_packaging(
 
 fn write_pack(pack: &Pack, packs: &[Pack], i: usize) -> Result<Element, AdapterError> {
     let at = format!("packs[{i}]");
-    if pack.packaging.is_none() && pack.weight.is_none() {
-        // Fulfill.dtd opens every Packaging with a PackagingCode or a Dimension.
-        return Err(error::validation(
-            "cXML describes a pack by its packaging code or its weight; this pack has neither",
-        )
-        .at_xml(format!("{at}.packaging")));
-    }
     let mut packaging = Element::new("Packaging");
-    if let Some(code) = &pack.packaging {
+    // Fulfill.dtd opens every Packaging with a PackagingCode or a Dimension. A pack known
+    // only by its SSCC (an X12 pack level with MAN alone) gets an empty code, which reads back
+    // as no packaging, rather than losing the SSCC or inventing a code.
+    if pack.packaging.is_some() || pack.weight.is_none() {
         packaging = packaging.child(
             Element::new("PackagingCode")
                 .attr("xml:lang", "en")
-                .with_text(code.as_str()),
+                .with_text(pack.packaging.as_deref().unwrap_or_default()),
         );
     }
     if let Some(weight) = &pack.weight {
