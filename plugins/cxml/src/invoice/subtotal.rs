@@ -9,7 +9,7 @@
 
 use wharf_guest_sdk::canonical::{Invoice, InvoiceLine, Money};
 use wharf_guest_sdk::contract::AdapterError;
-use wharf_guest_sdk::{Decimal, decimal, error};
+use wharf_guest_sdk::{Decimal, decimal, error, units};
 
 use crate::extensions::{find, value_text};
 use crate::money::CONVERSION_FACTOR_KEY;
@@ -50,7 +50,7 @@ fn line_amount(line: &InvoiceLine, at: &str) -> Result<(Decimal, Option<String>)
     let price = parse(&line.unit_price.amount, "unit_price.amount")?;
     // How many price units one unit of the quantity is.
     let factor = match &line.unit_price.basis {
-        Some(basis) if basis.unit != line.quantity.unit => {
+        Some(basis) if !units::same(&basis.unit, &line.quantity.unit) => {
             match find(&line.extensions, CONVERSION_FACTOR_KEY) {
                 Some(factor) => parse(&value_text(factor), "extensions")?,
                 None => {
