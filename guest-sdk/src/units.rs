@@ -82,7 +82,8 @@ pub fn from_x12(code: &str) -> Option<&'static str> {
 /// of the unit it counts as (`PCE` as `PC`), else there is none.
 pub fn to_x12(code: &str) -> Option<&'static str> {
     let unit = rec20(code)?;
-    unit.x12.or_else(|| rec20(unit.counts_as).and_then(|u| u.x12))
+    unit.x12
+        .or_else(|| rec20(unit.counts_as).and_then(|u| u.x12))
 }
 
 /// The Rec 20 code a SAP internal unit stands for.
@@ -93,7 +94,8 @@ pub fn from_sap(code: &str) -> Option<&'static str> {
 /// SAP's internal unit for a Rec 20 code, where SAP's standard delivery has one.
 pub fn to_sap(code: &str) -> Option<&'static str> {
     let unit = rec20(code)?;
-    unit.sap.or_else(|| rec20(unit.counts_as).and_then(|u| u.sap))
+    unit.sap
+        .or_else(|| rec20(unit.counts_as).and_then(|u| u.sap))
 }
 
 /// Whether two canonical units count the same (`EA` and `H87`), or are the same code.
@@ -129,7 +131,11 @@ mod tests {
                 unit.rec20
             );
             let counted = rec20(unit.counts_as).expect("counts_as names a row");
-            assert_eq!(counted.counts_as, counted.rec20, "{} counts as itself", counted.rec20);
+            assert_eq!(
+                counted.counts_as, counted.rec20,
+                "{} counts as itself",
+                counted.rec20
+            );
             assert!(!unit.name.is_empty());
         }
     }
@@ -154,7 +160,11 @@ mod tests {
         assert_eq!(to_x12("H87"), Some("PC"));
         assert_eq!(to_x12("MTR"), Some("MR"));
         assert_eq!(to_x12("LTR"), Some("LT"));
-        assert_eq!(to_x12("TNE"), None, "X12 355 has no plain metric tonne here");
+        assert_eq!(
+            to_x12("TNE"),
+            None,
+            "X12 355 has no plain metric tonne here"
+        );
         assert_eq!(from_x12("KG"), Some("KGM"));
         assert_eq!(from_x12("LB"), Some("LBR"));
         assert_eq!(from_x12("PC"), Some("H87"));
