@@ -120,3 +120,60 @@ fn the_agreement_sets_the_version_every_document_declares() {
     assert!(xml.contains(r#" version="1.2.050""#), "{xml}");
     assert_eq!(encoded.envelope.version, "1.2.050");
 }
+
+#[test]
+#[cfg_attr(
+    any(cxml_dtd_unavailable, cxml_corpus_unavailable),
+    ignore = "needs xmllint, ../shared/schemas and ../shared/corpus; CI runs it"
+)]
+fn third_party_documents_written_back_are_valid_against_their_dtd() {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
+    let mut documents = Vec::new();
+    for file in [
+        "cxml-php/OrderRequest.xml",
+        "cxml-php/ShipNoticeRequest.xml",
+        "cxml-php/StatusUpdateRequest.xml",
+        "officeluv-cxml/order_request.xml",
+        "officeluv-cxml/invoice_backed_by_multiple_pos.xml",
+        "officeluv-cxml/invoice_taxes_at_line.xml",
+        "officeluv-cxml/response_status_200.xml",
+    ] {
+        let bytes = fs::read(format!("{corpus}/{file}")).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let mut decoded = CxmlAdapter::decode(Inbound {
+            bytes,
+            content_type: None,
+            context: call_context(),
+        })
+        .unwrap_or_else(|e| panic!("{file}: {}", render(&e)));
+        let document = decoded.documents.remove(0);
+        let encoded = with_config(&AGREEMENT, || {
+            CxmlAdapter::encode(document, encode_context())
+        })
+        .unwrap_or_else(|e| panic!("{file}: {}", render(&e)));
+        let xml = String::from_utf8(encoded.bytes).expect("UTF-8 output");
+        documents.push((file.to_owned(), xml));
+    }
+    assert_valid(&documents);
+}
+
+/// The check is not vacuous: an ItemDetail without Classification, declared as 1.2.014, fails
+/// twice (the DOCTYPE names another version than cXML@version, and the DTD refuses it).
+#[test]
+#[cfg_attr(
+    cxml_dtd_unavailable,
+    ignore = "needs xmllint (apt-get install libxml2-utils) and ../shared/schemas; CI runs it"
+)]
+fn the_check_refuses_what_the_dtd_refuses() {
+    let golden = fs::read_to_string(format!("{GOLDEN}/purchase-order-test-mode.encode.xml"))
+        .expect("a golden file");
+    let broken = golden
+        .replace("/1.2.063/cXML.dtd", "/1.2.014/cXML.dtd")
+        .lines()
+        .filter(|line| !line.contains("<Classification"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let failures = dtd::failures(&[("broken".to_owned(), broken)]);
+    assert_eq!(failures.len(), 2, "{failures:#?}");
+    assert!(failures[0].contains("must declare"), "{}", failures[0]);
+    assert!(failures[1].contains("Classification+"), "{}", failures[1]);
+}
