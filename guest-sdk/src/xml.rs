@@ -144,6 +144,21 @@ impl Element {
         })
     }
 
+    /// Drops the namespace prefix of this element and every descendant (`ns0:IDOC` →
+    /// `IDOC`) and gives them their paths again, this element being the root. For formats
+    /// whose elements are unqualified by schema but that some senders qualify anyway.
+    pub fn strip_prefixes(&mut self) {
+        fn strip(element: &mut Element) {
+            if let Some((_, local)) = element.name.split_once(':') {
+                element.name = local.to_owned();
+            }
+            element.children.iter_mut().for_each(strip);
+        }
+        strip(self);
+        self.path = format!("/{}", self.name);
+        assign_paths(self);
+    }
+
     /// Serializes the element, indented by two spaces, after an XML declaration and the
     /// optional DOCTYPE line.
     pub fn to_xml(&self, doctype: Option<&str>) -> String {
@@ -431,6 +446,22 @@ mod tests {
         );
         assert!(parse(b"").is_err());
         assert!(parse(b"<a/><b/>").is_err());
+    }
+
+    #[test]
+    fn prefixes_are_stripped_and_paths_renumbered() {
+        let mut doc = parse(b"<n:a xmlns:n=\"urn:x\"><n:b/><n:b><c/></n:b></n:a>").unwrap();
+        doc.strip_prefixes();
+        assert_eq!(doc.name, "a");
+        let paths: Vec<_> = doc.all("b").map(|b| b.path.as_str()).collect();
+        assert_eq!(paths, ["/a/b[1]", "/a/b[2]"]);
+        assert_eq!(
+            doc.all("b")
+                .nth(1)
+                .and_then(|b| b.first("c"))
+                .map(|c| c.path.as_str()),
+            Some("/a/b[2]/c")
+        );
     }
 
     #[test]

@@ -142,7 +142,10 @@ impl Adapter for IdocAdapter {
     }
 
     fn decode(input: Inbound) -> Result<Decoded, AdapterError> {
-        let root = xml::parse(&input.bytes)?;
+        let mut root = xml::parse(&input.bytes)?;
+        // SAP's IDoc XML schema leaves elements unqualified; middleware that qualifies them
+        // all (`<ns0:IDOC>`) sends the same IDoc.
+        root.strip_prefixes();
         let idocs: Vec<&Element> = if root.name == "IDOC" {
             vec![&root]
         } else {
