@@ -12,6 +12,10 @@
 //! | `Request@deploymentMode="test"` | `test` |
 //! | `Sender/Credential`, `UserAgent` | extensions `cxml.Sender.*` |
 //!
+//! Written documents declare the agreement's cXML version (see [`crate::settings`]) in
+//! `cXML@version` and in the DOCTYPE, whose DTD file is the one that defines the request
+//! ([`dtd_file`]): a validating portal reads only that file.
+//!
 //! A SharedSecret, CredentialMac or DigitalSignature is never copied anywhere: the host
 //! authenticates the partner. Only its presence is kept, as `cxml.<From|To|Sender>.<name>.present`,
 //! and for the Sender's SharedSecret its SHA-256 (`credential.sha256`), which the host checks

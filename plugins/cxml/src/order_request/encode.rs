@@ -212,6 +212,7 @@ fn write_item_out(po: &PurchaseOrder, line: &OrderLine, i: usize) -> Result<Elem
     let mut item = Element::new("ItemOut")
         .attr("quantity", quantity)
         .attr("lineNumber", line.line_number.as_str())
+        .attr_opt("parentLineNumber", line.parent_line.as_deref())
         .attr_opt("requestedDeliveryDate", requested.map(|d| d.value.as_str()))
         .child(write_item_id(&line.item_ids, &at)?)
         .child(detail);
@@ -241,11 +242,6 @@ fn write_item_out(po: &PurchaseOrder, line: &OrderLine, i: usize) -> Result<Elem
 
 fn warn_unwritten_line(line: &OrderLine, at: &str) {
     let mut lost: Vec<String> = Vec::new();
-    if let Some(parent) = &line.parent_line {
-        lost.push(format!(
-            "parent line {parent} (cXML 1.2.014 has no parentLineNumber)"
-        ));
-    }
     if !line.references.is_empty() {
         lost.push(format!("{} reference(s)", line.references.len()));
     }
