@@ -12,6 +12,7 @@
 //! - [`error`]: building [`contract::AdapterError`]s that say what went wrong and where.
 //! - [`decimal`], [`date`]: the number and date handling every text format needs.
 //! - [`xml`]: a small element tree over quick-xml, with paths for located errors.
+//! - [`units`]: units of measure between UN/ECE Rec 20 (canonical), X12 355 and SAP.
 //! - [`log`], [`config`], [`xref`]: the only host capabilities an adapter is granted.
 //! - [`credential`]: reporting a secret a document carries, without passing it on.
 //! - `testing` (native builds only): golden cases and configuration for an adapter's own tests.
@@ -52,6 +53,7 @@ pub mod error;
 pub mod log;
 #[cfg(not(target_family = "wasm"))]
 pub mod testing;
+pub mod units;
 pub mod xml;
 pub mod xref;
 

@@ -144,6 +144,21 @@ impl Element {
         })
     }
 
+    /// Drops the namespace prefix of this element and every descendant (`ns0:IDOC` →
+    /// `IDOC`) and gives them their paths again, this element being the root. For formats
+    /// whose elements are unqualified by schema but that some senders qualify anyway.
+    pub fn strip_prefixes(&mut self) {
+        fn strip(element: &mut Element) {
+            if let Some((_, local)) = element.name.split_once(':') {
+                element.name = local.to_owned();
+            }
+            element.children.iter_mut().for_each(strip);
+        }
+        strip(self);
+        self.path = format!("/{}", self.name);
+        assign_paths(self);
+    }
+
     /// Serializes the element, indented by two spaces, after an XML declaration and the
     /// optional DOCTYPE line.
     pub fn to_xml(&self, doctype: Option<&str>) -> String {
@@ -186,6 +201,8 @@ pub fn parse(bytes: &[u8]) -> Result<Element, AdapterError> {
     let mut reader = Reader::from_str(&text);
     reader.config_mut().trim_text(false);
     let mut stack: Vec<Element> = Vec::new();
+    // Where each open element's start tag begins, to say where a truncated one was opened.
+    let mut opened_at: Vec<u64> = Vec::new();
     let mut root: Option<Element> = None;
     loop {
         let at = reader.buffer_position();
@@ -207,6 +224,7 @@ pub fn parse(bytes: &[u8]) -> Result<Element, AdapterError> {
                     return Err(located(&text, at as usize, "elements nested too deeply"));
                 }
                 stack.push(open(&start, &text, at)?);
+                opened_at.push(at);
             }
             Event::Empty(start) => {
                 let element = open(&start, &text, at)?;
@@ -215,6 +233,7 @@ pub fn parse(bytes: &[u8]) -> Result<Element, AdapterError> {
             Event::End(_) => {
                 // quick-xml has already checked that the end tag matches.
                 if let Some(element) = stack.pop() {
+                    opened_at.pop();
                     close(element, &mut stack, &mut root);
                 }
             }
@@ -251,11 +270,17 @@ pub fn parse(bytes: &[u8]) -> Result<Element, AdapterError> {
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
         }
     }
-    if let Some(open) = stack.last() {
-        return Err(
-            error::syntax(format!("document ends inside <{}>", open.name))
-                .at_xml(open.path.clone()),
+    if let (Some(innermost), Some(&start)) = (stack.last(), opened_at.last()) {
+        // A truncated file: the end of the text is where it is broken, and the chain of open
+        // elements says how far it got.
+        let chain: Vec<&str> = stack.iter().map(|e| e.name.as_str()).collect();
+        let (line, column) = line_column(&text, start as usize);
+        let message = format!(
+            "document ends inside <{}> (/{}, opened at line {line}, column {column})",
+            innermost.name,
+            chain.join("/")
         );
+        return Err(located(&text, text.len(), message));
     }
     root.ok_or_else(|| error::syntax("no root element").at_text(1, 1))
 }
@@ -360,10 +385,16 @@ fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, AdapterError> {
 }
 
 fn located(text: &str, offset: usize, message: impl Into<String>) -> AdapterError {
+    let (line, column) = line_column(text, offset);
+    error::syntax(message).at_text(line, column)
+}
+
+/// The 1-based line and column (in bytes) of `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (u32, u32) {
     let before = &text.as_bytes()[..offset.min(text.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-    error::syntax(message).at_text(line as u32, column as u32)
+    (line as u32, column as u32)
 }
 
 #[cfg(test)]
@@ -400,14 +431,37 @@ mod tests {
                 .message
                 .contains("unknown entity")
         );
-        assert!(
-            parse(b"<a><b>")
-                .unwrap_err()
-                .message
-                .contains("ends inside")
+        assert_eq!(
+            crate::error::render(&parse(b"<a>\n  <b>\n    <c>x</c>\n").unwrap_err()),
+            "syntax error at line 4, column 1: document ends inside <b> (/a/b, opened at line 2, column 3)"
+        );
+        // Cut inside a tag: located where the unfinished tag starts.
+        assert_eq!(
+            crate::error::render(&parse(b"<a>\n<b x=\"1").unwrap_err()),
+            "syntax error at line 2, column 1: malformed XML: syntax error: tag not closed: `>` not found before end of input"
+        );
+        assert_eq!(
+            crate::error::render(&parse(b"<a><b>text").unwrap_err()),
+            "syntax error at line 1, column 11: document ends inside <b> (/a/b, opened at line 1, column 4)"
         );
         assert!(parse(b"").is_err());
         assert!(parse(b"<a/><b/>").is_err());
+    }
+
+    #[test]
+    fn prefixes_are_stripped_and_paths_renumbered() {
+        let mut doc = parse(b"<n:a xmlns:n=\"urn:x\"><n:b/><n:b><c/></n:b></n:a>").unwrap();
+        doc.strip_prefixes();
+        assert_eq!(doc.name, "a");
+        let paths: Vec<_> = doc.all("b").map(|b| b.path.as_str()).collect();
+        assert_eq!(paths, ["/a/b[1]", "/a/b[2]"]);
+        assert_eq!(
+            doc.all("b")
+                .nth(1)
+                .and_then(|b| b.first("c"))
+                .map(|c| c.path.as_str()),
+            Some("/a/b[2]/c")
+        );
     }
 
     #[test]

@@ -4,9 +4,11 @@
 //! - [`types`]: identifiers, quantities, money, dates, parties, the envelope.
 //! - [`documents`]: purchase orders through functional acknowledgments, and [`Document`].
 //! - [`validate`]: the rules a document must meet before the engine accepts it.
+//! - [`units`]: units of measure as the model counts them (`units.tsv`), for matching.
 
 mod documents;
 mod types;
+pub mod units;
 pub mod validate;
 
 use std::fmt;

@@ -12,6 +12,10 @@
 //! | `Request@deploymentMode="test"` | `test` |
 //! | `Sender/Credential`, `UserAgent` | extensions `cxml.Sender.*` |
 //!
+//! Written documents declare the agreement's cXML version (see [`crate::settings`]) in
+//! `cXML@version` and in the DOCTYPE, whose DTD file is the one that defines the request
+//! ([`dtd_file`]): a validating portal reads only that file.
+//!
 //! A SharedSecret, CredentialMac or DigitalSignature is never copied anywhere: the host
 //! authenticates the partner. Only its presence is kept, as `cxml.<From|To|Sender>.<name>.present`,
 //! and for the Sender's SharedSecret its SHA-256 (`credential.sha256`), which the host checks
@@ -26,11 +30,23 @@ use crate::extensions::keep_unmapped;
 use crate::settings::{Credential, Settings};
 use crate::values::{date_attr, iso_date, required_attr};
 
-/// The cXML version this adapter writes.
-pub const VERSION: &str = "1.2.014";
+/// The DTD file that defines `request` (an element inside `<Request>`): cXML publishes its
+/// definition in three files, and a validator reads only the one the DOCTYPE names. Which
+/// request each file defines is read from the 1.2.063 and 1.2.037 DTDs themselves.
+pub fn dtd_file(request: &str) -> &'static str {
+    match request {
+        "ConfirmationRequest" | "ShipNoticeRequest" => "Fulfill.dtd",
+        "InvoiceDetailRequest" => "InvoiceDetail.dtd",
+        // OrderRequest, StatusUpdateRequest and the Response, which has no request.
+        _ => "cXML.dtd",
+    }
+}
 
-const DOCTYPE: &str =
-    "<!DOCTYPE cXML SYSTEM \"http://xml.cxml.org/schemas/cXML/1.2.014/cXML.dtd\">";
+/// `<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/<version>/<file>">`, the system
+/// identifier cXML publishes its DTDs under.
+pub fn doctype(version: &str, file: &str) -> String {
+    format!("<!DOCTYPE cXML SYSTEM \"http://xml.cxml.org/schemas/cXML/{version}/{file}\">")
+}
 
 /// Credential children that authenticate rather than identify; never copied.
 const SECRETS: &[&str] = &["SharedSecret", "CredentialMac", "DigitalSignature"];
@@ -220,6 +236,8 @@ pub fn write(
 ) -> Encoded {
     let test = test || settings.test;
     let message_type = request.name.clone();
+    let version = settings.version.as_str();
+    let doctype = doctype(version, dtd_file(&message_type));
     let payload_id = payload_id(context, &settings.payload_domain);
     let header = Element::new("Header")
         .child(Element::new("From").child(credential(&settings.from)))
@@ -232,7 +250,7 @@ pub fn write(
     let document = Element::new("cXML")
         .attr("payloadID", payload_id.as_str())
         .attr("timestamp", context.timestamp.as_str())
-        .attr("version", VERSION)
+        .attr("version", version)
         .attr("xml:lang", "en-US")
         .child(header)
         .child(
@@ -240,7 +258,7 @@ pub fn write(
                 .attr("deploymentMode", if test { "test" } else { "production" })
                 .child(request),
         );
-    let mut envelope = wharf_guest_sdk::envelope("cxml", VERSION);
+    let mut envelope = wharf_guest_sdk::envelope("cxml", version);
     envelope.sender = vec![identifier(&settings.from)];
     envelope.receiver = vec![identifier(&settings.to)];
     envelope.interchange_control = Some(payload_id);
@@ -249,7 +267,7 @@ pub fn write(
     envelope.created =
         Some(iso_date(&context.timestamp).unwrap_or_else(|_| context.timestamp.clone()));
     Encoded {
-        bytes: document.to_xml(Some(DOCTYPE)).into_bytes(),
+        bytes: document.to_xml(Some(&doctype)).into_bytes(),
         content_type: "text/xml; charset=UTF-8".to_owned(),
         envelope,
     }
@@ -286,21 +304,28 @@ pub fn read_response(root: &Element, raw: &[u8]) -> Result<Envelope, AdapterErro
     Ok(envelope)
 }
 
-/// A whole `<cXML>` around `response`, under `payload_id`.
-pub fn write_response(response: Element, payload_id: String, context: &EncodeContext) -> Encoded {
+/// A whole `<cXML>` of cXML `version` around `response`, under `payload_id`.
+pub fn write_response(
+    response: Element,
+    payload_id: String,
+    version: &str,
+    context: &EncodeContext,
+) -> Encoded {
     let document = Element::new("cXML")
         .attr("payloadID", payload_id.as_str())
         .attr("timestamp", context.timestamp.as_str())
-        .attr("version", VERSION)
+        .attr("version", version)
         .attr("xml:lang", "en-US")
         .child(response);
-    let mut envelope = wharf_guest_sdk::envelope("cxml", VERSION);
+    let mut envelope = wharf_guest_sdk::envelope("cxml", version);
     envelope.interchange_control = Some(payload_id);
     envelope.message_type = Some("Response".to_owned());
     envelope.created =
         Some(iso_date(&context.timestamp).unwrap_or_else(|_| context.timestamp.clone()));
     Encoded {
-        bytes: document.to_xml(Some(DOCTYPE)).into_bytes(),
+        bytes: document
+            .to_xml(Some(&doctype(version, dtd_file("Response"))))
+            .into_bytes(),
         content_type: "text/xml; charset=UTF-8".to_owned(),
         envelope,
     }

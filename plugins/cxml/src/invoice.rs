@@ -27,6 +27,7 @@
 pub mod decode;
 pub mod encode;
 pub mod line;
+pub mod subtotal;
 pub mod summary;
 pub mod terms;
 

@@ -12,6 +12,7 @@
 //! - [`ship_notice`]: `<ShipNoticeRequest>` against a ship notice, with its packs.
 //! - [`invoice`]: `<InvoiceDetailRequest>` against an invoice: lines, summary, payment terms.
 //! - [`status`]: `<StatusUpdateRequest>` and `<Response>` against a functional acknowledgment.
+//! - [`classification`]: the `<Classification>` every `ItemDetail` requires.
 //! - [`address`], [`addressee`], [`contact_role`], [`phone`], [`money`], [`tax`], [`item`],
 //!   [`comments`], [`order_reference`]: pieces the documents share.
 //! - [`extensions`]: what the model has no field for, kept as `cxml.*` extensions.
@@ -28,6 +29,7 @@
 
 pub mod address;
 pub mod addressee;
+pub mod classification;
 pub mod comments;
 pub mod confirmation;
 pub mod contact_role;
@@ -130,7 +132,7 @@ impl Adapter for CxmlAdapter {
         if let Document::FunctionalAck(ack) = &document.body
             && !status_update
         {
-            return Ok(status::encode(ack, &context));
+            return status::encode(ack, &context);
         }
         let request = match &document.body {
             Document::FunctionalAck(ack) => status::write_update(ack)?,
@@ -162,7 +164,7 @@ impl Adapter for CxmlAdapter {
         context: EncodeContext,
     ) -> Result<Option<Encoded>, AdapterError> {
         // cXML's acknowledgment is the <Response><Status> a receiver returns.
-        Ok(Some(status::encode(&ack, &context)))
+        status::encode(&ack, &context).map(Some)
     }
 }
 

@@ -11,7 +11,7 @@ use wharf_guest_sdk::canonical::{
 };
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::xml::Element;
-use wharf_guest_sdk::{decimal, error};
+use wharf_guest_sdk::{decimal, error, units};
 
 use crate::extensions::{find, keep_unmapped, value_text};
 use crate::values::{decimal_attr, decimal_text, optional_decimal_attr, required_attr};
@@ -140,7 +140,8 @@ pub fn write_price(
     checked_decimal(&basis.value, &format!("{at}.basis.value"))?;
     let factor = match find(line_extensions, CONVERSION_FACTOR_KEY) {
         Some(factor) => value_text(factor),
-        None if basis.unit == line_unit => "1".to_owned(),
+        // Codes that count alike (H87 and PCE) need no conversion (wharf_guest_sdk::units).
+        None if units::same(&basis.unit, line_unit) => "1".to_owned(),
         None => {
             return Err(error::validation(format!(
                 "cXML needs the conversion factor between the price unit {} and the order unit {line_unit}",
@@ -207,7 +208,7 @@ pub fn order_total(po: &PurchaseOrder) -> Result<(String, String), AdapterError>
             .checked_mul(parse(&price.amount, format!("{at}.price.amount"))?)
             .ok_or_else(|| overflow(format!("{at}.price.amount")))?;
         if let Some(basis) = &price.basis {
-            if basis.unit != line.quantity.unit {
+            if !units::same(&basis.unit, &line.quantity.unit) {
                 return Err(error::validation(format!(
                     "a line priced per {} and ordered in {} cannot be totalled; state the order total",
                     basis.unit, line.quantity.unit
@@ -260,6 +261,24 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(per_hundred.basis.map(|b| b.unit), Some("EA".to_owned()));
+    }
+
+    #[test]
+    fn a_price_per_100_pce_of_a_line_in_h87_needs_no_conversion_factor() {
+        // PCE (GS1) and H87 (Rec 20) are both the piece: the canonical units table counts
+        // them alike, so the factor is 1, not a refusal.
+        let price = Price {
+            amount: "4.02".into(),
+            currency: Some("EUR".into()),
+            basis: Some(Quantity {
+                value: "100".into(),
+                unit: "PCE".into(),
+            }),
+        };
+        let (_, basis) = write_price(&price, None, "H87", &[], "lines[0].price").unwrap();
+        let basis = basis.expect("a basis of 100");
+        assert_eq!(basis.get("conversionFactor"), Some("1"));
+        assert_eq!(basis.get("quantity"), Some("100"));
     }
 
     #[test]

@@ -18,7 +18,7 @@
 //! | `PaymentTerm`, `Extrinsic name="PaymentTerms"` | `payment_terms` (see [`extras`]) |
 //! | `Extrinsic name="date.<Kind>[.<qualifier>]"` | other dates, header and line (see [`extras`]) |
 //! | `ItemOut@requestedDeliveryDate` | line date RequestedDelivery, qualifier `requestedDeliveryDate`, unless it is the first `ScheduleLine`'s date (the encoder writes that one there) |
-//! | `ItemOut@parentLineNumber` | `parent_line` (read only: 1.2.014 has no such attribute) |
+//! | `ItemOut@parentLineNumber` | `parent_line` (1.2.014 has no such attribute; the default 1.2.063 has) |
 //! | `ItemID`, `ItemDetail/ManufacturerPartID`, `Extrinsic name="ItemID.<scheme>"` | item ids (see [`crate::item`]) |
 //! | `ItemDetail/UnitPrice`, `PriceBasisQuantity` | price (see [`crate::money`]) |
 //! | `ItemDetail/Description` | description |

@@ -1,6 +1,6 @@
 //! The agreement's settings for writing cXML, read from the host's config and checked before
-//! anything is written: who the document is from, to and sent by, the payloadID domain and
-//! the deployment mode. Decoding needs none of them.
+//! anything is written: who the document is from, to and sent by, the payloadID domain, the
+//! deployment mode and the cXML version declared. Decoding needs none of them.
 
 use wharf_guest_sdk::config;
 use wharf_guest_sdk::contract::{AdapterError, ConfigKey};
@@ -8,6 +8,12 @@ use wharf_guest_sdk::error;
 
 /// Used in payloadIDs when the agreement names no domain of its own.
 const DEFAULT_PAYLOAD_DOMAIN: &str = "wharf";
+
+/// The cXML version written when the agreement names none: the newest whose DTDs we validate
+/// against (`../shared/schemas`), and one that defines every element this adapter writes
+/// (`ScheduleLine`, `BuyerPartID`, `PriceBasisQuantity`, `IdReference` in `ShipTo`, which
+/// older 1.2 releases such as 1.2.014 lack).
+pub const DEFAULT_VERSION: &str = "1.2.063";
 
 /// One `<Credential domain="..."><Identity>...</Identity></Credential>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +31,8 @@ pub struct Settings {
     pub payload_domain: String,
     /// `deploymentMode="test"` for every document of this agreement.
     pub test: bool,
+    /// `cXML@version` and the version folder of the DOCTYPE's DTD.
+    pub version: String,
 }
 
 /// The keys [`Settings::load`] reads, as the descriptor documents them.
@@ -71,6 +79,21 @@ pub fn config_keys() -> Vec<ConfigKey> {
             false,
             "\"production\" (default) or \"test\"; a document marked test is always sent as test.",
         ),
+        key(
+            "cxml_version",
+            false,
+            "cXML version declared in cXML@version and the DOCTYPE (1.2.NNN); defaults to 1.2.063. An older version the partner's validator holds may lack elements this adapter writes.",
+        ),
+        key(
+            crate::classification::DOMAIN_KEY,
+            false,
+            "Classification domain written on lines that carry none (cXML requires one on every ItemDetail); defaults to UNSPSC.",
+        ),
+        key(
+            crate::classification::VALUE_KEY,
+            false,
+            "Classification code written on lines that carry none, e.g. a UNSPSC commodity code; without it such a line is refused.",
+        ),
     ]
 }
 
@@ -105,8 +128,24 @@ impl Settings {
             payload_domain: optional("payload_domain")
                 .unwrap_or_else(|| DEFAULT_PAYLOAD_DOMAIN.to_owned()),
             test,
+            version: version()?,
         })
     }
+}
+
+/// The cXML version this agreement declares: `cxml_version`, else [`DEFAULT_VERSION`].
+/// Checked as `1.2.NNN`, since it becomes a path in the DOCTYPE's system identifier.
+pub fn version() -> Result<String, AdapterError> {
+    let Some(version) = optional("cxml_version") else {
+        return Ok(DEFAULT_VERSION.to_owned());
+    };
+    let release = version.strip_prefix("1.2.").unwrap_or_default();
+    if release.is_empty() || !release.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(error::configuration(format!(
+            "the adapter's `cxml_version` is {version:?}; cXML versions read 1.2.NNN (e.g. 1.2.063)"
+        )));
+    }
+    Ok(version)
 }
 
 /// The domain of payloadIDs written, which needs no other setting (an acknowledgment).
@@ -115,7 +154,7 @@ pub fn payload_domain() -> String {
 }
 
 /// A set, non-blank value; a blank one counts as unset so it cannot produce an empty identity.
-fn optional(key: &str) -> Option<String> {
+pub(crate) fn optional(key: &str) -> Option<String> {
     config::get(key)
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty())
@@ -145,6 +184,23 @@ mod tests {
         assert_eq!(settings.sender, settings.from);
         assert_eq!(settings.payload_domain, "wharf");
         assert!(!settings.test);
+        assert_eq!(settings.version, "1.2.063");
+    }
+
+    #[test]
+    fn the_version_is_the_agreements_when_it_reads_as_one() {
+        let mut settings = IDENTITIES.to_vec();
+        settings.push(("cxml_version", "1.2.050"));
+        assert_eq!(
+            with_config(&settings, Settings::load).unwrap().version,
+            "1.2.050"
+        );
+        for bad in ["1.2", "1.2.0x5", "2.0.001", "1.2.063/../x"] {
+            settings.pop();
+            settings.push(("cxml_version", bad));
+            let err = with_config(&settings, Settings::load).unwrap_err();
+            assert!(err.message.contains("1.2.NNN"), "{bad}: {err:?}");
+        }
     }
 
     #[test]

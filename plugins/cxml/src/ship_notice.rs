@@ -14,7 +14,7 @@
 //! | `ShipControl/CarrierIdentifier@domain` | carrier ids, scheme = domain lower-cased (`scac`) |
 //! | `CarrierIdentifier domain="companyName"` | carrier `name` |
 //! | `ShipControl/ShipmentIdentifier` | carrier `tracking_numbers` |
-//! | `ShipControl/Route@method` | carrier `mode` |
+//! | `ShipControl/Route@method` | carrier `mode` (written from other standards' codes, see [`route`]) |
 //! | `ShipNoticePortion/OrderReference` | a shipped order (see [`crate::order_reference`]) |
 //! | `ShipNoticeItem@lineNumber` | item `order_line` |
 //! | `@shipNoticeLineNumber` (else `@lineNumber`) | item `line_number` |
@@ -31,6 +31,7 @@
 pub mod decode;
 pub mod encode;
 pub mod packs;
+pub mod route;
 
 /// `CarrierIdentifier@domain` values written in upper case, as cXML spells them; any other
 /// scheme is written as it stands.

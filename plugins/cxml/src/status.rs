@@ -204,14 +204,17 @@ pub fn write_update(ack: &FunctionalAck) -> Result<Element, AdapterError> {
 }
 
 /// A whole `<cXML><Response>` answering `ack.interchange_control` (or, with none, under a
-/// payloadID of its own).
-pub fn encode(ack: &FunctionalAck, context: &EncodeContext) -> Encoded {
+/// payloadID of its own), in the agreement's cXML version.
+pub fn encode(ack: &FunctionalAck, context: &EncodeContext) -> Result<Encoded, AdapterError> {
+    let version = crate::settings::version()?;
     let payload_id = ack
         .interchange_control
         .clone()
         .unwrap_or_else(|| envelope::payload_id(context, &crate::settings::payload_domain()));
     let response = Element::new("Response").child(write_status(ack));
-    envelope::write_response(response, payload_id, context)
+    Ok(envelope::write_response(
+        response, payload_id, &version, context,
+    ))
 }
 
 #[cfg(test)]

@@ -252,7 +252,10 @@ fn an_encoded_envelope_says_what_was_written() {
         .expect("the document encodes");
     let envelope = encoded.envelope;
     assert_eq!(envelope.standard, "cxml");
-    assert_eq!(envelope.version, "1.2.014");
+    assert_eq!(
+        envelope.version,
+        wharf_plugin_cxml::settings::DEFAULT_VERSION
+    );
     assert!(envelope.test, "a document marked test is sent as test");
     assert_eq!(envelope.message_type.as_deref(), Some("OrderRequest"));
     assert_eq!(

@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
 use wharf_guest_sdk::canonical::{
     AckError, AckStatus, CanonicalDocument, Carrier, DateKind, Dated, Document, FunctionalAck,
     MessageAck, Pack, Quantity, ShipNotice, ShippedItem, ShippedOrder,
@@ -17,6 +18,8 @@ use wharf_guest_sdk::testing::{call_context, encode_context, with_config};
 use wharf_guest_sdk::{Adapter, decimal, id, text_extension};
 use wharf_plugin_cxml::CxmlAdapter;
 
+#[path = "dtd/mod.rs"]
+mod dtd;
 #[path = "round_trip_prop/invoice.rs"]
 mod invoice;
 #[path = "round_trip_prop/order_change.rs"]
@@ -33,17 +36,22 @@ const IDENTITIES: [(&str, &str); 4] = [
     ("to_identity", "AN01000000147"),
 ];
 
-fn round_trip(body: Document) -> Document {
+/// The cXML the adapter writes for `body`.
+fn encode(body: Document) -> Vec<u8> {
     let document = CanonicalDocument {
         envelope: wharf_guest_sdk::envelope("portal-json", "1"),
         body,
     };
-    let encoded = with_config(&IDENTITIES, || {
+    with_config(&IDENTITIES, || {
         CxmlAdapter::encode(document, encode_context())
     })
-    .expect("a generated document encodes");
+    .expect("a generated document encodes")
+    .bytes
+}
+
+fn round_trip(body: Document) -> Document {
     let mut decoded = CxmlAdapter::decode(Inbound {
-        bytes: encoded.bytes,
+        bytes: encode(body),
         content_type: None,
         context: call_context(),
     })
@@ -298,4 +306,72 @@ proptest! {
         let body = Document::OrderResponse(response);
         prop_assert_eq!(round_trip(body.clone()), body);
     }
+}
+
+/// `count` documents drawn from `strategy`, deterministically, as (name, cXML) pairs.
+fn written<T: std::fmt::Debug>(
+    kind: &str,
+    strategy: impl Strategy<Value = T>,
+    into: impl Fn(T) -> Document,
+    count: usize,
+) -> Vec<(String, String)> {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    (0..count)
+        .map(|n| {
+            let value = strategy
+                .new_tree(&mut runner)
+                .expect("a generated value")
+                .current();
+            let xml = String::from_utf8(encode(into(value))).expect("UTF-8 output");
+            (format!("generated {kind} #{n}"), xml)
+        })
+        .collect()
+}
+
+#[test]
+#[cfg_attr(
+    cxml_dtd_unavailable,
+    ignore = "needs xmllint (apt-get install libxml2-utils) and ../shared/schemas; CI runs it"
+)]
+fn generated_documents_are_valid_against_their_dtd() {
+    let count = 24;
+    let mut documents = written("acknowledgment", ack(), Document::FunctionalAck, count);
+    documents.extend(written(
+        "ship notice",
+        ship_notice(),
+        Document::ShipNotice,
+        count,
+    ));
+    documents.extend(written(
+        "purchase order",
+        purchase_order::purchase_order(),
+        Document::PurchaseOrder,
+        count,
+    ));
+    documents.extend(written(
+        "invoice",
+        invoice::invoice(),
+        Document::Invoice,
+        count,
+    ));
+    documents.extend(written(
+        "order change",
+        order_change::order_change(),
+        Document::OrderChange,
+        count,
+    ));
+    documents.extend(written(
+        "order response",
+        order_response::order_response(),
+        Document::OrderResponse,
+        count,
+    ));
+    let failures = dtd::failures(&documents);
+    assert!(
+        failures.is_empty(),
+        "{} of {} generated documents are not valid cXML:\n\n{}",
+        failures.len(),
+        documents.len(),
+        failures.join("\n\n")
+    );
 }

@@ -21,6 +21,8 @@ const SETTINGS: &[(&str, &str)] = &[
     ("from_identity", "ACME"),
     ("to_domain", "NetworkID"),
     ("to_identity", "SUPPLIER"),
+    // An SAP order names no commodity code; cXML requires one on every item.
+    ("default_classification_value", "31162800"),
 ];
 
 fn sap_order() -> CanonicalDocument {

@@ -2,12 +2,14 @@
 //!
 //! SAP's own code is always kept beside the canonical value (`Dated::qualifier`,
 //! `Party::role_code`, `status_code`), so these tables only have to give the meaning; writing
-//! back uses the kept code when the document came from an IDoc (see [`Origin`]).
+//! back uses the kept code when the document came from an IDoc (see [`Origin`]). Units of
+//! measure go through the canonical model's table ([`canonical_unit`]).
 
 use wharf_guest_sdk::canonical::{
     ChangeKind, DateKind, Envelope, InvoiceKind, LineChangeKind, LineStatus, PartyRole,
     ResponseStatus,
 };
+use wharf_guest_sdk::units;
 
 /// Where the document being encoded came from, which decides whether its source codes
 /// (date qualifiers, partner functions) are SAP's and can be written as they are. An X12
@@ -203,6 +205,26 @@ pub fn invoice_bsart(kind: InvoiceKind) -> &'static str {
         InvoiceKind::CreditNote => "CRME",
         InvoiceKind::Invoice | InvoiceKind::DebitNote => "INVO",
     }
+}
+
+/// The canonical (UN/ECE Rec 20) unit of an IDoc unit field. IDocs carry SAP's ISO unit codes,
+/// which are Rec 20 (or GS1's PCE, which the table holds too); a landscape that sends its
+/// internal units unconverted (ST, KG, M) gets them mapped through the canonical table
+/// ([`wharf_guest_sdk::units`]). A code neither knows passes unchanged: an agreement may use
+/// units of its own.
+pub fn canonical_unit(code: &str) -> String {
+    let code = code.trim();
+    if units::rec20(code).is_some() {
+        return code.to_owned();
+    }
+    units::from_sap(code).unwrap_or(code).to_owned()
+}
+
+/// SAP's internal unit for a canonical one, for the fields that hold internal units (a
+/// goods movement's ENTRY_UOM); a unit the table has no SAP code for is written as it is.
+pub fn sap_unit(code: &str) -> &str {
+    let code = code.trim();
+    units::to_sap(code).unwrap_or(code)
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use wharf_guest_sdk::xml::Element;
 use wharf_guest_sdk::{config, error, id};
 
 use crate::layout::{self, Layout};
+use crate::message_type;
 use crate::output::{compact_date, extension_text, segment};
 use crate::segments::Segment;
 
@@ -78,8 +79,11 @@ impl Message {
 }
 
 /// Reads the control record of the IDoc `idoc` (marking it used) into the message it
-/// announces and the envelope.
-pub fn read(idoc: &mut Segment<'_>) -> Result<(Message, Envelope), AdapterError> {
+/// announces and the envelope, with a warning when a customer message type was read as a
+/// standard one (see [`crate::message_type`]).
+pub fn read(
+    idoc: &mut Segment<'_>,
+) -> Result<(Message, Envelope, Option<AdapterError>), AdapterError> {
     let mut records = idoc.segments("EDI_DC40");
     if records.len() > 1 {
         return Err(
@@ -93,24 +97,42 @@ pub fn read(idoc: &mut Segment<'_>) -> Result<(Message, Envelope), AdapterError>
     };
     let idoctyp = record.require("IDOCTYP", "the IDoc basic type")?;
     let mestyp = record.require("MESTYP", "the message type")?;
+    let standard: Vec<&'static str> = SUPPORTED
+        .iter()
+        .filter(|(_, types, _)| types.contains(&idoctyp))
+        .map(|(_, _, message_type)| *message_type)
+        .collect();
+    let mut warning = None;
+    let mut read_as = mestyp;
+    if !standard.contains(&mestyp) && !standard.is_empty() && message_type::is_customer(mestyp) {
+        let (found, why) = message_type::resolve(mestyp, &standard)?;
+        warning = Some(
+            error::unsupported(format!(
+                "customer message type {mestyp} on basic type {idoctyp} is read as {found}, {why}"
+            ))
+            .at_xml(record.field_path("MESTYP")),
+        );
+        read_as = found;
+    }
     let found = SUPPORTED
         .iter()
-        .find(|(_, types, message_type)| types.contains(&idoctyp) && *message_type == mestyp);
+        .find(|(_, types, message_type)| types.contains(&idoctyp) && *message_type == read_as);
     let Some((message, _, _)) = found else {
-        let known_type = SUPPORTED
-            .iter()
-            .any(|(_, types, _)| types.contains(&idoctyp));
-        let field = if known_type { "MESTYP" } else { "IDOCTYP" };
+        let field = if standard.is_empty() {
+            "IDOCTYP"
+        } else {
+            "MESTYP"
+        };
         return Err(error::unsupported(format!(
             "IDoc type {idoctyp} / message type {mestyp} is not supported by {} {}; \
-             supported: {SUPPORTED_TEXT}",
+             supported: {SUPPORTED_TEXT}, and customer message types (Y…, Z…, /NAMESPACE/…) on these basic types",
             crate::ADAPTER_ID,
             crate::ADAPTER_VERSION
         ))
         .at_xml(record.field_path(field)));
     };
     let envelope = envelope_of(&mut record, idoctyp, mestyp)?;
-    Ok((*message, envelope))
+    Ok((*message, envelope, warning))
 }
 
 fn envelope_of(

@@ -8,8 +8,10 @@
 use wharf_guest_sdk::canonical::{Price, Quantity};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::error;
+use wharf_guest_sdk::units;
 use wharf_guest_sdk::xml::Element;
 
+use crate::codes::canonical_unit;
 use crate::output::write_decimal;
 use crate::segments::{Segment, sap_decimal};
 
@@ -21,7 +23,7 @@ pub fn read_quantity(line: &mut Segment<'_>) -> Result<Option<Quantity>, Adapter
     let unit = line.require("MENEE", "the unit of measure of MENGE")?;
     Ok(Some(Quantity {
         value,
-        unit: unit.to_owned(),
+        unit: canonical_unit(unit),
     }))
 }
 
@@ -54,7 +56,14 @@ pub fn read_price(
     let price_unit = line.peek("PMENE");
     let currency = line.text("CURCY").or(header_currency);
     let per_one = per.as_deref().is_none_or(|per| per == "1");
-    let same_unit = price_unit.is_none() || price_unit == unit;
+    // Compared as the canonical table counts them: PMENE ST and MENEE PCE are one unit.
+    let same_unit = match (price_unit, unit) {
+        (None, _) => true,
+        (Some(price_unit), Some(unit)) => {
+            units::same(&canonical_unit(price_unit), &canonical_unit(unit))
+        }
+        (Some(_), None) => false,
+    };
     let basis = if per_one && same_unit {
         None
     } else {
@@ -68,7 +77,7 @@ pub fn read_price(
         line.consume("PMENE");
         Some(Quantity {
             value: per.unwrap_or_else(|| "1".to_owned()),
-            unit: basis_unit.to_owned(),
+            unit: canonical_unit(basis_unit),
         })
     };
     Ok(Some(Price {

@@ -11,6 +11,7 @@
 //! # Layout
 //!
 //! - [`control`]: EDI_DC40 and the interchange frame, to and from the envelope.
+//! - `message_type`: customer message types (`ZORDERS`, `/ACME/…`) read by their basic type.
 //! - `orders`, `ordchg`, `ordrsp`, `desadv`, `invoice`, `receipt`: the messages, read and
 //!   written.
 //! - `header`, `items`, `parties`, `qualified`, `texts`, `keyed`: segments they share.
@@ -33,6 +34,7 @@ mod invoice;
 mod items;
 mod keyed;
 mod layout;
+mod message_type;
 mod ordchg;
 mod orders;
 mod ordrsp;
@@ -56,8 +58,17 @@ use crate::segments::Segment;
 pub const ADAPTER_ID: &str = "idoc";
 pub const ADAPTER_VERSION: &str = "0.1.0";
 
-/// The agreement settings the adapter reads, all for the control record of what it writes.
-const CONFIG_KEYS: [(&str, &str, bool); 6] = [
+/// The agreement settings the adapter reads: the control record of what it writes, and how
+/// customer message types are read.
+const CONFIG_KEYS: [(&str, &str, bool); 7] = [
+    (
+        message_type::CONFIG_KEY,
+        "Which standard message type each customer message type stands for, as CUSTOM=STANDARD \
+         pairs separated by commas (e.g. ZORDERS=ORDERS, /ACME/POCONF=ORDRSP). Without an entry a \
+         customer type is read by its name (ZORDRSP as ORDRSP), else as its basic type's own \
+         message (ORDERS for ORDERS05), with a warning either way.",
+        false,
+    ),
     (
         "sender_partner",
         "Partner number written as SNDPRN (e.g. the supplier's logical system or vendor number). \
@@ -131,7 +142,10 @@ impl Adapter for IdocAdapter {
     }
 
     fn decode(input: Inbound) -> Result<Decoded, AdapterError> {
-        let root = xml::parse(&input.bytes)?;
+        let mut root = xml::parse(&input.bytes)?;
+        // SAP's IDoc XML schema leaves elements unqualified; middleware that qualifies them
+        // all (`<ns0:IDOC>`) sends the same IDoc.
+        root.strip_prefixes();
         let idocs: Vec<&Element> = if root.name == "IDOC" {
             vec![&root]
         } else {
@@ -143,13 +157,14 @@ impl Adapter for IdocAdapter {
                     .at_xml(format!("{}/IDOC", root.path)),
             );
         }
+        let mut warnings = Vec::new();
         let documents = idocs
             .into_iter()
-            .map(decode_idoc)
+            .map(|idoc| decode_idoc(idoc, &mut warnings))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Decoded {
             documents,
-            warnings: Vec::new(),
+            warnings,
             rejected: Vec::new(),
         })
     }
@@ -216,9 +231,13 @@ impl Adapter for IdocAdapter {
     }
 }
 
-fn decode_idoc(element: &Element) -> Result<CanonicalDocument, AdapterError> {
+fn decode_idoc(
+    element: &Element,
+    warnings: &mut Vec<AdapterError>,
+) -> Result<CanonicalDocument, AdapterError> {
     let mut idoc = Segment::new(element);
-    let (message, envelope) = control::read(&mut idoc)?;
+    let (message, envelope, warning) = control::read(&mut idoc)?;
+    warnings.extend(warning);
     match message {
         Message::Orders => orders::read(idoc, envelope),
         Message::Ordrsp => ordrsp::read(idoc, envelope),

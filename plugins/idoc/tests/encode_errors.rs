@@ -216,6 +216,7 @@ fn the_descriptor_says_what_the_adapter_does() {
     assert_eq!(
         keys,
         [
+            "custom_message_types",
             "sender_partner",
             "sender_partner_type",
             "sender_port",

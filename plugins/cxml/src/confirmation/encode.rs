@@ -13,6 +13,7 @@ use super::decode::{
 };
 use super::{header_type, status_type};
 use crate::address::write_contact;
+use crate::classification::write_required;
 use crate::comments::write_comments;
 use crate::extensions::{find, unwritten, value_text, write_extrinsics};
 use crate::item::{manufacturer_part, write_item_id};
@@ -77,8 +78,8 @@ pub fn encode(response: &OrderResponse) -> Result<Element, AdapterError> {
     Ok(request)
 }
 
-/// `<OrderReference>` when the order's payloadID is known (the DTD requires its
-/// DocumentReference), else `<OrderIDInfo>`.
+/// `<OrderReference>`, which the 1.2.063 DTD requires of a ConfirmationRequest (its
+/// `OrderIDInfo` alternative is gone); an order without a known payloadID gets an empty one.
 fn order_reference(response: &OrderResponse) -> Result<Element, AdapterError> {
     let po_number = response.po_number.trim();
     if po_number.is_empty() {
@@ -88,13 +89,11 @@ fn order_reference(response: &OrderResponse) -> Result<Element, AdapterError> {
     let payload = response
         .references
         .iter()
-        .find(|r| r.scheme == PAYLOAD_ID_SCHEME);
-    Ok(match payload {
-        Some(payload) => {
-            order_reference::write_reference(po_number, order_date, Some(payload.value.as_str()))
-        }
-        None => order_reference::write_id_info(po_number, order_date),
-    })
+        .find(|r| r.scheme == PAYLOAD_ID_SCHEME)
+        .map(|r| r.value.as_str());
+    Ok(order_reference::write_reference(
+        po_number, order_date, payload,
+    ))
 }
 
 fn write_item(
@@ -123,21 +122,23 @@ fn write_item(
         )
         .attr_opt("shipmentDate", date(DateKind::PromisedShip, "shipmentDate"))
         .text_child("UnitOfMeasure", &quantity.unit);
-    let has_part = line
-        .item_ids
-        .iter()
-        .any(|i| i.scheme == "supplier" || i.scheme == "buyer");
-    if has_part || line.price.is_some() {
-        let mut item_in = Element::new("ItemIn")
-            .attr(
-                "quantity",
-                extension(ITEM_IN_QUANTITY_KEY).unwrap_or_else(|| quantity.value.clone()),
-            )
-            .child(write_item_id(&line.item_ids, &at)?);
-        if let Some(price) = &line.price {
-            item_in = item_in.child(write_detail(line, price, currency, &quantity.unit, &at)?);
+    // ItemIn requires an ItemDetail, which requires a UnitPrice: a line confirmed without a
+    // price names its item by the order's line number alone.
+    match &line.price {
+        Some(price) => {
+            let item_in = Element::new("ItemIn")
+                .attr(
+                    "quantity",
+                    extension(ITEM_IN_QUANTITY_KEY).unwrap_or_else(|| quantity.value.clone()),
+                )
+                .child(write_item_id(&line.item_ids, &at)?)
+                .child(write_detail(line, price, currency, &quantity.unit, &at)?);
+            status = status.child(item_in);
         }
-        status = status.child(item_in);
+        None if !line.item_ids.is_empty() => log::warn(&format!(
+            "{at}: item ids are not written: cXML names an item in a confirmation only with its price (ItemIn/ItemDetail)"
+        )),
+        None => {}
     }
     if let Some(comments) = write_comments(&line.notes, &format!("{at}.notes")) {
         status = status.child(comments);
@@ -184,15 +185,9 @@ fn write_detail(
     if let Some(basis) = basis {
         detail = detail.child(basis);
     }
-    for extension in &line.extensions {
-        if let Some(domain) = extension.key.strip_prefix(CLASSIFICATION_PREFIX) {
-            detail = detail.child(
-                Element::new("Classification")
-                    .attr("domain", domain)
-                    .with_text(value_text(&extension.value)),
-            );
-        }
-    }
+    detail
+        .children
+        .extend(write_required(&line.extensions, at)?);
     Ok(detail.text_child_opt("ManufacturerPartID", manufacturer_part(&line.item_ids)))
 }
 

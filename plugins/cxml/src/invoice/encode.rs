@@ -11,12 +11,13 @@ use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::xml::Element;
 use wharf_guest_sdk::{error, log};
 
-use super::line::{DISCOUNT, SERVICE_KEY, SPECIAL_HANDLING, TAX_TOTAL_KEY};
+use super::line::{DISCOUNT, MANUFACTURER_NAME_KEY, SERVICE_KEY, SPECIAL_HANDLING, TAX_TOTAL_KEY};
 use super::{
     HEADER_ORDER_KEY, OPERATION_KEY, ORDER_DATE_KEY, ORDER_PAYLOAD_KEY, PURPOSE_KEY, purpose_of,
     summary, terms,
 };
 use crate::address::write_contact_with_ids;
+use crate::classification::write_own;
 use crate::comments::write_comments;
 use crate::extensions::{find, unwritten, value_text, write_extrinsics};
 use crate::item::{manufacturer_part, write_item_id};
@@ -252,16 +253,7 @@ fn write_line(
         .item_ids
         .iter()
         .any(|i| i.scheme == "supplier" || i.scheme == "buyer");
-    let mut classifications = Vec::new();
-    for extension in &line.extensions {
-        if let Some(domain) = extension.key.strip_prefix(CLASSIFICATION_PREFIX) {
-            classifications.push(
-                Element::new("Classification")
-                    .attr("domain", domain)
-                    .with_text(value_text(&extension.value)),
-            );
-        }
-    }
+    let mut classifications = write_own(&line.extensions);
     if service {
         // The service reference leads with its classifications.
         reference.children.append(&mut classifications);
@@ -277,7 +269,19 @@ fn write_line(
         );
     }
     reference.children.extend(classifications);
-    reference = reference.text_child_opt("ManufacturerPartID", manufacturer_part(&line.item_ids));
+    // The invoice DTD takes a ManufacturerPartID only paired with its ManufacturerName.
+    let manufacturer_name = find(&line.extensions, MANUFACTURER_NAME_KEY).map(value_text);
+    match (manufacturer_part(&line.item_ids), manufacturer_name) {
+        (Some(part), Some(name)) => {
+            reference = reference
+                .text_child("ManufacturerPartID", part)
+                .child(Element::new("ManufacturerName").with_text(name));
+        }
+        (Some(part), None) => log::warn(&format!(
+            "{at}: manufacturer part {part} is not written: a cXML invoice names it only with the manufacturer's name ({MANUFACTURER_NAME_KEY})"
+        )),
+        (None, _) => {}
+    }
     if service && line.amount.is_none() {
         return Err(
             error::validation("cXML requires an amount on every service line")
@@ -371,6 +375,7 @@ fn write_line(
         ORDER_PAYLOAD_KEY,
         ORDER_DATE_KEY,
         CONVERSION_FACTOR_KEY,
+        MANUFACTURER_NAME_KEY,
         "cxml.InvoiceDetailItem.Tax.Description",
     ];
     let keys: Vec<&str> = unwritten(&line.extensions, &known)

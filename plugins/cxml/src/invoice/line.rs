@@ -8,6 +8,7 @@
 //! | `UnitPrice`, `PriceBasisQuantity` | `unit_price` (a service item without one: its subtotal) |
 //! | `InvoiceDetailItemReference@lineNumber` | `order_line` |
 //! | its `ItemID`, `ManufacturerPartID`, `Description`, `Classification` | item ids, description, `cxml.Classification.*` |
+//! | its `ManufacturerName` (the DTD pairs it with `ManufacturerPartID`) | extension [`MANUFACTURER_NAME_KEY`] |
 //! | `SubtotalAmount` | `amount` |
 //! | `Tax/TaxDetail` | `taxes` (a Tax without details: one of kind "tax") |
 //! | `InvoiceDetailLineSpecialHandling` | charge, code `InvoiceDetailLineSpecialHandling` |
@@ -33,6 +34,10 @@ use crate::tax::{UNSPECIFIED_KIND, read_tax, sum};
 use crate::values::{decimal_attr, optional_attr, optional_decimal_attr, required_attr};
 
 /// The line flag of a service item.
+/// The line extension holding `InvoiceDetailItemReference/ManufacturerName`, which the DTD
+/// requires beside a `ManufacturerPartID` there.
+pub const MANUFACTURER_NAME_KEY: &str = "cxml.InvoiceDetailItemReference.ManufacturerName";
+
 pub const SERVICE_KEY: &str = "cxml.InvoiceDetailServiceItem";
 /// A line's `<Tax><Money>` where it is not the sum of the line's taxes.
 pub const TAX_TOTAL_KEY: &str = "cxml.InvoiceDetailItem.Tax";
@@ -155,6 +160,9 @@ fn read_reference(
         None => Vec::new(),
     };
     ids.extend(read_manufacturer_part(reference));
+    if let Some(name) = reference.text_of("ManufacturerName") {
+        out.push(text_extension(MANUFACTURER_NAME_KEY, name));
+    }
     for classification in reference.all("Classification") {
         let domain = classification.get("domain").unwrap_or_default();
         out.push(text_extension(
@@ -169,6 +177,7 @@ fn read_reference(
             "lineNumber",
             "ItemID",
             "ManufacturerPartID",
+            "ManufacturerName",
             "Description",
             "Classification",
         ],

@@ -165,17 +165,11 @@ fn derive(
 }
 
 /// The `<InvoiceDetailSummary>` for `invoice`; a subtotal or tax total the invoice does not
-/// state is the sum of its lines'.
+/// state is the sum of its lines' (see [`super::subtotal`]).
 pub fn write(invoice: &Invoice) -> Result<Element, AdapterError> {
     let currency = invoice.currency.as_deref();
     let totals = &invoice.totals;
-    let subtotal = match &totals.subtotal {
-        Some(subtotal) => subtotal.clone(),
-        None => sum_money(
-            invoice.lines.iter().map(|l| l.amount.as_ref()),
-            "lines[].amount",
-        )?,
-    };
+    let subtotal = super::subtotal::of(invoice)?;
     let tax = match &totals.tax {
         Some(tax) => tax.clone(),
         None if !invoice.taxes.is_empty() => money(sum(&invoice.taxes, "taxes")?),
@@ -294,10 +288,8 @@ fn sum_money<'a>(
     let mut total = Decimal::ZERO;
     let mut currency = None;
     for amount in amounts {
-        let amount = amount.ok_or_else(|| {
-            error::validation("cXML requires a subtotal: state it, or an amount on every line")
-                .at_xml(at)
-        })?;
+        let amount = amount
+            .ok_or_else(|| error::validation("every amount summed must be stated").at_xml(at))?;
         let value = decimal::parse(&amount.amount)
             .map_err(|e| error::validation(e.to_string()).at_xml(at))?;
         total = total

@@ -14,8 +14,9 @@ use wharf_guest_sdk::{decimal, error, log};
 use super::extras::{write_dates, write_payment_terms};
 use super::{CLASSIFICATION_PREFIX, ORDER_TYPES};
 use crate::address::{write_contact, write_ship_or_bill};
+use crate::classification::write_required;
 use crate::comments::write_comments;
-use crate::extensions::{unwritten, value_text, write_extrinsics};
+use crate::extensions::{unwritten, write_extrinsics};
 use crate::item::{manufacturer_part, write_item_id, write_other_ids};
 use crate::money::{CONVERSION_FACTOR_KEY, missing_price, order_total, write_money, write_price};
 use crate::values::pick_date;
@@ -197,15 +198,9 @@ fn write_item_out(po: &PurchaseOrder, line: &OrderLine, i: usize) -> Result<Elem
     if let Some(basis) = basis {
         detail = detail.child(basis);
     }
-    for extension in &line.extensions {
-        if let Some(domain) = extension.key.strip_prefix(CLASSIFICATION_PREFIX) {
-            detail = detail.child(
-                Element::new("Classification")
-                    .attr("domain", domain)
-                    .with_text(value_text(&extension.value)),
-            );
-        }
-    }
+    detail
+        .children
+        .extend(write_required(&line.extensions, &at)?);
     detail = detail.text_child_opt("ManufacturerPartID", manufacturer_part(&line.item_ids));
     detail.children.extend(write_extrinsics(&line.extensions));
     detail.children.extend(write_other_ids(&line.item_ids));
@@ -217,6 +212,7 @@ fn write_item_out(po: &PurchaseOrder, line: &OrderLine, i: usize) -> Result<Elem
     let mut item = Element::new("ItemOut")
         .attr("quantity", quantity)
         .attr("lineNumber", line.line_number.as_str())
+        .attr_opt("parentLineNumber", line.parent_line.as_deref())
         .attr_opt("requestedDeliveryDate", requested.map(|d| d.value.as_str()))
         .child(write_item_id(&line.item_ids, &at)?)
         .child(detail);
@@ -246,11 +242,6 @@ fn write_item_out(po: &PurchaseOrder, line: &OrderLine, i: usize) -> Result<Elem
 
 fn warn_unwritten_line(line: &OrderLine, at: &str) {
     let mut lost: Vec<String> = Vec::new();
-    if let Some(parent) = &line.parent_line {
-        lost.push(format!(
-            "parent line {parent} (cXML 1.2.014 has no parentLineNumber)"
-        ));
-    }
     if !line.references.is_empty() {
         lost.push(format!("{} reference(s)", line.references.len()));
     }

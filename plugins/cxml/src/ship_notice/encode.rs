@@ -2,7 +2,9 @@
 //!
 //! cXML requires a notice date, a carrier identified by at least one CarrierIdentifier and one
 //! ShipmentIdentifier (when there is a carrier at all), and an item id on every item; a ship
-//! notice without them is refused with the place to fix. Items are written pack by pack, then
+//! notice without them is refused with the place to fix. A carrier without tracking numbers
+//! is tracked by the shipment's bill of lading or carrier's reference where a source kept them
+//! as references ([`TRACKING_REFERENCES`]). Items are written pack by pack, then
 //! the loose ones, each naming its pack (and the packs that pack is in) by SSCC.
 
 use wharf_guest_sdk::canonical::{Carrier, DateKind, ShipNotice, ShippedItem, ShippedOrder};
@@ -11,20 +13,27 @@ use wharf_guest_sdk::xml::Element;
 use wharf_guest_sdk::{error, log};
 
 use super::packs::write_packaging;
+use super::route;
 use super::{CARRIER_DOMAINS, COMPANY_NAME, OPERATIONS};
 use crate::address::write_contact;
+use crate::classification::write_own;
 use crate::comments::write_comments;
-use crate::extensions::{unwritten, value_text, write_extrinsics};
+use crate::extensions::{unwritten, write_extrinsics};
 use crate::item::{manufacturer_part, write_item_id};
 use crate::order_reference::{self, PAYLOAD_ID_SCHEME};
 use crate::order_request::CLASSIFICATION_PREFIX;
 use crate::values::{decimal_at, pick_date};
 
+/// Reference schemes that name what a carrier tracks a shipment by: the bill of lading (BM)
+/// and the carrier's reference, the PRO number (CN), in X12 element 128 and EDIFACT 1153
+/// alike; a source that maps them to the carrier's tracking numbers leaves none here.
+pub const TRACKING_REFERENCES: &[&str] = &["x12:BM", "x12:CN", "edifact:BM", "edifact:CN"];
+
 /// The `<ShipNoticeRequest>` for `notice`.
 pub fn encode(notice: &ShipNotice) -> Result<Element, AdapterError> {
     let mut request = Element::new("ShipNoticeRequest").child(write_header(notice)?);
     if let Some(carrier) = &notice.carrier {
-        request = request.child(write_carrier(carrier)?);
+        request = request.child(write_carrier(carrier, notice)?);
     }
     for (i, order) in notice.orders.iter().enumerate() {
         request = request.child(write_portion(order, &format!("orders[{i}]"))?);
@@ -92,7 +101,7 @@ fn write_header(notice: &ShipNotice) -> Result<Element, AdapterError> {
     Ok(header)
 }
 
-fn write_carrier(carrier: &Carrier) -> Result<Element, AdapterError> {
+fn write_carrier(carrier: &Carrier, notice: &ShipNotice) -> Result<Element, AdapterError> {
     let mut control = Element::new("ShipControl");
     for identifier in &carrier.ids {
         let domain = CARRIER_DOMAINS
@@ -118,17 +127,28 @@ fn write_carrier(carrier: &Carrier) -> Result<Element, AdapterError> {
         )
         .at_xml("carrier.ids"));
     }
-    if carrier.tracking_numbers.is_empty() {
+    let mut tracking: Vec<&str> = carrier
+        .tracking_numbers
+        .iter()
+        .map(String::as_str)
+        .collect();
+    for reference in &notice.references {
+        let value = reference.value.as_str();
+        if TRACKING_REFERENCES.contains(&reference.scheme.as_str()) && !tracking.contains(&value) {
+            tracking.push(value);
+        }
+    }
+    if tracking.is_empty() {
         return Err(error::validation(
-            "cXML requires a tracking number (ShipmentIdentifier) for a carrier",
+            "cXML requires a tracking number (ShipmentIdentifier) for a carrier: the carrier has none, and the shipment names no bill of lading or carrier's reference (X12 REF*BM/CN, EDIFACT RFF+BM/CN)",
         )
         .at_xml("carrier.tracking_numbers"));
     }
-    for number in &carrier.tracking_numbers {
-        control = control.text_child("ShipmentIdentifier", number.as_str());
+    for number in tracking {
+        control = control.text_child("ShipmentIdentifier", number);
     }
     if let Some(mode) = &carrier.mode {
-        control = control.child(Element::new("Route").attr("method", mode.as_str()));
+        control = control.child(Element::new("Route").attr("method", route::method(mode)));
     }
     Ok(control)
 }
@@ -213,15 +233,7 @@ fn write_item(
             .attr("xml:lang", "en")
             .with_text(item.description.as_deref().unwrap_or_default()),
     );
-    for extension in &item.extensions {
-        if let Some(domain) = extension.key.strip_prefix(CLASSIFICATION_PREFIX) {
-            detail = detail.child(
-                Element::new("Classification")
-                    .attr("domain", domain)
-                    .with_text(value_text(&extension.value)),
-            );
-        }
-    }
+    detail.children.extend(write_own(&item.extensions));
     detail = detail.text_child_opt("ManufacturerPartID", manufacturer_part(&item.item_ids));
     let mut element = Element::new("ShipNoticeItem")
         .attr("quantity", quantity)

@@ -153,11 +153,14 @@ pub fn write_packaging(
 fn write_pack(pack: &Pack, packs: &[Pack], i: usize) -> Result<Element, AdapterError> {
     let at = format!("packs[{i}]");
     let mut packaging = Element::new("Packaging");
-    if let Some(code) = &pack.packaging {
+    // Fulfill.dtd opens every Packaging with a PackagingCode or a Dimension. A pack known
+    // only by its SSCC (an X12 pack level with MAN alone) gets an empty code, which reads back
+    // as no packaging, rather than losing the SSCC or inventing a code.
+    if pack.packaging.is_some() || pack.weight.is_none() {
         packaging = packaging.child(
             Element::new("PackagingCode")
                 .attr("xml:lang", "en")
-                .with_text(code.as_str()),
+                .with_text(pack.packaging.as_deref().unwrap_or_default()),
         );
     }
     if let Some(weight) = &pack.weight {

@@ -6,7 +6,8 @@
 //!   does not let mix with item lines, no service items) and its order line;
 //! - no order payloadIDs or order dates, so no references (they come back from the orders);
 //! - item ids of the schemes `<ItemID>` and `ManufacturerPartID` hold (invoice lines have no
-//!   Extrinsic for other schemes), a buyer id never equal to the supplier's;
+//!   Extrinsic for other schemes), a buyer id never equal to the supplier's, a manufacturer's
+//!   part always with the manufacturer's name the DTD pairs it with;
 //! - one currency throughout; line amounts and taxes rounded to cents, the summary stating
 //!   subtotal, tax (the sum of its details) and total (as NetAmount, no GrossAmount);
 //! - line taxes that add up (no `cxml.InvoiceDetailItem.Tax` total kept), at most one line
@@ -132,6 +133,12 @@ fn line(currency: &'static str) -> impl Strategy<Value = (usize, InvoiceLine)> {
                     amount: money(amount, currency),
                 }));
                 let mut extensions = Vec::new();
+                if item_ids.iter().any(|i| i.scheme == "manufacturer") {
+                    extensions.push(text_extension(
+                        "cxml.InvoiceDetailItemReference.ManufacturerName",
+                        "Hartmann Zerspanungstechnik",
+                    ));
+                }
                 extensions.extend(unspsc.map(|c| text_extension("cxml.Classification.UNSPSC", c)));
                 extensions.extend(
                     delivery_note.map(|d| text_extension("cxml.Extrinsic.DeliveryNote", d)),

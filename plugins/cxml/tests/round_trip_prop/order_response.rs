@@ -6,8 +6,8 @@
 //!   the status (another code is written as the table's first);
 //! - a confirmed quantity on every line; the item's ordered quantity kept only where it
 //!   differs, in the confirmed unit; `ItemIn@quantity` the confirmed one;
-//! - item ids only with a supplier part id (a buyer id never equal to it), a price only with
-//!   them, and a manufacturer part, description or classification only with a price (they sit
+//! - item ids only with a supplier part id (a buyer id never equal to it) and a price (an
+//!   `ItemIn` requires an `ItemDetail`, which requires a `UnitPrice`), and a manufacturer part, description or classification only with a price (they sit
 //!   in the `ItemDetail` a price opens);
 //! - the header currency only with a header total (the decoder reads it from there), every
 //!   price carrying the same currency itself;
@@ -71,7 +71,8 @@ fn detail() -> impl Strategy<Value = Detail> {
             prop::option::of(prop::sample::select(vec!["10", "100"])),
             prop::option::of(token()),
             prop::option::of(words()),
-            prop::option::of("[0-9]{8}"),
+            // Every ItemDetail holds a Classification (the DTD requires one).
+            "[0-9]{8}".prop_map(Some),
         )),
     )
 }
@@ -107,27 +108,29 @@ fn line(currency: &'static str) -> impl Strategy<Value = LineResponse> {
                 );
                 let mut item_ids = Vec::new();
                 let mut price = None;
-                if let Some((supplier, buyer, priced)) = detail {
+                if let Some((
+                    supplier,
+                    buyer,
+                    Some((amount, basis, manufacturer, description, unspsc)),
+                )) = detail
+                {
                     item_ids.push(id("supplier", supplier.clone()));
                     item_ids.extend(buyer.filter(|b| *b != supplier).map(|b| id("buyer", b)));
-                    if let Some((amount, basis, manufacturer, description, unspsc)) = priced {
-                        price = Some(Price {
-                            amount,
-                            currency: Some(currency.to_owned()),
-                            basis: basis.map(|value| Quantity {
-                                value: value.to_owned(),
-                                unit: unit.to_owned(),
-                            }),
-                        });
-                        item_ids.extend(manufacturer.map(|m| id("manufacturer", m)));
-                        extensions.extend(
-                            description
-                                .map(|d| text_extension("cxml.ItemIn.ItemDetail.Description", d)),
-                        );
-                        extensions.extend(
-                            unspsc.map(|c| text_extension("cxml.Classification.UNSPSC", c)),
-                        );
-                    }
+                    price = Some(Price {
+                        amount,
+                        currency: Some(currency.to_owned()),
+                        basis: basis.map(|value| Quantity {
+                            value: value.to_owned(),
+                            unit: unit.to_owned(),
+                        }),
+                    });
+                    item_ids.extend(manufacturer.map(|m| id("manufacturer", m)));
+                    extensions.extend(
+                        description
+                            .map(|d| text_extension("cxml.ItemIn.ItemDetail.Description", d)),
+                    );
+                    extensions
+                        .extend(unspsc.map(|c| text_extension("cxml.Classification.UNSPSC", c)));
                 }
                 extensions.extend(batch.map(|b| text_extension("cxml.Extrinsic.Batch", b)));
                 if let Some(((_, split_code), split_quantity, split_date)) = split {

@@ -14,7 +14,7 @@
 //!   own requested delivery date only when it has no schedule (the first scheduled date is
 //!   written in the same attribute);
 //! - at most one note per header and line (several are joined into one `<Comments>`);
-//! - no references, parent lines or non-Extrinsic extensions (cXML has no place for them).
+//! - no references or non-Extrinsic extensions (cXML has no place for them).
 
 use proptest::prelude::*;
 use wharf_guest_sdk::canonical::{
@@ -98,7 +98,8 @@ fn line(currency: &'static str) -> impl Strategy<Value = OrderLine> {
         prop::collection::vec((amount(), date()), 0..3),
         prop::option::of(date()),
         prop::option::of(words()),
-        prop::option::of("[0-9]{8}"),
+        // Every ItemDetail holds a Classification (the DTD requires one).
+        "[0-9]{8}".prop_map(Some),
         prop::option::of(token()),
     )
         .prop_map(
@@ -205,6 +206,10 @@ pub fn purchase_order() -> impl Strategy<Value = PurchaseOrder> {
                 )| {
                     for (i, line) in lines.iter_mut().enumerate() {
                         line.line_number = ((i + 1) * 10).to_string();
+                        // Every third line is a sub-line of the first (ItemOut@parentLineNumber).
+                        if i % 3 == 2 {
+                            line.parent_line = Some("10".to_owned());
+                        }
                     }
                     let mut dates = vec![Dated {
                         kind: DateKind::Document,

@@ -10,6 +10,7 @@ use wharf_guest_sdk::{Decimal, decimal, error, id, text_extension};
 
 use super::units::{self, Unit};
 use super::{CUSTOMER_ORDER, ORDER_DATE, SUPPLIER_DELIVERY, addresses, deadlines};
+use crate::codes::canonical_unit;
 use crate::segments::{Segment, sap_decimal};
 
 /// One E1EDL24 read: the item as shipped, the order it belongs to, and its delivered quantity.
@@ -47,9 +48,7 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
     let gross_weight = match delivery.decimal("BTGEW")? {
         Some(value) => Some(Quantity {
             value,
-            unit: delivery
-                .require("GEWEI", "the unit of the weight BTGEW")?
-                .to_owned(),
+            unit: canonical_unit(delivery.require("GEWEI", "the unit of the weight BTGEW")?),
         }),
         None => None,
     };
@@ -157,7 +156,7 @@ fn read_item(mut line: Segment<'_>) -> Result<DeliveryItem, AdapterError> {
     let delivered = decimal::parse(&value).ok();
     let quantity = Quantity {
         value,
-        unit: unit.to_owned(),
+        unit: canonical_unit(unit),
     };
     Ok(DeliveryItem {
         item: ShippedItem {

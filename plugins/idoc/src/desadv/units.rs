@@ -18,6 +18,7 @@ use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::xml::Element;
 use wharf_guest_sdk::{error, id};
 
+use crate::codes::canonical_unit;
 use crate::output::{restore, segment, write_decimal};
 use crate::segments::Segment;
 
@@ -82,9 +83,7 @@ pub fn read(
         let weight = match hu.decimal("BRGEW")? {
             Some(value) => Some(Quantity {
                 value,
-                unit: hu
-                    .require("GWEIM", "the unit of the weight BRGEW")?
-                    .to_owned(),
+                unit: canonical_unit(hu.require("GWEIM", "the unit of the weight BRGEW")?),
             }),
             None => None,
         };
@@ -112,7 +111,7 @@ pub fn read(
                         .at_xml(entry.field_path("VEMNG")),
                 );
             };
-            let unit = entry.text("VEMEH").map(str::to_owned);
+            let unit = entry.text("VEMEH").map(canonical_unit);
             let mut kept = Vec::new();
             entry.leftovers(&format!("idoc.{CONTENT}"), &mut kept);
             contents.push(Content {

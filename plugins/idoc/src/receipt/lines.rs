@@ -28,6 +28,7 @@ use wharf_guest_sdk::canonical::{Extension, Quantity, ReceiptLine};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::{error, id};
 
+use crate::codes::canonical_unit;
 use crate::segments::Segment;
 
 /// The fields of E1BP2017_GM_ITEM_CREATE, in definition order.
@@ -172,7 +173,8 @@ pub fn read(items: Vec<Segment<'_>>) -> Result<Vec<ReceiptLine>, AdapterError> {
     Ok(lines)
 }
 
-/// ENTRY_QNT in ENTRY_UOM, else in ENTRY_UOM_ISO; a quantity needs a unit. ENTRY_UOM_ISO is
+/// ENTRY_QNT in ENTRY_UOM (SAP's internal unit, read as its Rec 20 code), else in
+/// ENTRY_UOM_ISO; a quantity needs a unit. ENTRY_UOM_ISO is
 /// read without being used up, so it stays an extension and is written back as the ISO unit
 /// it was rather than as SAP's own unit ENTRY_UOM.
 fn quantity(item: &mut Segment<'_>) -> Result<Quantity, AdapterError> {
@@ -193,7 +195,7 @@ fn quantity(item: &mut Segment<'_>) -> Result<Quantity, AdapterError> {
     };
     Ok(Quantity {
         value,
-        unit: unit.to_owned(),
+        unit: canonical_unit(unit),
     })
 }
 

@@ -3,12 +3,12 @@
 
 use wharf_guest_sdk::canonical::{DateKind, Envelope, GoodsReceipt, Quantity, ReceiptLine};
 use wharf_guest_sdk::contract::AdapterError;
-use wharf_guest_sdk::error;
 use wharf_guest_sdk::xml::Element;
+use wharf_guest_sdk::{error, units};
 
 use super::lines::{ITEM_PREFIX, RECEIPT, RETURN, RETURN_STEP};
 use super::{CODE, CONTAINER, HEAD, ITEM, MBGMCR03, RECEIPT_FOR_ORDER};
-use crate::codes::Origin;
+use crate::codes::{Origin, canonical_unit, sap_unit};
 use crate::output::{extension_text, not_written, restore, segment, write_date, write_decimal};
 
 /// Writes a goods receipt as the data segments of an MBGMCR IDoc: one E1MBGMCR.
@@ -141,8 +141,10 @@ fn restored(mut item: Element, line: &ReceiptLine, prefix: &str, claimed: &[&str
         .find(|e| e.key == iso_key)
         .and_then(|e| extension_text(&e.value));
     if let Some(iso) = iso {
-        item.children
-            .retain(|field| !(field.name == "ENTRY_UOM" && field.text.trim() == iso.trim()));
+        let iso = canonical_unit(&iso);
+        item.children.retain(|field| {
+            !(field.name == "ENTRY_UOM" && units::same(&canonical_unit(&field.text), &iso))
+        });
     }
     restore(&mut item, &line.extensions, prefix, claimed);
     item
@@ -190,7 +192,8 @@ fn item(
         .text_child_opt("STGE_LOC", location)
         .text_child_opt("BATCH", batch.map(String::as_str))
         .text_child("ENTRY_QNT", value)
-        .text_child("ENTRY_UOM", quantity.unit.trim())
+        // ENTRY_UOM is SAP's internal unit (the BAPI field); ENTRY_UOM_ISO holds the ISO one.
+        .text_child("ENTRY_UOM", sap_unit(&quantity.unit))
         .text_child_opt("PO_NUMBER", line.po_number.as_deref())
         .text_child_opt("PO_ITEM", line.order_line.as_deref())
         .text_child_opt("EAN_UPC", gtin)

@@ -15,8 +15,7 @@ use wharf_guest_sdk::canonical::{
 use wharf_guest_sdk::{id, text_extension};
 
 use crate::common::{
-    amount, dates, day, item_ids, line_number, notes, parties, positive, quantity, token, unit,
-    words,
+    amount, dates, day, item_ids, line_number, notes, parties, positive, quantity, token, words,
 };
 
 const INVOICE_DATES: &[(&str, DateKind)] = &[
@@ -174,7 +173,16 @@ pub fn invoice() -> impl Strategy<Value = Invoice> {
 /// What a receipt line received and rejected: a receipt, a receipt with a return (a 101
 /// item and the 122 item after it), or only a return (a 122 item of its own).
 fn received_rejected() -> impl Strategy<Value = (Quantity, Option<Quantity>)> {
-    let received = || (positive(), unit()).prop_map(|(value, unit)| Quantity { value, unit });
+    // A goods movement states SAP's internal unit (ENTRY_UOM), which reads back as the Rec 20
+    // code the table gives it: piece, each and one all come back as H87 (the same count), so
+    // only units whose round trip is exact are generated.
+    let received = || {
+        (
+            positive(),
+            prop::sample::select(vec!["H87", "KGM", "MTR", "KAR"]).prop_map(str::to_owned),
+        )
+            .prop_map(|(value, unit)| Quantity { value, unit })
+    };
     prop_oneof![
         received().prop_map(|r| (r, None)),
         (received(), received()).prop_map(|(r, j)| (r, Some(j))),
