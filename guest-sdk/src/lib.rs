@@ -46,6 +46,7 @@
 
 pub mod config;
 pub mod credential;
+pub mod csv;
 pub mod date;
 pub mod decimal;
 pub mod error;
