@@ -99,8 +99,8 @@ pub mod canonical {
         ComplianceAttribute, Defect, DocType, Document, FunctionalAck, GoodsReceipt, Invoice,
         InvoiceKind, InvoiceLine, InvoiceTotals, LineChange, LineChangeKind, LineResponse,
         LineStatus, MessageAck, OrderChange, OrderLine, OrderResponse, Pack, PurchaseOrder,
-        QualityAction, QualityNotification, ReceiptLine, ResponseStatus, ScheduleLine,
-        ShipNotice, ShippedItem, ShippedOrder, Supplier,
+        QualityAction, QualityNotification, ReceiptLine, ResponseStatus, ScheduleLine, ShipNotice,
+        ShippedItem, ShippedOrder, Supplier,
     };
     pub use crate::bindings::wharf::canonical::types::{
         Address, AllowanceCharge, Contact, DateKind, Dated, Decimal, Envelope, Extension,
