@@ -2,6 +2,8 @@
 //! document built or refused as a whole. A bad row never hides the good documents: it goes to
 //! `rejected` with its line and column, and takes down only the document it belongs to.
 
+use std::collections::HashMap;
+
 use wharf_guest_sdk::canonical::Document;
 use wharf_guest_sdk::contract::{AdapterError, Location};
 use wharf_guest_sdk::csv::{self, Record};
@@ -49,12 +51,17 @@ pub fn read(bytes: &[u8], settings: &Settings) -> Result<Read, AdapterError> {
         })
         .collect();
     let key = settings.batch.key();
+    // Documents keep the order their first rows have in the file.
     let mut groups: Vec<(String, Vec<Row>)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
     for row in rows {
         match row.required(key) {
-            Ok(value) => match groups.iter_mut().find(|(k, _)| *k == value) {
-                Some((_, group)) => group.push(row),
-                None => groups.push((value, vec![row])),
+            Ok(value) => match index.get(&value) {
+                Some(&at) => groups[at].1.push(row),
+                None => {
+                    index.insert(value.clone(), groups.len());
+                    groups.push((value, vec![row]));
+                }
             },
             Err(mut e) => {
                 e.message = format!(
