@@ -123,6 +123,21 @@ impl Record {
     }
 }
 
+/// A record that cannot be read as it stands: why, and its fields as far as they go (bytes
+/// that are not UTF-8 replaced by `�`), so an adapter can still tell which document it
+/// belonged to. `?` turns it into its error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadRecord {
+    pub error: AdapterError,
+    pub lossy: Record,
+}
+
+impl From<BadRecord> for AdapterError {
+    fn from(bad: BadRecord) -> Self {
+        bad.error
+    }
+}
+
 /// Reads `bytes` record by record; see the [module docs](self) for what is accepted.
 pub fn read<'a>(bytes: &'a [u8], dialect: &Dialect) -> Records<'a> {
     let input = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -140,8 +155,8 @@ pub fn read<'a>(bytes: &'a [u8], dialect: &Dialect) -> Records<'a> {
     }
 }
 
-/// The records of a file, from [`read`]. Each item is a record or the located reason it could
-/// not be read; reading goes on after an error unless the error leaves nothing to read.
+/// The records of a file, from [`read`]. Each item is a record or a [`BadRecord`] with the
+/// located reason it could not be read; reading goes on after one unless nothing is left.
 pub struct Records<'a> {
     parser: csv_core::Reader,
     input: &'a [u8],
@@ -190,7 +205,7 @@ impl Records<'_> {
 }
 
 impl Iterator for Records<'_> {
-    type Item = Result<Record, AdapterError>;
+    type Item = Result<Record, BadRecord>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
@@ -208,25 +223,39 @@ impl Iterator for Records<'_> {
             .count();
         let line = self.line + line_breaks(self.input, start, start + blank);
         self.line += line_breaks(self.input, start, end);
+        let lossy = |upto: usize| Record {
+            line,
+            fields: fields[..upto]
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect(),
+        };
         // csv-core reads an unclosed quote to the end of the input without complaint, so the
         // last record is checked again; the field that quote opened is the last one.
         if end == self.input.len() && ends_inside_quotes(raw, self.delimiter, self.quote) {
             self.done = true;
-            return Some(Err(error::syntax(
-                "a quoted field opened here is never closed; the rest of the file is inside it",
-            )
-            .at_text(line, fields.len() as u32)));
+            return Some(Err(BadRecord {
+                error: error::syntax(
+                    "a quoted field opened here is never closed; the rest of the file is inside it",
+                )
+                .at_text(line, fields.len() as u32),
+                // The field the quote opened holds the rest of the file, not a value.
+                lossy: lossy(fields.len() - 1),
+            }));
         }
         let mut text = Vec::with_capacity(fields.len());
-        for (index, field) in fields.into_iter().enumerate() {
-            match String::from_utf8(field) {
-                Ok(field) => text.push(field),
+        for (index, field) in fields.iter().enumerate() {
+            match std::str::from_utf8(field) {
+                Ok(field) => text.push(field.to_owned()),
                 Err(e) => {
-                    return Some(Err(error::syntax(format!(
-                        "the field is not UTF-8 text (byte {} of the field is invalid); export the file as UTF-8",
-                        e.utf8_error().valid_up_to() + 1
-                    ))
-                    .at_text(line, index as u32 + 1)));
+                    return Some(Err(BadRecord {
+                        error: error::syntax(format!(
+                            "the field is not UTF-8 text (byte {} of the field is invalid); export the file as UTF-8",
+                            e.valid_up_to() + 1
+                        ))
+                        .at_text(line, index as u32 + 1),
+                        lossy: lossy(fields.len()),
+                    }));
                 }
             }
         }

@@ -7,7 +7,7 @@ use crate::error::render;
 
 fn records(text: &[u8], dialect: &Dialect) -> Vec<Result<Record, String>> {
     read(text, dialect)
-        .map(|r| r.map_err(|e| render(&e)))
+        .map(|r| r.map_err(|bad| render(&bad.error)))
         .collect()
 }
 
@@ -87,6 +87,12 @@ fn an_unclosed_quote_is_located_where_it_opened() {
         Err("syntax error at line 2, column 2: a quoted field opened here is never closed; the rest of the file is inside it".into())
     );
     assert_eq!(got.len(), 2);
+    // What came before the quote is still there; the swallowed field is not.
+    let bad = read(b"a,b\nc,\"d\ne,f\n", &Dialect::default())
+        .nth(1)
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(bad.lossy, Record::new(2, vec!["c".into()]));
 }
 
 #[test]
@@ -97,6 +103,15 @@ fn a_field_that_is_not_utf8_is_one_bad_record() {
         Err("syntax error at line 2, column 2: the field is not UTF-8 text (byte 2 of the field is invalid); export the file as UTF-8".into())
     );
     assert_eq!(got[2], Ok(Record::new(3, vec!["e".into(), "f".into()])));
+    // The record's other fields stay readable, so its document can be told.
+    let bad = read(b"a,b\nc,d\xFF\n", &Dialect::default())
+        .nth(1)
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(
+        bad.lossy,
+        Record::new(2, vec!["c".into(), "d\u{FFFD}".into()])
+    );
 }
 
 #[test]
@@ -151,7 +166,7 @@ proptest! {
         let text = writer.finish();
         let read: Vec<Record> = read(text.as_bytes(), &dialect)
             .collect::<Result<_, _>>()
-            .map_err(|e| TestCaseError::fail(render(&e)))?;
+            .map_err(|bad| TestCaseError::fail(render(&bad.error)))?;
         let got: Vec<(u32, Vec<String>)> =
             read.into_iter().map(|r| (r.line(), r.fields().to_vec())).collect();
         let want: Vec<(u32, Vec<String>)> = expected_lines.into_iter().zip(rows).collect();

@@ -34,54 +34,63 @@ pub fn read(bytes: &[u8], settings: &Settings) -> Result<Read, AdapterError> {
     };
     let columns = Columns::resolve(settings, header.as_ref())?;
     let mut rejected = Vec::new();
-    let mut good: Vec<Record> = Vec::new();
+    // A record that cannot be read (not UTF-8, an unclosed quote) still tells, in its lossy
+    // form, which document it belonged to, so that document is refused with it.
+    let mut read: Vec<(Record, Option<AdapterError>)> = Vec::new();
     for record in records {
         match record {
-            Ok(record) => good.push(record),
-            // A record that cannot be read has no key to say which document it belongs to.
-            Err(e) => rejected.push(e),
+            Ok(record) => read.push((record, None)),
+            Err(bad) => read.push((bad.lossy, Some(bad.error))),
         }
     }
-    let rows: Vec<Row> = good
-        .iter()
-        .map(|record| Row {
+    let key = settings.batch.key();
+    // Documents keep the order their first rows have in the file.
+    let mut groups: Vec<Group> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (record, unreadable) in &read {
+        let row = Row {
             record,
             columns: &columns,
             settings,
-        })
-        .collect();
-    let key = settings.batch.key();
-    // Documents keep the order their first rows have in the file.
-    let mut groups: Vec<(String, Vec<Row>)> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for row in rows {
-        match row.required(key) {
-            Ok(value) => match index.get(&value) {
-                Some(&at) => groups[at].1.push(row),
-                None => {
-                    index.insert(value.clone(), groups.len());
-                    groups.push((value, vec![row]));
-                }
-            },
-            Err(mut e) => {
-                e.message = format!(
-                    "{}, so the row belongs to no {}",
-                    e.message,
-                    settings.batch.words()
-                );
-                rejected.push(e);
+        };
+        let value = match row.required(key) {
+            Ok(value) => value,
+            Err(e) => {
+                rejected.push(unreadable.clone().unwrap_or_else(|| {
+                    let mut e = e;
+                    e.message = format!(
+                        "{}, so the row belongs to no {}",
+                        e.message,
+                        settings.batch.words()
+                    );
+                    e
+                }));
+                continue;
             }
+        };
+        let at = *index.entry(value.clone()).or_insert_with(|| {
+            groups.push(Group {
+                key: value,
+                rows: Vec::new(),
+                unreadable: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        match unreadable {
+            None => groups[at].rows.push(row),
+            Some(e) => groups[at].unreadable.push(e.clone()),
         }
     }
     let mut documents = Vec::new();
-    for (value, group) in &groups {
+    for group in &groups {
         match build(settings.batch, group) {
             Ok(document) => documents.push(document),
             Err(errors) => rejected.extend(errors.into_iter().map(|mut e| {
                 e.message = format!(
-                    "{}; {} {value} is refused as a whole",
+                    "{}; {} {} is refused as a whole",
                     e.message,
-                    settings.batch.words()
+                    settings.batch.words(),
+                    group.key
                 );
                 e
             })),
@@ -101,8 +110,19 @@ pub fn read(bytes: &[u8], settings: &Settings) -> Result<Read, AdapterError> {
     })
 }
 
-fn build(batch: Batch, rows: &[Row]) -> Result<Document, Vec<AdapterError>> {
-    let mut errors = Vec::new();
+/// The rows of one document, and the reasons of those that could not be read.
+struct Group<'a> {
+    key: String,
+    rows: Vec<Row<'a>>,
+    unreadable: Vec<AdapterError>,
+}
+
+fn build(batch: Batch, group: &Group) -> Result<Document, Vec<AdapterError>> {
+    let rows = group.rows.as_slice();
+    let mut errors = group.unreadable.clone();
+    if rows.is_empty() {
+        return Err(errors);
+    }
     for row in rows {
         if let Err(e) = row.check_width() {
             errors.push(e);
