@@ -12,7 +12,7 @@ use wharf_guest_sdk::error;
 use crate::layout::Batch;
 use crate::rows::{Columns, Row};
 use crate::settings::Settings;
-use crate::{invoice, purchase_order, ship_notice};
+use crate::{invoice, purchase_order, ship_notice, supplier};
 
 /// What a batch held: its documents, and every refused row with the reason.
 pub struct Read {
@@ -134,6 +134,7 @@ fn build(batch: Batch, group: &Group) -> Result<Document, Vec<AdapterError>> {
         }
         Batch::ShipNotice => ship_notice::read(rows, &mut errors).map(Document::ShipNotice),
         Batch::Invoice => invoice::read(rows, &mut errors).map(Document::Invoice),
+        Batch::Supplier => supplier::read(rows, &mut errors).map(Document::Supplier),
     };
     match document {
         Some(document) if errors.is_empty() => Ok(document),

@@ -10,13 +10,15 @@ pub enum Batch {
     PurchaseOrder,
     ShipNotice,
     Invoice,
+    Supplier,
 }
 
 impl Batch {
-    pub const ALL: [(&'static str, Batch); 3] = [
+    pub const ALL: [(&'static str, Batch); 4] = [
         ("purchase_order", Batch::PurchaseOrder),
         ("ship_notice", Batch::ShipNotice),
         ("invoice", Batch::Invoice),
+        ("supplier", Batch::Supplier),
     ];
 
     /// The name the `document` setting and the envelope's message type use.
@@ -25,6 +27,7 @@ impl Batch {
             Batch::PurchaseOrder => "purchase_order",
             Batch::ShipNotice => "ship_notice",
             Batch::Invoice => "invoice",
+            Batch::Supplier => "supplier",
         }
     }
 
@@ -34,6 +37,7 @@ impl Batch {
             Batch::PurchaseOrder => "purchase order",
             Batch::ShipNotice => "ship notice",
             Batch::Invoice => "invoice",
+            Batch::Supplier => "supplier",
         }
     }
 
@@ -42,6 +46,7 @@ impl Batch {
             Batch::PurchaseOrder => PURCHASE_ORDER,
             Batch::ShipNotice => SHIP_NOTICE,
             Batch::Invoice => INVOICE,
+            Batch::Supplier => SUPPLIER,
         }
     }
 
@@ -151,4 +156,26 @@ pub const INVOICE: &[Field] = &[
     field("unit", Row, Text, true),
     field("unit_price", Row, Decimal, true),
     field("amount", Row, Decimal, false),
+];
+
+/// Supplier master data; rows with the same `supplier_id` are one supplier, one row per
+/// certification (a supplier without any is one row).
+pub const SUPPLIER: &[Field] = &[
+    field("supplier_id", Document, Id("buyer"), true),
+    field("name", Document, Text, true),
+    field("status", Document, Text, false),
+    field("tax_id", Document, Id("vat"), false),
+    field("street", Document, Text, false),
+    field("city", Document, Text, false),
+    field("postal_code", Document, Text, false),
+    field("country", Document, Text, false),
+    field("email", Document, Text, false),
+    field("phone", Document, Text, false),
+    field("iban", Document, Text, false),
+    field("bic", Document, Text, false),
+    field("bank_name", Document, Text, false),
+    field("certification", Row, Text, false),
+    field("certification_number", Row, Text, false),
+    field("certification_issuer", Row, Text, false),
+    field("certification_valid_until", Row, Date, false),
 ];

@@ -1,5 +1,5 @@
-//! Wharf's adapter for flat-file batches (CSV): purchase-order lines, ship-notice lines and
-//! invoice lines, in both directions, laid out as the agreement's configuration says.
+//! Wharf's adapter for flat-file batches (CSV): purchase-order lines, ship-notice lines,
+//! invoice lines and supplier master data, in both directions, laid out as the agreement's configuration says.
 //!
 //! # Layout
 //!
@@ -9,7 +9,8 @@
 //! - [`rows`]: one row through the column mapping, each value read with its line and column.
 //! - [`batch`]: rows grouped into documents by their key; a bad row refuses its document and
 //!   no other.
-//! - [`purchase_order`], [`ship_notice`], [`invoice`]: rows into documents and back.
+//! - [`purchase_order`], [`ship_notice`], [`invoice`], [`supplier`]: rows into documents and
+//!   back.
 //! - [`common`], [`dates`]: parties, item identifiers, dates, the cells of a written row.
 //!
 //! Files are read with [`wharf_guest_sdk::csv`]. A bad row goes to `decoded.rejected`, located
@@ -29,6 +30,7 @@ pub mod purchase_order;
 pub mod rows;
 pub mod settings;
 pub mod ship_notice;
+pub mod supplier;
 
 use wharf_guest_sdk::canonical::{CanonicalDocument, DocType, Document, FunctionalAck};
 use wharf_guest_sdk::contract::{
@@ -104,6 +106,7 @@ impl Adapter for CsvAdapter {
                 ship_notice::write(notice, &settings)
             }
             (Document::Invoice(invoice), Batch::Invoice) => invoice::write(invoice, &settings),
+            (Document::Supplier(supplier), Batch::Supplier) => supplier::write(supplier, &settings),
             (_, batch) => {
                 return Err(error::unsupported(format!(
                     "this agreement's CSV layout is for {} batches (`document` = {}); it cannot carry this document",

@@ -48,7 +48,7 @@ impl Settings {
             .map(|(_, batch)| *batch)
             .ok_or_else(|| {
                 error::configuration(format!(
-                    "`document` is {document:?}; expected purchase_order, ship_notice or invoice"
+                    "`document` is {document:?}; expected purchase_order, ship_notice, invoice or supplier"
                 ))
             })?;
         let header = match config::get_or("header", "true").as_str() {
@@ -205,7 +205,7 @@ pub fn config_keys() -> Vec<ConfigKey> {
         key(
             "document",
             true,
-            "what the rows are: purchase_order, ship_notice or invoice",
+            "what the rows are: purchase_order, ship_notice, invoice or supplier",
         ),
         key(
             "header",
@@ -242,7 +242,7 @@ pub fn config_keys() -> Vec<ConfigKey> {
         key(
             "schemes.<field>",
             false,
-            "the identifier scheme of an item or party field (item: buyer, supplier_item: supplier, parties: buyer)",
+            "the identifier scheme of an item, party or supplier id field (item: buyer, supplier_item: supplier, tax_id: vat, others: buyer)",
         ),
     ]
 }

@@ -1,6 +1,7 @@
-//! decode(encode(doc)) == doc for generated purchase orders, ship notices and invoices in the
-//! form the decoder produces, under generated layouts: delimiter, decimal mark, date format,
-//! line ending, header names or shuffled positions with unmapped gaps. Values hold what a
+//! decode(encode(doc)) == doc for generated purchase orders, ship notices, invoices and
+//! supplier master data in the form the decoder produces, under generated layouts: delimiter,
+//! decimal mark, date format, line ending, header names or shuffled positions with unmapped
+//! gaps. Values hold what a
 //! writer must quote (delimiters, quotes, non-ASCII), amounts are large, negative and have up to
 //! 6 decimals.
 
@@ -114,6 +115,14 @@ proptest! {
         notice in documents::ship_notice(),
     ) {
         round_trip(Document::ShipNotice(notice), &settings)?;
+    }
+
+    #[test]
+    fn suppliers_round_trip(
+        settings in settings(Batch::Supplier),
+        supplier in documents::supplier(),
+    ) {
+        round_trip(Document::Supplier(supplier), &settings)?;
     }
 
     #[test]

@@ -249,3 +249,99 @@ pub fn invoice() -> impl Strategy<Value = Invoice> {
             },
         )
 }
+
+pub fn supplier() -> impl Strategy<Value = Supplier> {
+    let certification = (
+        value(),
+        option::of(value()),
+        option::of(value()),
+        option::of(super::date()),
+    )
+        .prop_map(|(name, number, issuer, valid_until)| Certification {
+            name,
+            number,
+            issuer,
+            valid_until,
+        });
+    let address = (
+        option::of(value()),
+        option::of(value()),
+        option::of(value()),
+        option::of(value()),
+    )
+        .prop_map(|(street, city, postal_code, country)| Address {
+            street: street.into_iter().collect(),
+            city,
+            region: None,
+            postal_code,
+            country,
+        });
+    let contact = (option::of(value()), option::of(value())).prop_map(|(phone, email)| Contact {
+        role: None,
+        name: None,
+        phone,
+        email,
+    });
+    let account = (
+        option::of(value()),
+        option::of(value()),
+        option::of(value()),
+    )
+        .prop_map(|(iban, bic, bank_name)| BankAccount {
+            holder: None,
+            iban,
+            bic,
+            account_number: None,
+            bank_code: None,
+            bank_name,
+            currency: None,
+        });
+    (
+        (value(), value(), option::of(value()), option::of(value())),
+        (address, contact, account),
+        vec(certification, 0..3),
+    )
+        .prop_map(
+            |((supplier_id, name, status, tax_id), (address, contact, account), certifications)| {
+                // The decoder gives a party, a contact or an account only where a cell of it
+                // has a value.
+                let address = (address
+                    != Address {
+                        street: Vec::new(),
+                        city: None,
+                        region: None,
+                        postal_code: None,
+                        country: None,
+                    })
+                .then_some(address);
+                let contacts: Vec<Contact> = (contact.phone.is_some() || contact.email.is_some())
+                    .then_some(contact)
+                    .into_iter()
+                    .collect();
+                let parties = (address.is_some() || !contacts.is_empty())
+                    .then(|| Party {
+                        role: PartyRole::Supplier,
+                        role_code: None,
+                        ids: Vec::new(),
+                        name: None,
+                        address,
+                        contacts,
+                    })
+                    .into_iter()
+                    .collect();
+                let has_account =
+                    account.iban.is_some() || account.bic.is_some() || account.bank_name.is_some();
+                Supplier {
+                    ids: vec![id("buyer", supplier_id)],
+                    name,
+                    status,
+                    tax_ids: tax_id.map(|v| id("vat", v)).into_iter().collect(),
+                    parties,
+                    certifications,
+                    bank_accounts: has_account.then_some(account).into_iter().collect(),
+                    compliance: Vec::new(),
+                    extensions: Vec::new(),
+                }
+            },
+        )
+}
