@@ -185,3 +185,24 @@ pub fn document_text(rows: &[Row], field: &str, errors: &mut Vec<AdapterError>) 
 pub fn document_row<'a>(rows: &[Row<'a>], field: &str) -> Option<Row<'a>> {
     rows.iter().find(|row| row.text(field).is_some()).copied()
 }
+
+/// Line numbers must be unique within a document (the host refuses a document that repeats
+/// one); a repeat is an error at the row that repeats it, where the partner can fix it.
+pub fn unique_line_numbers(rows: &[Row], errors: &mut Vec<AdapterError>) {
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for row in rows {
+        let Some(number) = row.text("line_number") else {
+            continue;
+        };
+        if let Some(first) = seen.get(&number) {
+            errors.push(row.error_at(
+                "line_number",
+                error::validation(format!(
+                    "line number {number:?} appears twice in the same document (first on line {first})"
+                )),
+            ));
+        } else {
+            seen.insert(number, row.record.line());
+        }
+    }
+}

@@ -8,7 +8,7 @@ use wharf_guest_sdk::canonical::{
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::{Decimal, decimal};
 
-use crate::batch::{document_row, document_text, keep};
+use crate::batch::{document_row, document_text, keep, unique_line_numbers};
 use crate::common::{Cells, date_of, document_date, item_ids, parties};
 use crate::rows::Row;
 use crate::settings::Settings;
@@ -24,6 +24,7 @@ pub fn read(rows: &[Row], errors: &mut Vec<AdapterError>) -> Option<Invoice> {
     .collect();
     let currency = document_text(rows, "currency", errors);
     let parties = parties(rows, errors);
+    unique_line_numbers(rows, errors);
     let stated = document_text(rows, "total", errors)
         .and_then(|_| keep(document_row(rows, "total")?.decimal("total"), errors))
         .flatten();

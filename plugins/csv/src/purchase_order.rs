@@ -4,7 +4,7 @@
 use wharf_guest_sdk::canonical::{DateKind, OrderLine, Price, PurchaseOrder, Quantity};
 use wharf_guest_sdk::contract::AdapterError;
 
-use crate::batch::{document_text, keep};
+use crate::batch::{document_text, keep, unique_line_numbers};
 use crate::common::{Cells, date_of, dated, document_date, item_ids, parties};
 use crate::rows::Row;
 use crate::settings::Settings;
@@ -17,6 +17,7 @@ pub fn read(rows: &[Row], errors: &mut Vec<AdapterError>) -> Option<PurchaseOrde
     let currency = document_text(rows, "currency", errors);
     let payment_terms = document_text(rows, "payment_terms", errors);
     let parties = parties(rows, errors);
+    unique_line_numbers(rows, errors);
     let lines = rows
         .iter()
         .filter_map(|row| keep(read_line(row), errors))

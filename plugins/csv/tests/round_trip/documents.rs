@@ -1,6 +1,7 @@
 //! Generated documents in the form the CSV decoder gives them: only what a column carries,
 //! parties and item identifiers in the layout's order, ship notices whose orders and packs are
-//! distinct (rows are grouped by them), invoices whose lines all name their order.
+//! distinct (rows are grouped by them), invoices whose lines all name their order, line
+//! numbers unique within a document.
 
 use std::collections::BTreeSet;
 
@@ -54,18 +55,23 @@ pub fn purchase_order() -> impl Strategy<Value = PurchaseOrder> {
         vec(line, 1..5),
     )
         .prop_map(
-            |(po_number, date, currency, parties, payment_terms, lines)| PurchaseOrder {
-                po_number,
-                order_type: None,
-                currency,
-                dates: date.into_iter().collect(),
-                parties,
-                references: Vec::new(),
-                payment_terms,
-                notes: Vec::new(),
-                lines,
-                total: None,
-                extensions: Vec::new(),
+            |(po_number, date, currency, parties, payment_terms, mut lines)| {
+                // Line numbers are unique within a document.
+                let mut seen = BTreeSet::new();
+                lines.retain(|l| seen.insert(l.line_number.clone()));
+                PurchaseOrder {
+                    po_number,
+                    order_type: None,
+                    currency,
+                    dates: date.into_iter().collect(),
+                    parties,
+                    references: Vec::new(),
+                    payment_terms,
+                    notes: Vec::new(),
+                    lines,
+                    total: None,
+                    extensions: Vec::new(),
+                }
             },
         )
 }
@@ -214,7 +220,10 @@ pub fn invoice() -> impl Strategy<Value = Invoice> {
         vec(line, 1..5),
     )
         .prop_map(
-            |(invoice_number, invoiced, due, currency, parties, total, lines)| {
+            |(invoice_number, invoiced, due, currency, parties, total, mut lines)| {
+                // Line numbers are unique within a document.
+                let mut seen = BTreeSet::new();
+                lines.retain(|l| seen.insert(l.line_number.clone()));
                 let mut po_numbers: Vec<String> = Vec::new();
                 for po in lines.iter().filter_map(|l| l.po_number.clone()) {
                     if !po_numbers.contains(&po) {
