@@ -240,7 +240,7 @@ impl Iterator for Records<'_> {
                 )
                 .at_text(line, fields.len() as u32),
                 // The field the quote opened holds the rest of the file, not a value.
-                lossy: lossy(fields.len() - 1),
+                lossy: lossy(fields.len().saturating_sub(1)),
             }));
         }
         let mut text = Vec::with_capacity(fields.len());
