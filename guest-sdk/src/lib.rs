@@ -12,6 +12,8 @@
 //! - [`error`]: building [`contract::AdapterError`]s that say what went wrong and where.
 //! - [`decimal`], [`date`]: the number and date handling every text format needs.
 //! - [`xml`]: a small element tree over quick-xml, with paths for located errors.
+//! - [`csv`]: delimited flat files read record by record, each knowing its line and columns,
+//!   and written back; RFC 4180 on `csv-core`.
 //! - [`log`], [`config`], [`xref`]: the only host capabilities an adapter is granted.
 //! - [`credential`]: reporting a secret a document carries, without passing it on.
 //! - `testing` (native builds only): golden cases and configuration for an adapter's own tests.
