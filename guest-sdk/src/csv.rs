@@ -5,7 +5,8 @@
 //! decimal mark is a comma, tab), quoted fields holding delimiters, doubled quotes and line
 //! breaks. Blank lines are skipped. The parsing itself is [`csv_core`]'s (the engine of the
 //! `csv` crate, allocation-free and `no_std`, so it builds for `wasm32-wasip2` as is); this
-//! module adds the locations and the errors.
+//! module adds the locations and the errors. Files in ISO-8859-1 or Windows-1252 are read
+//! through [`Encoding::to_utf8`] first and written back with [`Encoding::from_utf8`].
 //!
 //! A location is the line a record starts on (1-based, counting the file's own line breaks,
 //! so a quoted field spanning lines moves the next record down) and the field's position in
@@ -26,7 +27,11 @@
 //! assert_eq!(error::render(&e), "validation error at line 4, column 2: \"7\" is too few");
 //! ```
 
+mod encoding;
+
 use csv_core::{ReadRecordResult, ReaderBuilder};
+
+pub use encoding::Encoding;
 
 use crate::contract::AdapterError;
 use crate::error;
