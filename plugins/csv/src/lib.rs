@@ -76,7 +76,8 @@ impl Adapter for CsvAdapter {
 
     fn decode(input: Inbound) -> Result<Decoded, AdapterError> {
         let settings = Settings::load()?;
-        let read = batch::read(&input.bytes, &settings)?;
+        let bytes = settings.encoding.0.to_utf8(&input.bytes);
+        let read = batch::read(&bytes, &settings)?;
         let documents = read
             .documents
             .into_iter()
@@ -125,8 +126,15 @@ impl Adapter for CsvAdapter {
         let mut envelope = wharf_guest_sdk::envelope(STANDARD, VERSION);
         envelope.message_type = Some(settings.batch.name().to_owned());
         envelope.interchange_control = Some(context.control_number);
+        let text = write(&rows, &settings);
+        let bytes = settings.encoding.0.from_utf8(&text).map_err(|c| {
+            error::validation(format!(
+                "{c:?} cannot be written in {}, the agreement's `encoding`",
+                settings.encoding.1
+            ))
+        })?;
         Ok(Encoded {
-            bytes: write(&rows, &settings).into_bytes(),
+            bytes,
             content_type: "text/csv".to_owned(),
             envelope,
         })

@@ -4,7 +4,7 @@
 
 use wharf_guest_sdk::config;
 use wharf_guest_sdk::contract::{AdapterError, ConfigKey};
-use wharf_guest_sdk::csv::{Dialect, LineEnding};
+use wharf_guest_sdk::csv::{Dialect, Encoding, LineEnding};
 use wharf_guest_sdk::error;
 
 use crate::dates::DateFormat;
@@ -35,6 +35,8 @@ pub struct Settings {
     pub header: bool,
     pub decimal_mark: char,
     pub date_format: DateFormat,
+    /// The file's character encoding, and its name as configured.
+    pub encoding: (Encoding, String),
     /// The mapped fields, in the order they are written.
     pub columns: Vec<Mapped>,
 }
@@ -84,8 +86,15 @@ impl Settings {
         };
         let date_format = DateFormat::new(&config::get_or("date_format", "YYYY-MM-DD"))
             .map_err(|why| error::configuration(format!("`date_format`: {why}")))?;
+        let encoding_name = config::get_or("encoding", "utf-8");
+        let encoding = Encoding::from_name(&encoding_name).ok_or_else(|| {
+            error::configuration(format!(
+                "`encoding` is {encoding_name:?}; expected utf-8, iso-8859-1 or windows-1252"
+            ))
+        })?;
         let columns = columns(batch, header)?;
         Ok(Settings {
+            encoding: (encoding, encoding_name),
             batch,
             dialect,
             header,
