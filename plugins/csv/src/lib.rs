@@ -76,7 +76,12 @@ impl Adapter for CsvAdapter {
 
     fn decode(input: Inbound) -> Result<Decoded, AdapterError> {
         let settings = Settings::load()?;
-        let bytes = settings.encoding.0.to_utf8(&input.bytes);
+        // A UTF-8 byte-order mark says more about the file than the agreement can.
+        let bytes = if input.bytes.starts_with(b"\xEF\xBB\xBF") {
+            std::borrow::Cow::Borrowed(input.bytes.as_slice())
+        } else {
+            settings.encoding.0.to_utf8(&input.bytes)
+        };
         let read = batch::read(&bytes, &settings)?;
         let documents = read
             .documents

@@ -85,3 +85,14 @@ fn a_character_the_encoding_lacks_is_refused_by_name() {
         "validation error: '„' cannot be written in iso-8859-1, the agreement's `encoding`"
     );
 }
+
+#[test]
+fn a_utf8_byte_order_mark_outweighs_the_configured_encoding() {
+    let mut config = CONFIG.to_vec();
+    config.push(("defaults.unit", "ST"));
+    let file = "\u{feff}Bestellung;Pos;Text;Menge\r\n4500017010;10;Dichtring grün;2\r\n";
+    let Document::PurchaseOrder(po) = decode(&config, file.as_bytes()) else {
+        panic!("a purchase order batch");
+    };
+    assert_eq!(po.lines[0].description.as_deref(), Some("Dichtring grün"));
+}
