@@ -26,6 +26,52 @@
 //! let e = records[2].error_at(1, error::validation("\"7\" is too few"));
 //! assert_eq!(error::render(&e), "validation error at line 4, column 2: \"7\" is too few");
 //! ```
+//!
+//! # A small CSV order adapter's decode
+//!
+//! What a partner's adapter for a fixed `PO,Line,Part,Qty,Unit` layout needs: each bad row is
+//! reported where it is and the rest are read.
+//!
+//! ```
+//! use wharf_guest_sdk::canonical::{OrderLine, Quantity};
+//! use wharf_guest_sdk::contract::AdapterError;
+//! use wharf_guest_sdk::csv::{Dialect, Record, read};
+//! use wharf_guest_sdk::{decimal, error, id};
+//!
+//! fn line(row: &Record) -> Result<(String, OrderLine), AdapterError> {
+//!     let cell = |i: usize| row.get(i).map(str::trim).filter(|t| !t.is_empty());
+//!     let required = |i: usize, what: &str| {
+//!         cell(i).ok_or_else(|| row.error_at(i, error::validation(format!("no {what}"))))
+//!     };
+//!     let qty = required(3, "quantity")?;
+//!     let value = decimal::normalize(qty)
+//!         .map_err(|e| row.error_at(3, error::validation(e.to_string())))?;
+//!     Ok((required(0, "PO number")?.to_owned(), OrderLine {
+//!         line_number: required(1, "line number")?.to_owned(),
+//!         parent_line: None,
+//!         item_ids: cell(2).map(|p| id("buyer", p)).into_iter().collect(),
+//!         description: None,
+//!         quantity: Quantity { value, unit: required(4, "unit")?.to_owned() },
+//!         price: None,
+//!         schedule: Vec::new(),
+//!         dates: Vec::new(),
+//!         references: Vec::new(),
+//!         notes: Vec::new(),
+//!         extensions: Vec::new(),
+//!     }))
+//! }
+//!
+//! let file = "PO,Line,Part,Qty,Unit\n4500001,10,M-1,5,EA\n4500001,20,M-2,1O,EA\n";
+//! let (mut lines, mut rejected) = (Vec::new(), Vec::new());
+//! for record in read(file.as_bytes(), &Dialect::default()).skip(1) {
+//!     match record.map_err(AdapterError::from).and_then(|r| line(&r)) {
+//!         Ok(line) => lines.push(line),
+//!         Err(e) => rejected.push(error::render(&e)),
+//!     }
+//! }
+//! assert_eq!(lines.len(), 1);
+//! assert_eq!(rejected, ["validation error at line 3, column 4: \"1O\" is not a decimal number"]);
+//! ```
 
 mod encoding;
 
