@@ -16,7 +16,6 @@ use wharf_guest_sdk::testing::{call_context, encode_context};
 use wharf_guest_sdk::{Adapter, Decimal, decimal};
 use wharf_plugin_portal_json::common::{DATE_KINDS, PARTY_ROLES};
 use wharf_plugin_portal_json::order::{CHANGE_KINDS, LINE_CHANGE_KINDS};
-use wharf_plugin_portal_json::response::{LINE_STATUSES, RESPONSE_STATUSES};
 use wharf_plugin_portal_json::{PortalJsonAdapter, envelope};
 
 fn round_trip(document: CanonicalDocument) -> CanonicalDocument {
@@ -292,74 +291,6 @@ fn order_change() -> impl Strategy<Value = Document> {
         )
 }
 
-fn order_response() -> impl Strategy<Value = Document> {
-    let line = (
-        (
-            word(),
-            code(LINE_STATUSES),
-            option::of(word()),
-            vec(identifier(), 0..2),
-        ),
-        (
-            option::of(quantity()),
-            option::of(price()),
-            vec(dated(), 0..2),
-            vec(note(), 0..2),
-            vec(extension(), 0..2),
-        ),
-    )
-        .prop_map(
-            |(
-                (line_number, status, status_code, item_ids),
-                (quantity, price, dates, notes, extensions),
-            )| LineResponse {
-                line_number,
-                status,
-                status_code,
-                item_ids,
-                quantity,
-                price,
-                dates,
-                notes,
-                extensions,
-            },
-        );
-    (
-        (
-            option::of(word()),
-            word(),
-            option::of(word()),
-            code(RESPONSE_STATUSES),
-            option::of(word()),
-            option::of(word()),
-        ),
-        header(),
-        vec(line, 0..4),
-    )
-        .prop_map(
-            |(
-                (response_number, po_number, change_number, status, status_code, currency),
-                (dates, parties, references, notes, extensions),
-                lines,
-            )| {
-                Document::OrderResponse(OrderResponse {
-                    response_number,
-                    po_number,
-                    change_number,
-                    status,
-                    status_code,
-                    currency,
-                    dates,
-                    parties,
-                    references,
-                    notes,
-                    lines,
-                    extensions,
-                })
-            },
-        )
-}
-
 #[path = "round_trip/more.rs"]
 mod more;
 
@@ -367,7 +298,7 @@ fn any_document() -> impl Strategy<Value = CanonicalDocument> {
     let body = prop_oneof![
         purchase_order(),
         order_change(),
-        order_response(),
+        more::order_response(),
         more::ship_notice(),
         more::invoice(),
         more::quality_notification(),

@@ -1,4 +1,4 @@
-//! Generators for ship notices, invoices and quality notifications.
+//! Generators for order responses, ship notices, invoices and quality notifications.
 
 use proptest::collection::vec;
 use proptest::option;
@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use wharf_guest_sdk::canonical::*;
 use wharf_plugin_portal_json::invoice::INVOICE_KINDS;
 use wharf_plugin_portal_json::quality::QUALITY_ACTIONS;
+use wharf_plugin_portal_json::response::{LINE_STATUSES, RESPONSE_STATUSES};
 
 use super::*;
 
@@ -291,6 +292,74 @@ pub fn quality_notification() -> impl Strategy<Value = Document> {
                     dates,
                     parties,
                     notes,
+                    extensions,
+                })
+            },
+        )
+}
+
+pub fn order_response() -> impl Strategy<Value = Document> {
+    let line = (
+        (
+            word(),
+            code(LINE_STATUSES),
+            option::of(word()),
+            vec(identifier(), 0..2),
+        ),
+        (
+            option::of(quantity()),
+            option::of(price()),
+            vec(dated(), 0..2),
+            vec(note(), 0..2),
+            vec(extension(), 0..2),
+        ),
+    )
+        .prop_map(
+            |(
+                (line_number, status, status_code, item_ids),
+                (quantity, price, dates, notes, extensions),
+            )| LineResponse {
+                line_number,
+                status,
+                status_code,
+                item_ids,
+                quantity,
+                price,
+                dates,
+                notes,
+                extensions,
+            },
+        );
+    (
+        (
+            option::of(word()),
+            word(),
+            option::of(word()),
+            code(RESPONSE_STATUSES),
+            option::of(word()),
+            option::of(word()),
+        ),
+        header(),
+        vec(line, 0..4),
+    )
+        .prop_map(
+            |(
+                (response_number, po_number, change_number, status, status_code, currency),
+                (dates, parties, references, notes, extensions),
+                lines,
+            )| {
+                Document::OrderResponse(OrderResponse {
+                    response_number,
+                    po_number,
+                    change_number,
+                    status,
+                    status_code,
+                    currency,
+                    dates,
+                    parties,
+                    references,
+                    notes,
+                    lines,
                     extensions,
                 })
             },
