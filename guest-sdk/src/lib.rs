@@ -13,6 +13,8 @@
 //! - [`decimal`], [`date`]: the number and date handling every text format needs.
 //! - [`xml`]: a small element tree over quick-xml, with paths for located errors.
 //! - [`units`]: units of measure between UN/ECE Rec 20 (canonical), X12 355 and SAP.
+//! - [`csv`]: delimited flat files read record by record, each knowing its line and columns,
+//!   and written back; RFC 4180 on `csv-core`.
 //! - [`log`], [`config`], [`xref`]: the only host capabilities an adapter is granted.
 //! - [`credential`]: reporting a secret a document carries, without passing it on.
 //! - `testing` (native builds only): golden cases and configuration for an adapter's own tests.
@@ -47,6 +49,7 @@
 
 pub mod config;
 pub mod credential;
+pub mod csv;
 pub mod date;
 pub mod decimal;
 pub mod error;
@@ -87,12 +90,25 @@ macro_rules! export_adapter {
 /// The trait an adapter implements: `describe`, `decode`, `encode` and `acknowledge`.
 pub use bindings::Guest as Adapter;
 
-/// The canonical model, `wharf:canonical@0.1.0`.
+/// The canonical model, `wharf:canonical@0.1.0`: the documents, and the building blocks they
+/// share.
 pub mod canonical {
-    pub use crate::bindings::wharf::canonical::documents::*;
-    // `documents` re-exports the building blocks it uses; these are the ones it does not.
+    // Every item is named from the interface that defines it, and `documents` is not
+    // glob-imported: wit-bindgen gives `documents` a type alias for each building block it
+    // `use`s from `types`, and rustdoc shows an alias of a struct in the hidden `bindings`
+    // module as `pub struct Quantity { /* private fields */ }`, without its fields or WIT docs.
+    // Re-exported by name, the structs themselves are documented here.
+    pub use crate::bindings::wharf::canonical::documents::{
+        AckError, AckStatus, BankAccount, CanonicalDocument, Carrier, Certification, ChangeKind,
+        ComplianceAttribute, Defect, DocType, Document, FunctionalAck, GoodsReceipt, Invoice,
+        InvoiceKind, InvoiceLine, InvoiceTotals, LineChange, LineChangeKind, LineResponse,
+        LineStatus, MessageAck, OrderChange, OrderLine, OrderResponse, Pack, PurchaseOrder,
+        QualityAction, QualityNotification, ReceiptLine, ResponseStatus, ScheduleLine, ShipNotice,
+        ShippedItem, ShippedOrder, Supplier,
+    };
     pub use crate::bindings::wharf::canonical::types::{
-        Address, Contact, DateKind, ExtensionValue, PartyRole,
+        Address, AllowanceCharge, Contact, DateKind, Dated, Decimal, Envelope, Extension,
+        ExtensionValue, Identifier, Money, Note, Party, PartyRole, Price, Quantity, Tax,
     };
 }
 

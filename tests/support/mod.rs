@@ -25,6 +25,8 @@ pub struct Components {
     pub cxml: PathBuf,
     pub x12: PathBuf,
     pub edifact: PathBuf,
+    pub portal_json: PathBuf,
+    pub csv: PathBuf,
     pub hostile: PathBuf,
 }
 
@@ -36,6 +38,8 @@ pub fn components() -> &'static Components {
             "wharf-plugin-cxml",
             "wharf-plugin-x12",
             "wharf-plugin-edifact",
+            "wharf-plugin-portal-json",
+            "wharf-plugin-csv",
             "wharf-test-hostile",
         ])
         .expect("the adapters build for wasm32-wasip2");
@@ -44,7 +48,9 @@ pub fn components() -> &'static Components {
             cxml: paths[1].clone(),
             x12: paths[2].clone(),
             edifact: paths[3].clone(),
-            hostile: paths[4].clone(),
+            portal_json: paths[4].clone(),
+            csv: paths[5].clone(),
+            hostile: paths[6].clone(),
         }
     })
 }
