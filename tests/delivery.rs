@@ -220,12 +220,22 @@ partner = "other"
 direction = "outbound"
 adapter = "cxml"
 endpoint = "{a_url}"
+[agreements.config]
+from_domain = "NetworkID"
+from_identity = "ACME"
+to_domain = "NetworkID"
+to_identity = "OTHER"
 [[agreements]]
 id = "b"
 partner = "other"
 direction = "outbound"
 adapter = "cxml"
 endpoint = "{b_url}"
+[agreements.config]
+from_domain = "NetworkID"
+from_identity = "ACME"
+to_domain = "NetworkID"
+to_identity = "OTHER"
 [[routes]]
 doc_type = "purchase_order"
 from = "erp"

@@ -10,7 +10,7 @@
 //! ```sh
 //! cargo build --release -p wharf-host
 //! WHARF_SOAK_DOCS=10000 WHARF_SOAK_KILLS=50 WHARF_BIN=target/release/wharf \
-//!   cargo test --release -p wharf-host --test soak -- --nocapture
+//!   cargo test -p wharf-host --test soak -- --nocapture
 //! ```
 //!
 //! Parameters (environment): `WHARF_SOAK_DOCS`, `WHARF_SOAK_KILLS`, `WHARF_SOAK_SEED`,

@@ -259,7 +259,7 @@ fn split(entries: &[AllowanceCharge]) -> Result<(Slot, Slot, Slot), AdapterError
         };
         slots[slot].push(entry);
     }
-    let [special, shipping, discount] = slots.map(|group| {
+    let [special, shipping, discount]: [Result<_, AdapterError>; 3] = slots.map(|group| {
         if group.is_empty() {
             return Ok(None);
         }
