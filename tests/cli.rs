@@ -169,6 +169,8 @@ fn encode_prints_wire_bytes() {
         "to_domain=NetworkID",
         "--set",
         "to_identity=PORTAL",
+        "--set",
+        "default_classification_value=31160000",
         file.to_str().unwrap(),
     ]);
     assert!(

@@ -38,6 +38,7 @@ from_domain = "NetworkID"
 from_identity = "ACME"
 to_domain = "NetworkID"
 to_identity = "PORTAL"
+default_classification_value = "31160000"
 [[agreements]]
 id = "portal-confirmations"
 partner = "portal"

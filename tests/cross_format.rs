@@ -92,6 +92,7 @@ async fn round_trips(formats: &[&str]) -> Vec<String> {
                 ("from_identity", "ACME"),
                 ("to_domain", "NetworkID"),
                 ("to_identity", "SUPPLIER"),
+                ("default_classification_value", "31160000"),
             ],
         ),
         (

@@ -17,7 +17,8 @@ use wharf_host::cli::bundled;
 use wharf_host::sandbox::{AdapterRegistry, CallScope, RegistrySettings, SandboxEngine};
 
 const FIXTURE: &str = "plugins/idoc/tests/golden/orders05-standard.decode.xml";
-const CXML_CONFIG: [(&str, &str); 4] = [
+const CXML_CONFIG: [(&str, &str); 5] = [
+    ("default_classification_value", "31160000"),
     ("from_domain", "NetworkID"),
     ("from_identity", "ACME"),
     ("to_domain", "NetworkID"),

@@ -283,6 +283,7 @@ from_domain = "NetworkID"
 from_identity = "ACME"
 to_domain = "NetworkID"
 to_identity = "PORTAL"
+default_classification_value = "31160000"
 [[routes]]
 doc_type = "purchase_order"
 from = "erp"

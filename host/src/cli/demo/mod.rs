@@ -81,6 +81,7 @@ from_domain = "NetworkID"
 from_identity = "ACME-MANUFACTURING"
 to_domain = "NetworkID"
 to_identity = "SUPPLIER-PORTAL"
+default_classification_value = "31160000"
 
 [[agreements]]
 id = "portal-confirmations"
