@@ -31,7 +31,8 @@ fn document(n: u32) -> Vec<u8> {
     bytes
 }
 
-async fn submit(client: &reqwest::Client, base: &str, body: Vec<u8>) -> Value {
+/// Posts a document and returns its tracking id.
+async fn post(client: &reqwest::Client, base: &str, body: Vec<u8>) -> String {
     let receipt: Value = client
         .post(format!("{base}/api/v1/inbound/portal-confirmations"))
         .bearer_auth(PORTAL_KEY)
@@ -42,13 +43,37 @@ async fn submit(client: &reqwest::Client, base: &str, body: Vec<u8>) -> Value {
         .json()
         .await
         .unwrap();
-    wait_for_message(
-        client,
-        base,
-        receipt["tracking_id"].as_str().unwrap(),
-        PORTAL_KEY,
-    )
-    .await
+    receipt["tracking_id"].as_str().unwrap().to_owned()
+}
+
+async fn submit(client: &reqwest::Client, base: &str, body: Vec<u8>) -> Value {
+    let id = post(client, base, body).await;
+    wait_for_message(client, base, &id, PORTAL_KEY).await
+}
+
+/// Waits until a message is held back because its adapter is not installed, and returns its
+/// view: a missing adapter passes, so the message waits instead of failing.
+async fn waiting_for_adapter(client: &reqwest::Client, base: &str, id: &str) -> Value {
+    let mut view = Value::Null;
+    for _ in 0..600 {
+        view = client
+            .get(format!("{base}/api/v1/messages/{id}"))
+            .bearer_auth(PORTAL_KEY)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if view["waiting"]
+            .as_str()
+            .is_some_and(|w| w.contains("no adapter cxml is installed"))
+        {
+            return view;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("message {id} never waited for its adapter: {view}");
 }
 
 async fn status(client: &reqwest::Client, base: &str) -> Value {
@@ -81,10 +106,10 @@ async fn an_adapter_installed_while_running_serves_the_next_message() {
     assert_eq!(before["pid"], wharf.child.id());
     assert_eq!(before["adapters"], 0);
 
-    // No adapter yet: the message fails, saying which adapter is missing.
-    let view = submit(&client, &wharf.base, document(1)).await;
-    assert_eq!(view["status"], "failed");
-    assert_eq!(view["error"]["code"], "adapter.unavailable");
+    // No adapter yet: the message waits, saying which adapter is missing.
+    let first = post(&client, &wharf.base, document(1)).await;
+    let view = waiting_for_adapter(&client, &wharf.base, &first).await;
+    assert_eq!(view["status"], "received", "{view}");
 
     // Install through the CLI, which uses the admin API.
     let cxml = components().cxml.display().to_string();
@@ -99,6 +124,9 @@ async fn an_adapter_installed_while_running_serves_the_next_message() {
     let view = submit(&client, &wharf.base, document(2)).await;
     assert_eq!(view["status"], "processed", "{view}");
     assert_eq!(view["documents"][0]["doc_type"], "purchase_order");
+    // The message that waited is processed too: nothing sent before the install is lost.
+    let view = wait_for_message(&client, &wharf.base, &first, PORTAL_KEY).await;
+    assert_eq!(view["status"], "processed", "{view}");
 
     // Same process, same port, no restart.
     let after = status(&client, &wharf.base).await;
@@ -149,7 +177,8 @@ async fn an_adapter_installed_while_running_serves_the_next_message() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let view = submit(&client, &wharf.base, document(3)).await;
-    assert_eq!(view["error"]["code"], "adapter.unavailable", "{view}");
+    let third = post(&client, &wharf.base, document(3)).await;
+    let view = waiting_for_adapter(&client, &wharf.base, &third).await;
+    assert_eq!(view["status"], "received", "{view}");
     assert_eq!(status(&client, &wharf.base).await["pid"], before["pid"]);
 }
