@@ -121,12 +121,21 @@ async fn an_adapter_installed_while_running_serves_the_next_message() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("installed cxml@0.1.0"));
 
-    let view = submit(&client, &wharf.base, document(2)).await;
-    assert_eq!(view["status"], "processed", "{view}");
-    assert_eq!(view["documents"][0]["doc_type"], "purchase_order");
-    // The message that waited is processed too: nothing sent before the install is lost.
-    let view = wait_for_message(&client, &wharf.base, &first, PORTAL_KEY).await;
-    assert_eq!(view["status"], "processed", "{view}");
+    // Both messages carry the same order: the one that waited and the new one are both
+    // processed now, and whichever comes second is refused as a duplicate order. Nothing sent
+    // before the install is lost.
+    let second = submit(&client, &wharf.base, document(2)).await;
+    let first = wait_for_message(&client, &wharf.base, &first, PORTAL_KEY).await;
+    let mut outcomes = [&first, &second].map(|v| (v["status"].clone(), v["error"]["code"].clone()));
+    outcomes.sort_by_key(|o| o.0.to_string());
+    assert_eq!(
+        outcomes,
+        [
+            (Value::from("failed"), Value::from("order.duplicate")),
+            (Value::from("processed"), Value::Null)
+        ],
+        "{first} {second}"
+    );
 
     // Same process, same port, no restart.
     let after = status(&client, &wharf.base).await;
