@@ -42,6 +42,8 @@ impl Failure {
 }
 
 /// How processing stopped short.
+// One value per failed call, moved once: boxing the failure would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
     /// The document's own fault: fail the message.

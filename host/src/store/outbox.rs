@@ -81,6 +81,8 @@ pub struct AttemptRecord {
 }
 
 /// How an attempt ends an entry's lease.
+// One value per attempt, moved once into the writer: boxing would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Settlement {
     /// Delivered; with the order's history entry (and advance) the delivery makes.
