@@ -23,7 +23,6 @@ mod support;
 use std::time::{Duration, Instant};
 
 use soak_support::{Faults, Sink, Soak};
-use support::*;
 
 fn env<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)

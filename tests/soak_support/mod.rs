@@ -484,14 +484,14 @@ to = "portal-orders"
             .map(|r| r.get(0))
             .collect();
         pool.close().await;
+        let store = wharf_host::store::Store::open(&url).await.unwrap();
+        let log = store.audit_log().await.unwrap();
+        let audit = wharf_host::audit::chain::verify(&log);
         let seen = sink.seen.lock().unwrap();
         let mut ids_per_po: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for (id, (po, _)) in &seen.effects {
             ids_per_po.entry(po).or_default().insert(id);
         }
-        let store = wharf_host::store::Store::open(&url).await.unwrap();
-        let log = store.audit_log().await.unwrap();
-        let audit = wharf_host::audit::chain::verify(&log);
         Verdict {
             effects: seen.effects.len(),
             duplicate_ids: seen.effects.values().filter(|(_, n)| *n > 1).count(),
