@@ -225,18 +225,19 @@ to = "portal-orders"
     let mut latencies = Vec::new();
     while settle.elapsed() < Duration::from_secs(60) {
         latencies.clear();
-        let sent = load.sent.lock().unwrap();
-        let arrived = arrivals.lock().unwrap();
-        for i in first..first + total {
-            let po = format!("{:010}", 4_600_000_000u64 + i);
-            if let (Some(s), Some(a)) = (sent.get(&po), arrived.at.get(&po)) {
-                latencies.push(a.duration_since(*s));
+        {
+            let sent = load.sent.lock().unwrap();
+            let arrived = arrivals.lock().unwrap();
+            for i in first..first + total {
+                let po = format!("{:010}", 4_600_000_000u64 + i);
+                if let (Some(s), Some(a)) = (sent.get(&po), arrived.at.get(&po)) {
+                    latencies.push(a.duration_since(*s));
+                }
             }
         }
         if latencies.len() as u64 == total {
             break;
         }
-        drop((sent, arrived));
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     latencies.sort();
