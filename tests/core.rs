@@ -8,48 +8,10 @@ use serde_json::{Value, json};
 use support::*;
 
 fn config(portal_url: &str) -> String {
-    format!(
-        r#"
-[processing]
-retry_initial_ms = 50
-retry_max_ms = 200
-poll_interval_ms = 50
-lease_ms = 5000
-[delivery]
-initial_backoff_ms = 50
-max_backoff_ms = 200
-max_attempts = 4
-poll_interval_ms = 50
-timeout_ms = 2000
-{PARTNERS}
-[[agreements]]
-id = "erp-orders"
-partner = "erp"
-direction = "inbound"
-adapter = "cxml"
-[[agreements]]
-id = "portal-orders"
-partner = "portal"
-direction = "outbound"
-adapter = "cxml"
-endpoint = "{portal_url}"
-[agreements.config]
-from_domain = "NetworkID"
-from_identity = "ACME"
-to_domain = "NetworkID"
-to_identity = "PORTAL"
-default_classification_value = "31160000"
-[[agreements]]
-id = "portal-confirmations"
-partner = "portal"
-direction = "inbound"
-adapter = "cxml"
-[[routes]]
-doc_type = "purchase_order"
-from = "erp"
-to = "portal-orders"
-"#
-    )
+    cxml_order_flow(portal_url)
+        .processing("lease_ms", 5000)
+        .inbound("portal-confirmations", "portal", "cxml", "")
+        .toml()
 }
 
 /// The PO numbers the portal received, one per delivery it accepted.

@@ -6,43 +6,12 @@ mod support;
 use serde_json::Value;
 use support::*;
 
-/// A purchase order arriving as cXML from the ERP and leaving as cXML to the portal: one
-/// adapter is enough to exercise delivery.
+/// A purchase order arriving as cXML from the ERP and leaving as cXML to the portal (one
+/// adapter is enough to exercise delivery), given up after `max_attempts`.
 fn config(portal_url: &str, max_attempts: u32) -> String {
-    format!(
-        r#"
-[processing]
-poll_interval_ms = 50
-[delivery]
-initial_backoff_ms = 50
-max_backoff_ms = 200
-max_attempts = {max_attempts}
-poll_interval_ms = 50
-timeout_ms = 2000
-{PARTNERS}
-[[agreements]]
-id = "erp-orders"
-partner = "erp"
-direction = "inbound"
-adapter = "cxml"
-[[agreements]]
-id = "portal-orders"
-partner = "portal"
-direction = "outbound"
-adapter = "cxml"
-endpoint = "{portal_url}"
-[agreements.config]
-from_domain = "NetworkID"
-from_identity = "ACME"
-to_domain = "NetworkID"
-to_identity = "PORTAL"
-default_classification_value = "31160000"
-[[routes]]
-doc_type = "purchase_order"
-from = "erp"
-to = "portal-orders"
-"#
-    )
+    cxml_order_flow(portal_url)
+        .delivery("max_attempts", max_attempts)
+        .toml()
 }
 
 fn order_request() -> Vec<u8> {
@@ -191,64 +160,19 @@ async fn deliveries_pending_at_a_kill_9_are_made_after_the_restart() {
 
 /// Two outbound agreements: purchase orders from the ERP go to `a_url`, from the portal to
 /// `b_url`, so one test can starve one endpoint and watch the other.
-fn two_endpoints(a_url: &str, b_url: &str, extra: &str) -> String {
-    format!(
-        r#"
-[processing]
-poll_interval_ms = 50
-[delivery]
-initial_backoff_ms = 50
-max_backoff_ms = 200
-max_attempts = 3
-poll_interval_ms = 50
-timeout_ms = 30000
-max_in_flight_per_endpoint = 2
-{extra}
-{PARTNERS}
-[[agreements]]
-id = "erp-orders"
-partner = "erp"
-direction = "inbound"
-adapter = "cxml"
-[[agreements]]
-id = "portal-orders-in"
-partner = "portal"
-direction = "inbound"
-adapter = "cxml"
-[[agreements]]
-id = "a"
-partner = "other"
-direction = "outbound"
-adapter = "cxml"
-endpoint = "{a_url}"
-[agreements.config]
-from_domain = "NetworkID"
-from_identity = "ACME"
-to_domain = "NetworkID"
-to_identity = "OTHER"
-default_classification_value = "31160000"
-[[agreements]]
-id = "b"
-partner = "other"
-direction = "outbound"
-adapter = "cxml"
-endpoint = "{b_url}"
-[agreements.config]
-from_domain = "NetworkID"
-from_identity = "ACME"
-to_domain = "NetworkID"
-to_identity = "OTHER"
-default_classification_value = "31160000"
-[[routes]]
-doc_type = "purchase_order"
-from = "erp"
-to = "a"
-[[routes]]
-doc_type = "purchase_order"
-from = "portal"
-to = "b"
-"#
-    )
+fn two_endpoints(a_url: &str, b_url: &str) -> String {
+    let other = PORTAL_CXML.replace("\"PORTAL\"", "\"OTHER\"");
+    Flow::new()
+        .delivery("max_attempts", 3)
+        .delivery("timeout_ms", 30_000)
+        .delivery("max_in_flight_per_endpoint", 2)
+        .inbound("erp-orders", "erp", "cxml", "")
+        .inbound("portal-orders-in", "portal", "cxml", "")
+        .outbound("a", "other", "cxml", a_url, &other)
+        .outbound("b", "other", "cxml", b_url, &other)
+        .route("purchase_order", "erp", "a")
+        .route("purchase_order", "portal", "b")
+        .toml()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -256,7 +180,7 @@ async fn a_hung_endpoint_does_not_delay_another_endpoints_deliveries() {
     let hung = StandIn::start(Behaviour::Hang).await.unwrap();
     let healthy = StandIn::start(Behaviour::Accept).await.unwrap();
     let host = TestHost::start(
-        &two_endpoints(&hung.url, &healthy.url, ""),
+        &two_endpoints(&hung.url, &healthy.url),
         &[&components().cxml],
     )
     .await;
@@ -414,10 +338,10 @@ async fn deliveries_are_signed_and_a_retired_secret_stops_verifying() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_order_change_waits_until_its_purchase_order_is_delivered() {
     let portal = StandIn::start(Behaviour::Status(503)).await.unwrap();
-    let config = format!(
-        "{}\n[[routes]]\ndoc_type = \"order_change\"\nfrom = \"erp\"\nto = \"portal-orders\"\n",
-        config(&portal.url, 50)
-    );
+    let config = cxml_order_flow(&portal.url)
+        .delivery("max_attempts", 50)
+        .route("order_change", "erp", "portal-orders")
+        .toml();
     let host = TestHost::start(&config, &[&components().cxml]).await;
     let (_, order) = host.post("erp-orders", ERP_KEY, order_request()).await;
     let order = order["tracking_id"].as_str().unwrap().to_owned();

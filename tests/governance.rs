@@ -8,65 +8,32 @@ use std::time::Duration;
 use support::*;
 
 fn config(production_url: &str, test_url: &str) -> String {
-    format!(
-        r#"
-[delivery]
-initial_backoff_ms = 50
-max_backoff_ms = 200
-poll_interval_ms = 50
-{PARTNERS}
-[[agreements]]
-id = "portal-confirmations"
-partner = "portal"
-direction = "inbound"
-adapter = "cxml"
-shared_secret_env = "PORTAL_CXML_SECRET"
-[[agreements]]
-id = "portal-confirmations-stale"
-partner = "portal"
-direction = "inbound"
-adapter = "cxml"
-shared_secret_env = "STALE_CXML_SECRET"
-[[agreements]]
-id = "erp-orders"
-partner = "erp"
-direction = "inbound"
-adapter = "cxml"
-[[agreements]]
-id = "portal-orders"
-partner = "portal"
-direction = "outbound"
-adapter = "cxml"
-endpoint = "{production_url}"
-[agreements.config]
-from_domain = "NetworkID"
-from_identity = "ACME"
-to_domain = "NetworkID"
-to_identity = "PORTAL"
-default_classification_value = "31160000"
-[[agreements]]
-id = "portal-orders-test"
-partner = "portal"
-direction = "outbound"
-adapter = "cxml"
-mode = "test"
-endpoint = "{test_url}"
-[agreements.config]
-from_domain = "NetworkID"
-from_identity = "ACME"
-to_domain = "NetworkID"
-to_identity = "PORTAL-TEST"
-default_classification_value = "31160000"
-[[routes]]
-doc_type = "purchase_order"
-from = "erp"
-to = "portal-orders"
-[[routes]]
-doc_type = "purchase_order"
-from = "erp"
-to = "portal-orders-test"
-"#
-    )
+    Flow::new()
+        .inbound(
+            "portal-confirmations",
+            "portal",
+            "cxml",
+            r#"shared_secret_env = "PORTAL_CXML_SECRET""#,
+        )
+        .inbound(
+            "portal-confirmations-stale",
+            "portal",
+            "cxml",
+            r#"shared_secret_env = "STALE_CXML_SECRET""#,
+        )
+        .inbound("erp-orders", "erp", "cxml", "")
+        .portal_orders(production_url)
+        .outbound_with(
+            "portal-orders-test",
+            "portal",
+            "cxml",
+            test_url,
+            r#"mode = "test""#,
+            &PORTAL_CXML.replace("\"PORTAL\"", "\"PORTAL-TEST\""),
+        )
+        .route("purchase_order", "erp", "portal-orders")
+        .route("purchase_order", "erp", "portal-orders-test")
+        .toml()
 }
 
 fn golden(name: &str) -> String {
@@ -171,7 +138,12 @@ async fn test_documents_never_reach_production_endpoints() {
         1
     );
 
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Both messages are processed; once nothing is pending in the outbox, nothing more can
+    // reach either endpoint.
+    eventually("the outbox to drain", || async {
+        host.store.pending_deliveries().await.unwrap() == 0
+    })
+    .await;
     let at_production = production.deliveries().await;
     assert_eq!(
         at_production.len(),

@@ -50,7 +50,7 @@ async fn an_order_goes_to_the_portal_and_its_confirmation_back_to_the_erp() {
     let erp = StandIn::start(Behaviour::Accept).await.unwrap();
     let c = components();
     let host = TestHost::start(
-        &order_flow_config(&portal.url, &erp.url),
+        &order_flow(&portal.url, &erp.url).toml(),
         &[&c.idoc, &c.cxml],
     )
     .await;
@@ -198,7 +198,12 @@ async fn an_order_goes_to_the_portal_and_its_confirmation_back_to_the_erp() {
         .await;
     assert_eq!(status, 422, "{other_bytes}");
     assert_eq!(other_bytes["error"]["code"], "request.conflict");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The refused request left nothing behind: no message, so once the outbox is empty no
+    // delivery can follow.
+    eventually("the outbox to drain", || async {
+        host.store.pending_deliveries().await.unwrap() == 0
+    })
+    .await;
     assert_eq!(
         portal.deliveries().await.len(),
         1,
@@ -219,8 +224,9 @@ async fn bad_input_gets_a_clear_error_and_its_bytes_are_kept() {
     let portal = StandIn::start(Behaviour::Accept).await.unwrap();
     let erp = StandIn::start(Behaviour::Accept).await.unwrap();
     let c = components();
-    let config = order_flow_config(&portal.url, &erp.url)
-        .replace("[delivery]", "[server]\nmax_body_kib = 64\n[delivery]");
+    let config = order_flow(&portal.url, &erp.url)
+        .raw("[server]\nmax_body_kib = 64")
+        .toml();
     let host = TestHost::start(&config, &[&c.idoc, &c.cxml]).await;
 
     // Malformed XML: accepted for processing, then failed with a located syntax error.

@@ -10,39 +10,16 @@ use std::time::Duration;
 use support::*;
 
 fn config(portal_url: &str, erp_url: &str) -> String {
-    format!(
-        r#"
-[processing]
-poll_interval_ms = 50
-[delivery]
-initial_backoff_ms = 50
-max_backoff_ms = 200
-max_attempts = 4
-poll_interval_ms = 50
-timeout_ms = 5000
-{PARTNERS}
-[[agreements]]
-id = "erp-orders"
-partner = "erp"
-direction = "inbound"
-adapter = "idoc"
-[[agreements]]
-id = "portal-orders"
-partner = "portal"
-direction = "outbound"
-adapter = "portal-json"
-endpoint = "{portal_url}"
-[[agreements]]
-id = "portal-confirmations"
-partner = "portal"
-direction = "inbound"
-adapter = "portal-json"
-[[agreements]]
-id = "portal-asn-batches"
-partner = "portal"
-direction = "inbound"
-adapter = "csv"
-[agreements.config]
+    Flow::new()
+        .delivery("timeout_ms", 5000)
+        .inbound("erp-orders", "erp", "idoc", "")
+        .outbound("portal-orders", "portal", "portal-json", portal_url, "")
+        .inbound("portal-confirmations", "portal", "portal-json", "")
+        .inbound(
+            "portal-asn-batches",
+            "portal",
+            "csv",
+            r#"[agreements.config]
 document = "ship_notice"
 delimiter = ";"
 decimal_mark = ","
@@ -53,32 +30,13 @@ date_format = "DD.MM.YYYY"
 "columns.line_number" = "Pos"
 "columns.item" = "Material"
 "columns.quantity" = "Menge"
-"columns.unit" = "ME"
-[[agreements]]
-id = "erp-responses"
-partner = "erp"
-direction = "outbound"
-adapter = "idoc"
-endpoint = "{erp_url}"
-[agreements.config]
-sender_partner = "WHARF"
-sender_port = "WHARF"
-receiver_partner = "ERPCLNT100"
-receiver_port = "SAPERP"
-[[routes]]
-doc_type = "purchase_order"
-from = "erp"
-to = "portal-orders"
-[[routes]]
-doc_type = "order_response"
-from = "portal"
-to = "erp-responses"
-[[routes]]
-doc_type = "ship_notice"
-from = "portal"
-to = "erp-responses"
-"#
-    )
+"columns.unit" = "ME""#,
+        )
+        .erp_responses(erp_url)
+        .route("purchase_order", "erp", "portal-orders")
+        .route("order_response", "portal", "erp-responses")
+        .route("ship_notice", "portal", "erp-responses")
+        .toml()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,47 +11,35 @@ use wharf_host::model::{AckStatus, Document};
 use wharf_host::sandbox::CallScope;
 
 fn config(supplier_url: &str, erp_url: &str) -> String {
-    format!(
-        r#"
-[delivery]
-initial_backoff_ms = 50
-max_backoff_ms = 200
-poll_interval_ms = 50
-{PARTNERS}
-[[agreements]]
-id = "supplier-edi"
-partner = "portal"
-direction = "inbound"
-adapter = "x12"
-acknowledge_to = "supplier-acks"
-[[agreements]]
-id = "supplier-acks"
-partner = "portal"
-direction = "outbound"
-adapter = "x12"
-endpoint = "{supplier_url}"
-[agreements.config]
-sender_qualifier = "ZZ"
+    Flow::new()
+        .inbound(
+            "supplier-edi",
+            "portal",
+            "x12",
+            r#"acknowledge_to = "supplier-acks""#,
+        )
+        .outbound(
+            "supplier-acks",
+            "portal",
+            "x12",
+            supplier_url,
+            r#"sender_qualifier = "ZZ"
 sender_id = "KESSLERUS"
 receiver_qualifier = "ZZ"
-receiver_id = "LAKESHORE"
-[[agreements]]
-id = "erp-desadv"
-partner = "erp"
-direction = "outbound"
-adapter = "edifact"
-endpoint = "{erp_url}"
-[agreements.config]
-sender_id = "4012345000009"
+receiver_id = "LAKESHORE""#,
+        )
+        .outbound(
+            "erp-desadv",
+            "erp",
+            "edifact",
+            erp_url,
+            r#"sender_id = "4012345000009"
 sender_qualifier = "14"
 receiver_id = "4098765000002"
-receiver_qualifier = "14"
-[[routes]]
-doc_type = "ship_notice"
-from = "portal"
-to = "erp-desadv"
-"#
-    )
+receiver_qualifier = "14""#,
+        )
+        .route("ship_notice", "portal", "erp-desadv")
+        .toml()
 }
 
 fn golden(name: &str) -> Vec<u8> {

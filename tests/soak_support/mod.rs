@@ -252,45 +252,22 @@ impl Soak {
         let config = dir.path().join("wharf.toml");
         std::fs::write(
             &config,
-            format!(
-                r#"[server]
-listen = "127.0.0.1:{port}"
-data_dir = "{data}"
-[processing]
-lease_ms = 3000
-retry_initial_ms = 100
-retry_max_ms = 2000
-poll_interval_ms = 200
-[delivery]
-initial_backoff_ms = 100
-max_backoff_ms = 2000
-timeout_ms = 1000
-poll_interval_ms = 200
-{PARTNERS}
-[[agreements]]
-id = "erp-orders"
-partner = "erp"
-direction = "inbound"
-adapter = "cxml"
-[[agreements]]
-id = "portal-orders"
-partner = "portal"
-direction = "outbound"
-adapter = "cxml"
-endpoint = "{sink_url}"
-[agreements.config]
-from_domain = "NetworkID"
-from_identity = "ACME"
-to_domain = "NetworkID"
-to_identity = "PORTAL"
-default_classification_value = "31160000"
-[[routes]]
-doc_type = "purchase_order"
-from = "erp"
-to = "portal-orders"
-"#,
-                data = data.display()
-            ),
+            cxml_order_flow(sink_url)
+                .processing("lease_ms", 3000)
+                .processing("retry_initial_ms", 100)
+                .processing("retry_max_ms", 2000)
+                .processing("poll_interval_ms", 200)
+                .delivery("initial_backoff_ms", 100)
+                .delivery("max_backoff_ms", 2000)
+                .delivery("timeout_ms", 1000)
+                .delivery("poll_interval_ms", 200)
+                // The default: retried for 24 hours, however many attempts that takes.
+                .delivery("max_attempts", 0)
+                .raw(&format!(
+                    "[server]\nlisten = \"127.0.0.1:{port}\"\ndata_dir = \"{}\"\n",
+                    data.display()
+                ))
+                .toml(),
         )
         .unwrap();
         let mut soak = Soak {

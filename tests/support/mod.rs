@@ -18,6 +18,9 @@ use wharf_host::store::Store;
 
 pub use wharf_host::cli::demo::standin::{Behaviour, StandIn};
 
+mod flow;
+pub use flow::{ERP_IDOC, Flow, PORTAL_CXML};
+
 /// The wasm components the tests use, built once per test binary.
 #[derive(Debug, Clone)]
 pub struct Components {
@@ -109,60 +112,25 @@ id = "other"
 api_key_envs = ["OTHER_KEY"]
 "#;
 
-/// The ERP ⇄ portal flow of the seed problem, with its endpoints filled in.
-pub fn order_flow_config(portal_url: &str, erp_url: &str) -> String {
-    format!(
-        r#"
-[delivery]
-initial_backoff_ms = 50
-max_backoff_ms = 200
-max_attempts = 4
-poll_interval_ms = 50
-timeout_ms = 2000
-{PARTNERS}
-[[agreements]]
-id = "erp-orders"
-partner = "erp"
-direction = "inbound"
-adapter = "idoc"
-[[agreements]]
-id = "portal-orders"
-partner = "portal"
-direction = "outbound"
-adapter = "cxml"
-endpoint = "{portal_url}"
-[agreements.config]
-from_domain = "NetworkID"
-from_identity = "ACME-MANUFACTURING"
-to_domain = "NetworkID"
-to_identity = "SUPPLIER-PORTAL"
-default_classification_value = "31160000"
-[[agreements]]
-id = "portal-confirmations"
-partner = "portal"
-direction = "inbound"
-adapter = "cxml"
-[[agreements]]
-id = "erp-responses"
-partner = "erp"
-direction = "outbound"
-adapter = "idoc"
-endpoint = "{erp_url}"
-[agreements.config]
-sender_partner = "WHARF"
-sender_port = "WHARF"
-receiver_partner = "ERPCLNT100"
-receiver_port = "SAPERP"
-[[routes]]
-doc_type = "purchase_order"
-from = "erp"
-to = "portal-orders"
-[[routes]]
-doc_type = "order_response"
-from = "portal"
-to = "erp-responses"
-"#
-    )
+/// The ERP ⇄ portal flow of the seed problem: ORDERS05 IDocs to the portal as cXML, the
+/// portal's cXML confirmations back to the ERP as IDocs.
+pub fn order_flow(portal_url: &str, erp_url: &str) -> Flow {
+    Flow::new()
+        .inbound("erp-orders", "erp", "idoc", "")
+        .portal_orders(portal_url)
+        .inbound("portal-confirmations", "portal", "cxml", "")
+        .erp_responses(erp_url)
+        .route("purchase_order", "erp", "portal-orders")
+        .route("order_response", "portal", "erp-responses")
+}
+
+/// Purchase orders from the ERP as cXML to the portal as cXML: one adapter is enough to
+/// exercise processing and delivery.
+pub fn cxml_order_flow(portal_url: &str) -> Flow {
+    Flow::new()
+        .inbound("erp-orders", "erp", "cxml", "")
+        .portal_orders(portal_url)
+        .route("purchase_order", "erp", "portal-orders")
 }
 
 /// An adapter loaded on its own, outside any host, to read what a stand-in received.
