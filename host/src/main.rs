@@ -62,9 +62,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
             )
             .await?;
         }
-        Command::Plugin { action, url } => plugin::run(action, &url).await?,
-        Command::Messages { action, url } => operate::messages(action, &url).await?,
-        Command::DeadLetters { action, url } => operate::dead_letters(action, &url).await?,
+        Command::Plugin { action, host } => plugin::run(action, &host.url).await?,
+        Command::Messages { action, host } => operate::messages(action, &host.url).await?,
+        Command::DeadLetters { action, host } => operate::dead_letters(action, &host.url).await?,
         Command::Demo => demo::run_and_print().await?,
     }
     Ok(())

@@ -23,6 +23,19 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Where the running host answers, for the commands that operate one.
+#[derive(Debug, Clone, clap::Args)]
+pub struct HostUrl {
+    /// The host's base URL.
+    #[arg(
+        long = "url",
+        env = "WHARF_URL",
+        default_value = "http://127.0.0.1:7070",
+        global = true
+    )]
+    pub url: String,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the host: HTTP API, processing and delivery.
@@ -64,38 +77,22 @@ pub enum Command {
     Plugin {
         #[command(subcommand)]
         action: plugin::PluginAction,
-        /// The host's base URL.
-        #[arg(
-            long,
-            env = "WHARF_URL",
-            default_value = "http://127.0.0.1:7070",
-            global = true
-        )]
-        url: String,
+        #[command(flatten)]
+        host: HostUrl,
     },
     /// Reprocess failed messages on a running host.
     Messages {
         #[command(subcommand)]
         action: operate::MessagesAction,
-        #[arg(
-            long,
-            env = "WHARF_URL",
-            default_value = "http://127.0.0.1:7070",
-            global = true
-        )]
-        url: String,
+        #[command(flatten)]
+        host: HostUrl,
     },
     /// List and replay dead letters on a running host.
     DeadLetters {
         #[command(subcommand)]
         action: operate::DeadLettersAction,
-        #[arg(
-            long,
-            env = "WHARF_URL",
-            default_value = "http://127.0.0.1:7070",
-            global = true
-        )]
-        url: String,
+        #[command(flatten)]
+        host: HostUrl,
     },
     /// Run a complete order flow on this machine with the bundled adapters and print its trail.
     Demo,
