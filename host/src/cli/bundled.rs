@@ -58,8 +58,14 @@ fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
-/// Installs the wasm target with rustup unless the toolchain has it already.
+/// Installs the wasm target with rustup unless the toolchain has it already. Test binaries
+/// run side by side would otherwise start several rustups at once, which fail each other:
+/// one at a time holds a lock file while it checks and installs.
 pub fn ensure_target() -> Result<(), BuildError> {
+    let lock = std::fs::File::create(std::env::temp_dir().join("wharf-rustup-target.lock"))
+        .map_err(|e| BuildError::Target(format!("cannot create the install lock: {e}")))?;
+    lock.lock()
+        .map_err(|e| BuildError::Target(format!("cannot take the install lock: {e}")))?;
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
