@@ -9,11 +9,18 @@
 //! 2. Half of saturation: an open-loop load at half that rate; latency is from the start of
 //!    the POST to the sink's receipt of the cXML, p50 and p99.
 //!
+//! The same load, in the same run, goes to the peer a plant would otherwise use: a Node-RED
+//! flow doing HTTP in → XML parse → map → HTTP out (`peers/node-red-flow.json`, no
+//! durability: it answers 202 before it sends). Install it once outside the repository with
+//! `npm install --prefix ~/node-red node-red@4` and point `WHARF_NODE_RED` at
+//! `~/node-red/node_modules/.bin/node-red`; without it only Wharf is measured, and the table
+//! says so.
+//!
 //! Run with `cargo build --release -p wharf-host && cargo bench -p wharf-host --bench e2e`.
 //! `WHARF_E2E_SECONDS` sets each phase's length (default 20), `WHARF_BIN` the binary.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -59,7 +66,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 struct Load {
-    base: String,
+    url: String,
+    key: Option<&'static str>,
     client: reqwest::Client,
     idoc: Arc<String>,
     sent: Arc<Mutex<HashMap<String, Instant>>>,
@@ -71,44 +79,90 @@ impl Load {
         let body = self.idoc.replace("4500012345", &po);
         let started = Instant::now();
         self.sent.lock().unwrap().insert(po, started);
-        self.client
-            .post(format!("{}/api/v1/inbound/erp-orders", self.base))
-            .bearer_auth(ERP_KEY)
-            .body(body)
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 202)
+        let mut request = self
+            .client
+            .post(&self.url)
+            .header("content-type", "application/xml")
+            .body(body);
+        if let Some(key) = self.key {
+            request = request.bearer_auth(key);
+        }
+        request.send().await.is_ok_and(|r| r.status() == 202)
     }
 }
 
-#[tokio::main]
-async fn main() {
-    let seconds: u64 = std::env::var("WHARF_E2E_SECONDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
+/// One system under load: the process, where the ERP posts, and how it authenticates.
+struct Target {
+    name: &'static str,
+    child: std::process::Child,
+    url: String,
+    health: String,
+    key: Option<&'static str>,
+}
+
+impl Target {
+    async fn ready(&self, client: &reqwest::Client) {
+        let started = Instant::now();
+        while !client
+            .get(&self.health)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().as_u16() < 500)
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "{} did not start",
+                self.name
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// User plus system CPU seconds the process has used so far (Linux `/proc`).
+    fn cpu_seconds(&self) -> f64 {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest.split_whitespace().collect())
+            .unwrap_or_default();
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+        (ticks(11) + ticks(12)) / 100.0
+    }
+}
+
+impl Drop for Target {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_wharf(dir: &Path, sink_url: &str) -> Target {
     let components = bundled::build_packages(&["wharf-plugin-idoc", "wharf-plugin-cxml"])
         .expect("the adapters build");
-    let arrivals = Arc::new(Mutex::new(Arrivals::default()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let sink_url = format!("http://{}/", listener.local_addr().unwrap());
-    let app = axum::Router::new()
-        .route("/", post(sink))
-        .with_state(arrivals.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-
-    let dir = tempfile::tempdir().unwrap();
-    let adapters = dir.path().join("adapters");
+    let adapters = dir.join("adapters");
     std::fs::create_dir_all(&adapters).unwrap();
     for path in &components {
         std::fs::copy(path, adapters.join(path.file_name().unwrap())).unwrap();
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let config = dir.path().join("wharf.toml");
+    let port = free_port();
+    let config = dir.join("wharf.toml");
     std::fs::write(
         &config,
         format!(
@@ -144,7 +198,7 @@ to = "portal-orders"
         ),
     )
     .unwrap();
-    let mut child = std::process::Command::new(wharf_bin())
+    let child = std::process::Command::new(wharf_bin())
         .args(["serve", "--config"])
         .arg(&config)
         .env("BENCH_ERP_KEY", ERP_KEY)
@@ -156,30 +210,82 @@ to = "portal-orders"
         .spawn()
         .expect("wharf starts");
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let ready = Instant::now();
-    while !client
-        .get(format!("{base}/healthz"))
-        .send()
-        .await
-        .is_ok_and(|r| r.status().is_success())
-    {
-        assert!(
-            ready.elapsed() < Duration::from_secs(60),
-            "wharf did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    Target {
+        name: "Wharf",
+        child,
+        url: format!("{base}/api/v1/inbound/erp-orders"),
+        health: format!("{base}/healthz"),
+        key: Some(ERP_KEY),
     }
+}
+
+/// The Node-RED flow in `peers/`, with its HTTP request node pointed at the sink.
+fn start_node_red(node_red: &Path, dir: &Path, sink_url: &str) -> Target {
+    let flow = std::fs::read_to_string(
+        bundled::workspace_root().join("host/benches/peers/node-red-flow.json"),
+    )
+    .unwrap()
+    .replace("{{SINK_URL}}", sink_url);
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("flows.json"), flow).unwrap();
+    std::fs::write(
+        dir.join("settings.js"),
+        "module.exports = { httpAdminRoot: false, logging: { console: { level: \"error\" } } };\n",
+    )
+    .unwrap();
+    let port = free_port();
+    let child = std::process::Command::new(node_red)
+        .arg("-u")
+        .arg(dir)
+        .arg("-s")
+        .arg(dir.join("settings.js"))
+        .args(["-p", &port.to_string()])
+        .arg(dir.join("flows.json"))
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("node-red starts");
+    let base = format!("http://127.0.0.1:{port}");
+    Target {
+        name: "Node-RED",
+        child,
+        url: format!("{base}/inbound"),
+        // Answers 404 to GET: the flow only takes POSTs, but the server is up.
+        health: format!("{base}/inbound"),
+        key: None,
+    }
+}
+
+/// What one target measured.
+struct Figures {
+    saturation: f64,
+    accepted: u64,
+    cpu: f64,
+    rate: f64,
+    p50: Duration,
+    p99: Duration,
+    delivered: usize,
+    total: u64,
+}
+
+async fn measure(
+    target: &Target,
+    arrivals: &Arc<Mutex<Arrivals>>,
+    idoc: &Arc<String>,
+    phase: Duration,
+) -> Figures {
+    let client = reqwest::Client::new();
+    target.ready(&client).await;
+    arrivals.lock().unwrap().at.clear();
     let load = Arc::new(Load {
-        base,
+        url: target.url.clone(),
+        key: target.key,
         client,
-        idoc: Arc::new(std::fs::read_to_string(bundled::workspace_root().join(FIXTURE)).unwrap()),
+        idoc: idoc.clone(),
         sent: Arc::new(Mutex::new(HashMap::new())),
     });
     let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
 
     // 1. Saturation: 32 clients, closed loop.
-    let phase = Duration::from_secs(seconds);
     let stop_at = Instant::now() + phase;
     let mut clients = tokio::task::JoinSet::new();
     for _ in 0..32 {
@@ -193,11 +299,21 @@ to = "portal-orders"
     }
     // Measure what the sink receives in the second half of the phase, when the run is warm.
     tokio::time::sleep(phase / 2).await;
-    let (count_start, at_start) = (arrivals.lock().unwrap().at.len(), Instant::now());
+    let (count_start, at_start, cpu_start) = (
+        arrivals.lock().unwrap().at.len(),
+        Instant::now(),
+        target.cpu_seconds(),
+    );
     tokio::time::sleep(phase / 2).await;
-    let (count_end, at_end) = (arrivals.lock().unwrap().at.len(), Instant::now());
+    let (count_end, at_end, cpu_end) = (
+        arrivals.lock().unwrap().at.len(),
+        Instant::now(),
+        target.cpu_seconds(),
+    );
     while clients.join_next().await.is_some() {}
-    let saturation = (count_end - count_start) as f64 / (at_end - at_start).as_secs_f64();
+    let window = (at_end - at_start).as_secs_f64();
+    let saturation = (count_end - count_start) as f64 / window;
+    let cpu = (cpu_end - cpu_start) / window;
     let accepted = counter.load(std::sync::atomic::Ordering::SeqCst);
     // Let the backlog drain before the latency phase.
     let drain = Instant::now();
@@ -241,21 +357,83 @@ to = "portal-orders"
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     latencies.sort();
-    let _ = child.kill();
-    let _ = child.wait();
+    Figures {
+        saturation,
+        accepted,
+        cpu,
+        rate,
+        p50: percentile(&latencies, 0.50),
+        p99: percentile(&latencies, 0.99),
+        delivered: latencies.len(),
+        total,
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let seconds: u64 = std::env::var("WHARF_E2E_SECONDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let phase = Duration::from_secs(seconds);
+    let arrivals = Arc::new(Mutex::new(Arrivals::default()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let sink_url = format!("http://{}/", listener.local_addr().unwrap());
+    let app = axum::Router::new()
+        .route("/", post(sink))
+        .with_state(arrivals.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let idoc = Arc::new(std::fs::read_to_string(bundled::workspace_root().join(FIXTURE)).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+
+    let wharf = start_wharf(&dir.path().join("wharf"), &sink_url);
+    let wharf_figures = measure(&wharf, &arrivals, &idoc, phase).await;
+    drop(wharf);
+    let node_red = std::env::var_os("WHARF_NODE_RED").map(PathBuf::from);
+    let peer_figures = match &node_red {
+        Some(bin) => {
+            let peer = start_node_red(bin, &dir.path().join("node-red"), &sink_url);
+            Some(measure(&peer, &arrivals, &idoc, phase).await)
+        }
+        None => None,
+    };
+
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(0);
     println!("end to end: ORDERS05 IDoc → idoc → route → cxml → durable outbox → signed HTTP");
     println!("machine: {cores} cores; SQLite (WAL, synchronous=FULL); {seconds} s per phase");
-    println!("| measure | Wharf |");
-    println!("| --- | --- |");
-    println!("| documents/s at saturation (delivered) | {saturation:.0} |");
-    println!("| requests accepted in the saturation phase | {accepted} |");
-    println!(
-        "| latency at half of saturation ({rate:.0}/s), p50 / p99 | {:.1} / {:.1} ms ({} of {total} delivered) |",
-        percentile(&latencies, 0.50).as_secs_f64() * 1e3,
-        percentile(&latencies, 0.99).as_secs_f64() * 1e3,
-        latencies.len()
-    );
+    let peer_column = if peer_figures.is_some() {
+        "Node-RED flow (no durability)"
+    } else {
+        "Node-RED: not measured (WHARF_NODE_RED unset)"
+    };
+    println!("| measure | Wharf | {peer_column} |");
+    println!("| --- | --- | --- |");
+    let row = |what: &str, cell: &dyn Fn(&Figures) -> String| {
+        println!(
+            "| {what} | {} | {} |",
+            cell(&wharf_figures),
+            peer_figures.as_ref().map(cell).unwrap_or_default()
+        );
+    };
+    row("documents/s at saturation (delivered)", &|f| {
+        format!("{:.0}", f.saturation)
+    });
+    row("requests accepted in the saturation phase", &|f| {
+        f.accepted.to_string()
+    });
+    row("CPU at saturation (cores busy)", &|f| {
+        format!("{:.2}", f.cpu)
+    });
+    row("latency at half of saturation, p50 / p99", &|f| {
+        format!(
+            "{:.1} / {:.1} ms at {:.0}/s ({} of {} delivered)",
+            f.p50.as_secs_f64() * 1e3,
+            f.p99.as_secs_f64() * 1e3,
+            f.rate,
+            f.delivered,
+            f.total
+        )
+    });
 }
