@@ -8,6 +8,9 @@
 //!    only build a backlog).
 //! 2. Half of saturation: an open-loop load at half that rate; latency is from the start of
 //!    the POST to the sink's receipt of the cXML, p50 and p99.
+//! 3. The same again while another partner's documents go to a hostile adapter
+//!    (`tests/adapters/hostile`), one a second, alternately spinning until its deadline and
+//!    hoarding memory until its cap: the ERP's p50 and p99 beside those of phase 2.
 //!
 //! The same load, in the same run, goes to the peer a plant would otherwise use: a Node-RED
 //! flow doing HTTP in → XML parse → map → HTTP out (`peers/node-red-flow.json`, no
@@ -30,6 +33,7 @@ use axum::routing::post;
 use wharf_host::cli::bundled;
 
 const ERP_KEY: &str = "bench-erp-key";
+const STRANGER_KEY: &str = "bench-stranger-key";
 const FIXTURE: &str = "plugins/idoc/tests/golden/orders05-standard.decode.xml";
 
 #[derive(Default)]
@@ -98,6 +102,8 @@ struct Target {
     url: String,
     health: String,
     key: Option<&'static str>,
+    /// Where a partner's documents go to the hostile adapter, if this target has one.
+    hostile: Option<String>,
 }
 
 impl Target {
@@ -154,8 +160,12 @@ fn free_port() -> u16 {
 }
 
 fn start_wharf(dir: &Path, sink_url: &str) -> Target {
-    let components = bundled::build_packages(&["wharf-plugin-idoc", "wharf-plugin-cxml"])
-        .expect("the adapters build");
+    let components = bundled::build_packages(&[
+        "wharf-plugin-idoc",
+        "wharf-plugin-cxml",
+        "wharf-test-hostile",
+    ])
+    .expect("the adapters build");
     let adapters = dir.join("adapters");
     std::fs::create_dir_all(&adapters).unwrap();
     for path in &components {
@@ -173,6 +183,17 @@ id = "erp"
 api_key_envs = ["BENCH_ERP_KEY"]
 [[partners]]
 id = "portal"
+[[partners]]
+id = "stranger"
+api_key_envs = ["BENCH_STRANGER_KEY"]
+[adapter_limits.hostile]
+memory_mib = 32
+timeout_ms = 500
+[[agreements]]
+id = "stranger-feed"
+partner = "stranger"
+direction = "inbound"
+adapter = "hostile"
 [[agreements]]
 id = "erp-orders"
 partner = "erp"
@@ -202,6 +223,7 @@ to = "portal-orders"
         .args(["serve", "--config"])
         .arg(&config)
         .env("BENCH_ERP_KEY", ERP_KEY)
+        .env("BENCH_STRANGER_KEY", STRANGER_KEY)
         .env(
             "WHARF_SIGNING_SECRET",
             "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
@@ -216,6 +238,7 @@ to = "portal-orders"
         url: format!("{base}/api/v1/inbound/erp-orders"),
         health: format!("{base}/healthz"),
         key: Some(ERP_KEY),
+        hostile: Some(format!("{base}/api/v1/inbound/stranger-feed")),
     }
 }
 
@@ -252,6 +275,27 @@ fn start_node_red(node_red: &Path, dir: &Path, sink_url: &str) -> Target {
         // Answers 404 to GET: the flow only takes POSTs, but the server is up.
         health: format!("{base}/inbound"),
         key: None,
+        hostile: None,
+    }
+}
+
+/// Latency at a fixed, open-loop rate.
+struct Latency {
+    p50: Duration,
+    p99: Duration,
+    delivered: usize,
+    total: u64,
+}
+
+impl Latency {
+    fn cell(&self, rate: f64) -> String {
+        format!(
+            "{:.1} / {:.1} ms at {rate:.0}/s ({} of {} delivered)",
+            self.p50.as_secs_f64() * 1e3,
+            self.p99.as_secs_f64() * 1e3,
+            self.delivered,
+            self.total
+        )
     }
 }
 
@@ -261,10 +305,77 @@ struct Figures {
     accepted: u64,
     cpu: f64,
     rate: f64,
-    p50: Duration,
-    p99: Duration,
-    delivered: usize,
-    total: u64,
+    latency: Latency,
+    /// Phase 3, for Wharf: the same rate while a hostile adapter is fed.
+    beside_hostile: Option<Latency>,
+}
+
+/// Open loop at `rate` for `phase`, numbering orders from `first`; waits up to a minute for
+/// the last deliveries.
+async fn latency(
+    load: &Arc<Load>,
+    arrivals: &Arc<Mutex<Arrivals>>,
+    rate: f64,
+    phase: Duration,
+    first: u64,
+) -> Latency {
+    let interval = Duration::from_secs_f64(1.0 / rate);
+    let total = (rate * phase.as_secs_f64()) as u64;
+    let started = Instant::now();
+    let mut senders = tokio::task::JoinSet::new();
+    for i in 0..total {
+        let due = started + interval.mul_f64(i as f64);
+        tokio::time::sleep_until(due.into()).await;
+        let load = load.clone();
+        senders.spawn(async move { load.post(first + i).await });
+    }
+    while senders.join_next().await.is_some() {}
+    let settle = Instant::now();
+    let mut latencies = Vec::new();
+    while settle.elapsed() < Duration::from_secs(60) {
+        latencies.clear();
+        {
+            let sent = load.sent.lock().unwrap();
+            let arrived = arrivals.lock().unwrap();
+            for i in first..first + total {
+                let po = format!("{:010}", 4_600_000_000u64 + i);
+                if let (Some(s), Some(a)) = (sent.get(&po), arrived.at.get(&po)) {
+                    latencies.push(a.duration_since(*s));
+                }
+            }
+        }
+        if latencies.len() as u64 == total {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    latencies.sort();
+    Latency {
+        p50: percentile(&latencies, 0.50),
+        p99: percentile(&latencies, 0.99),
+        delivered: latencies.len(),
+        total,
+    }
+}
+
+/// A partner feeding the hostile adapter one document a second, alternately one that spins
+/// until the deadline and one that hoards memory until the cap, until `stop` is set.
+async fn hostile_partner(url: String, stop: Arc<std::sync::atomic::AtomicBool>) -> u64 {
+    let client = reqwest::Client::new();
+    let mut sent = 0u64;
+    while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+        let body = if sent % 2 == 0 { "spin" } else { "hoard" };
+        let _ = client
+            .post(&url)
+            .bearer_auth(STRANGER_KEY)
+            .header("Idempotency-Key", format!("hostile-{sent}"))
+            .body(format!("{body} {sent}"))
+            .send()
+            .await;
+        sent += 1;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    sent
 }
 
 async fn measure(
@@ -325,47 +436,29 @@ async fn measure(
 
     // 2. Half of saturation, open loop.
     let rate = (saturation / 2.0).max(1.0);
-    let interval = Duration::from_secs_f64(1.0 / rate);
     let first = counter.load(std::sync::atomic::Ordering::SeqCst);
-    let total = (rate * phase.as_secs_f64()) as u64;
-    let started = Instant::now();
-    let mut senders = tokio::task::JoinSet::new();
-    for i in 0..total {
-        let due = started + interval.mul_f64(i as f64);
-        tokio::time::sleep_until(due.into()).await;
-        let load = load.clone();
-        senders.spawn(async move { load.post(first + i).await });
-    }
-    while senders.join_next().await.is_some() {}
-    let settle = Instant::now();
-    let mut latencies = Vec::new();
-    while settle.elapsed() < Duration::from_secs(60) {
-        latencies.clear();
-        {
-            let sent = load.sent.lock().unwrap();
-            let arrived = arrivals.lock().unwrap();
-            for i in first..first + total {
-                let po = format!("{:010}", 4_600_000_000u64 + i);
-                if let (Some(s), Some(a)) = (sent.get(&po), arrived.at.get(&po)) {
-                    latencies.push(a.duration_since(*s));
-                }
-            }
+    let plain = latency(&load, arrivals, rate, phase, first).await;
+
+    // 3. The same beside a hostile adapter, where the target has one.
+    let beside_hostile = match &target.hostile {
+        Some(url) => {
+            let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let feeder = tokio::spawn(hostile_partner(url.clone(), stop.clone()));
+            let first = first + plain.total;
+            let figures = latency(&load, arrivals, rate, phase, first).await;
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            let _ = feeder.await;
+            Some(figures)
         }
-        if latencies.len() as u64 == total {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    latencies.sort();
+        None => None,
+    };
     Figures {
         saturation,
         accepted,
         cpu,
         rate,
-        p50: percentile(&latencies, 0.50),
-        p99: percentile(&latencies, 0.99),
-        delivered: latencies.len(),
-        total,
+        latency: plain,
+        beside_hostile,
     }
 }
 
@@ -427,13 +520,15 @@ async fn main() {
         format!("{:.2}", f.cpu)
     });
     row("latency at half of saturation, p50 / p99", &|f| {
-        format!(
-            "{:.1} / {:.1} ms at {:.0}/s ({} of {} delivered)",
-            f.p50.as_secs_f64() * 1e3,
-            f.p99.as_secs_f64() * 1e3,
-            f.rate,
-            f.delivered,
-            f.total
-        )
+        f.latency.cell(f.rate)
     });
+    row(
+        "the same beside a hostile adapter (1 document/s, spinning or hoarding)",
+        &|f| {
+            f.beside_hostile
+                .as_ref()
+                .map(|l| l.cell(f.rate))
+                .unwrap_or_else(|| "—".into())
+        },
+    );
 }
