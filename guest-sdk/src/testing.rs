@@ -65,15 +65,22 @@ pub fn encode_context() -> EncodeContext {
 
 /// Reduces canonical JSON to its business content, in place: what every format must carry the
 /// same. Removed everywhere: `extensions`, source `qualifier`s and `role_code`s and the
-/// `order_type` (each standard says those in its own words). Lists of facts (`ids`,
-/// `item_ids`, `parties`, `dates`, `references`, `contacts`, `notes`) are sorted, since their
-/// order carries no meaning; lines keep theirs.
+/// `order_type` (each standard says those in its own words). Every `unit` becomes the unit it
+/// counts as in the canonical table (an IDoc's `PCE` comes back from X12's `PC` as `H87`: the
+/// same piece, see [`crate::units::same`]). Lists of facts (`ids`, `item_ids`, `parties`,
+/// `dates`, `references`, `contacts`, `notes`) are sorted, since their order carries no
+/// meaning; lines keep theirs.
 pub fn business_content(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
         Value::Object(map) => {
             for key in ["extensions", "qualifier", "role_code", "order_type"] {
                 map.remove(key);
+            }
+            if let Some(Value::String(unit)) = map.get_mut("unit")
+                && let Some(row) = crate::units::rec20(unit)
+            {
+                *unit = row.counts_as.to_owned();
             }
             map.values_mut().for_each(business_content);
             for key in [

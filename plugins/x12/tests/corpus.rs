@@ -246,7 +246,10 @@ fn edi_net_orders_with_a_wrong_iea02_fail_strict_and_warn_lenient() {
     };
     assert_eq!(po.lines[0].line_number, "000100001");
     assert_eq!(po.lines[0].quantity.value, "2500");
-    assert_eq!(po.lines[0].quantity.unit, "YD");
+    assert_eq!(
+        po.lines[0].quantity.unit, "YRD",
+        "X12's YD is read as Rec 20's yard"
+    );
     assert_eq!(po.payment_terms.as_deref(), Some("NET 60 DAYS"));
     assert!(
         po.parties

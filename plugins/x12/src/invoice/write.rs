@@ -114,7 +114,7 @@ pub fn write(invoice: &Invoice, today: &str) -> Result<Vec<Out>, AdapterError> {
         }
         let mut it1 = Out::new("IT1")
             .with(2, line.quantity.value.clone())
-            .with(3, line.quantity.unit.clone());
+            .with(3, crate::codes::x12_unit(&line.quantity.unit));
         if !items::line_number_absent("IT1", &line.extensions) {
             it1.set(1, line.line_number.clone());
         }
