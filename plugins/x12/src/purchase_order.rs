@@ -152,10 +152,8 @@ pub fn read_ctt(seg: Seg<'_>, count: usize, quantities: &[&str], extensions: &mu
 }
 
 pub fn hash_total(quantities: &[&str]) -> Option<Decimal> {
-    quantities
-        .iter()
-        .map(|q| decimal::parse(q).ok())
-        .sum::<Option<Decimal>>()
+    let parsed: Option<Vec<Decimal>> = quantities.iter().map(|q| decimal::parse(q).ok()).collect();
+    decimal::checked_sum(parsed?)
 }
 
 pub fn write_ctt(quantities: &[&str], extensions: &[Extension]) -> Out {

@@ -16,7 +16,12 @@ use crate::writer::{Out, raw_segments};
 fn cents(money: &Money, path: &str) -> Result<String, AdapterError> {
     let value =
         decimal::parse(&money.amount).map_err(|e| error::validation(format!("{path}: {e}")))?;
-    let cents = value * Decimal::ONE_HUNDRED;
+    let cents = value.checked_mul(Decimal::ONE_HUNDRED).ok_or_else(|| {
+        error::validation(format!(
+            "{path}: {} is too large an amount to write in cents",
+            money.amount
+        ))
+    })?;
     if !cents.fract().is_zero() {
         return Err(error::validation(format!(
             "{path}: {} has fractions of a cent, which X12 writes in whole cents",

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use wharf_guest_sdk::canonical::{Pack, ShipNotice, ShippedItem};
 use wharf_guest_sdk::contract::AdapterError;
-use wharf_guest_sdk::{Decimal, decimal, error, log};
+use wharf_guest_sdk::{decimal, error, log};
 
 use crate::common;
 use crate::items;
@@ -222,10 +222,8 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
             write_item(item, &mut numbers, &order_hl, &mut out, &mut quantities);
         }
     }
-    let total = quantities
-        .iter()
-        .map(|q| decimal::parse(q).ok())
-        .sum::<Option<Decimal>>();
+    let quantities: Vec<&str> = quantities.iter().map(String::as_str).collect();
+    let total = crate::purchase_order::hash_total(&quantities);
     out.push(
         Out::new("CTT")
             .with(1, count.to_string())
