@@ -15,8 +15,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
-/// Emits the cfg and the rerun rules; returns the folder when it is present.
-pub fn emit() -> Option<PathBuf> {
+/// Emits the cfg, the folder's path and the rerun rules.
+pub fn emit() {
     println!("cargo::rustc-check-cfg=cfg(wharf_corpus)");
     println!("cargo::rerun-if-env-changed=WHARF_CORPUS");
     println!("cargo::rerun-if-env-changed=CI");
@@ -44,7 +44,7 @@ pub fn emit() -> Option<PathBuf> {
     if dir.is_dir() {
         println!("cargo::rustc-cfg=wharf_corpus");
         println!("cargo::rustc-env=WHARF_CORPUS_DIR={}", dir.display());
-        return Some(dir);
+        return;
     }
     let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
     assert!(
@@ -54,7 +54,6 @@ pub fn emit() -> Option<PathBuf> {
         dir.display()
     );
     println!("cargo::rustc-env=WHARF_CORPUS_DIR={}", dir.display());
-    None
 }
 
 /// `path` with `.` and `..` resolved by name, so folders compare as they read.
