@@ -79,9 +79,28 @@ pub fn normalize_with_mark(text: &str, mark: char) -> Result<String, DecimalErro
     parse_with_mark(text, mark).map(format)
 }
 
+/// The sum of `values`, or `None` when it overflows what a [`Decimal`] holds (about 7.9e28).
+/// Partners' files can state any number of digits; `+` and `Iterator::sum` would panic.
+pub fn checked_sum(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    values
+        .into_iter()
+        .try_fold(Decimal::ZERO, |sum, value| sum.checked_add(value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sum_too_large_for_a_decimal_is_none_not_a_panic() {
+        let huge = parse("79228162514264337593543950335").unwrap();
+        assert_eq!(checked_sum([huge, Decimal::ONE]), None);
+        assert_eq!(
+            checked_sum([huge, -Decimal::ONE]).map(format),
+            Some("79228162514264337593543950334".to_owned())
+        );
+        assert_eq!(checked_sum([]), Some(Decimal::ZERO));
+    }
 
     #[test]
     fn partner_spellings_normalize_to_one_form() {

@@ -12,7 +12,9 @@
 //!
 //! Encoding uses control number `1` and timestamp `2026-01-02T03:04:05+00:00`, so outputs are
 //! stable. Set `WHARF_BLESS=1` to write missing or changed expectations instead of failing, then
-//! read every written file before committing it.
+//! read every written file before committing it. Any other value blesses nothing, and with `CI`
+//! set blessing is refused (the run fails): see [`blessing`], which every expected-file writer
+//! asks.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -63,15 +65,22 @@ pub fn encode_context() -> EncodeContext {
 
 /// Reduces canonical JSON to its business content, in place: what every format must carry the
 /// same. Removed everywhere: `extensions`, source `qualifier`s and `role_code`s and the
-/// `order_type` (each standard says those in its own words). Lists of facts (`ids`,
-/// `item_ids`, `parties`, `dates`, `references`, `contacts`, `notes`) are sorted, since their
-/// order carries no meaning; lines keep theirs.
+/// `order_type` (each standard says those in its own words). Every `unit` becomes the unit it
+/// counts as in the canonical table (an IDoc's `PCE` comes back from X12's `PC` as `H87`: the
+/// same piece, see [`crate::units::same`]). Lists of facts (`ids`, `item_ids`, `parties`,
+/// `dates`, `references`, `contacts`, `notes`) are sorted, since their order carries no
+/// meaning; lines keep theirs.
 pub fn business_content(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
         Value::Object(map) => {
             for key in ["extensions", "qualifier", "role_code", "order_type"] {
                 map.remove(key);
+            }
+            if let Some(Value::String(unit)) = map.get_mut("unit")
+                && let Some(row) = crate::units::rec20(unit)
+            {
+                *unit = row.counts_as.to_owned();
             }
             map.values_mut().for_each(business_content);
             for key in [
@@ -140,6 +149,31 @@ impl XorShift {
     }
 }
 
+/// Whether expected files may be rewritten from what the code produced, as the environment
+/// says: only with `WHARF_BLESS` exactly `1`, and never in CI. Panics, saying why, when both
+/// `WHARF_BLESS=1` and `CI` are set: a CI run that blessed its goldens could not fail.
+/// Every test that writes an expected file asks this.
+pub fn blessing() -> bool {
+    let bless = std::env::var("WHARF_BLESS").ok();
+    let ci = std::env::var("CI").ok();
+    bless_rule(bless.as_deref(), ci.as_deref()).unwrap_or_else(|refusal| panic!("{refusal}"))
+}
+
+/// The rule [`blessing`] applies to the values of `WHARF_BLESS` and `CI`. `CI` counts as set
+/// unless it is empty or `false` (as CI services and the build scripts read it).
+pub fn bless_rule(bless: Option<&str>, ci: Option<&str>) -> Result<bool, String> {
+    let ci = ci.is_some_and(|v| !v.is_empty() && v != "false");
+    match bless {
+        Some("1") if ci => Err(
+            "WHARF_BLESS=1 with CI set: CI checks the expected files and \
+                                never rewrites them; unset WHARF_BLESS"
+                .to_owned(),
+        ),
+        Some("1") => Ok(true),
+        _ => Ok(false),
+    }
+}
+
 /// What one golden case found, for the failure report.
 #[derive(Debug)]
 pub struct Mismatch {
@@ -151,7 +185,7 @@ pub struct Mismatch {
 /// Panics too when the folder has no cases: an adapter without golden cases is untested.
 pub fn run_golden<A: Adapter>(dir: impl AsRef<Path>) {
     let dir = dir.as_ref();
-    let bless = std::env::var_os("WHARF_BLESS").is_some();
+    let bless = blessing();
     let mut inputs: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("golden folder {}: {e}", dir.display()))
         .map(|entry| entry.expect("readable golden entry").path())
@@ -332,4 +366,31 @@ fn first_difference(path: &Path, expected: &str, actual: &str) -> String {
         expected.lines().nth(line).unwrap_or("<end of file>"),
         actual.lines().nth(line).unwrap_or("<end of file>")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bless_rule;
+
+    #[test]
+    fn only_wharf_bless_1_blesses() {
+        assert_eq!(bless_rule(Some("1"), None), Ok(true));
+        // Any other value was enough once, so no golden could fail; now none is.
+        for other in ["0", "", "true", "yes", "01", " 1"] {
+            assert_eq!(bless_rule(Some(other), None), Ok(false), "{other:?}");
+        }
+        assert_eq!(bless_rule(None, None), Ok(false));
+    }
+
+    #[test]
+    fn ci_never_blesses_and_fails_when_asked_to() {
+        for ci in ["true", "1", "yes"] {
+            let refusal = bless_rule(Some("1"), Some(ci)).expect_err(ci);
+            assert!(refusal.contains("CI"), "{refusal}");
+            assert_eq!(bless_rule(Some("0"), Some(ci)), Ok(false));
+            assert_eq!(bless_rule(None, Some(ci)), Ok(false));
+        }
+        assert_eq!(bless_rule(Some("1"), Some("false")), Ok(true));
+        assert_eq!(bless_rule(Some("1"), Some("")), Ok(true));
+    }
 }

@@ -38,7 +38,22 @@ pub fn read(rows: &[Row], errors: &mut Vec<AdapterError>) -> Option<Invoice> {
             po_numbers.push(po);
         }
     }
-    let total = stated.unwrap_or_else(|| sum_of_lines(&lines));
+    let total = match stated {
+        Some(total) => total,
+        None => {
+            let Some(sum) = sum_of_lines(&lines) else {
+                let first = rows.first()?;
+                errors.push(first.error_at(
+                    "amount",
+                    wharf_guest_sdk::error::validation(
+                        "the invoice's lines sum beyond any amount: state its total",
+                    ),
+                ));
+                return None;
+            };
+            sum
+        }
+    };
     Some(Invoice {
         invoice_number,
         kind: InvoiceKind::Invoice,
@@ -93,17 +108,17 @@ fn read_line(row: &Row) -> Result<InvoiceLine, AdapterError> {
 }
 
 /// Every line's amount, or quantity times unit price where it states none. The values were
-/// checked when read, so they parse.
-fn sum_of_lines(lines: &[InvoiceLine]) -> String {
+/// checked when read, so they parse; a sum too large for a decimal is no sum (`None`).
+fn sum_of_lines(lines: &[InvoiceLine]) -> Option<String> {
     let parse = |text: &str| decimal::parse(text).unwrap_or_default();
-    let total: Decimal = lines
+    let amounts: Option<Vec<Decimal>> = lines
         .iter()
         .map(|l| match &l.amount {
-            Some(amount) => parse(&amount.amount),
-            None => parse(&l.quantity.value) * parse(&l.unit_price.amount),
+            Some(amount) => Some(parse(&amount.amount)),
+            None => parse(&l.quantity.value).checked_mul(parse(&l.unit_price.amount)),
         })
-        .sum();
-    decimal::format(total)
+        .collect();
+    decimal::checked_sum(amounts?).map(decimal::format)
 }
 
 pub fn write(invoice: &Invoice, settings: &Settings) -> Vec<Cells> {

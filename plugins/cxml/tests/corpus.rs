@@ -1,7 +1,7 @@
 //! Third-party cXML from `shared/corpus` (documents nobody on this team wrote): every file
 //! decodes (orders, a ship notice, two invoices, a status update and a Response) with its key
 //! fields as the file states them, and no SharedSecret leaks.
-//! Skipped, saying so, when the corpus folder is absent (a fresh clone without it).
+//! Ignored, saying why, when the corpus folder is absent (a fresh clone without it).
 
 // `decode` returns the contract's `AdapterError`, whose size the WIT record fixes.
 #![allow(clippy::result_large_err)]
@@ -18,17 +18,10 @@ use wharf_guest_sdk::id;
 use wharf_guest_sdk::testing::{call_context, decoded_json};
 use wharf_plugin_cxml::CxmlAdapter;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus"
-    ));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: no corpus at {}", dir.display());
-        None
-    }
+/// The third-party corpus, as the build script found it (`tests/corpus_cfg/corpus.rs`): tests
+/// that read it are ignored, with the reason, where it is absent.
+fn corpus() -> PathBuf {
+    PathBuf::from(env!("WHARF_CORPUS_DIR"))
 }
 
 fn decode(dir: &Path, file: &str) -> Result<Decoded, AdapterError> {
@@ -41,8 +34,12 @@ fn decode(dir: &Path, file: &str) -> Result<Decoded, AdapterError> {
 }
 
 #[test]
+#[cfg_attr(
+    not(wharf_corpus),
+    ignore = "no corpus at ../shared/corpus (set WHARF_CORPUS)"
+)]
 fn third_party_orders_decode_without_their_secret() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     for (file, secret, po_number, lines, test) in [
         ("cxml-php/OrderRequest.xml", "coyote", "DO1234", 2, true),
         (
@@ -75,8 +72,12 @@ fn third_party_orders_decode_without_their_secret() {
 }
 
 #[test]
+#[cfg_attr(
+    not(wharf_corpus),
+    ignore = "no corpus at ../shared/corpus (set WHARF_CORPUS)"
+)]
 fn the_third_party_ship_notice_decodes() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let file = "cxml-php/ShipNoticeRequest.xml";
     let decoded = decode(&dir, file)
         .unwrap_or_else(|e| panic!("{file}: {}", wharf_guest_sdk::error::render(&e)));
@@ -138,8 +139,12 @@ fn money(amount: &str) -> Money {
 }
 
 #[test]
+#[cfg_attr(
+    not(wharf_corpus),
+    ignore = "no corpus at ../shared/corpus (set WHARF_CORPUS)"
+)]
 fn the_third_party_invoice_with_line_taxes_decodes() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let file = "officeluv-cxml/invoice_taxes_at_line.xml";
     let (invoice, decoded) = invoice(&dir, file, "\"secret\"");
     assert_eq!(invoice.invoice_number, "3495");
@@ -188,8 +193,12 @@ fn the_third_party_invoice_with_line_taxes_decodes() {
 }
 
 #[test]
+#[cfg_attr(
+    not(wharf_corpus),
+    ignore = "no corpus at ../shared/corpus (set WHARF_CORPUS)"
+)]
 fn the_third_party_invoice_of_two_orders_decodes() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let file = "officeluv-cxml/invoice_backed_by_multiple_pos.xml";
     let (invoice, decoded) = invoice(&dir, file, "123456secret");
     assert_eq!(invoice.invoice_number, "INV00001");
@@ -241,8 +250,12 @@ fn the_third_party_invoice_of_two_orders_decodes() {
 }
 
 #[test]
+#[cfg_attr(
+    not(wharf_corpus),
+    ignore = "no corpus at ../shared/corpus (set WHARF_CORPUS)"
+)]
 fn the_third_party_answers_decode_as_acknowledgments() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     for (file, message_type, answered, content) in [
         (
             "cxml-php/StatusUpdateRequest.xml",

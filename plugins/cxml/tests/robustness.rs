@@ -81,3 +81,39 @@ fn mutated_documents_are_answered() {
         }
     }
 }
+
+/// Regression: a summary without NetAmount whose subtotal and tax sum beyond what a decimal
+/// holds panicked ("Addition overflowed") while the total was derived; it is now refused.
+#[test]
+fn a_summary_summing_beyond_a_decimal_is_refused_not_a_panic() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/invoice.decode.xml"
+    );
+    let text = fs::read_to_string(path).expect("the invoice golden");
+    let summary = text.find("<InvoiceDetailSummary>").expect("a summary");
+    let (head, tail) = text.split_at(summary);
+    let tail = tail
+        .replacen(
+            "<Money currency=\"EUR\">2629.00</Money>",
+            "<Money currency=\"EUR\">79228162514264337593543950335</Money>",
+            1,
+        )
+        .replace(
+            "<GrossAmount>\n          <Money currency=\"EUR\">3218.05</Money>\n        </GrossAmount>",
+            "",
+        )
+        .replace(
+            "<NetAmount>\n          <Money currency=\"EUR\">3218.05</Money>\n        </NetAmount>",
+            "",
+        );
+    assert!(!tail.contains("NetAmount") && !tail.contains("GrossAmount"));
+    let err = CxmlAdapter::decode(Inbound {
+        bytes: format!("{head}{tail}").into_bytes(),
+        content_type: None,
+        context: call_context(),
+    })
+    .expect_err("no total can be derived");
+    let rendered = wharf_guest_sdk::error::render(&err);
+    assert!(rendered.contains("sum beyond any amount"), "{rendered}");
+}

@@ -63,14 +63,19 @@ fn token() -> impl Strategy<Value = String> {
     "[A-Z0-9][A-Z0-9.-]{0,11}"
 }
 
+/// Free text as partners write it: mixed case, accents and other scripts, and XML's own
+/// markup characters, which the writer must escape.
 fn words() -> impl Strategy<Value = String> {
-    "[A-Za-z0-9äöüß][A-Za-z0-9äöüß ,.&<>-]{0,30}[A-Za-z0-9.]"
+    "[A-Za-z0-9äöüßé東€][A-Za-z0-9äöüßéñøå東京€ ,.&<>\"'/#;-]{0,30}[A-Za-z0-9.>&\"'東]"
 }
 
+/// Amounts as partners send them: everyday ones, and large, negative (credits, returns) or
+/// with six decimals. Up to 13 integer digits, so a quantity times a price (which the writer
+/// derives totals from) stays within a decimal's 28 digits.
 fn amount() -> impl Strategy<Value = String> {
-    (0u32..100_000, 0u32..1000).prop_map(|(units, milli)| {
-        decimal::normalize(&format!("{units}.{milli:03}")).unwrap_or_default()
-    })
+    let digits = prop_oneof![0i64..100_000_000, -9_999_999_999_999i64..=9_999_999_999_999];
+    (digits, 0u32..=6)
+        .prop_map(|(n, scale)| decimal::format(wharf_guest_sdk::Decimal::new(n, scale)))
 }
 
 fn date() -> impl Strategy<Value = String> {

@@ -6,7 +6,8 @@
 //! A message type this adapter does not map is refused as unsupported as soon as its UNH is
 //! read, before anything else about it is judged. Count and reference mismatches are errors,
 //! or warnings when the agreement sets `strict_counts=false` for a partner whose translator
-//! miscounts.
+//! miscounts; a UNT's refuses only its own message ([`Message::refused`]), UNE's and UNZ's the
+//! whole interchange.
 
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::error;
@@ -342,18 +343,28 @@ impl Reader<'_> {
             };
             match segment.tag.as_str() {
                 "UNT" => {
-                    self.check_count(
-                        &segment,
-                        &context,
-                        u64::from(position),
-                        "segments in the message, UNH and UNT included",
-                    )?;
-                    self.check_reference(
-                        &segment,
-                        &context,
-                        context.message.as_deref(),
-                        "UNH 0062",
-                    )?;
+                    // A UNT that disagrees refuses its own message only (CONTRL answers it
+                    // with UCM 4); the interchange's other messages are still read.
+                    let mut refused = None;
+                    let problems = [
+                        self.check_count(
+                            &segment,
+                            &context,
+                            u64::from(position),
+                            "segments in the message, UNH and UNT included",
+                        ),
+                        self.check_reference(
+                            &segment,
+                            &context,
+                            context.message.as_deref(),
+                            "UNH 0062",
+                        ),
+                    ];
+                    for problem in problems {
+                        if let Err(problem) = problem {
+                            refused.get_or_insert(problem);
+                        }
+                    }
                     return Ok(Message {
                         kind,
                         unh,
@@ -361,6 +372,7 @@ impl Reader<'_> {
                         context,
                         group,
                         decimal,
+                        refused,
                     });
                 }
                 "UNH" | "UNZ" | "UNB" | "UNG" | "UNE" => {

@@ -3,7 +3,10 @@
 //!
 //! A file may hold several interchanges (each with its own UNA), an interchange several
 //! messages, optionally in UNG groups; every message becomes one canonical document. Whatever
-//! the model has no field for is kept as `edifact.*` extensions and written back.
+//! the model has no field for is kept as `edifact.*` extensions and written back. A message
+//! that fails (its content, or in strict mode its UNT) is returned in `rejected` with its
+//! location while the others are read; only framing that cannot be followed, or a file with
+//! no usable message, fails the whole decode.
 //!
 //! # Layout
 //!
@@ -51,7 +54,7 @@ pub mod writer;
 
 use wharf_guest_sdk::canonical::{CanonicalDocument, DocType, Document, FunctionalAck};
 use wharf_guest_sdk::contract::{
-    AdapterError, Decoded, Descriptor, EncodeContext, Encoded, Inbound,
+    AdapterError, Decoded, Descriptor, EncodeContext, Encoded, Inbound, Location,
 };
 use wharf_guest_sdk::{Adapter, error, export_adapter};
 
@@ -89,15 +92,29 @@ impl Adapter for EdifactAdapter {
         let raw = syntax::tokenize(&input.bytes)?;
         let (interchanges, warnings) = interchange::read(&raw, settings::strict_counts())?;
         let mut documents = Vec::new();
+        let mut rejected = Vec::new();
         for interchange in &interchanges {
             for message in &interchange.messages {
-                documents.push(decode_message(interchange, message)?);
+                let document = match &message.refused {
+                    Some(refusal) => Err(refusal.clone()),
+                    None => decode_message(interchange, message),
+                };
+                match document {
+                    Ok(document) => documents.push(document),
+                    // One message's content does not spoil the others: the host answers it
+                    // with UCM 4 and processes the rest. Framing that cannot be followed has
+                    // already failed the whole decode above.
+                    Err(refusal) => rejected.push(at_its_message(refusal, message)),
+                }
             }
+        }
+        if documents.is_empty() && !rejected.is_empty() {
+            return Err(nothing_usable(rejected));
         }
         Ok(Decoded {
             documents,
             warnings,
-            rejected: Vec::new(),
+            rejected,
         })
     }
 
@@ -162,6 +179,27 @@ fn decode_message(
         MessageKind::Contrl => Document::FunctionalAck(contrl::read(message)?),
     };
     Ok(CanonicalDocument { envelope, body })
+}
+
+/// A refusal names the message it refuses, so the host can answer it with UCM: one without a
+/// location of its own is placed at the message's UNH.
+fn at_its_message(refusal: AdapterError, message: &Message) -> AdapterError {
+    let at = message.context.locate(&message.unh, None, None);
+    refusal.or_at(Location::Segment(at))
+}
+
+/// The decode error when every message was refused: the refusal itself when there was one
+/// message, else the first with how many there were.
+fn nothing_usable(mut rejected: Vec<AdapterError>) -> AdapterError {
+    let count = rejected.len();
+    let mut first = rejected.swap_remove(0);
+    if count > 1 {
+        first.message = format!(
+            "all {count} messages were refused; the first: {}",
+            first.message
+        );
+    }
+    first
 }
 
 fn document_name(document: &Document) -> &'static str {

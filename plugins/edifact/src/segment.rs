@@ -102,6 +102,8 @@ pub struct Message {
     /// The UNG of the group the message travels in.
     pub group: Option<Segment>,
     pub decimal: char,
+    /// Why a strict agreement refuses this message whatever its content (its UNT disagrees).
+    pub refused: Option<wharf_guest_sdk::contract::AdapterError>,
 }
 
 /// One UNB..UNZ interchange.

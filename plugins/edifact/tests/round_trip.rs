@@ -43,16 +43,19 @@ fn decode(bytes: Vec<u8>) -> CanonicalDocument {
 
 fn text() -> impl Strategy<Value = String> {
     // Words joined by single spaces, with service characters and Latin-1 letters among them.
-    prop::collection::vec("[A-Za-z0-9äöüß'+:?.,&-]{1,12}", 1..5).prop_map(|w| w.join(" "))
+    prop::collection::vec("[A-Za-z0-9äöüßéñçøÅ'+:?.,&*/\"#-]{1,12}", 1..5).prop_map(|w| w.join(" "))
 }
 
 fn code() -> impl Strategy<Value = String> {
     "[A-Z0-9]{1,10}"
 }
 
+/// Amounts as partners send them: everyday ones, and large, negative (credits, returns) or
+/// with six decimals (unit prices of bulk goods), up to 15 significant digits.
 fn decimal() -> impl Strategy<Value = String> {
-    (0u32..100_000, 0u32..4).prop_map(|(n, scale)| {
-        wharf_guest_sdk::decimal::format(wharf_guest_sdk::Decimal::new(i64::from(n), scale))
+    let digits = prop_oneof![0i64..100_000, -999_999_999_999_999i64..=999_999_999_999_999];
+    (digits, 0u32..=6).prop_map(|(n, scale)| {
+        wharf_guest_sdk::decimal::format(wharf_guest_sdk::Decimal::new(n, scale))
     })
 }
 

@@ -166,3 +166,24 @@ fn field_values_that_are_not_what_sap_writes_are_handled() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(tried > 400);
 }
+
+/// Regression: packed quantities whose sum is beyond what a decimal holds panicked
+/// ("Addition overflowed") where a DESADV's packs are set against its items.
+#[test]
+fn packed_quantities_summing_beyond_a_decimal_do_not_panic() {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/desadv-pallet.decode.xml");
+    let text = fs::read_to_string(path).expect("the DESADV golden");
+    let huge = "79228162514264337593543950335";
+    let bytes = text
+        .replace("<VEMNG>60.000</VEMNG>", &format!("<VEMNG>{huge}</VEMNG>"))
+        .replace("<VEMNG>40.000</VEMNG>", &format!("<VEMNG>{huge}</VEMNG>"))
+        .replace("<LFIMG>120.000</LFIMG>", &format!("<LFIMG>{huge}</LFIMG>"))
+        .into_bytes();
+    // Decoded or refused, but answered.
+    let _ = IdocAdapter::decode(Inbound {
+        bytes,
+        content_type: None,
+        context: call_context(),
+    });
+}

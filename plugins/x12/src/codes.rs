@@ -5,6 +5,7 @@
 //! the tables are only consulted for documents that came from elsewhere.
 
 use wharf_guest_sdk::canonical::{DateKind, LineChangeKind, LineStatus, PartyRole, ResponseStatus};
+use wharf_guest_sdk::units;
 
 /// N101 entity identifier → party role.
 pub fn party_role(code: &str) -> PartyRole {
@@ -229,4 +230,19 @@ pub fn keep_or<T: PartialEq>(
         Some(code) if is_code(code) && read(code) == meaning => code.to_owned(),
         _ => default.to_owned(),
     }
+}
+
+/// The canonical (UN/ECE Rec 20) unit for an X12 355 code, through the canonical table
+/// ([`wharf_guest_sdk::units`]): `EA` stays `EA`, `PC` is `H87`, `LB` is `LBR`. A code the
+/// table does not hold passes unchanged: an agreement may use units of its own.
+pub fn canonical_unit(code: &str) -> String {
+    let code = code.trim();
+    units::from_x12(code).unwrap_or(code).to_owned()
+}
+
+/// The X12 355 code for a canonical unit: an IDoc's `PCE` is `PC`, `KGM` is `KG`. A unit the
+/// table has no X12 code for is written as it is.
+pub fn x12_unit(code: &str) -> String {
+    let code = code.trim();
+    units::to_x12(code).unwrap_or(code).to_owned()
 }

@@ -183,6 +183,7 @@ pub fn structure(raw: RawInterchange, checks: &mut Checks) -> Result<Interchange
     let mut group: Option<Group> = None;
     let mut transaction: Option<Vec<Segment>> = None;
     let mut closed = false;
+    let mut acknowledgments = 0;
     for segment in segments {
         let group_control = group.as_ref().map(|g| g.control().to_owned());
         let group_control = group_control.as_deref();
@@ -228,6 +229,19 @@ pub fn structure(raw: RawInterchange, checks: &mut Checks) -> Result<Interchange
             ("ST", true) => transaction = Some(vec![segment]),
             ("GE", true) => {
                 if let Some(done) = group.take() {
+                    // A group must hold at least one set; an empty one would decode to nothing
+                    // and say nothing.
+                    if done.transactions.is_empty() {
+                        return Err(nesting(
+                            &segment,
+                            &control,
+                            Some(done.control()),
+                            format!(
+                                "functional group {} holds no transaction set (no ST before GE)",
+                                done.control()
+                            ),
+                        ));
+                    }
                     let trailer = Trailer {
                         segment: &segment,
                         interchange: &control,
@@ -265,6 +279,7 @@ pub fn structure(raw: RawInterchange, checks: &mut Checks) -> Result<Interchange
             // An interchange acknowledgment may sit between ISA and the first GS; it answers
             // an interchange, not a document, so there is nothing to map.
             ("TA1", false) => {
+                acknowledgments += 1;
                 checks.warnings.push(
                     error::unsupported("TA1 interchange acknowledgment is not read").at_segment(
                         at(&segment, &control, None, None, segment.file_position, None),
@@ -293,6 +308,15 @@ pub fn structure(raw: RawInterchange, checks: &mut Checks) -> Result<Interchange
         };
         return Err(error::syntax(format!(
             "interchange {control} ends without its {missing} trailer"
+        ))
+        .at_segment(at(&isa, &control, None, None, isa.file_position, None)));
+    }
+    // ISA … IEA with nothing inside would decode to zero documents without a word. Only an
+    // interchange that carries TA1 acknowledgments alone may hold no group.
+    if groups.is_empty() && acknowledgments == 0 {
+        return Err(error::syntax(format!(
+            "interchange {control} holds no functional group (no GS between ISA and IEA): \
+             nothing to read"
         ))
         .at_segment(at(&isa, &control, None, None, isa.file_position, None)));
     }

@@ -218,7 +218,7 @@ impl LineBody {
                 self.schedule.push(ScheduleLine {
                     quantity: Quantity {
                         value: seg.decimal(1)?.unwrap_or_default(),
-                        unit: seg.owned(2).unwrap_or_default(),
+                        unit: codes::canonical_unit(seg.text(2).unwrap_or_default()),
                     },
                     dates,
                 });
@@ -260,7 +260,7 @@ impl LineBody {
         for (i, schedule) in self.schedule.iter().enumerate() {
             let mut sch = Out::new("SCH")
                 .with(1, schedule.quantity.value.clone())
-                .with(2, schedule.quantity.unit.clone());
+                .with(2, codes::x12_unit(&schedule.quantity.unit));
             for (k, dated) in schedule.dates.iter().take(2).enumerate() {
                 let where_ = format!("{path}.schedule[{i}].dates[{k}]");
                 let qualifier = common::dtm_qualifier(dated, &where_);

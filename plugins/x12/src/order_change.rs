@@ -199,7 +199,7 @@ pub fn write(change: &OrderChange, today: &str) -> Result<Vec<Out>, AdapterError
         let mut poc = Out::new("POC")
             .with(2, code)
             .with(3, line.quantity.value.clone())
-            .with(5, line.quantity.unit.clone());
+            .with(5, codes::x12_unit(&line.quantity.unit));
         if !items::line_number_absent("POC", &line.extensions) {
             poc.set(1, line.line_number.clone());
         }

@@ -216,15 +216,16 @@ fn read_line(
     }
     // A price per 100 is per 100 of the line's unit: PO103 when the line repeats the order
     // quantity, else the unit the first ACK answers in.
-    let unit = line
-        .component(layout.price - 1, 1)
-        .or_else(|| acks.first().and_then(|ack| ack.text(3)))
-        .unwrap_or("");
+    let unit = codes::canonical_unit(
+        line.component(layout.price - 1, 1)
+            .or_else(|| acks.first().and_then(|ack| ack.text(3)))
+            .unwrap_or(""),
+    );
     let price = items::read_price(
         line,
         layout.price,
         layout.price + 1,
-        unit,
+        &unit,
         response.currency.as_ref(),
         &mut used,
     )?;
@@ -281,7 +282,7 @@ fn read_ack(ack: Seg<'_>, answer: &mut LineResponse) -> Result<(), AdapterError>
     if let Some(value) = ack.decimal(2)? {
         answer.quantity = Some(Quantity {
             value,
-            unit: ack.owned(3).unwrap_or_default(),
+            unit: codes::canonical_unit(ack.text(3).unwrap_or_default()),
         });
         used.extend([2, 3]);
     }
@@ -418,7 +419,7 @@ fn write_ack(
         let mut ack = Out::new("ACK").with(1, code);
         if let Some(quantity) = &line.quantity {
             ack.set(2, quantity.value.clone())
-                .set(3, quantity.unit.clone());
+                .set(3, codes::x12_unit(&quantity.unit));
         }
         let qualifier = |d: &Dated| {
             d.qualifier

@@ -152,10 +152,8 @@ pub fn read_ctt(seg: Seg<'_>, count: usize, quantities: &[&str], extensions: &mu
 }
 
 pub fn hash_total(quantities: &[&str]) -> Option<Decimal> {
-    quantities
-        .iter()
-        .map(|q| decimal::parse(q).ok())
-        .sum::<Option<Decimal>>()
+    let parsed: Option<Vec<Decimal>> = quantities.iter().map(|q| decimal::parse(q).ok()).collect();
+    decimal::checked_sum(parsed?)
 }
 
 pub fn write_ctt(quantities: &[&str], extensions: &[Extension]) -> Out {
@@ -211,7 +209,7 @@ pub fn quantity(
     Ok((
         Quantity {
             value: amount,
-            unit: seg.component(unit, 1).unwrap_or("").to_owned(),
+            unit: codes::canonical_unit(seg.component(unit, 1).unwrap_or("")),
         },
         if seg.component(unit, 2).is_some() {
             vec![value]
@@ -370,7 +368,7 @@ fn write_line(
     let absent = items::line_number_absent("PO1", &line.extensions);
     let mut po1 = Out::new("PO1")
         .with(2, line.quantity.value.clone())
-        .with(3, line.quantity.unit.clone());
+        .with(3, codes::x12_unit(&line.quantity.unit));
     if !absent {
         po1.set(1, line.line_number.clone());
     }
@@ -393,7 +391,7 @@ fn write_sub_line(
     let mut sln = Out::new("SLN")
         .with(1, line.line_number.clone())
         .with(4, line.quantity.value.clone())
-        .with(5, line.quantity.unit.clone());
+        .with(5, codes::x12_unit(&line.quantity.unit));
     if previous != Some(parent) {
         sln.set(2, parent);
     }

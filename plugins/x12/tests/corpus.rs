@@ -1,5 +1,6 @@
 //! Third-party X12 from `shared/corpus` (files nobody on this team wrote) decodes, and the
-//! values read match what the files say. Skipped, saying so, when the corpus is absent.
+//! values read match what the files say. Ignored, saying why, when the
+//! corpus is absent.
 
 // `decode` returns the contract's `AdapterError`, whose size the WIT record fixes.
 #![allow(clippy::result_large_err)]
@@ -14,17 +15,10 @@ use wharf_guest_sdk::error::render;
 use wharf_guest_sdk::testing::{call_context, with_config};
 use wharf_plugin_x12::X12Adapter;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus"
-    ));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: no corpus at {}", dir.display());
-        None
-    }
+/// The third-party corpus, as the build script found it (`tests/corpus_cfg/corpus.rs`): tests
+/// that read it are ignored, with the reason, where it is absent.
+fn corpus() -> PathBuf {
+    PathBuf::from(env!("WHARF_CORPUS_DIR"))
 }
 
 fn decode(dir: &Path, file: &str, strictness: &str) -> Result<Decoded, AdapterError> {
@@ -46,8 +40,12 @@ fn one(dir: &Path, file: &str, strictness: &str) -> (Document, Decoded) {
 }
 
 #[test]
+#[cfg_attr(
+    not(wharf_corpus),
+    ignore = "no corpus at ../shared/corpus (set WHARF_CORPUS)"
+)]
 fn node_x12_orders() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     for file in ["node-x12/850.edi", "node-x12/850_2.edi"] {
         let (body, decoded) = one(&dir, file, "strict");
         let Document::PurchaseOrder(po) = body else {
@@ -118,8 +116,12 @@ fn node_x12_orders() {
 }
 
 #[test]
+#[cfg_attr(
+    not(wharf_corpus),
+    ignore = "no corpus at ../shared/corpus (set WHARF_CORPUS)"
+)]
 fn node_x12_acknowledgment_and_ship_notice() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let (body, _) = one(&dir, "node-x12/855.edi", "strict");
     let Document::OrderResponse(response) = body else {
         panic!("855")
@@ -178,8 +180,12 @@ fn node_x12_acknowledgment_and_ship_notice() {
 }
 
 #[test]
+#[cfg_attr(
+    not(wharf_corpus),
+    ignore = "no corpus at ../shared/corpus (set WHARF_CORPUS)"
+)]
 fn edi_net_invoices_with_bom_and_indentation() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     for (file, number, total, lines) in [
         ("edi-net/x12.810a.edi", "DO091003TESTINV01", "365.96", 2),
         ("edi-net/x12.810b.edi", "DO091003TESTINV01TAX", "401.92", 2),
@@ -210,8 +216,12 @@ fn edi_net_invoices_with_bom_and_indentation() {
 }
 
 #[test]
+#[cfg_attr(
+    not(wharf_corpus),
+    ignore = "no corpus at ../shared/corpus (set WHARF_CORPUS)"
+)]
 fn edi_net_orders_with_a_wrong_iea02_fail_strict_and_warn_lenient() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     for (file, po_number, lines) in [
         ("edi-net/x12.850.edi", "1000012", 1),
         ("edi-net/x12.850a.edi", "4600000406", 3),
@@ -236,7 +246,10 @@ fn edi_net_orders_with_a_wrong_iea02_fail_strict_and_warn_lenient() {
     };
     assert_eq!(po.lines[0].line_number, "000100001");
     assert_eq!(po.lines[0].quantity.value, "2500");
-    assert_eq!(po.lines[0].quantity.unit, "YD");
+    assert_eq!(
+        po.lines[0].quantity.unit, "YRD",
+        "X12's YD is read as Rec 20's yard"
+    );
     assert_eq!(po.payment_terms.as_deref(), Some("NET 60 DAYS"));
     assert!(
         po.parties
@@ -246,8 +259,12 @@ fn edi_net_orders_with_a_wrong_iea02_fail_strict_and_warn_lenient() {
 }
 
 #[test]
+#[cfg_attr(
+    not(wharf_corpus),
+    ignore = "no corpus at ../shared/corpus (set WHARF_CORPUS)"
+)]
 fn edifact_files_are_not_taken_for_x12() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     for file in [
         "edi-net/edifact.ORDRSP.edi",
         "edi-net/edifact.01.multi-message.edi",

@@ -52,6 +52,11 @@ fn an_order_from_sap_reads_the_same_in_x12() {
     let encoded = with_config(&SETTINGS, || X12Adapter::encode(original.clone(), context))
         .unwrap_or_else(|e| panic!("encode: {}", wharf_guest_sdk::error::render(&e)));
     let text = String::from_utf8_lossy(&encoded.bytes).into_owned();
+    // The IDoc's PCE and KGM (Rec 20) are not X12 355 codes: PO103 and SCH02 get PC and KG.
+    assert!(text.contains("PO1*00010*100*PC*"), "{text}");
+    assert!(text.contains("PO1*00020*250.5*KG*"), "{text}");
+    assert!(text.contains("SCH*100*PC*"), "{text}");
+    assert!(!text.contains("PCE") && !text.contains("KGM"), "{text}");
     let decoded = with_config(&SETTINGS, || {
         X12Adapter::decode(Inbound {
             bytes: encoded.bytes.clone(),

@@ -126,3 +126,24 @@ proptest! {
         survives(text.as_bytes(), &text);
     }
 }
+
+/// Regression: an 850 whose PO102 quantities sum beyond what a decimal holds panicked
+/// ("Addition overflowed") while CTT02, their hash total, was checked.
+#[test]
+fn quantities_summing_beyond_a_decimal_do_not_panic() {
+    let huge = "79228162514264337593543950335";
+    let bytes = format!(
+        "ISA*00*          *00*          *ZZ*NORTHWIND      *ZZ*KESSLERUS      *260303*1015*U*00401*000005110*0*P*>~\
+         GS*PO*NORTHWIND*KESSLERUS*20260303*1015*5110*X*004010~\
+         ST*850*0001~BEG*00*SA*4500017736**20260303~\
+         PO1*1*{huge}*EA*2.5**BP*A-100~PO1*2*{huge}*EA*2.5**BP*A-200~CTT*2*5~SE*6*0001~\
+         GE*1*5110~IEA*1*000005110~"
+    );
+    let decoded = X12Adapter::decode(Inbound {
+        bytes: bytes.into_bytes(),
+        content_type: None,
+        context: call_context(),
+    })
+    .unwrap_or_else(|e| panic!("{}", wharf_guest_sdk::error::render(&e)));
+    assert_eq!(decoded.documents.len(), 1);
+}

@@ -149,14 +149,21 @@ fn derive(
             .at_xml(format!("{}/NetAmount", summary.path))
     })?;
     let parse = |money: &Money| decimal::parse(&money.amount).unwrap_or(Decimal::ZERO);
-    let mut total = parse(subtotal) + tax.map(parse).unwrap_or(Decimal::ZERO);
+    let overflow = || {
+        error::validation("the subtotal, tax, charges and allowances sum beyond any amount")
+            .at_xml(summary.path.clone())
+    };
+    let mut total = parse(subtotal)
+        .checked_add(tax.map(parse).unwrap_or(Decimal::ZERO))
+        .ok_or_else(overflow)?;
     for entry in allowances_charges {
         let amount = parse(&entry.amount);
         total = if entry.is_charge {
-            total + amount
+            total.checked_add(amount)
         } else {
-            total - amount
-        };
+            total.checked_sub(amount)
+        }
+        .ok_or_else(overflow)?;
     }
     Ok(Money {
         amount: decimal::format(total),

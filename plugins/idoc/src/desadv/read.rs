@@ -248,12 +248,16 @@ fn assemble(
         let same_unit = instances
             .iter()
             .all(|(_, i)| i.quantity.unit == item.item.quantity.unit);
-        let packed_sum: Option<Decimal> = instances
+        let packed: Option<Vec<Decimal>> = instances
             .iter()
             .map(|(_, i)| decimal::parse(&i.quantity.value).ok())
-            .sum();
+            .collect();
+        // Partners' quantities can be any size: a sum beyond a decimal is no sum.
+        let packed_sum = packed.and_then(decimal::checked_sum);
         let remainder = match (item.delivered, packed_sum) {
-            (Some(delivered), Some(sum)) if same_unit && sum <= delivered => Some(delivered - sum),
+            (Some(delivered), Some(sum)) if same_unit && sum <= delivered => {
+                delivered.checked_sub(sum)
+            }
             _ => None,
         };
         match remainder {

@@ -6,28 +6,41 @@ use wharf_guest_sdk::canonical::{
 };
 use wharf_guest_sdk::{decimal, id};
 
-/// A code or number as SAP fields hold them: no blanks to trim.
+/// A code or number as SAP fields hold them: no blanks to trim, up to the 35 characters of
+/// a document number field (BELNR, IDTNR).
 pub fn token() -> impl Strategy<Value = String> {
-    "[A-Z0-9][A-Z0-9-]{0,9}"
+    prop_oneof!["[A-Z0-9][A-Z0-9-]{0,9}", "[A-Z0-9][A-Z0-9/_-]{33}[A-Z0-9]"]
 }
 
-/// Free text without leading or trailing blanks, which SAP's fields trim.
+/// Free text without leading or trailing blanks, which SAP's fields trim: mixed case,
+/// accents and other scripts, XML's markup characters, up to a name field's 35 characters
+/// (NAME1).
 pub fn words() -> impl Strategy<Value = String> {
-    "[A-Za-z0-9äöü][A-Za-z0-9äöü ,.&<>/-]{0,28}[A-Za-z0-9.]"
+    "[A-Za-z0-9äöüéø東][A-Za-z0-9äöüßéñøå東京€ ,.&<>\"'/#-]{0,33}[A-Za-z0-9.>&東]"
 }
 
-/// A decimal as the decoder normalizes it.
+/// A decimal as the decoder normalizes it: everyday amounts, and amounts that fill SAP's
+/// 15-character quantity and price fields (MENGE, VPREI): large, negative (credits, returns)
+/// or with six decimals.
 pub fn amount() -> impl Strategy<Value = String> {
-    (0u32..100_000, 0u32..1000).prop_map(|(units, milli)| {
-        decimal::normalize(&format!("{units}.{milli:03}")).unwrap_or_default()
-    })
+    prop_oneof![
+        (0u32..100_000, 0u32..1000).prop_map(|(units, milli)| {
+            decimal::normalize(&format!("{units}.{milli:03}")).unwrap_or_default()
+        }),
+        (-99_999_999_999_999i64..=99_999_999_999_999, 0u32..=6)
+            .prop_map(|(n, scale)| { decimal::format(wharf_guest_sdk::Decimal::new(n, scale)) }),
+    ]
 }
 
-/// A decimal that is not zero.
+/// A decimal that is not zero, up to what a 15-character field holds.
 pub fn positive() -> impl Strategy<Value = String> {
-    (1u32..100_000, 0u32..1000).prop_map(|(units, milli)| {
-        decimal::normalize(&format!("{units}.{milli:03}")).unwrap_or_default()
-    })
+    prop_oneof![
+        (1u32..100_000, 0u32..1000).prop_map(|(units, milli)| {
+            decimal::normalize(&format!("{units}.{milli:03}")).unwrap_or_default()
+        }),
+        (1i64..=99_999_999_999_999, 0u32..=6)
+            .prop_map(|(n, scale)| decimal::format(wharf_guest_sdk::Decimal::new(n, scale))),
+    ]
 }
 
 pub fn unit() -> impl Strategy<Value = String> {

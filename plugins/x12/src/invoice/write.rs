@@ -16,7 +16,12 @@ use crate::writer::{Out, raw_segments};
 fn cents(money: &Money, path: &str) -> Result<String, AdapterError> {
     let value =
         decimal::parse(&money.amount).map_err(|e| error::validation(format!("{path}: {e}")))?;
-    let cents = value * Decimal::ONE_HUNDRED;
+    let cents = value.checked_mul(Decimal::ONE_HUNDRED).ok_or_else(|| {
+        error::validation(format!(
+            "{path}: {} is too large an amount to write in cents",
+            money.amount
+        ))
+    })?;
     if !cents.fract().is_zero() {
         return Err(error::validation(format!(
             "{path}: {} has fractions of a cent, which X12 writes in whole cents",
@@ -114,7 +119,7 @@ pub fn write(invoice: &Invoice, today: &str) -> Result<Vec<Out>, AdapterError> {
         }
         let mut it1 = Out::new("IT1")
             .with(2, line.quantity.value.clone())
-            .with(3, line.quantity.unit.clone());
+            .with(3, crate::codes::x12_unit(&line.quantity.unit));
         if !items::line_number_absent("IT1", &line.extensions) {
             it1.set(1, line.line_number.clone());
         }

@@ -22,7 +22,7 @@ pub const ONE_PACKAGE: &str = "1";
 pub fn weight(seg: Seg<'_>) -> Result<Option<Quantity>, AdapterError> {
     Ok(seg.decimal(7)?.map(|value| Quantity {
         value,
-        unit: seg.owned(8).unwrap_or_default(),
+        unit: crate::codes::canonical_unit(seg.text(8).unwrap_or_default()),
     }))
 }
 
@@ -104,11 +104,11 @@ pub fn item_segment(seg: Seg<'_>, item: &mut ShippedItem) -> Result<(), AdapterE
                 value: seg
                     .decimal(2)?
                     .ok_or_else(|| seg.invalid(2, "SN102, the quantity shipped, is missing"))?,
-                unit: seg.owned(3).unwrap_or_default(),
+                unit: crate::codes::canonical_unit(seg.text(3).unwrap_or_default()),
             };
             item.ordered = seg.decimal(5)?.map(|value| Quantity {
                 value,
-                unit: seg.owned(6).unwrap_or_default(),
+                unit: crate::codes::canonical_unit(seg.text(6).unwrap_or_default()),
             });
             seg.leftovers(&[2, 3, 5, 6], "", &mut item.extensions);
         }
@@ -150,7 +150,10 @@ pub fn spread_over_packs(notice: &mut ShipNotice, item: &str, under: &[String]) 
             let mut elements = text.split(crate::reader::RAW_SEPARATOR);
             let quantity = elements.nth(1).filter(|q| !q.is_empty())?;
             let quantity = wharf_guest_sdk::decimal::normalize(quantity).ok()?;
-            Some((quantity, elements.next().unwrap_or("").to_owned()))
+            Some((
+                quantity,
+                crate::codes::canonical_unit(elements.next().unwrap_or("")),
+            ))
         })
         .collect();
     let Some(stated) = stated else {

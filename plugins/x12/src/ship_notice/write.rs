@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use wharf_guest_sdk::canonical::{Pack, ShipNotice, ShippedItem};
 use wharf_guest_sdk::contract::AdapterError;
-use wharf_guest_sdk::{Decimal, decimal, error, log};
+use wharf_guest_sdk::{decimal, error, log};
 
 use crate::common;
 use crate::items;
@@ -123,7 +123,7 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
         if let Some(weight) = &notice.gross_weight {
             td1.set(6, "G")
                 .set(7, weight.value.clone())
-                .set(8, weight.unit.clone());
+                .set(8, crate::codes::x12_unit(&weight.unit));
         }
         out.push(td1.restore(ext, ""));
     }
@@ -222,10 +222,8 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
             write_item(item, &mut numbers, &order_hl, &mut out, &mut quantities);
         }
     }
-    let total = quantities
-        .iter()
-        .map(|q| decimal::parse(q).ok())
-        .sum::<Option<Decimal>>();
+    let quantities: Vec<&str> = quantities.iter().map(String::as_str).collect();
+    let total = crate::purchase_order::hash_total(&quantities);
     out.push(
         Out::new("CTT")
             .with(1, count.to_string())
@@ -273,7 +271,7 @@ fn write_pack(
         if let Some(weight) = &pack.weight {
             td1.set(6, "G")
                 .set(7, weight.value.clone())
-                .set(8, weight.unit.clone());
+                .set(8, crate::codes::x12_unit(&weight.unit));
         }
         let mut td1 = td1.restore(ext, &prefix);
         // TD1 syntax note C0102: a packaging code needs its lading quantity, and a pack is
@@ -304,7 +302,7 @@ fn write_item(
     }
     let mut sn1 = Out::new("SN1")
         .with(2, item.quantity.value.clone())
-        .with(3, item.quantity.unit.clone());
+        .with(3, crate::codes::x12_unit(&item.quantity.unit));
     if let Some(ordered) = &item.ordered {
         // SN1 syntax note P0506: the quantity ordered needs its unit; one a source left out is
         // taken to be the unit shipped in.
@@ -313,7 +311,8 @@ fn write_item(
         } else {
             &ordered.unit
         };
-        sn1.set(5, ordered.value.clone()).set(6, unit.clone());
+        sn1.set(5, ordered.value.clone())
+            .set(6, crate::codes::x12_unit(unit));
     }
     out.push(sn1.restore(&item.extensions, ""));
     quantities.push(item.quantity.value.clone());

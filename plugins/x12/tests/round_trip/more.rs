@@ -65,7 +65,7 @@ fn shipped_order(o: usize) -> impl Strategy<Value = ShippedOrder> {
                 packaging,
                 weight: weight.map(|value| Quantity {
                     value,
-                    unit: "LB".to_owned(),
+                    unit: "LBR".to_owned(),
                 }),
                 items,
             })
@@ -119,7 +119,7 @@ prop_compose! {
             dates: std::iter::once(document_date(format!("{date}T{hour:02}:15:00"))).chain(dates).collect(),
             parties, references,
             carrier,
-            gross_weight: weight.map(|value| Quantity { value, unit: "LB".to_owned() }),
+            gross_weight: weight.map(|value| Quantity { value, unit: "LBR".to_owned() }),
             package_count: packages, orders, notes: Vec::new(), extensions,
         }
     }
