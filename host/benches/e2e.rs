@@ -364,7 +364,11 @@ async fn hostile_partner(url: String, stop: Arc<std::sync::atomic::AtomicBool>) 
     let client = reqwest::Client::new();
     let mut sent = 0u64;
     while !stop.load(std::sync::atomic::Ordering::SeqCst) {
-        let body = if sent % 2 == 0 { "spin" } else { "hoard" };
+        let body = if sent.is_multiple_of(2) {
+            "spin"
+        } else {
+            "hoard"
+        };
         let _ = client
             .post(&url)
             .bearer_auth(STRANGER_KEY)
