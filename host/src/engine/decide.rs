@@ -240,6 +240,8 @@ fn plan_document(
     orders: &mut BTreeMap<String, OrderState>,
     commit: &mut ProcessingCommit,
 ) -> Result<(), Failure> {
+    lifecycle::check_parties(&document.body, inbound.partner, orders)
+        .map_err(|e| Failure::new(e.code(), e.to_string()))?;
     let po_number = document.body.po_numbers().first().map(|p| (*p).to_owned());
     let state = po_number.as_ref().and_then(|po| orders.get(po)).cloned();
     // Test traffic never changes the state of production orders.

@@ -130,6 +130,34 @@ pub fn apply(
     }
 }
 
+/// Checks that a document naming purchase orders (a change, ship notice, receipt, invoice,
+/// quality notification) comes from a partner each named order is shared with. A PO number
+/// belongs to its buyer: a partner who is not a party of the order under that number may not
+/// attach anything to it, and is told exactly what it would be told of a number Wharf does not
+/// know. Orders not in `orders` are unknown to Wharf and pass here (their documents are stored
+/// and routed, attached to nothing).
+pub fn check_parties(
+    document: &Document,
+    partner: &str,
+    orders: &std::collections::BTreeMap<String, OrderState>,
+) -> Result<(), LifecycleError> {
+    if matches!(
+        document,
+        Document::PurchaseOrder(_) | Document::OrderResponse(_)
+    ) {
+        // Releasing checks duplicates and answering checks parties, in their own rules.
+        return Ok(());
+    }
+    for po_number in document.po_numbers() {
+        if let Some(state) = orders.get(po_number)
+            && !state.parties.iter().any(|p| p == partner)
+        {
+            return Err(LifecycleError::UnknownOrder(po_number.to_owned()));
+        }
+    }
+    Ok(())
+}
+
 /// The order write and history entry a successful delivery makes: a delivered purchase order
 /// marks its order sent, if it has not moved on already.
 pub fn delivered(
