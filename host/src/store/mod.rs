@@ -169,6 +169,17 @@ impl Store {
         &self.pool
     }
 
+    /// Moves what the write-ahead log holds into the database file and empties the log, so
+    /// the files' sizes say what is stored (SQLite; nothing to do elsewhere).
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
