@@ -266,6 +266,8 @@ fn answer(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::model::{LineResponse, LineStatus};
 
@@ -340,6 +342,24 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.code(), "order.invalid_transition");
+    }
+
+    #[test]
+    fn only_an_orders_parties_may_name_it_in_later_documents() {
+        let notice: Document = serde_json::from_value(serde_json::json!({"ShipNotice": {
+            "shipment_id": "S1", "structure": null, "purpose": null, "dates": [],
+            "parties": [], "references": [], "carrier": null, "gross_weight": null,
+            "package_count": null, "notes": [], "extensions": [],
+            "orders": [{"po_number": "PO1", "references": [], "dates": [], "packs": [],
+                "items": []}]
+        }}))
+        .unwrap();
+        let orders = [("PO1".to_owned(), state("sent"))].into();
+        assert!(check_parties(&notice, "portal", &orders).is_ok());
+        let err = check_parties(&notice, "stranger", &orders).unwrap_err();
+        assert_eq!(err.code(), "order.unknown");
+        // A number Wharf does not know is attached to nothing, so it is not refused here.
+        assert!(check_parties(&notice, "stranger", &BTreeMap::new()).is_ok());
     }
 
     #[test]
