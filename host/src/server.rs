@@ -47,7 +47,7 @@ pub struct Host {
 impl Host {
     pub async fn start(settings: Settings) -> Result<Host, HostError> {
         let settings = Arc::new(settings);
-        let store = Store::open(&settings.database_url).await?;
+        let store = Store::open_anchored(&settings.database_url, &settings.audit_anchor).await?;
         let sandbox = Arc::new(SandboxEngine::new()?);
         tracing::info!(pooling = sandbox.pooling(), "sandbox ready");
         let registry = Arc::new(AdapterRegistry::new(
