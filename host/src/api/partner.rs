@@ -281,32 +281,27 @@ pub async fn order(
     Ok(Json(serde_json::to_value(view).unwrap_or_default()))
 }
 
-/// Failure codes whose messages describe the host or the adapter's insides (a trap and what the
-/// guest wrote to stderr, a limit, malformed output): the partner sees the code and a safe
-/// message; the details are in the log and the audit trail, for the operator.
-const HOST_SIDE_CODES: &[(&str, &str)] = &[
-    (
-        "adapter.trap",
-        "the adapter stopped while reading this message; the operator has the details",
-    ),
-    (
-        "adapter.limit",
-        "reading this message took the adapter past a limit; the operator has the details",
-    ),
-    (
-        "adapter.output",
-        "the adapter produced output the host could not use; the operator has the details",
-    ),
-];
-
-/// What a partner may see of its message: its own document errors in full, host-side ones by
-/// code, and never why the host is retrying (store errors, adapter availability).
+/// What a partner may see of its message: its own document errors in full, limits by name,
+/// but not what a trapped guest wrote to stderr (its panic message and whatever it held) nor
+/// why the host is retrying (store errors, adapter availability). Both are in the log and the
+/// audit trail, for the operator.
 fn for_partner(mut view: MessageView) -> MessageView {
     if let Some(error) = view.error.as_mut()
-        && let Some(code) = error.get("code").and_then(Value::as_str).map(str::to_owned)
-        && let Some((_, safe)) = HOST_SIDE_CODES.iter().find(|(c, _)| *c == code)
+        && error.get("code").and_then(Value::as_str) == Some("adapter.trap")
     {
-        *error = json!({"code": code, "message": safe});
+        let adapter = error
+            .get("adapter")
+            .and_then(Value::as_str)
+            .unwrap_or("the adapter")
+            .to_owned();
+        *error = json!({
+            "code": "adapter.trap",
+            "adapter": adapter,
+            "message": format!(
+                "adapter {adapter} stopped while reading this message (trap); \
+                 the operator has the details"
+            ),
+        });
     }
     if view.waiting.is_some() {
         view.waiting = Some("the message will be tried again shortly".into());
