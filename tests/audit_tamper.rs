@@ -407,9 +407,20 @@ async fn random_tampering_with_the_log_and_the_stored_bytes_is_always_detected()
     let (host, _portal) = host_with_traffic().await;
     let data_dir = host.dir.path().join("wharf-data");
     let work = tempfile::tempdir().unwrap();
-    // A consistent copy of the live database, and the anchor read before it (the log only
-    // grows, so the copy holds at least what the anchor names).
-    let anchor = std::fs::read(data_dir.join("audit-anchor.json")).expect("the host anchors");
+    // The anchor is replaced just after each commit, so it may trail the table for a moment:
+    // wait until it names the newest entry (entries past the anchor are, by design, what a
+    // crash at the wrong moment could leave unanchored). Then a consistent copy of the live
+    // database, and the anchor read before it.
+    let anchor_file = data_dir.join("audit-anchor.json");
+    let head = host.store.audit_log().await.unwrap().last().unwrap().seq;
+    eventually("the anchor to name the newest entry", || async {
+        std::fs::read(&anchor_file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+            .is_some_and(|anchor| anchor["seq"] == head)
+    })
+    .await;
+    let anchor = std::fs::read(&anchor_file).unwrap();
     let pristine = work.path().join("pristine.db");
     let mut live = SqliteConnection::connect(&sqlite_url(&host.database()))
         .await
@@ -419,6 +430,8 @@ async fn random_tampering_with_the_log_and_the_stored_bytes_is_always_detected()
         .await
         .unwrap();
     live.close().await.unwrap();
+    let copied = host.store.audit_log().await.unwrap().last().unwrap().seq;
+    assert_eq!(copied, head, "the host wrote on while the copy was taken");
     drop(host);
 
     let trial_dir = work.path().join("trial");
