@@ -126,12 +126,14 @@ impl Engine {
         decoded: &DecodeOutcome,
     ) -> Result<BTreeMap<String, OrderState>, StoreError> {
         let mut orders = BTreeMap::new();
+        // Every order a document names: each is checked for the sender's right to name it.
         for document in &decoded.documents {
-            if let Some(po) = document.body.po_numbers().first()
-                && !orders.contains_key(*po)
-                && let Some(state) = self.store.order_state(po).await?
-            {
-                orders.insert((*po).to_owned(), state);
+            for po in document.body.po_numbers() {
+                if !orders.contains_key(po)
+                    && let Some(state) = self.store.order_state(po).await?
+                {
+                    orders.insert(po.to_owned(), state);
+                }
             }
         }
         Ok(orders)
