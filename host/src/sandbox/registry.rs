@@ -2,9 +2,10 @@
 //! installation (from the adapters directory at start, the admin API or the CLI) and leave by
 //! removal, while the host runs.
 //!
-//! Installing compiles the component (or takes the compiled code from the cache, keyed by the
-//! component's digest and the wasmtime version), asks it who it is, checks the contract
-//! version, and only then makes it visible. Calls already running keep the `Arc` they resolved,
+//! Installing checks the component's size, compiles it within a deadline (or takes the
+//! compiled code from the cache, keyed by the component's digest and the wasmtime version),
+//! checks how many memories and tables it declares, asks it
+//! who it is, checks the contract version, and only then makes it visible. Calls already running keep the `Arc` they resolved,
 //! so swapping or removing a version never cuts a message short.
 
 use std::collections::BTreeMap;
@@ -18,7 +19,7 @@ use super::adapter::{AdapterInfo, ConfigKeyInfo, LoadedAdapter};
 use super::bindings::AdapterPre;
 use super::convert::doc_type_to_model;
 use super::engine::SandboxEngine;
-use super::limits::Limits;
+use super::limits::{Limits, ceilings};
 use super::{InstallError, ResolveError};
 
 /// Contract versions this host serves (`wharf:adapter@…`).
@@ -33,6 +34,8 @@ pub struct RegistrySettings {
     pub adapters_dir: Option<PathBuf>,
     /// Compiled code cache.
     pub cache_dir: Option<PathBuf>,
+    /// Limits every adapter runs under unless `limits` names it; its installation bounds
+    /// (`max_component_mib`, `compile_timeout_ms`) hold for every installation.
     pub default_limits: Limits,
     /// Limits for particular adapter ids.
     pub limits: BTreeMap<String, Limits>,
@@ -41,6 +44,9 @@ pub struct RegistrySettings {
 pub struct AdapterRegistry {
     engine: Arc<SandboxEngine>,
     settings: RegistrySettings,
+    /// One compilation at a time: compiling takes every core it is given, and one that ran
+    /// past its deadline keeps its permit until it really ends.
+    compiling: Arc<tokio::sync::Semaphore>,
     adapters: RwLock<BTreeMap<String, Versions>>,
 }
 
@@ -58,6 +64,7 @@ impl AdapterRegistry {
         AdapterRegistry {
             engine,
             settings,
+            compiling: Arc::new(tokio::sync::Semaphore::new(1)),
             adapters: RwLock::new(BTreeMap::new()),
         }
     }
@@ -104,15 +111,23 @@ impl AdapterRegistry {
         bytes: Vec<u8>,
         persist: bool,
     ) -> Result<AdapterInfo, InstallError> {
+        let bounds = self.settings.default_limits;
+        if bytes.len() > bounds.max_component_bytes() {
+            return Err(InstallError::TooLarge {
+                limit_mib: bounds.max_component_mib,
+                actual_bytes: bytes.len(),
+            });
+        }
         let digest = hex::encode(Sha256::digest(&bytes));
         let size_bytes = bytes.len();
-        let component = self.compile(&bytes, &digest).await?;
+        let component = self.compile(bytes.clone(), &digest).await?;
+        check_resources(&component)?;
         let pre = self
             .engine
             .linker
             .instantiate_pre(&component)
-            .map_err(|e| InstallError::Link(e.to_string()))?;
-        let pre = AdapterPre::new(pre).map_err(|e| InstallError::Link(e.to_string()))?;
+            .map_err(|e| InstallError::Link(format!("{e:#}")))?;
+        let pre = AdapterPre::new(pre).map_err(|e| InstallError::WrongWorld(format!("{e:#}")))?;
         let descriptor = LoadedAdapter::describe(&pre, &self.engine, &self.settings.default_limits)
             .await
             .map_err(|e| InstallError::Describe(e.to_string()))?;
@@ -192,7 +207,7 @@ impl AdapterRegistry {
         Ok(info)
     }
 
-    async fn compile(&self, bytes: &[u8], digest: &str) -> Result<Component, InstallError> {
+    async fn compile(&self, bytes: Vec<u8>, digest: &str) -> Result<Component, InstallError> {
         let cached = self
             .settings
             .cache_dir
@@ -209,10 +224,30 @@ impl AdapterRegistry {
                 }
             }
         }
-        let engine = self.engine.engine.clone();
-        let owned = bytes.to_vec();
-        let component = tokio::task::spawn_blocking(move || Component::new(&engine, &owned))
+        let bounds = self.settings.default_limits;
+        let timeout = InstallError::CompileTimeout {
+            limit_ms: bounds.compile_timeout_ms,
+        };
+        // Waiting for another installation's compile is not this component's time.
+        let permit = self
+            .compiling
+            .clone()
+            .acquire_owned()
             .await
+            .expect("the compile semaphore is never closed");
+        let engine = self.engine.engine.clone();
+        let started = std::time::Instant::now();
+        // A compilation cannot be stopped; past the deadline it runs on, holding the permit,
+        // and its result is dropped.
+        let compiling = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            Component::new(&engine, &bytes)
+        });
+        let compiled = tokio::time::timeout(bounds.compile_timeout(), compiling)
+            .await
+            .map_err(|_| timeout)?;
+        tracing::debug!(%digest, took_ms = started.elapsed().as_millis() as u64, "component compiled");
+        let component = compiled
             .map_err(|e| InstallError::Compile(e.to_string()))?
             .map_err(|e| InstallError::Compile(format!("{e:#}")))?;
         if let Some(path) = cached {
@@ -309,6 +344,30 @@ impl AdapterRegistry {
 fn wasmtime_version() -> &'static str {
     // The compiled code format changes between wasmtime releases; the cache key must too.
     "48"
+}
+
+/// Refuses a component that declares more memories or tables than one call may create, before
+/// any of its code runs. (A memory too large at the start breaks the memory limit when
+/// `describe` instantiates it.)
+fn check_resources(component: &Component) -> Result<(), InstallError> {
+    let Some(required) = component.resources_required() else {
+        return Ok(());
+    };
+    if required.num_memories > ceilings::MEMORIES {
+        return Err(InstallError::Resources(format!(
+            "{} linear memories; at most {} are allowed",
+            required.num_memories,
+            ceilings::MEMORIES
+        )));
+    }
+    if required.num_tables > ceilings::TABLES {
+        return Err(InstallError::Resources(format!(
+            "{} tables; at most {} are allowed",
+            required.num_tables,
+            ceilings::TABLES
+        )));
+    }
+    Ok(())
 }
 
 fn check_id(id: &str) -> Result<(), InstallError> {
