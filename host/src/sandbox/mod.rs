@@ -10,11 +10,13 @@
 //! - [`call`]: one call's store, deadline, cost and failure reason.
 //! - [`adapter`]: a loaded adapter and its calls, each in a fresh store.
 //! - [`registry`]: install, resolve, list and remove adapters at runtime.
+//! - [`cache`]: compiled code kept between runs, keyed and authenticated.
 //! - [`failure`]: adapter errors with their locations, in host terms.
 //! - `convert`: binding types ↔ model types.
 
 pub mod adapter;
 mod bindings;
+pub mod cache;
 pub mod call;
 pub mod capabilities;
 mod convert;

@@ -3,8 +3,8 @@
 //! removal, while the host runs.
 //!
 //! Installing checks the component's size, compiles it within a deadline (or takes the
-//! compiled code from the cache, keyed by the component's digest and the wasmtime version),
-//! checks how many memories and tables it declares, asks it
+//! compiled code from the [`CompiledCache`], keyed by the component's digest and the engine's
+//! fingerprint, and authenticated), checks how many memories and tables it declares, asks it
 //! who it is, checks the contract version, and only then makes it visible. Calls already running keep the `Arc` they resolved,
 //! so swapping or removing a version never cuts a message short.
 
@@ -17,6 +17,7 @@ use wasmtime::component::Component;
 
 use super::adapter::{AdapterInfo, ConfigKeyInfo, LoadedAdapter};
 use super::bindings::AdapterPre;
+use super::cache::CompiledCache;
 use super::convert::doc_type_to_model;
 use super::engine::SandboxEngine;
 use super::limits::{Limits, ceilings};
@@ -44,6 +45,7 @@ pub struct RegistrySettings {
 pub struct AdapterRegistry {
     engine: Arc<SandboxEngine>,
     settings: RegistrySettings,
+    cache: Option<CompiledCache>,
     /// One compilation at a time: compiling takes every core it is given, and one that ran
     /// past its deadline keeps its permit until it really ends.
     compiling: Arc<tokio::sync::Semaphore>,
@@ -61,9 +63,15 @@ impl std::fmt::Debug for AdapterRegistry {
 
 impl AdapterRegistry {
     pub fn new(engine: Arc<SandboxEngine>, settings: RegistrySettings) -> Self {
+        let cache = settings.cache_dir.as_ref().and_then(|dir| {
+            CompiledCache::open(dir, &engine.fingerprint())
+                .inspect_err(|e| tracing::warn!(error = %e, "compiled code is not cached"))
+                .ok()
+        });
         AdapterRegistry {
             engine,
             settings,
+            cache,
             compiling: Arc::new(tokio::sync::Semaphore::new(1)),
             adapters: RwLock::new(BTreeMap::new()),
         }
@@ -208,19 +216,15 @@ impl AdapterRegistry {
     }
 
     async fn compile(&self, bytes: Vec<u8>, digest: &str) -> Result<Component, InstallError> {
-        let cached = self
-            .settings
-            .cache_dir
-            .as_ref()
-            .map(|dir| dir.join(format!("{digest}-wasmtime-{}.cwasm", wasmtime_version())));
-        if let Some(path) = cached.as_ref().filter(|p| p.exists()) {
-            // SAFETY: the cache directory is the host's own; files in it were written below by
-            // `Component::serialize` for exactly this digest and wasmtime version.
+        if let Some(code) = self.cache.as_ref().and_then(|c| c.load(digest)) {
+            // SAFETY: loading compiled code trusts it. These bytes were written by this host's
+            // `CompiledCache::store` for exactly this component digest and engine fingerprint:
+            // their HMAC under the cache's private key verified.
             #[allow(unsafe_code)]
-            match unsafe { Component::deserialize_file(&self.engine.engine, path) } {
+            match unsafe { Component::deserialize(&self.engine.engine, &code) } {
                 Ok(component) => return Ok(component),
                 Err(e) => {
-                    tracing::warn!(path = %path.display(), error = %e, "compiled cache entry unusable; recompiling")
+                    tracing::warn!(%digest, error = %e, "compiled cache entry unusable; recompiling")
                 }
             }
         }
@@ -250,18 +254,13 @@ impl AdapterRegistry {
         let component = compiled
             .map_err(|e| InstallError::Compile(e.to_string()))?
             .map_err(|e| InstallError::Compile(format!("{e:#}")))?;
-        if let Some(path) = cached {
-            let written = component
+        if let Some(cache) = &self.cache {
+            let stored = component
                 .serialize()
                 .map_err(|e| e.to_string())
-                .and_then(|code| {
-                    if let Some(dir) = path.parent() {
-                        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-                    }
-                    std::fs::write(&path, code).map_err(|e| e.to_string())
-                });
-            if let Err(e) = written {
-                tracing::warn!(path = %path.display(), error = %e, "could not cache compiled adapter");
+                .and_then(|code| cache.store(digest, &code).map_err(|e| e.to_string()));
+            if let Err(e) = stored {
+                tracing::warn!(%digest, error = %e, "could not cache compiled adapter");
             }
         }
         Ok(component)
@@ -339,11 +338,6 @@ impl AdapterRegistry {
             .flat_map(|versions| versions.values().map(|a| a.info.clone()))
             .collect()
     }
-}
-
-fn wasmtime_version() -> &'static str {
-    // The compiled code format changes between wasmtime releases; the cache key must too.
-    "48"
 }
 
 /// Refuses a component that declares more memories or tables than one call may create, before
