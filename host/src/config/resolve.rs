@@ -95,6 +95,12 @@ pub(super) fn resolve(
         limits
             .check()
             .map_err(|e| invalid(format!("adapter_limits.{id}: {e}")))?;
+        if limits.sets_install_bounds() {
+            return Err(invalid(format!(
+                "adapter_limits.{id}: max_component_mib and compile_timeout_ms bound every \
+                 installation, before an adapter's id is known; set them under [limits]"
+            )));
+        }
     }
     let d = &raw.delivery;
     if d.timeout_ms == 0 || d.poll_interval_ms == 0 || d.retry_for_s == 0 {

@@ -51,6 +51,7 @@ fn commit_for(inbound: &Inbound<'_>, outcome: MessageOutcome) -> ProcessingCommi
         order_events: Vec::new(),
         outbox: Vec::new(),
         audit: Vec::new(),
+        adapter_cost: None,
     }
 }
 

@@ -1,5 +1,6 @@
 //! Inbound messages: stored raw (with their digest) before anything else happens, recognised
-//! when submitted again, queued for processing, and viewed by the partner who sent them.
+//! when submitted again, queued for processing, and viewed by the partner who sent them (or by the operator, with
+//! what decoding it cost).
 //!
 //! The queue is leased: a worker claims messages with a token and an expiry, and only the
 //! holder of a live lease can record the outcome ([`super::processing`]). A lease that runs out
@@ -10,6 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use super::processing::AdapterCost;
 use super::writer::{Batch, OpFuture, WriteOp};
 use super::{Store, StoreError, new_id};
 use crate::audit::{Actor, AuditEvent};
@@ -85,6 +87,9 @@ pub struct MessageView {
     pub resubmission_of: Option<String>,
     pub documents: Vec<DocumentSummary>,
     pub deliveries: Vec<SenderDeliveryView>,
+    /// What decoding it cost: shown to the operator only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adapter_cost: Option<AdapterCost>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -582,9 +587,24 @@ impl Store {
         id: &str,
         partner: &str,
     ) -> Result<Option<MessageView>, StoreError> {
+        self.view_message(id, Some(partner)).await
+    }
+
+    /// A message as the operator sees it: any partner's, with what its adapter call cost.
+    pub async fn operator_message_view(&self, id: &str) -> Result<Option<MessageView>, StoreError> {
+        self.view_message(id, None).await
+    }
+
+    async fn view_message(
+        &self,
+        id: &str,
+        partner: Option<&str>,
+    ) -> Result<Option<MessageView>, StoreError> {
         let Some(row) = sqlx::query(
             "SELECT id, partner, agreement, status, received_at, digest, size_bytes, error, \
-             last_fault, resubmission_of FROM messages WHERE id = $1 AND partner = $2",
+             last_fault, resubmission_of, adapter_fuel, adapter_epoch_ticks, adapter_wall_us, \
+             adapter_memory_bytes \
+             FROM messages WHERE id = $1 AND ($2 IS NULL OR partner = $2)",
         )
         .bind(id)
         .bind(partner)
@@ -592,6 +612,20 @@ impl Store {
         .await?
         else {
             return Ok(None);
+        };
+        let wall_us: Option<i64> = row.try_get("adapter_wall_us")?;
+        let adapter_cost = match (partner, wall_us) {
+            (None, Some(wall_us)) => Some(AdapterCost {
+                fuel: row.try_get("adapter_fuel")?,
+                epoch_ticks: row
+                    .try_get::<Option<i64>, _>("adapter_epoch_ticks")?
+                    .unwrap_or(0),
+                wall_us,
+                memory_bytes: row
+                    .try_get::<Option<i64>, _>("adapter_memory_bytes")?
+                    .unwrap_or(0),
+            }),
+            _ => None,
         };
         let error: Option<String> = row.try_get("error")?;
         let documents = sqlx::query(
@@ -646,6 +680,7 @@ impl Store {
             resubmission_of: row.try_get("resubmission_of")?,
             documents,
             deliveries,
+            adapter_cost,
         }))
     }
 }
