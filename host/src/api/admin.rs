@@ -1,5 +1,6 @@
 //! The admin API (`/admin/v1`), for operators holding the operator token: install, list and
-//! remove adapters while the host runs; reprocess failed messages; list and replay dead
+//! remove adapters while the host runs; read any message with its adapter's cost; reprocess
+//! failed messages; list and replay dead
 //! letters, one or many by filter; verify the audit log. Every change is audited.
 
 use axum::Json;
@@ -115,6 +116,21 @@ pub async fn remove_adapter(
             .await?;
     }
     Ok(Json(json!({"removed": removed})))
+}
+
+/// `GET /admin/v1/messages/{id}`: any partner's message as the operator sees it, with what its
+/// adapter call cost (fuel, epoch ticks, wall time, memory held).
+pub async fn message(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    match state.store.operator_message_view(&id).await? {
+        Some(view) => Ok(Json(json!(view))),
+        None => Err(ApiError::not_found(
+            "message.unknown",
+            format!("no message {id}"),
+        )),
+    }
 }
 
 pub async fn dead_letters(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {

@@ -65,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .route("/dead-letters", get(admin::dead_letters))
         .route("/dead-letters/{id}/replay", post(admin::replay))
         .route("/dead-letters/replay", post(admin::replay_many))
+        .route("/messages/{id}", get(admin::message))
         .route("/messages/reprocess", post(admin::reprocess))
         .route("/audit/verify", get(admin::verify_audit))
         .layer(DefaultBodyLimit::max(MAX_ADMIN_JSON_BYTES))
