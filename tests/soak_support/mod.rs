@@ -261,6 +261,10 @@ impl Soak {
                 .delivery("max_backoff_ms", 2000)
                 .delivery("timeout_ms", 1000)
                 .delivery("poll_interval_ms", 200)
+                // The sink's faults open the breaker now and then; on a busy machine its
+                // probes time out too, and the default cooldown (10 s, up to 100 s) would
+                // outlast the settle window.
+                .delivery("breaker_cooldown_ms", 500)
                 // The default: retried for 24 hours, however many attempts that takes.
                 .delivery("max_attempts", 0)
                 .raw(&format!(
