@@ -193,10 +193,9 @@ fn purchase_order() -> impl Strategy<Value = PurchaseOrder> {
             payment_terms: None,
             notes: note
                 .into_iter()
-                .map(|text| Note {
-                    kind: Some("AAI".to_owned()),
-                    text,
-                })
+                // A note without a kind is written FTX+AAI (general information) and read
+                // back without one.
+                .map(|text| Note { kind: None, text })
                 .collect(),
             lines,
             total: None,
@@ -357,7 +356,7 @@ fn unoc_is_written_as_latin1_and_read_back_as_utf8() {
         references: Vec::new(),
         payment_terms: None,
         notes: vec![Note {
-            kind: Some("AAI".to_owned()),
+            kind: None,
             text: "Größe".to_owned(),
         }],
         lines: Vec::new(),

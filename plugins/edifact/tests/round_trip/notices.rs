@@ -29,10 +29,7 @@ fn money() -> impl Strategy<Value = Money> {
 fn notes() -> impl Strategy<Value = Vec<Note>> {
     prop::option::of(text()).prop_map(|note| {
         note.into_iter()
-            .map(|text| Note {
-                kind: Some("AAI".to_owned()),
-                text,
-            })
+            .map(|text| Note { kind: None, text })
             .collect()
     })
 }
