@@ -122,14 +122,24 @@ async fn a_store_fault_mid_processing_leaves_the_message_retried_not_failed() {
     assert_eq!(status, 202);
     let tracking = receipt["tracking_id"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/messages/{tracking}");
-    eventually("the fault to be recorded on the message", || async {
-        host.get(&path, ERP_KEY).await.1["waiting"]
-            .as_str()
-            .is_some_and(|w| w.contains("injected store fault"))
+    // The operator finds the fault in the audit trail; the partner only learns that the
+    // message waits, never what the store said.
+    eventually("the fault to be recorded for the operator", || async {
+        host.store.audit_log().await.unwrap().iter().any(|e| {
+            e.action == "message_requeued"
+                && e.detail["fault"]
+                    .as_str()
+                    .is_some_and(|f| f.contains("injected store fault"))
+        })
+    })
+    .await;
+    eventually("the partner to see the message waiting", || async {
+        host.get(&path, ERP_KEY).await.1["waiting"].is_string()
     })
     .await;
     let view: Value = host.get(&path, ERP_KEY).await.1;
     assert_eq!(view["status"], "received", "{view}");
+    assert!(!view.to_string().contains("injected"), "{view}");
     sqlx::query("DROP TRIGGER injected_fault")
         .execute(&fault)
         .await

@@ -181,6 +181,9 @@ listen = "127.0.0.1:{port}"
 [[partners]]
 id = "erp"
 api_key_envs = ["BENCH_ERP_KEY"]
+# The plant's own ERP: its load is what is measured, not what a partner's rate limit allows.
+rate_per_s = 1000000
+burst = 1000000
 [[partners]]
 id = "portal"
 [[partners]]

@@ -3,7 +3,9 @@
 //! - an ORDERS05 decoded by `idoc` and the purchase order encoded as a cXML OrderRequest by
 //!   `cxml`, per message;
 //! - a 50-line X12 850 decoded by `x12`, in documents per second;
-//! - instantiating an adapter and calling it with no work.
+//! - instantiating an adapter and calling it with no work;
+//! - the same decodes with fuel metering on (the default) and off, for what counting each
+//!   call's cost costs.
 //!
 //! Run with `cargo bench -p wharf-host --bench sandbox`.
 
@@ -14,7 +16,9 @@ use std::time::{Duration, Instant};
 use wharf_guest_sdk::Adapter;
 use wharf_guest_sdk::contract::Inbound;
 use wharf_host::cli::bundled;
-use wharf_host::sandbox::{AdapterRegistry, CallScope, RegistrySettings, SandboxEngine};
+use wharf_host::sandbox::{
+    AdapterRegistry, CallScope, EngineOptions, RegistrySettings, SandboxEngine,
+};
 
 const FIXTURE: &str = "plugins/idoc/tests/golden/orders05-standard.decode.xml";
 const CXML_CONFIG: [(&str, &str); 5] = [
@@ -208,4 +212,48 @@ async fn main() {
         "sandbox / native: {:.1}×",
         sandboxed.as_secs_f64() / natively.as_secs_f64()
     );
+
+    fuel_overhead(&components, &orders05, &order, n).await;
+}
+
+/// Decodes with fuel metering on and off, alternating rounds so both see the same machine.
+async fn fuel_overhead(components: &[std::path::PathBuf], orders05: &[u8], x12_850: &[u8], n: u32) {
+    let mut registries = Vec::new();
+    for meter_fuel in [true, false] {
+        let engine =
+            Arc::new(SandboxEngine::with_options(EngineOptions { meter_fuel }).expect("engine"));
+        let registry = AdapterRegistry::new(engine, RegistrySettings::default());
+        for component in components {
+            registry.install_file(component).await.expect("installs");
+        }
+        registries.push((meter_fuel, registry));
+    }
+    for (label, adapter, input) in [
+        ("ORDERS05", "idoc", orders05),
+        ("50-line 850", "x12", x12_850),
+    ] {
+        let mut totals = [Duration::ZERO; 2];
+        for _round in 0..3 {
+            for (i, (_, registry)) in registries.iter().enumerate() {
+                let adapter = registry.resolve(adapter).unwrap();
+                let started = Instant::now();
+                for _ in 0..n / 3 {
+                    let decoded = adapter
+                        .decode(CallScope::default(), input.to_vec(), None)
+                        .await
+                        .expect("decodes");
+                    std::hint::black_box(decoded);
+                }
+                totals[i] += started.elapsed();
+            }
+        }
+        for (i, (meter_fuel, _)) in registries.iter().enumerate() {
+            let fuel = if *meter_fuel { "fuel on " } else { "fuel off" };
+            report(&format!("{fuel}: decode {label}"), totals[i], n / 3 * 3);
+        }
+        println!(
+            "fuel metering overhead on {label}: {:+.1}%",
+            (totals[0].as_secs_f64() / totals[1].as_secs_f64() - 1.0) * 100.0
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! The `wharf` binary: parses the command line and hands off to `wharf_host::cli`.
 
 use clap::Parser;
-use wharf_host::cli::{Cli, Command, codec, demo, operate, plugin};
+use wharf_host::cli::{Cli, Command, audit, codec, demo, operate, plugin};
 use wharf_host::config::{Environment, Settings};
 use wharf_host::server::Host;
 
@@ -12,7 +12,7 @@ async fn main() -> std::process::ExitCode {
     // prints its own trail, so adapters' notes about unmapped fields would only be noise there.
     let filter = match cli.command {
         Command::Demo => "warn,wharf::guest=error",
-        Command::Decode { .. } | Command::Encode { .. } => "warn",
+        Command::Decode { .. } | Command::Encode { .. } | Command::Audit { .. } => "warn",
         _ => "info",
     };
     wharf_host::telemetry::init(filter);
@@ -65,6 +65,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Plugin { action, host } => plugin::run(action, &host.url).await?,
         Command::Messages { action, host } => operate::messages(action, &host.url).await?,
         Command::DeadLetters { action, host } => operate::dead_letters(action, &host.url).await?,
+        Command::Audit { action } => {
+            if !audit::run(action).await? {
+                anyhow::bail!("the audit trail is broken");
+            }
+        }
         Command::Demo => demo::run_and_print().await?,
     }
     Ok(())

@@ -13,6 +13,7 @@
 //! ```
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
@@ -21,7 +22,9 @@ use crate::api::{self, AppState};
 use crate::config::Settings;
 use crate::delivery::DeliveryWorker;
 use crate::engine::Engine;
+use crate::governance::rate::RateLimits;
 use crate::sandbox::{AdapterRegistry, RegistrySettings, SandboxEngine, SandboxError};
+use crate::store::messages::RejectedKeep;
 use crate::store::{Store, StoreError, now_ms};
 
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +47,7 @@ pub struct Host {
 impl Host {
     pub async fn start(settings: Settings) -> Result<Host, HostError> {
         let settings = Arc::new(settings);
-        let store = Store::open(&settings.database_url).await?;
+        let store = Store::open_anchored(&settings.database_url, &settings.audit_anchor).await?;
         let sandbox = Arc::new(SandboxEngine::new()?);
         tracing::info!(pooling = sandbox.pooling(), "sandbox ready");
         let registry = Arc::new(AdapterRegistry::new(
@@ -77,12 +80,14 @@ impl Host {
             registry.clone(),
             outbound,
         ));
+        let limits = Arc::new(RateLimits::new(&settings));
         Ok(Host {
             state: AppState {
                 settings,
                 store,
                 registry,
                 engine,
+                limits,
                 started_at: now_ms(),
             },
             delivery,
@@ -104,16 +109,40 @@ impl Host {
         // Anything received before this start is waiting; look now rather than at the first tick.
         self.state.engine.wake();
         tracing::info!(address = %listener.local_addr()?, "wharf is listening");
+        let pruner = tokio::spawn(prune_refusals(self.state.clone(), wait(stopped.clone())));
         let app = api::router(self.state.clone());
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                let _ = stop.send(true);
-            })
-            .await;
+        let served = api::serve::serve(listener, app, self.state.settings.edge, async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        })
+        .await;
+        let _ = pruner.await;
         let _ = processor.await;
         let _ = delivery.await;
         self.state.store.close().await;
         served.map_err(HostError::Serve)
+    }
+}
+
+/// Drops refusals past their retention now and then, so they go even when no new ones come.
+async fn prune_refusals(state: AppState, shutdown: impl std::future::Future<Output = ()>) {
+    let edge = state.settings.edge;
+    let keep = RejectedKeep {
+        max_bytes: edge.rejected_max_bytes,
+        retention_ms: edge.rejected_retention_ms,
+    };
+    let every =
+        Duration::from_millis((edge.rejected_retention_ms / 10).clamp(1_000, 600_000) as u64);
+    tokio::pin!(shutdown);
+    loop {
+        match state.store.prune_rejected(keep).await {
+            Ok(0) => {}
+            Ok(dropped) => tracing::info!(dropped, "old refusals dropped"),
+            Err(e) => tracing::warn!(error = %e, "could not prune refusals"),
+        }
+        tokio::select! {
+            _ = &mut shutdown => return,
+            _ = tokio::time::sleep(every) => {}
+        }
     }
 }

@@ -5,6 +5,8 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code, unused_imports)]
 
+pub mod handmade;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -236,6 +238,18 @@ impl TestHost {
     }
 
     /// Posts JSON to the admin API with the operator token.
+    pub async fn admin_get(&self, path: &str) -> (u16, Value) {
+        let response = self
+            .client
+            .get(format!("{}/admin/v1{path}", self.base))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .expect("host answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     pub async fn admin_post(&self, path: &str, body: Value) -> (u16, Value) {
         let response = self
             .client

@@ -1,20 +1,40 @@
 //! The admin API (`/admin/v1`), for operators holding the operator token: install, list and
-//! remove adapters while the host runs; reprocess failed messages; list and replay dead
+//! remove adapters while the host runs; read any message with its adapter's cost; reprocess
+//! failed messages; list and replay dead
 //! letters, one or many by filter; verify the audit log. Every change is audited.
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::Request;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::ApiError;
-use crate::audit::{Actor, AuditEvent, chain};
+use crate::audit::{Actor, AuditEvent};
 use crate::governance;
 use crate::sandbox::{InstallError, ResolveError};
 use crate::store::messages::ReprocessFilter;
 use crate::store::outbox::ReplayFilter;
+
+/// Middleware in front of every admin route: the operator token, checked on the header alone.
+pub async fn require_operator(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match operator(&state, request.headers()) {
+        Ok(()) => next.run(request).await,
+        Err(mut error) => {
+            // The body was not read; the client should not send the rest on this connection.
+            error.close = true;
+            error.into_response()
+        }
+    }
+}
 
 fn operator(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let token = headers
@@ -36,11 +56,7 @@ fn operator(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
 }
 
 /// `GET /admin/v1/status`: which process answers, since when.
-pub async fn status(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
-    operator(&state, &headers)?;
+pub async fn status(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({
         "version": env!("CARGO_PKG_VERSION"),
         "pid": std::process::id(),
@@ -50,21 +66,15 @@ pub async fn status(
     })))
 }
 
-pub async fn list_adapters(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
-    operator(&state, &headers)?;
+pub async fn list_adapters(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({"adapters": state.registry.list()})))
 }
 
 /// `POST /admin/v1/adapters` with the component's bytes as the body.
 pub async fn install_adapter(
     State(state): State<AppState>,
-    headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    operator(&state, &headers)?;
     let info = state.registry.install(body.to_vec()).await.map_err(|e| {
         let code = match e {
             InstallError::Conflict(_) => StatusCode::CONFLICT,
@@ -89,9 +99,7 @@ pub async fn install_adapter(
 pub async fn remove_adapter(
     State(state): State<AppState>,
     Path(reference): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    operator(&state, &headers)?;
     let removed = state.registry.remove(&reference).map_err(|e| match e {
         ResolveError::Unknown(_) => ApiError::not_found("adapter.unknown", e.to_string()),
         ResolveError::BadReference(_) => {
@@ -110,11 +118,22 @@ pub async fn remove_adapter(
     Ok(Json(json!({"removed": removed})))
 }
 
-pub async fn dead_letters(
+/// `GET /admin/v1/messages/{id}`: any partner's message as the operator sees it, with what its
+/// adapter call cost (fuel, epoch ticks, wall time, memory held).
+pub async fn message(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    operator(&state, &headers)?;
+    match state.store.operator_message_view(&id).await? {
+        Some(view) => Ok(Json(json!(view))),
+        None => Err(ApiError::not_found(
+            "message.unknown",
+            format!("no message {id}"),
+        )),
+    }
+}
+
+pub async fn dead_letters(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     Ok(Json(
         json!({"dead_letters": state.store.dead_letters().await?}),
     ))
@@ -123,9 +142,7 @@ pub async fn dead_letters(
 pub async fn replay(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    operator(&state, &headers)?;
     let filter = ReplayFilter {
         ids: vec![id.clone()],
         ..ReplayFilter::default()
@@ -148,10 +165,8 @@ pub async fn replay(
 /// `POST /admin/v1/dead-letters/replay` with a filter: replays every dead letter it matches.
 pub async fn replay_many(
     State(state): State<AppState>,
-    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    operator(&state, &headers)?;
     let filter: ReplayFilter = parse_body(&body)?;
     let replayed = state.store.replay(filter, Actor::Operator).await?;
     if !replayed.is_empty() {
@@ -172,10 +187,8 @@ struct ReprocessRequest {
 /// failed messages the filter matches back on the queue.
 pub async fn reprocess(
     State(state): State<AppState>,
-    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    operator(&state, &headers)?;
     let request: ReprocessRequest = parse_body(&body)?;
     let ids = state
         .store
@@ -197,17 +210,23 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError
     })
 }
 
-/// `GET /admin/v1/audit/verify`: walks the hash chain from the first entry to the last.
-pub async fn verify_audit(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
-    operator(&state, &headers)?;
-    let log = state.store.audit_log().await?;
-    match chain::verify(&log) {
-        Ok(count) => Ok(Json(json!({"verified": count, "intact": true}))),
-        Err(e) => Ok(Json(
-            json!({"verified": false, "intact": false, "break": e.to_string()}),
-        )),
+/// `GET /admin/v1/audit/verify`: the chain, its anchored head and the stored bytes it has
+/// digests of, as `wharf audit verify` checks them.
+pub async fn verify_audit(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let verdict = state
+        .store
+        .verify_audit(Some(&state.settings.audit_anchor))
+        .await?;
+    let mut answer = json!({
+        "intact": verdict.intact(),
+        "verified": verdict.entries,
+        "head": verdict.head,
+        "anchored": verdict.anchored,
+        "digests_checked": verdict.digests_checked,
+    });
+    if let Some(broken) = &verdict.first_break {
+        answer["break"] = json!(broken.to_string());
+        answer["first_broken_entry"] = json!(broken.seq);
     }
+    Ok(Json(answer))
 }

@@ -2,7 +2,7 @@
 //! with a status code, in this one place.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -23,6 +23,10 @@ pub struct ErrorBody {
 pub struct ApiError {
     pub status: StatusCode,
     pub body: ErrorBody,
+    /// Seconds to send as `Retry-After`.
+    pub retry_after: Option<u64>,
+    /// Ask the client to close the connection (its body was not read to the end).
+    pub close: bool,
 }
 
 impl ApiError {
@@ -35,6 +39,8 @@ impl ApiError {
                 location: None,
                 details: None,
             },
+            retry_after: None,
+            close: false,
         }
     }
 
@@ -49,6 +55,17 @@ impl ApiError {
 
     pub fn not_found(code: &str, message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    /// 429: the caller's allowance is spent for `wait`.
+    pub fn rate_limited(wait: std::time::Duration) -> Self {
+        let mut error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "request.rate_limited",
+            "too many requests; retry after the time in Retry-After",
+        );
+        error.retry_after = Some(wait.as_secs_f64().ceil().max(1.0) as u64);
+        error
     }
 }
 
@@ -68,6 +85,18 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(serde_json::json!({"error": self.body}))).into_response()
+        let mut response =
+            (self.status, Json(serde_json::json!({"error": self.body}))).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if self.close {
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        response
     }
 }

@@ -6,20 +6,26 @@
 //! - [`admin`]: `/admin/v1`: adapters, dead letters, audit verification, for the operator.
 //! - [`health`]: `/healthz`, `/readyz`.
 //! - [`error`]: JSON errors, made in one place.
+//! - [`body`]: reading bodies under a limit and a timeout.
+//! - [`serve`]: the accept loop: connection cap, header timeout, graceful shutdown.
 
 pub mod admin;
+pub mod body;
 pub mod error;
 pub mod health;
 pub mod partner;
+pub mod serve;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware;
 use axum::routing::{delete, get, post};
 
 use crate::config::Settings;
 use crate::engine::Engine;
+use crate::governance::rate::RateLimits;
 use crate::sandbox::AdapterRegistry;
 use crate::store::Store;
 
@@ -30,11 +36,14 @@ pub struct AppState {
     pub store: Store,
     pub registry: Arc<AdapterRegistry>,
     pub engine: Arc<Engine>,
+    pub limits: Arc<RateLimits>,
     pub started_at: i64,
 }
 
 /// Largest adapter component the admin API accepts.
 const MAX_COMPONENT_BYTES: usize = 64 * 1024 * 1024;
+/// Largest filter or request the other admin calls accept.
+const MAX_ADMIN_JSON_BYTES: usize = 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let partner_api = Router::new()
@@ -43,19 +52,28 @@ pub fn router(state: AppState) -> Router {
         .route("/orders/{po_number}", get(partner::order))
         // The inbound handler enforces the configured limit itself, keeping what it refused.
         .layer(DefaultBodyLimit::disable());
-    let admin_api = Router::new()
-        .route("/status", get(admin::status))
+    let install = Router::new()
         .route(
             "/adapters",
             get(admin::list_adapters).post(admin::install_adapter),
         )
+        .layer(DefaultBodyLimit::max(MAX_COMPONENT_BYTES));
+    // The operator token is checked before any handler runs, so before any body is read.
+    let admin_api = Router::new()
+        .route("/status", get(admin::status))
         .route("/adapters/{reference}", delete(admin::remove_adapter))
         .route("/dead-letters", get(admin::dead_letters))
         .route("/dead-letters/{id}/replay", post(admin::replay))
         .route("/dead-letters/replay", post(admin::replay_many))
+        .route("/messages/{id}", get(admin::message))
         .route("/messages/reprocess", post(admin::reprocess))
         .route("/audit/verify", get(admin::verify_audit))
-        .layer(DefaultBodyLimit::max(MAX_COMPONENT_BYTES));
+        .layer(DefaultBodyLimit::max(MAX_ADMIN_JSON_BYTES))
+        .merge(install)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            admin::require_operator,
+        ));
     Router::new()
         .nest("/api/v1", partner_api)
         .nest("/admin/v1", admin_api)

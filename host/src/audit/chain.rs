@@ -27,7 +27,7 @@ pub fn entry_hash(
 }
 
 /// Where a chain stops holding.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
 #[error("audit entry {seq}: {reason}")]
 pub struct ChainBreak {
     pub seq: i64,

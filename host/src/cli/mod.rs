@@ -1,7 +1,8 @@
 //! The `wharf` command: `serve`, `decode`, `encode`, `plugin install|list|remove`,
-//! `messages reprocess`, `dead-letters list|replay`, `demo`.
+//! `messages reprocess`, `dead-letters list|replay`, `audit verify`, `demo`.
 //! Each subcommand has its own file; `main.rs` only parses and dispatches.
 
+pub mod audit;
 pub mod bundled;
 pub mod codec;
 pub mod demo;
@@ -93,6 +94,11 @@ pub enum Command {
         action: operate::DeadLettersAction,
         #[command(flatten)]
         host: HostUrl,
+    },
+    /// Verify the audit trail where it is stored.
+    Audit {
+        #[command(subcommand)]
+        action: audit::AuditAction,
     },
     /// Run a complete order flow on this machine with the bundled adapters and print its trail.
     Demo,

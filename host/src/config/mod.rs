@@ -29,6 +29,9 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// SHA-256 of the operator token; `None` disables the admin API.
     pub admin_token: Option<ApiKeyHash>,
+    pub edge: EdgeSettings,
+    /// Where the audit chain's head is anchored, apart from the database.
+    pub audit_anchor: PathBuf,
     pub processing: ProcessingSettings,
     pub delivery: DeliverySettings,
     pub default_limits: Limits,
@@ -44,6 +47,28 @@ pub struct Partner {
     pub id: String,
     pub name: String,
     pub api_keys: Vec<ApiKeyHash>,
+    /// Requests per second and burst this partner may make.
+    pub rate: Rate,
+}
+
+/// A request rate: `per_s` on average, `burst` at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub per_s: u32,
+    pub burst: u32,
+}
+
+/// The HTTP edge's limits (see [`raw::RawEdge`] for each field).
+#[derive(Debug, Clone, Copy)]
+pub struct EdgeSettings {
+    pub max_connections: usize,
+    pub header_timeout: std::time::Duration,
+    pub body_timeout: std::time::Duration,
+    pub anonymous_rate_per_s: u32,
+    pub rejected_prefix_bytes: usize,
+    pub drain_max_bytes: u64,
+    pub rejected_max_bytes: i64,
+    pub rejected_retention_ms: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -172,6 +197,20 @@ impl Settings {
             .map(|p| p.to_path_buf())
             .unwrap_or_else(|| PathBuf::from("."));
         resolve::resolve(raw, &base, secrets)
+    }
+
+    /// The database URL and the audit anchor's path a config file names, without resolving
+    /// the rest (so no secrets are needed): for tools that read the store directly.
+    pub fn storage(path: &std::path::Path) -> Result<(String, PathBuf), ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::Read(format!("{}: {e}", path.display())))?;
+        let raw: RawConfig = toml::from_str(&text)
+            .map_err(|e| ConfigError::Parse(format!("{}: {e}", path.display())))?;
+        let base = path
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_else(|| PathBuf::from("."));
+        Ok(resolve::storage(&raw, &base))
     }
 
     /// Resolves already parsed configuration (tests and the demo build it in code).

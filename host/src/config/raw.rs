@@ -12,6 +12,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub server: RawServer,
     #[serde(default)]
+    pub edge: RawEdge,
+    #[serde(default)]
     pub processing: RawProcessing,
     #[serde(default)]
     pub delivery: RawDelivery,
@@ -47,6 +49,10 @@ pub struct RawServer {
     pub max_body_kib: usize,
     /// Environment variable holding the operator token for the admin API.
     pub admin_token_env: String,
+    /// File the audit chain's head is anchored in, apart from the database, so a trimmed log
+    /// is noticed; empty means `<data_dir>/audit-anchor.json`. Put it on another volume (or
+    /// one only the host may write) to keep it out of reach of whoever can edit the database.
+    pub audit_anchor: String,
 }
 
 impl Default for RawServer {
@@ -58,6 +64,55 @@ impl Default for RawServer {
             adapters_dir: "adapters".into(),
             max_body_kib: 1024,
             admin_token_env: "WHARF_ADMIN_TOKEN".into(),
+            audit_anchor: String::new(),
+        }
+    }
+}
+
+/// What the HTTP edge lets through before any handler runs, and what it keeps of refusals.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawEdge {
+    /// Connections open at once; further ones wait in the listen backlog until one closes.
+    pub max_connections: usize,
+    /// Time a client has to send a request's complete header; the connection is closed
+    /// after it (also while an idle keep-alive connection waits for its next request).
+    pub header_timeout_ms: u64,
+    /// Time a client has to send a request's complete body once its header arrived.
+    pub body_timeout_ms: u64,
+    /// Requests one partner may make per second, on average.
+    pub partner_rate_per_s: u32,
+    /// Requests one partner may make at once above that rate.
+    pub partner_burst: u32,
+    /// Refused requests kept per second from callers without a valid key, all together;
+    /// above that they are answered but not kept.
+    pub anonymous_rate_per_s: u32,
+    /// Bytes of a refused request's body kept with its metadata.
+    pub rejected_prefix_bytes: usize,
+    /// KiB of a refused request's body read (and dropped) so the client reads its answer
+    /// rather than a reset connection; a body declared larger is not read and the connection
+    /// is closed.
+    pub drain_max_kib: usize,
+    /// Bytes all kept refusals may take together (bodies' prefixes and metadata); the oldest
+    /// are dropped first.
+    pub rejected_max_kib: usize,
+    /// Hours a refusal is kept.
+    pub rejected_retention_hours: u64,
+}
+
+impl Default for RawEdge {
+    fn default() -> Self {
+        RawEdge {
+            max_connections: 1024,
+            header_timeout_ms: 10_000,
+            body_timeout_ms: 30_000,
+            partner_rate_per_s: 50,
+            partner_burst: 100,
+            anonymous_rate_per_s: 20,
+            rejected_prefix_bytes: 1024,
+            drain_max_kib: 4096,
+            rejected_max_kib: 10 * 1024,
+            rejected_retention_hours: 72,
         }
     }
 }
@@ -155,6 +210,12 @@ pub struct RawPartner {
     /// SHA-256 hashes (hex) of API keys, for keys kept outside this host.
     #[serde(default)]
     pub api_key_sha256: Vec<String>,
+    /// This partner's requests per second, instead of `edge.partner_rate_per_s`.
+    #[serde(default)]
+    pub rate_per_s: Option<u32>,
+    /// This partner's burst, instead of `edge.partner_burst`.
+    #[serde(default)]
+    pub burst: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use super::ApiKeyHash;
 use super::raw::{Direction, RawConfig};
 use super::{
-    Agreement, DeliverySettings, Partner, ProcessingSettings, Route, Settings, SigningSecret,
+    Agreement, DeliverySettings, EdgeSettings, Partner, ProcessingSettings, Rate, Route, Settings,
+    SigningSecret,
 };
 use crate::model::DocType;
 
@@ -56,6 +57,22 @@ fn absolute(base: &Path, path: &str) -> PathBuf {
     }
 }
 
+/// Where the store lives: the database URL and the audit anchor's path.
+pub(super) fn storage(raw: &RawConfig, base: &Path) -> (String, PathBuf) {
+    let data_dir = absolute(base, &raw.server.data_dir);
+    let database_url = if raw.server.database_url.is_empty() {
+        format!("sqlite://{}", data_dir.join("wharf.db").display())
+    } else {
+        raw.server.database_url.clone()
+    };
+    let audit_anchor = if raw.server.audit_anchor.is_empty() {
+        data_dir.join("audit-anchor.json")
+    } else {
+        absolute(base, &raw.server.audit_anchor)
+    };
+    (database_url, audit_anchor)
+}
+
 pub(super) fn resolve(
     raw: RawConfig,
     base: &Path,
@@ -67,11 +84,7 @@ pub(super) fn resolve(
         .parse()
         .map_err(|e| invalid(format!("server.listen {:?}: {e}", raw.server.listen)))?;
     let data_dir = absolute(base, &raw.server.data_dir);
-    let database_url = if raw.server.database_url.is_empty() {
-        format!("sqlite://{}", data_dir.join("wharf.db").display())
-    } else {
-        raw.server.database_url.clone()
-    };
+    let (database_url, audit_anchor) = storage(&raw, base);
     if raw.server.max_body_kib == 0 {
         return Err(invalid("server.max_body_kib must be above 0"));
     }
@@ -82,6 +95,12 @@ pub(super) fn resolve(
         limits
             .check()
             .map_err(|e| invalid(format!("adapter_limits.{id}: {e}")))?;
+        if limits.sets_install_bounds() {
+            return Err(invalid(format!(
+                "adapter_limits.{id}: max_component_mib and compile_timeout_ms bound every \
+                 installation, before an adapter's id is known; set them under [limits]"
+            )));
+        }
     }
     let d = &raw.delivery;
     if d.timeout_ms == 0 || d.poll_interval_ms == 0 || d.retry_for_s == 0 {
@@ -110,6 +129,31 @@ pub(super) fn resolve(
         ));
     }
 
+    let e = &raw.edge;
+    if e.max_connections == 0
+        || e.header_timeout_ms == 0
+        || e.body_timeout_ms == 0
+        || e.partner_rate_per_s == 0
+        || e.partner_burst == 0
+        || e.anonymous_rate_per_s == 0
+        || e.rejected_retention_hours == 0
+    {
+        return Err(invalid(
+            "edge.max_connections, header_timeout_ms, body_timeout_ms, partner_rate_per_s, \
+             partner_burst, anonymous_rate_per_s and rejected_retention_hours must be above 0",
+        ));
+    }
+    let edge = EdgeSettings {
+        max_connections: e.max_connections,
+        header_timeout: std::time::Duration::from_millis(e.header_timeout_ms),
+        body_timeout: std::time::Duration::from_millis(e.body_timeout_ms),
+        anonymous_rate_per_s: e.anonymous_rate_per_s,
+        rejected_prefix_bytes: e.rejected_prefix_bytes,
+        drain_max_bytes: (e.drain_max_kib as u64).saturating_mul(1024),
+        rejected_max_bytes: (e.rejected_max_kib as i64).saturating_mul(1024),
+        rejected_retention_ms: (e.rejected_retention_hours as i64).saturating_mul(3_600_000),
+    };
+
     let mut partners = BTreeMap::new();
     for p in raw.partners {
         let mut api_keys = Vec::new();
@@ -129,7 +173,18 @@ pub(super) fn resolve(
                 })?,
             );
         }
+        let rate = Rate {
+            per_s: p.rate_per_s.unwrap_or(e.partner_rate_per_s),
+            burst: p.burst.unwrap_or(e.partner_burst),
+        };
+        if rate.per_s == 0 || rate.burst == 0 {
+            return Err(invalid(format!(
+                "partner {}: rate_per_s and burst must be above 0",
+                p.id
+            )));
+        }
         let partner = Partner {
+            rate,
             name: if p.name.is_empty() {
                 p.id.clone()
             } else {
@@ -288,6 +343,8 @@ pub(super) fn resolve(
         database_url,
         max_body_bytes: raw.server.max_body_kib * 1024,
         admin_token,
+        edge,
+        audit_anchor,
         processing: ProcessingSettings {
             workers: match p.workers {
                 0 => std::thread::available_parallelism()

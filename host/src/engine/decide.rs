@@ -16,6 +16,7 @@ use crate::config::{Agreement, Mode, Settings};
 use crate::model::validate::{self, Violation};
 use crate::model::{CanonicalDocument, Document, FunctionalAck};
 use crate::sandbox::{AdapterFailure, DecodeOutcome};
+use crate::store::messages::digest;
 use crate::store::new_id;
 use crate::store::orders::{NewOrderEvent, OrderState, OrderWrite};
 use crate::store::outbox::{NewOutboxEntry, Render};
@@ -50,6 +51,7 @@ fn commit_for(inbound: &Inbound<'_>, outcome: MessageOutcome) -> ProcessingCommi
         order_events: Vec::new(),
         outbox: Vec::new(),
         audit: Vec::new(),
+        adapter_cost: None,
     }
 }
 
@@ -143,10 +145,13 @@ fn plan(
         document.envelope.adapter = Some(adapter.to_owned());
         check(agreement, position, &document.body)?;
         let document_id = new_id();
+        let body = serde_json::to_string(&document).unwrap_or_default();
+        // The chain carries each stored document's digest, so an edited one is found.
         summaries.push(json!({
             "document_id": document_id,
             "doc_type": document.body.doc_type(),
             "business_key": document.body.business_key(),
+            "digest": digest(body.as_bytes()),
         }));
         plan_document(
             inbound,
@@ -161,7 +166,7 @@ fn plan(
             position: position as i64,
             doc_type: document.body.doc_type().to_string(),
             business_key: document.body.business_key().map(str::to_owned),
-            body: serde_json::to_string(&document).unwrap_or_default(),
+            body,
         });
     }
     let mut acks = match agreement.acknowledge_to {
@@ -240,6 +245,8 @@ fn plan_document(
     orders: &mut BTreeMap<String, OrderState>,
     commit: &mut ProcessingCommit,
 ) -> Result<(), Failure> {
+    lifecycle::check_parties(&document.body, inbound.partner, orders)
+        .map_err(|e| Failure::new(e.code(), e.to_string()))?;
     let po_number = document.body.po_numbers().first().map(|p| (*p).to_owned());
     let state = po_number.as_ref().and_then(|po| orders.get(po)).cloned();
     // Test traffic never changes the state of production orders.

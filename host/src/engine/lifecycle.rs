@@ -130,6 +130,34 @@ pub fn apply(
     }
 }
 
+/// Checks that a document naming purchase orders (a change, ship notice, receipt, invoice,
+/// quality notification) comes from a partner each named order is shared with. A PO number
+/// belongs to its buyer: a partner who is not a party of the order under that number may not
+/// attach anything to it, and is told exactly what it would be told of a number Wharf does not
+/// know. Orders not in `orders` are unknown to Wharf and pass here (their documents are stored
+/// and routed, attached to nothing).
+pub fn check_parties(
+    document: &Document,
+    partner: &str,
+    orders: &std::collections::BTreeMap<String, OrderState>,
+) -> Result<(), LifecycleError> {
+    if matches!(
+        document,
+        Document::PurchaseOrder(_) | Document::OrderResponse(_)
+    ) {
+        // Releasing checks duplicates and answering checks parties, in their own rules.
+        return Ok(());
+    }
+    for po_number in document.po_numbers() {
+        if let Some(state) = orders.get(po_number)
+            && !state.parties.iter().any(|p| p == partner)
+        {
+            return Err(LifecycleError::UnknownOrder(po_number.to_owned()));
+        }
+    }
+    Ok(())
+}
+
 /// The order write and history entry a successful delivery makes: a delivered purchase order
 /// marks its order sent, if it has not moved on already.
 pub fn delivered(
@@ -238,6 +266,8 @@ fn answer(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::model::{LineResponse, LineStatus};
 
@@ -312,6 +342,24 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.code(), "order.invalid_transition");
+    }
+
+    #[test]
+    fn only_an_orders_parties_may_name_it_in_later_documents() {
+        let notice: Document = serde_json::from_value(serde_json::json!({"ShipNotice": {
+            "shipment_id": "S1", "structure": null, "purpose": null, "dates": [],
+            "parties": [], "references": [], "carrier": null, "gross_weight": null,
+            "package_count": null, "notes": [], "extensions": [],
+            "orders": [{"po_number": "PO1", "references": [], "dates": [], "packs": [],
+                "items": []}]
+        }}))
+        .unwrap();
+        let orders = [("PO1".to_owned(), state("sent"))].into();
+        assert!(check_parties(&notice, "portal", &orders).is_ok());
+        let err = check_parties(&notice, "stranger", &orders).unwrap_err();
+        assert_eq!(err.code(), "order.unknown");
+        // A number Wharf does not know is attached to nothing, so it is not refused here.
+        assert!(check_parties(&notice, "stranger", &BTreeMap::new()).is_ok());
     }
 
     #[test]

@@ -16,9 +16,10 @@ use super::failure::{Failure, Fault};
 use crate::config::Agreement;
 use crate::delivery::backoff::Backoff;
 use crate::governance::{self, CredentialError};
-use crate::sandbox::{CallScope, DecodeOutcome};
+use crate::sandbox::{CallCost, CallScope, DecodeOutcome};
 use crate::store::messages::QueuedMessage;
 use crate::store::orders::OrderState;
+use crate::store::processing::AdapterCost;
 use crate::store::{StoreError, now_ms};
 
 /// Decisions tried before an order that keeps moving sends the message back to the queue.
@@ -39,12 +40,15 @@ impl Engine {
                 "agreement.unknown",
                 format!("agreement {} is not configured", message.agreement),
             );
-            return self.record_failure(&message, failure).await;
+            return self.record_failure(&message, failure, None).await;
         };
-        let (adapter, decoded) = match self.decode(&message, &agreement).await {
+        let (decoded, cost) = self.decode(&message, &agreement).await;
+        let (adapter, decoded) = match decoded {
             Ok(decoded) => decoded,
             Err(Fault::Transient(fault)) => return self.requeue(&message, &fault).await,
-            Err(Fault::Document(failure)) => return self.record_failure(&message, failure).await,
+            Err(Fault::Document(failure)) => {
+                return self.record_failure(&message, failure, cost).await;
+            }
         };
         let inbound = Inbound {
             message_id: &message.id,
@@ -58,7 +62,7 @@ impl Engine {
                 Err(e) => return self.requeue(&message, &format!("store: {e}")).await,
             };
             let renders_acks = |a: &Agreement| self.renders_acks(a);
-            let commit = {
+            let mut commit = {
                 let world = World {
                     settings: &self.settings,
                     orders: &orders,
@@ -66,6 +70,7 @@ impl Engine {
                 };
                 decide::decide(&inbound, &agreement, &adapter, &decoded, &world)
             };
+            commit.adapter_cost = cost;
             let deliveries = commit.outbox.len();
             let documents = commit.documents.len();
             let failed = !matches!(
@@ -98,27 +103,35 @@ impl Engine {
             .await
     }
 
-    /// The I/O step: the agreement's adapter decodes the bytes.
+    /// The I/O step: the agreement's adapter decodes the bytes. Returns what the call cost
+    /// too (nothing when no adapter ran), whatever its outcome.
     async fn decode(
         &self,
         message: &QueuedMessage,
         agreement: &Agreement,
-    ) -> Result<(String, DecodeOutcome), Fault> {
-        let adapter = self.registry.resolve(&agreement.adapter).map_err(|e| {
-            Fault::Transient(format!(
-                "agreement {} names adapter {}: {e}",
-                agreement.id, agreement.adapter
-            ))
-        })?;
-        let decoded = adapter
-            .decode(
+    ) -> (Result<(String, DecodeOutcome), Fault>, Option<AdapterCost>) {
+        let adapter = match self.registry.resolve(&agreement.adapter) {
+            Ok(adapter) => adapter,
+            Err(e) => {
+                let fault = Fault::Transient(format!(
+                    "agreement {} names adapter {}: {e}",
+                    agreement.id, agreement.adapter
+                ));
+                return (Err(fault), None);
+            }
+        };
+        let (decoded, cost) = adapter
+            .decode_metered(
                 self.scope(agreement, &message.id),
                 message.raw.clone(),
                 message.content_type.clone(),
             )
-            .await
-            .map_err(|e| Fault::from_call(e, &adapter, message.attempts))?;
-        Ok((adapter.info.reference(), decoded))
+            .await;
+        tracing::debug!(fuel = ?cost.fuel, ticks = cost.epoch_ticks, wall_us = cost.wall_us, "adapter call cost");
+        let decoded = decoded
+            .map(|d| (adapter.info.reference(), d))
+            .map_err(|e| Fault::from_call(e, &adapter, message.attempts));
+        (decoded, Some(adapter_cost(cost)))
     }
 
     async fn read_orders(
@@ -126,12 +139,14 @@ impl Engine {
         decoded: &DecodeOutcome,
     ) -> Result<BTreeMap<String, OrderState>, StoreError> {
         let mut orders = BTreeMap::new();
+        // Every order a document names: each is checked for the sender's right to name it.
         for document in &decoded.documents {
-            if let Some(po) = document.body.po_numbers().first()
-                && !orders.contains_key(*po)
-                && let Some(state) = self.store.order_state(po).await?
-            {
-                orders.insert((*po).to_owned(), state);
+            for po in document.body.po_numbers() {
+                if !orders.contains_key(po)
+                    && let Some(state) = self.store.order_state(po).await?
+                {
+                    orders.insert(po.to_owned(), state);
+                }
             }
         }
         Ok(orders)
@@ -144,7 +159,12 @@ impl Engine {
             .map(|a| a.info.acknowledges)
     }
 
-    async fn record_failure(&self, message: &QueuedMessage, failure: Failure) {
+    async fn record_failure(
+        &self,
+        message: &QueuedMessage,
+        failure: Failure,
+        cost: Option<AdapterCost>,
+    ) {
         tracing::warn!(code = %failure.code, error = %failure.message, "message failed");
         let agreement = self.settings.agreements.get(&message.agreement).cloned();
         let inbound = Inbound {
@@ -155,7 +175,7 @@ impl Engine {
         };
         let orders = BTreeMap::new();
         let renders_acks = |a: &Agreement| self.renders_acks(a);
-        let commit = {
+        let mut commit = {
             let world = World {
                 settings: &self.settings,
                 orders: &orders,
@@ -163,6 +183,7 @@ impl Engine {
             };
             decide::fail(&inbound, agreement.as_deref(), failure, &[], &world)
         };
+        commit.adapter_cost = cost;
         let deliveries = commit.outbox.len();
         match self.store.record_processing(commit).await {
             Ok(()) => {
@@ -229,5 +250,15 @@ impl Engine {
             governance::check_presented_secret(expected, &document.envelope)?;
         }
         Ok(())
+    }
+}
+
+fn adapter_cost(cost: CallCost) -> AdapterCost {
+    let clamp = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    AdapterCost {
+        fuel: cost.fuel.map(clamp),
+        epoch_ticks: clamp(cost.epoch_ticks),
+        wall_us: clamp(cost.wall_us),
+        memory_bytes: clamp(cost.memory_bytes),
     }
 }

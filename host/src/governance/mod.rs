@@ -1,6 +1,8 @@
 //! Governance: who may do what. Partner API keys and the operator token are kept only as
 //! SHA-256 hashes and compared in constant time; [`authenticate_partner`] maps a presented key
-//! to the one partner it belongs to.
+//! to the one partner it belongs to. [`rate`] holds the per-partner rate limits.
+
+pub mod rate;
 
 use subtle::ConstantTimeEq;
 

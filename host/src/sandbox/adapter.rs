@@ -3,17 +3,19 @@
 //!
 //! A trap, a panic, a timeout or a limit breach becomes a [`CallError`] naming the adapter and,
 //! where one was broken, the limit. The adapter's own typed errors become
-//! [`CallError::Rejected`] with the location the adapter gave.
+//! [`CallError::Rejected`] with the location the adapter gave. How a call runs (its store,
+//! deadline and cost) is [`super::call`]'s.
 
 use std::sync::Arc;
 
 use serde::Serialize;
 use tokio::sync::Semaphore;
-use wasmtime::{Store, UpdateDeadline};
+use wasmtime::Store;
 
 use crate::model;
 
 use super::bindings::{self, Adapter, AdapterPre};
+use super::call::{CallCost, CallError, classify, cost, new_store, within_deadline};
 use super::capabilities::{CallScope, CallState};
 use super::convert;
 use super::engine::SandboxEngine;
@@ -57,6 +59,7 @@ pub struct DecodeOutcome {
     pub warnings: Vec<AdapterFailure>,
     /// Parts of the input the adapter refused while reading the rest.
     pub rejected: Vec<AdapterFailure>,
+    pub cost: CallCost,
 }
 
 /// Wire bytes an adapter encoded.
@@ -65,23 +68,7 @@ pub struct EncodeOutcome {
     pub bytes: Vec<u8>,
     pub content_type: String,
     pub envelope: model::Envelope,
-}
-
-/// Why a call to an adapter produced no result.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum CallError {
-    /// The adapter refused the input with a typed error a partner can act on.
-    #[error("{0}")]
-    Rejected(AdapterFailure),
-    #[error("adapter {adapter} stopped: {breach}")]
-    Limit {
-        adapter: String,
-        breach: LimitBreach,
-    },
-    #[error("adapter {adapter} trapped: {reason}")]
-    Trap { adapter: String, reason: String },
-    #[error("adapter {adapter} returned a value the host cannot use: {reason}")]
-    BadOutput { adapter: String, reason: String },
+    pub cost: CallCost,
 }
 
 /// The engine, the compiled component and its limits: everything a call needs.
@@ -126,10 +113,11 @@ impl LoadedAdapter {
     ) -> Result<bindings::Descriptor, CallError> {
         let label = "adapter being installed".to_owned();
         let mut store = new_store(engine, &label, limits, CallScope::default());
-        let outcome = async {
+        let started = store.data().started;
+        let outcome = within_deadline(limits, started, async {
             let instance = pre.instantiate_async(&mut store).await?;
             instance.call_describe(&mut store).await
-        }
+        })
         .await;
         outcome.map_err(|e| classify(&label, e, &store))
     }
@@ -139,10 +127,11 @@ impl LoadedAdapter {
     pub async fn probe(&self) -> Result<(), CallError> {
         let _slot = self.acquire().await;
         let mut store = self.store(CallScope::default());
-        let outcome = async {
+        let started = store.data().started;
+        let outcome = within_deadline(&self.limits, started, async {
             let instance = self.instantiate(&mut store).await?;
             instance.call_describe(&mut store).await
-        }
+        })
         .await;
         outcome
             .map(|_| ())
@@ -156,20 +145,42 @@ impl LoadedAdapter {
         bytes: Vec<u8>,
         content_type: Option<String>,
     ) -> Result<DecodeOutcome, CallError> {
+        self.decode_metered(scope, bytes, content_type).await.0
+    }
+
+    /// Like [`LoadedAdapter::decode`], with what the call cost whether it succeeded or not.
+    pub async fn decode_metered(
+        &self,
+        scope: CallScope,
+        bytes: Vec<u8>,
+        content_type: Option<String>,
+    ) -> (Result<DecodeOutcome, CallError>, CallCost) {
         let _slot = self.acquire().await;
         let context = call_context(&scope);
         let mut store = self.store(scope);
+        let started = store.data().started;
         let input = bindings::Inbound {
             bytes,
             content_type,
             context,
         };
-        let outcome = async {
+        let outcome = within_deadline(&self.limits, started, async {
             let instance = self.instantiate(&mut store).await?;
             instance.call_decode(&mut store, &input).await
-        }
+        })
         .await;
-        let decoded = self.finish(outcome, &store)?;
+        let cost = cost(&self.engine, &store);
+        let decoded = self
+            .finish(outcome, &store)
+            .and_then(|d| self.decoded(d, cost));
+        (decoded, cost)
+    }
+
+    fn decoded(
+        &self,
+        decoded: bindings::Decoded,
+        cost: CallCost,
+    ) -> Result<DecodeOutcome, CallError> {
         let mut documents = Vec::with_capacity(decoded.documents.len());
         let mut size = 0;
         for document in &decoded.documents {
@@ -192,6 +203,7 @@ impl LoadedAdapter {
                 .into_iter()
                 .map(AdapterFailure::from)
                 .collect(),
+            cost,
         })
     }
 
@@ -207,13 +219,15 @@ impl LoadedAdapter {
         let _slot = self.acquire().await;
         let context = encode_context(&scope, control_number, timestamp);
         let mut store = self.store(scope);
-        let outcome = async {
+        let started = store.data().started;
+        let outcome = within_deadline(&self.limits, started, async {
             let instance = self.instantiate(&mut store).await?;
             instance.call_encode(&mut store, &document, &context).await
-        }
+        })
         .await;
+        let cost = cost(&self.engine, &store);
         let encoded = self.finish(outcome, &store)?;
-        self.encoded(encoded)
+        self.encoded(encoded, cost)
     }
 
     /// Renders a functional acknowledgment, or `None` where the adapter's standard has none.
@@ -228,13 +242,15 @@ impl LoadedAdapter {
         let _slot = self.acquire().await;
         let context = encode_context(&scope, control_number, timestamp);
         let mut store = self.store(scope);
-        let outcome = async {
+        let started = store.data().started;
+        let outcome = within_deadline(&self.limits, started, async {
             let instance = self.instantiate(&mut store).await?;
             instance.call_acknowledge(&mut store, &ack, &context).await
-        }
+        })
         .await;
+        let cost = cost(&self.engine, &store);
         match self.finish(outcome, &store)? {
-            Some(encoded) => self.encoded(encoded).map(Some),
+            Some(encoded) => self.encoded(encoded, cost).map(Some),
             None => Ok(None),
         }
     }
@@ -280,9 +296,14 @@ impl LoadedAdapter {
         }
     }
 
-    fn encoded(&self, encoded: bindings::Encoded) -> Result<EncodeOutcome, CallError> {
+    fn encoded(
+        &self,
+        encoded: bindings::Encoded,
+        cost: CallCost,
+    ) -> Result<EncodeOutcome, CallError> {
         self.check_output(encoded.bytes.len())?;
         Ok(EncodeOutcome {
+            cost,
             envelope: convert::envelope_to_model(&encoded.envelope)
                 .map_err(|e| self.bad_output(e))?,
             bytes: encoded.bytes,
@@ -308,57 +329,6 @@ impl LoadedAdapter {
             adapter: self.info.reference(),
             reason: e.to_string(),
         }
-    }
-}
-
-fn new_store(
-    engine: &SandboxEngine,
-    label: &str,
-    limits: &Limits,
-    scope: CallScope,
-) -> Store<CallState> {
-    let mut store = Store::new(
-        &engine.engine,
-        CallState::new(label.to_owned(), limits, scope),
-    );
-    store.limiter(|state| &mut state.limiter);
-    let timeout = limits.timeout();
-    let limit_ms = limits.timeout_ms;
-    store.set_epoch_deadline(1);
-    store.epoch_deadline_callback(move |ctx| {
-        if ctx.data().started.elapsed() >= timeout {
-            Err(wasmtime::Error::new(LimitBreach::Time { limit_ms }))
-        } else {
-            // Yield to the runtime at every tick so a long call never starves other tasks.
-            Ok(UpdateDeadline::Yield(1))
-        }
-    });
-    store
-}
-
-/// Turns a wasmtime error into the reason an operator reads.
-fn classify(adapter: &str, error: wasmtime::Error, store: &Store<CallState>) -> CallError {
-    let breach = error
-        .downcast_ref::<LimitBreach>()
-        .cloned()
-        .or_else(|| store.data().limiter.breach());
-    if let Some(breach) = breach {
-        return CallError::Limit {
-            adapter: adapter.to_owned(),
-            breach,
-        };
-    }
-    let trap = error
-        .downcast_ref::<wasmtime::Trap>()
-        .map(|t| t.to_string())
-        .unwrap_or_else(|| error.to_string());
-    let reason = match store.data().stderr_tail() {
-        Some(stderr) => format!("{trap}; the adapter wrote: {stderr}"),
-        None => trap,
-    };
-    CallError::Trap {
-        adapter: adapter.to_owned(),
-        reason,
     }
 }
 

@@ -1,18 +1,21 @@
 //! The per-call store state, and the only capabilities an adapter is granted: `log`, `config`
-//! and `xref`, plus a WASI context that has no filesystem, environment, sockets or stdio.
+//! and `xref`, plus the WASI surface of [`super::wasi`].
 //!
 //! Guest panics write to stderr; that goes into a small in-memory pipe so a trap can be
-//! reported with the panic's own message.
+//! reported with the panic's own message. Every call to `log`, `config` and `xref` counts
+//! against [`ceilings::HOST_CALLS`], and no string passed to them may exceed
+//! [`ceilings::HOST_ARGUMENT_BYTES`]: a flood breaks a limit and ends the call.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use super::bindings::wharf;
-use super::limits::{Limits, MemoryLimiter};
+use super::limiter::CallLimiter;
+use super::limits::{LimitBreach, Limits, ceilings};
 
 /// How much of a guest's stderr is kept (enough for a panic message and its location).
 const STDERR_CAPACITY: usize = 4 * 1024;
@@ -38,32 +41,62 @@ pub struct CallScope {
 pub struct CallState {
     wasi: WasiCtx,
     table: ResourceTable,
-    pub(crate) limiter: MemoryLimiter,
+    pub(crate) limiter: CallLimiter,
     pub(crate) stderr: MemoryOutputPipe,
     pub(crate) started: std::time::Instant,
+    /// Epoch ticks the guest noticed while running.
+    pub(crate) epoch_ticks: u64,
     scope: CallScope,
     adapter: String,
     log_lines: u32,
+    host_calls: u32,
+    /// A limit a host call refused, so the trap can be reported as that limit.
+    pub(crate) host_breach: Option<LimitBreach>,
 }
 
 impl CallState {
     pub fn new(adapter: String, limits: &Limits, scope: CallScope) -> Self {
         let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
-        let wasi = WasiCtxBuilder::new()
-            .stderr(stderr.clone())
-            .allow_tcp(false)
-            .allow_udp(false)
-            .allow_ip_name_lookup(false)
-            .build();
         CallState {
-            wasi,
+            wasi: super::wasi::context(stderr.clone()),
             table: ResourceTable::new(),
-            limiter: MemoryLimiter::new(limits),
+            limiter: CallLimiter::new(limits),
             stderr,
             started: std::time::Instant::now(),
+            epoch_ticks: 0,
             scope,
             adapter,
             log_lines: 0,
+            host_calls: 0,
+            host_breach: None,
+        }
+    }
+
+    /// The limit this call broke, whether in memory or in a host call.
+    pub fn breach(&self) -> Option<LimitBreach> {
+        self.host_breach.clone().or_else(|| self.limiter.breach())
+    }
+
+    /// Counts one host call with its string arguments, refusing it past a limit.
+    fn host_call(&mut self, arguments: &[&str]) -> wasmtime::Result<()> {
+        self.host_calls = self.host_calls.saturating_add(1);
+        let breach = if self.host_calls > ceilings::HOST_CALLS {
+            Some(LimitBreach::HostCalls {
+                limit: ceilings::HOST_CALLS,
+            })
+        } else {
+            let longest = arguments.iter().map(|a| a.len()).max().unwrap_or(0);
+            (longest > ceilings::HOST_ARGUMENT_BYTES).then_some(LimitBreach::HostArgument {
+                limit_bytes: ceilings::HOST_ARGUMENT_BYTES,
+                actual_bytes: longest,
+            })
+        };
+        match breach {
+            Some(breach) => {
+                self.host_breach = Some(breach.clone());
+                Err(wasmtime::Error::new(breach))
+            }
+            None => Ok(()),
         }
     }
 
@@ -86,11 +119,12 @@ impl WasiView for CallState {
 }
 
 impl wharf::adapter::log::Host for CallState {
-    fn log(&mut self, level: wharf::adapter::log::Level, message: String) {
+    fn log(&mut self, level: wharf::adapter::log::Level, message: String) -> wasmtime::Result<()> {
         use wharf::adapter::log::Level;
+        self.host_call(&[&message])?;
         self.log_lines += 1;
         if self.log_lines > MAX_LOG_LINES {
-            return;
+            return Ok(());
         }
         let mut message = message;
         if message.len() > MAX_LOG_LINE {
@@ -119,18 +153,26 @@ impl wharf::adapter::log::Host for CallState {
                 tracing::error!(target: "wharf::guest", %adapter, %correlation_id, "{message}")
             }
         }
+        Ok(())
     }
 }
 
 impl wharf::adapter::config::Host for CallState {
-    fn get(&mut self, key: String) -> Option<String> {
-        self.scope.config.get(&key).cloned()
+    fn get(&mut self, key: String) -> wasmtime::Result<Option<String>> {
+        self.host_call(&[&key])?;
+        Ok(self.scope.config.get(&key).cloned())
     }
 }
 
 impl wharf::adapter::xref::Host for CallState {
-    fn lookup(&mut self, table: String, key: String) -> Option<String> {
-        self.scope.xref.get(&table)?.get(&key).cloned()
+    fn lookup(&mut self, table: String, key: String) -> wasmtime::Result<Option<String>> {
+        self.host_call(&[&table, &key])?;
+        Ok(self
+            .scope
+            .xref
+            .get(&table)
+            .and_then(|t| t.get(&key))
+            .cloned())
     }
 }
 

@@ -2,9 +2,10 @@
 //! installation (from the adapters directory at start, the admin API or the CLI) and leave by
 //! removal, while the host runs.
 //!
-//! Installing compiles the component (or takes the compiled code from the cache, keyed by the
-//! component's digest and the wasmtime version), asks it who it is, checks the contract
-//! version, and only then makes it visible. Calls already running keep the `Arc` they resolved,
+//! Installing checks the component's size, compiles it within a deadline (or takes the
+//! compiled code from the [`CompiledCache`], keyed by the component's digest and the engine's
+//! fingerprint, and authenticated), checks how many memories and tables it declares, asks it
+//! who it is, checks the contract version, and only then makes it visible. Calls already running keep the `Arc` they resolved,
 //! so swapping or removing a version never cuts a message short.
 
 use std::collections::BTreeMap;
@@ -16,9 +17,10 @@ use wasmtime::component::Component;
 
 use super::adapter::{AdapterInfo, ConfigKeyInfo, LoadedAdapter};
 use super::bindings::AdapterPre;
+use super::cache::CompiledCache;
 use super::convert::doc_type_to_model;
 use super::engine::SandboxEngine;
-use super::limits::Limits;
+use super::limits::{Limits, ceilings};
 use super::{InstallError, ResolveError};
 
 /// Contract versions this host serves (`wharf:adapter@…`).
@@ -33,6 +35,8 @@ pub struct RegistrySettings {
     pub adapters_dir: Option<PathBuf>,
     /// Compiled code cache.
     pub cache_dir: Option<PathBuf>,
+    /// Limits every adapter runs under unless `limits` names it; its installation bounds
+    /// (`max_component_mib`, `compile_timeout_ms`) hold for every installation.
     pub default_limits: Limits,
     /// Limits for particular adapter ids.
     pub limits: BTreeMap<String, Limits>,
@@ -41,6 +45,10 @@ pub struct RegistrySettings {
 pub struct AdapterRegistry {
     engine: Arc<SandboxEngine>,
     settings: RegistrySettings,
+    cache: Option<CompiledCache>,
+    /// One compilation at a time: compiling takes every core it is given, and one that ran
+    /// past its deadline keeps its permit until it really ends.
+    compiling: Arc<tokio::sync::Semaphore>,
     adapters: RwLock<BTreeMap<String, Versions>>,
 }
 
@@ -55,9 +63,16 @@ impl std::fmt::Debug for AdapterRegistry {
 
 impl AdapterRegistry {
     pub fn new(engine: Arc<SandboxEngine>, settings: RegistrySettings) -> Self {
+        let cache = settings.cache_dir.as_ref().and_then(|dir| {
+            CompiledCache::open(dir, &engine.fingerprint())
+                .inspect_err(|e| tracing::warn!(error = %e, "compiled code is not cached"))
+                .ok()
+        });
         AdapterRegistry {
             engine,
             settings,
+            cache,
+            compiling: Arc::new(tokio::sync::Semaphore::new(1)),
             adapters: RwLock::new(BTreeMap::new()),
         }
     }
@@ -104,15 +119,23 @@ impl AdapterRegistry {
         bytes: Vec<u8>,
         persist: bool,
     ) -> Result<AdapterInfo, InstallError> {
+        let bounds = self.settings.default_limits;
+        if bytes.len() > bounds.max_component_bytes() {
+            return Err(InstallError::TooLarge {
+                limit_mib: bounds.max_component_mib,
+                actual_bytes: bytes.len(),
+            });
+        }
         let digest = hex::encode(Sha256::digest(&bytes));
         let size_bytes = bytes.len();
-        let component = self.compile(&bytes, &digest).await?;
+        let component = self.compile(bytes.clone(), &digest).await?;
+        check_resources(&component)?;
         let pre = self
             .engine
             .linker
             .instantiate_pre(&component)
-            .map_err(|e| InstallError::Link(e.to_string()))?;
-        let pre = AdapterPre::new(pre).map_err(|e| InstallError::Link(e.to_string()))?;
+            .map_err(|e| InstallError::Link(format!("{e:#}")))?;
+        let pre = AdapterPre::new(pre).map_err(|e| InstallError::WrongWorld(format!("{e:#}")))?;
         let descriptor = LoadedAdapter::describe(&pre, &self.engine, &self.settings.default_limits)
             .await
             .map_err(|e| InstallError::Describe(e.to_string()))?;
@@ -192,41 +215,52 @@ impl AdapterRegistry {
         Ok(info)
     }
 
-    async fn compile(&self, bytes: &[u8], digest: &str) -> Result<Component, InstallError> {
-        let cached = self
-            .settings
-            .cache_dir
-            .as_ref()
-            .map(|dir| dir.join(format!("{digest}-wasmtime-{}.cwasm", wasmtime_version())));
-        if let Some(path) = cached.as_ref().filter(|p| p.exists()) {
-            // SAFETY: the cache directory is the host's own; files in it were written below by
-            // `Component::serialize` for exactly this digest and wasmtime version.
+    async fn compile(&self, bytes: Vec<u8>, digest: &str) -> Result<Component, InstallError> {
+        if let Some(code) = self.cache.as_ref().and_then(|c| c.load(digest)) {
+            // SAFETY: loading compiled code trusts it. These bytes were written by this host's
+            // `CompiledCache::store` for exactly this component digest and engine fingerprint:
+            // their HMAC under the cache's private key verified.
             #[allow(unsafe_code)]
-            match unsafe { Component::deserialize_file(&self.engine.engine, path) } {
+            match unsafe { Component::deserialize(&self.engine.engine, &code) } {
                 Ok(component) => return Ok(component),
                 Err(e) => {
-                    tracing::warn!(path = %path.display(), error = %e, "compiled cache entry unusable; recompiling")
+                    tracing::warn!(%digest, error = %e, "compiled cache entry unusable; recompiling")
                 }
             }
         }
-        let engine = self.engine.engine.clone();
-        let owned = bytes.to_vec();
-        let component = tokio::task::spawn_blocking(move || Component::new(&engine, &owned))
+        let bounds = self.settings.default_limits;
+        let timeout = InstallError::CompileTimeout {
+            limit_ms: bounds.compile_timeout_ms,
+        };
+        // Waiting for another installation's compile is not this component's time.
+        let permit = self
+            .compiling
+            .clone()
+            .acquire_owned()
             .await
+            .expect("the compile semaphore is never closed");
+        let engine = self.engine.engine.clone();
+        let started = std::time::Instant::now();
+        // A compilation cannot be stopped; past the deadline it runs on, holding the permit,
+        // and its result is dropped.
+        let compiling = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            Component::new(&engine, &bytes)
+        });
+        let compiled = tokio::time::timeout(bounds.compile_timeout(), compiling)
+            .await
+            .map_err(|_| timeout)?;
+        tracing::debug!(%digest, took_ms = started.elapsed().as_millis() as u64, "component compiled");
+        let component = compiled
             .map_err(|e| InstallError::Compile(e.to_string()))?
             .map_err(|e| InstallError::Compile(format!("{e:#}")))?;
-        if let Some(path) = cached {
-            let written = component
+        if let Some(cache) = &self.cache {
+            let stored = component
                 .serialize()
                 .map_err(|e| e.to_string())
-                .and_then(|code| {
-                    if let Some(dir) = path.parent() {
-                        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-                    }
-                    std::fs::write(&path, code).map_err(|e| e.to_string())
-                });
-            if let Err(e) = written {
-                tracing::warn!(path = %path.display(), error = %e, "could not cache compiled adapter");
+                .and_then(|code| cache.store(digest, &code).map_err(|e| e.to_string()));
+            if let Err(e) = stored {
+                tracing::warn!(%digest, error = %e, "could not cache compiled adapter");
             }
         }
         Ok(component)
@@ -306,9 +340,28 @@ impl AdapterRegistry {
     }
 }
 
-fn wasmtime_version() -> &'static str {
-    // The compiled code format changes between wasmtime releases; the cache key must too.
-    "48"
+/// Refuses a component that declares more memories or tables than one call may create, before
+/// any of its code runs. (A memory too large at the start breaks the memory limit when
+/// `describe` instantiates it.)
+fn check_resources(component: &Component) -> Result<(), InstallError> {
+    let Some(required) = component.resources_required() else {
+        return Ok(());
+    };
+    if required.num_memories > ceilings::MEMORIES {
+        return Err(InstallError::Resources(format!(
+            "{} linear memories; at most {} are allowed",
+            required.num_memories,
+            ceilings::MEMORIES
+        )));
+    }
+    if required.num_tables > ceilings::TABLES {
+        return Err(InstallError::Resources(format!(
+            "{} tables; at most {} are allowed",
+            required.num_tables,
+            ceilings::TABLES
+        )));
+    }
+    Ok(())
 }
 
 fn check_id(id: &str) -> Result<(), InstallError> {

@@ -4,7 +4,10 @@ use sqlx::Row;
 
 use super::writer::{Batch, OpFuture, WriteOp};
 use super::{Store, StoreError};
+use crate::audit::anchor;
+use crate::audit::verify::{self, AnchorState, StoredDigests, StoredEntry, Verdict};
 use crate::audit::{AuditEntry, AuditEvent, chain};
+use crate::store::messages::digest;
 
 /// Appends `event` in the batch's transaction, chained to the batch's head. The transaction
 /// holds the write lock, so no other entry can slip in between.
@@ -20,9 +23,9 @@ pub(crate) async fn append(batch: &mut Batch<'_>, event: &AuditEvent) -> Result<
         &record.subject,
         &detail,
     );
-    sqlx::query(
+    let seq: i64 = sqlx::query(
         "INSERT INTO audit (at, actor, action, subject, detail, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
     )
     .bind(at)
     .bind(&record.actor)
@@ -31,9 +34,11 @@ pub(crate) async fn append(batch: &mut Batch<'_>, event: &AuditEvent) -> Result<
     .bind(&detail)
     .bind(&batch.head.hash)
     .bind(&hash)
-    .execute(&mut **batch.tx)
-    .await?;
+    .fetch_one(&mut **batch.tx)
+    .await?
+    .try_get(0)?;
     batch.head.hash = hash;
+    batch.head.seq = seq;
     Ok(())
 }
 
@@ -81,6 +86,86 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         rows.iter().map(entry).collect()
+    }
+
+    /// Verifies the audit trail ([`crate::audit::verify`]): the chain, the head anchored in
+    /// `anchor` (`None`: this log keeps no anchor), and the stored bytes the chain has digests
+    /// of. The anchor is read first: the log only grows, so it holds at least what the anchor
+    /// names even while the host keeps writing.
+    pub async fn verify_audit(
+        &self,
+        anchor: Option<&std::path::Path>,
+    ) -> Result<Verdict, StoreError> {
+        let anchor = match anchor {
+            None => AnchorState::NotKept,
+            Some(path) => match anchor::read(path) {
+                Ok(Some(anchor)) => AnchorState::Found(anchor),
+                Ok(None) => AnchorState::Missing,
+                Err(e) => AnchorState::Unreadable(e.to_string()),
+            },
+        };
+        let entries = sqlx::query(&format!("SELECT {COLUMNS} FROM audit ORDER BY seq"))
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(StoredEntry {
+                    seq: row.try_get("seq")?,
+                    at: row.try_get("at")?,
+                    actor: row.try_get("actor")?,
+                    action: row.try_get("action")?,
+                    subject: row.try_get("subject")?,
+                    detail: row.try_get("detail")?,
+                    prev_hash: row.try_get("prev_hash")?,
+                    hash: row.try_get("hash")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let stored = StoredDigests {
+            messages: self.digests("SELECT id, raw FROM messages", false).await?,
+            documents: self.digests("SELECT id, body FROM documents", true).await?,
+            payloads: self
+                .digests("SELECT id, payload FROM outbox WHERE rendered = 1", false)
+                .await?,
+        };
+        Ok(verify::verify(&entries, &anchor, &stored))
+    }
+
+    /// The SHA-256 of the second column by the first, a page at a time. `text`: the column is
+    /// TEXT (hashed as its UTF-8 bytes), otherwise a BLOB.
+    async fn digests(
+        &self,
+        select: &str,
+        text: bool,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        const PAGE: i64 = 256;
+        let joiner = if select.contains(" WHERE ") {
+            "AND"
+        } else {
+            "WHERE"
+        };
+        let sql = format!("{select} {joiner} id > $1 ORDER BY id LIMIT {PAGE}");
+        let mut digests = std::collections::HashMap::new();
+        let mut after = String::new();
+        loop {
+            let rows = sqlx::query(&sql)
+                .bind(&after)
+                .fetch_all(self.pool())
+                .await?;
+            for row in &rows {
+                let id: String = row.try_get(0)?;
+                let hashed = if text {
+                    digest(row.try_get::<String, _>(1)?.as_bytes())
+                } else {
+                    digest(&row.try_get::<Vec<u8>, _>(1)?)
+                };
+                after = id.clone();
+                digests.insert(id, hashed);
+            }
+            if (rows.len() as i64) < PAGE {
+                return Ok(digests);
+            }
+        }
     }
 
     /// Entries about any of `subjects`, in order.

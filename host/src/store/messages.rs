@@ -1,5 +1,6 @@
 //! Inbound messages: stored raw (with their digest) before anything else happens, recognised
-//! when submitted again, queued for processing, and viewed by the partner who sent them.
+//! when submitted again, queued for processing, and viewed by the partner who sent them (or by the operator, with
+//! what decoding it cost).
 //!
 //! The queue is leased: a worker claims messages with a token and an expiry, and only the
 //! holder of a live lease can record the outcome ([`super::processing`]). A lease that runs out
@@ -10,6 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use super::processing::AdapterCost;
 use super::writer::{Batch, OpFuture, WriteOp};
 use super::{Store, StoreError, new_id};
 use crate::audit::{Actor, AuditEvent};
@@ -85,6 +87,9 @@ pub struct MessageView {
     pub resubmission_of: Option<String>,
     pub documents: Vec<DocumentSummary>,
     pub deliveries: Vec<SenderDeliveryView>,
+    /// What decoding it cost: shown to the operator only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adapter_cost: Option<AdapterCost>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -119,16 +124,36 @@ pub struct SenderDeliveryView {
     pub delivered_at: Option<i64>,
 }
 
-/// A request refused at the edge, kept with its bytes.
+/// A request refused at the edge: its metadata and a short prefix of its body.
 #[derive(Debug, Clone)]
 pub struct Rejection {
     pub path: String,
+    /// The authenticated caller; `None` for a caller without a valid key, whose refusal is
+    /// kept (within the caps) but not audited, so no one without a key can grow the audit log.
     pub partner: Option<String>,
     pub status_code: u16,
     pub reason: String,
-    pub raw: Vec<u8>,
+    /// At most the configured prefix of the body.
+    pub prefix: Vec<u8>,
+    /// How many bytes the caller sent, or declared when the body was not read.
+    pub size_bytes: u64,
+    /// True when `prefix` is not the whole body.
     pub truncated: bool,
 }
+
+/// How much of the refusals is kept: together at most `max_bytes`, each at most
+/// `retention_ms`; the oldest go first.
+#[derive(Debug, Clone, Copy)]
+pub struct RejectedKeep {
+    pub max_bytes: i64,
+    pub retention_ms: i64,
+}
+
+/// What a kept refusal weighs against the cap: its prefix, path and reason, ~100 bytes of ids
+/// and times, all counted twice for the room SQLite's partly filled pages and the table's
+/// indexes take, so that the cap bounds the space the refusals take on disk (measured: 45 KiB
+/// of file for 32 KiB of rows counted once).
+const REJECTION_OVERHEAD: &str = "2 * (length(raw) + length(reason) + length(path) + 100)";
 
 pub fn digest(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
@@ -375,7 +400,7 @@ impl WriteOp for Reprocess {
     }
 }
 
-struct Reject(Rejection);
+struct Reject(Rejection, RejectedKeep);
 
 impl WriteOp for Reject {
     type Output = String;
@@ -384,8 +409,8 @@ impl WriteOp for Reject {
             let rejection = &self.0;
             let id = new_id();
             sqlx::query(
-                "INSERT INTO rejected_requests (id, at, path, partner, status_code, reason, raw, truncated) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO rejected_requests (id, at, path, partner, status_code, reason, raw, \
+                 truncated, size_bytes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(&id)
             .bind(batch.now)
@@ -393,24 +418,74 @@ impl WriteOp for Reject {
             .bind(&rejection.partner)
             .bind(i64::from(rejection.status_code))
             .bind(&rejection.reason)
-            .bind(&rejection.raw)
+            .bind(&rejection.prefix)
             .bind(i64::from(rejection.truncated))
+            .bind(i64::try_from(rejection.size_bytes).unwrap_or(i64::MAX))
             .execute(&mut **batch.tx)
             .await?;
-            super::audit::append(
-                &mut batch,
-                &AuditEvent::AccessDenied {
-                    request_id: id.clone(),
-                    partner: rejection.partner.clone(),
-                    path: rejection.path.clone(),
-                    status: rejection.status_code,
-                    reason: rejection.reason.clone(),
-                    size_bytes: rejection.raw.len(),
-                },
-            )
-            .await?;
+            prune_rejected(&mut batch, self.1).await?;
+            if rejection.partner.is_some() {
+                super::audit::append(
+                    &mut batch,
+                    &AuditEvent::AccessDenied {
+                        request_id: id.clone(),
+                        partner: rejection.partner.clone(),
+                        path: rejection.path.clone(),
+                        status: rejection.status_code,
+                        reason: rejection.reason.clone(),
+                        size_bytes: usize::try_from(rejection.size_bytes).unwrap_or(usize::MAX),
+                    },
+                )
+                .await?;
+            }
             Ok(id)
         })
+    }
+}
+
+/// Drops refusals older than the retention, then the oldest until the rest fit the cap.
+async fn prune_rejected(batch: &mut Batch<'_>, keep: RejectedKeep) -> Result<u64, StoreError> {
+    let mut dropped = sqlx::query("DELETE FROM rejected_requests WHERE at < $1")
+        .bind(batch.now - keep.retention_ms)
+        .execute(&mut **batch.tx)
+        .await?
+        .rows_affected();
+    loop {
+        let row = sqlx::query(&format!(
+            "SELECT SUM({REJECTION_OVERHEAD}), MIN({REJECTION_OVERHEAD}) FROM rejected_requests"
+        ))
+        .fetch_one(&mut **batch.tx)
+        .await?;
+        let total: Option<i64> = row.try_get(0)?;
+        let lightest: Option<i64> = row.try_get(1)?;
+        let excess = total.unwrap_or(0) - keep.max_bytes;
+        if excess <= 0 {
+            return Ok(dropped);
+        }
+        // Enough of the oldest to cover the excess even if they are the lightest; a few more
+        // than needed is fine, fewer means another round.
+        let count = 1 + excess / lightest.unwrap_or(1).max(1);
+        let removed = sqlx::query(
+            "DELETE FROM rejected_requests WHERE id IN \
+             (SELECT id FROM rejected_requests ORDER BY at, id LIMIT $1)",
+        )
+        .bind(count.min(1_000))
+        .execute(&mut **batch.tx)
+        .await?
+        .rows_affected();
+        if removed == 0 {
+            return Ok(dropped);
+        }
+        dropped += removed;
+    }
+}
+
+struct PruneRejected(RejectedKeep);
+
+impl WriteOp for PruneRejected {
+    type Output = u64;
+    fn apply<'a>(&'a mut self, mut batch: Batch<'a>) -> OpFuture<'a, u64> {
+        Box::pin(async move { prune_rejected(&mut batch, self.0).await })
     }
 }
 
@@ -463,9 +538,29 @@ impl Store {
         .await
     }
 
-    /// Keeps a request refused at the edge.
-    pub async fn reject(&self, rejection: &Rejection) -> Result<String, StoreError> {
-        self.write(Reject(rejection.clone())).await
+    /// Keeps a request refused at the edge, within `keep`.
+    pub async fn reject(
+        &self,
+        rejection: &Rejection,
+        keep: RejectedKeep,
+    ) -> Result<String, StoreError> {
+        self.write(Reject(rejection.clone(), keep)).await
+    }
+
+    /// Drops refusals past their retention or beyond the cap; returns how many.
+    pub async fn prune_rejected(&self, keep: RejectedKeep) -> Result<u64, StoreError> {
+        self.write(PruneRejected(keep)).await
+    }
+
+    /// Bytes the kept refusals weigh, as the cap counts them.
+    pub async fn rejected_bytes(&self) -> Result<i64, StoreError> {
+        let total: Option<i64> = sqlx::query(&format!(
+            "SELECT SUM({REJECTION_OVERHEAD}) FROM rejected_requests"
+        ))
+        .fetch_one(self.pool())
+        .await?
+        .try_get(0)?;
+        Ok(total.unwrap_or(0))
     }
 
     /// The raw bytes of a refused request.
@@ -492,9 +587,24 @@ impl Store {
         id: &str,
         partner: &str,
     ) -> Result<Option<MessageView>, StoreError> {
+        self.view_message(id, Some(partner)).await
+    }
+
+    /// A message as the operator sees it: any partner's, with what its adapter call cost.
+    pub async fn operator_message_view(&self, id: &str) -> Result<Option<MessageView>, StoreError> {
+        self.view_message(id, None).await
+    }
+
+    async fn view_message(
+        &self,
+        id: &str,
+        partner: Option<&str>,
+    ) -> Result<Option<MessageView>, StoreError> {
         let Some(row) = sqlx::query(
             "SELECT id, partner, agreement, status, received_at, digest, size_bytes, error, \
-             last_fault, resubmission_of FROM messages WHERE id = $1 AND partner = $2",
+             last_fault, resubmission_of, adapter_fuel, adapter_epoch_ticks, adapter_wall_us, \
+             adapter_memory_bytes \
+             FROM messages WHERE id = $1 AND ($2 IS NULL OR partner = $2)",
         )
         .bind(id)
         .bind(partner)
@@ -502,6 +612,20 @@ impl Store {
         .await?
         else {
             return Ok(None);
+        };
+        let wall_us: Option<i64> = row.try_get("adapter_wall_us")?;
+        let adapter_cost = match (partner, wall_us) {
+            (None, Some(wall_us)) => Some(AdapterCost {
+                fuel: row.try_get("adapter_fuel")?,
+                epoch_ticks: row
+                    .try_get::<Option<i64>, _>("adapter_epoch_ticks")?
+                    .unwrap_or(0),
+                wall_us,
+                memory_bytes: row
+                    .try_get::<Option<i64>, _>("adapter_memory_bytes")?
+                    .unwrap_or(0),
+            }),
+            _ => None,
         };
         let error: Option<String> = row.try_get("error")?;
         let documents = sqlx::query(
@@ -556,6 +680,7 @@ impl Store {
             resubmission_of: row.try_get("resubmission_of")?,
             documents,
             deliveries,
+            adapter_cost,
         }))
     }
 }

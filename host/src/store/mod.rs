@@ -95,8 +95,19 @@ const SQLITE_PRAGMAS: &[&str] = &[
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 impl Store {
-    /// Connects, applies the backend's settings and runs the embedded migrations.
+    /// Connects, applies the backend's settings and runs the embedded migrations. The audit
+    /// chain is not anchored: see [`Store::open_anchored`].
     pub async fn open(url: &str) -> Result<Store, StoreError> {
+        Self::open_with(url, None).await
+    }
+
+    /// Like [`Store::open`], anchoring the audit chain's head in the file `anchor` after every
+    /// commit that appends to it ([`crate::audit::anchor`]).
+    pub async fn open_anchored(url: &str, anchor: &std::path::Path) -> Result<Store, StoreError> {
+        Self::open_with(url, Some(anchor.to_owned())).await
+    }
+
+    async fn open_with(url: &str, anchor: Option<std::path::PathBuf>) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -148,7 +159,7 @@ impl Store {
                 )));
             }
         }
-        let writer = writer::Writer::start(pool.clone(), backend);
+        let writer = writer::Writer::start(pool.clone(), backend, anchor);
         Ok(Store {
             pool,
             backend,
@@ -167,6 +178,17 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Moves what the write-ahead log holds into the database file and empties the log, so
+    /// the files' sizes say what is stored (SQLite; nothing to do elsewhere).
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 
     pub async fn close(&self) {

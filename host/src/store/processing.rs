@@ -28,6 +28,16 @@ pub enum MessageOutcome {
     Failed(serde_json::Value),
 }
 
+/// What the adapter call behind a message cost (see `sandbox::CallCost`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct AdapterCost {
+    /// Fuel burned; `None` when the engine does not meter fuel.
+    pub fuel: Option<i64>,
+    pub epoch_ticks: i64,
+    pub wall_us: i64,
+    pub memory_bytes: i64,
+}
+
 /// Everything the engine decided about one message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProcessingCommit {
@@ -41,6 +51,8 @@ pub struct ProcessingCommit {
     pub order_events: Vec<NewOrderEvent>,
     pub outbox: Vec<NewOutboxEntry>,
     pub audit: Vec<AuditEvent>,
+    /// What decoding it cost, when an adapter ran.
+    pub adapter_cost: Option<AdapterCost>,
 }
 
 struct Record(ProcessingCommit);
@@ -55,9 +67,11 @@ impl WriteOp for Record {
                 MessageOutcome::Failed(error) => ("failed", Some(error.to_string())),
             };
             // The fence first: a worker whose lease ran out writes nothing at all.
+            let cost = commit.adapter_cost;
             let fenced = sqlx::query(
                 "UPDATE messages SET status = $1, error = $2, last_fault = NULL, lease_token = NULL, \
-                 lease_until = NULL, updated_at = $3 \
+                 lease_until = NULL, updated_at = $3, adapter_fuel = $6, adapter_wall_us = $7, \
+                 adapter_memory_bytes = $8, adapter_epoch_ticks = $9 \
                  WHERE id = $4 AND lease_token = $5 AND status = 'received'",
             )
             .bind(status)
@@ -65,6 +79,10 @@ impl WriteOp for Record {
             .bind(batch.now)
             .bind(&commit.message_id)
             .bind(&commit.lease_token)
+            .bind(cost.and_then(|c| c.fuel))
+            .bind(cost.map(|c| c.wall_us))
+            .bind(cost.map(|c| c.memory_bytes))
+            .bind(cost.map(|c| c.epoch_ticks))
             .execute(&mut **batch.tx)
             .await?;
             if fenced.rows_affected() != 1 {

@@ -36,6 +36,7 @@ fn commit(message_id: &str, lease_token: &str, outbox: Vec<NewOutboxEntry>) -> P
         order_events: Vec::new(),
         outbox,
         audit: Vec::new(),
+        adapter_cost: None,
     }
 }
 

@@ -11,12 +11,14 @@
 //! fails, every operation of the batch is answered with that failure and nothing was written.
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
 
 use sqlx::{Any, AnyPool, Row, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{Backend, StoreError};
+use crate::audit::anchor::{self, Anchor};
 use crate::audit::chain;
 
 /// The transaction an operation runs in.
@@ -25,11 +27,13 @@ pub type Tx = Transaction<'static, Any>;
 /// A boxed future borrowing the transaction.
 pub type OpFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
-/// The hash of the newest audit entry, read once per batch and carried from operation to
-/// operation, so appending an entry costs one insert.
-#[derive(Debug, Clone)]
+/// The newest audit entry (its hash and sequence number), read once per batch and carried
+/// from operation to operation, so appending an entry costs one insert.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainHead {
     pub hash: String,
+    /// 0 before the first entry.
+    pub seq: i64,
 }
 
 /// What an operation sees while it runs.
@@ -56,10 +60,11 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer task on `pool`.
-    pub fn start(pool: AnyPool, backend: Backend) -> Writer {
+    /// Starts the writer task on `pool`; with `anchor`, it anchors the audit chain's head
+    /// there after every commit that appended entries ([`crate::audit::anchor`]).
+    pub fn start(pool: AnyPool, backend: Backend, anchor: Option<PathBuf>) -> Writer {
         let (queue, incoming) = mpsc::channel::<Box<dyn Queued>>(4 * MAX_BATCH);
-        tokio::spawn(run(pool, backend, incoming));
+        tokio::spawn(run(pool, backend, anchor, incoming));
         Writer { queue }
     }
 
@@ -123,7 +128,56 @@ impl<O: WriteOp> Queued for Pending<O> {
     }
 }
 
-async fn run(pool: AnyPool, backend: Backend, mut incoming: mpsc::Receiver<Box<dyn Queued>>) {
+/// Whether this writer keeps the anchor, and the head it names: it keeps one when there is
+/// one already, or when the log is empty (a new database). A log with entries and no anchor
+/// means the anchor was removed (or the database comes from elsewhere): the writer does not
+/// paper over that by writing a new one, and verification reports the log unanchored.
+async fn anchoring(
+    pool: &AnyPool,
+    anchor: Option<PathBuf>,
+) -> (Option<PathBuf>, Option<ChainHead>) {
+    let Some(path) = anchor else {
+        return (None, None);
+    };
+    match anchor::read(&path) {
+        Ok(Some(anchor)) => {
+            let head = ChainHead {
+                hash: anchor.hash,
+                seq: anchor.seq,
+            };
+            return (Some(path), Some(head));
+        }
+        Ok(None) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "the audit anchor is unreadable; it is left as it is");
+            return (None, None);
+        }
+    }
+    match sqlx::query("SELECT 1 FROM audit LIMIT 1")
+        .fetch_optional(pool)
+        .await
+    {
+        Ok(None) => (Some(path), None),
+        Ok(Some(_)) => {
+            tracing::error!(anchor = %path.display(),
+                "the audit log has entries but no anchor; it is not anchored from here on \
+                 and verification will say so");
+            (None, None)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the audit log to anchor it");
+            (None, None)
+        }
+    }
+}
+
+async fn run(
+    pool: AnyPool,
+    backend: Backend,
+    anchor: Option<PathBuf>,
+    mut incoming: mpsc::Receiver<Box<dyn Queued>>,
+) {
+    let (anchor, mut last) = anchoring(&pool, anchor).await;
     while let Some(first) = incoming.recv().await {
         let mut ops = vec![first];
         // Give the producers woken by the last commit a moment to enqueue, then take what is
@@ -135,21 +189,52 @@ async fn run(pool: AnyPool, backend: Backend, mut incoming: mpsc::Receiver<Box<d
                 Err(_) => break,
             }
         }
-        let committed = commit_batch(&pool, backend, &mut ops).await;
-        if let Err(reason) = &committed {
-            tracing::error!(operations = ops.len(), error = %reason, "store batch not committed");
+        let committed = commit_batch(&pool, backend, &mut ops, &mut last).await;
+        match &committed {
+            Err(reason) => {
+                tracing::error!(operations = ops.len(), error = %reason, "store batch not committed")
+            }
+            // Before anyone hears of the commit, so what they saw is anchored.
+            Ok(Some(head)) => {
+                if let Some(path) = &anchor {
+                    write_anchor(path.clone(), head.clone()).await;
+                }
+            }
+            Ok(None) => {}
         }
+        let committed = committed.map(|_| ());
         for op in &mut ops {
             op.answer(committed.clone());
         }
     }
 }
 
+async fn write_anchor(path: PathBuf, head: ChainHead) {
+    let anchor = Anchor {
+        seq: head.seq,
+        hash: head.hash,
+    };
+    let written = tokio::task::spawn_blocking(move || anchor::write(&path, &anchor)).await;
+    match written {
+        Ok(Ok(())) => {}
+        // The anchor stays one step behind: verification still holds the log to it.
+        Ok(Err(e)) => tracing::error!(error = %e, "audit anchor not updated"),
+        Err(e) => tracing::error!(error = %e, "audit anchor not updated"),
+    }
+}
+
+/// Commits one batch; returns the chain's new head when the batch appended entries.
+///
+/// `last` is the newest entry this writer knows was committed (its own last append, or the
+/// anchor's at start). If the log no longer holds it, the log was cut or rewritten underneath:
+/// new entries then chain to `last`, not to whatever the table ends with now, so the cut stays
+/// visible to verification instead of being covered by fresh entries and a fresh anchor.
 async fn commit_batch(
     pool: &AnyPool,
     backend: Backend,
     ops: &mut [Box<dyn Queued>],
-) -> Result<(), String> {
+    last: &mut Option<ChainHead>,
+) -> Result<Option<ChainHead>, String> {
     let mut tx = match backend {
         Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
         Backend::Postgres => pool.begin().await,
@@ -158,6 +243,19 @@ async fn commit_batch(
     let mut head = read_head(&mut tx)
         .await
         .map_err(|e| format!("cannot read the audit chain's head: {e}"))?;
+    if let Some(known) = last.as_ref()
+        && !holds(&mut tx, known)
+            .await
+            .map_err(|e| format!("cannot read the audit chain: {e}"))?
+    {
+        tracing::error!(
+            seq = known.seq,
+            table_head = head.seq,
+            "the audit log lost an entry this host wrote; chaining on from it so the loss shows"
+        );
+        head = known.clone();
+    }
+    let start = head.clone();
     for op in ops.iter_mut() {
         let before = head.clone();
         savepoint(&mut tx, "SAVEPOINT wharf_op")
@@ -182,7 +280,25 @@ async fn commit_batch(
             .map_err(|e| e.to_string())?;
         op.keep(result);
     }
-    tx.commit().await.map_err(|e| format!("cannot commit: {e}"))
+    tx.commit()
+        .await
+        .map_err(|e| format!("cannot commit: {e}"))?;
+    if head != start {
+        *last = Some(head.clone());
+        Ok(Some(head))
+    } else {
+        Ok(None)
+    }
+}
+
+/// True when the log still holds `entry` as it was written.
+async fn holds(tx: &mut Tx, entry: &ChainHead) -> Result<bool, StoreError> {
+    let hash: Option<String> = sqlx::query("SELECT hash FROM audit WHERE seq = $1")
+        .bind(entry.seq)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|row| row.get(0));
+    Ok(hash.as_deref() == Some(entry.hash.as_str()))
 }
 
 async fn savepoint(tx: &mut Tx, statement: &str) -> Result<(), StoreError> {
@@ -191,11 +307,17 @@ async fn savepoint(tx: &mut Tx, statement: &str) -> Result<(), StoreError> {
 }
 
 async fn read_head(tx: &mut Tx) -> Result<ChainHead, StoreError> {
-    let hash: Option<String> = sqlx::query("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")
+    let row = sqlx::query("SELECT hash, seq FROM audit ORDER BY seq DESC LIMIT 1")
         .fetch_optional(&mut **tx)
-        .await?
-        .map(|row| row.get(0));
-    Ok(ChainHead {
-        hash: hash.unwrap_or_else(|| chain::GENESIS.to_owned()),
+        .await?;
+    Ok(match row {
+        Some(row) => ChainHead {
+            hash: row.try_get(0)?,
+            seq: row.try_get(1)?,
+        },
+        None => ChainHead {
+            hash: chain::GENESIS.to_owned(),
+            seq: 0,
+        },
     })
 }

@@ -1,0 +1,213 @@
+//! The compiled-code cache: compiled adapters kept in `<data_dir>/compiled` so a restart does
+//! not compile every adapter again.
+//!
+//! Loading compiled code runs it without validation, so nothing is loaded that this host did
+//! not write for exactly this component and this engine:
+//! - an entry is named by the component's SHA-256 and the engine's fingerprint (wasmtime
+//!   version, target and compilation settings), so other bytes or another engine miss;
+//! - its contents carry an HMAC-SHA256 over the digest, the fingerprint and the code, keyed by
+//!   a random per-cache key in `cache.key` (created `0600`; a key readable by others turns the
+//!   cache off); an entry whose tag does not verify is deleted and the component recompiled;
+//! - entries are written to a temporary file and renamed into place, so a crash never leaves
+//!   half an entry under a real name.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+const MAGIC: &[u8] = b"wharf-compiled-v1\n";
+const TAG_BYTES: usize = 32;
+const KEY_FILE: &str = "cache.key";
+
+/// An open cache directory with its key.
+pub struct CompiledCache {
+    dir: PathBuf,
+    key: [u8; 32],
+    fingerprint: String,
+}
+
+impl std::fmt::Debug for CompiledCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompiledCache")
+            .field("dir", &self.dir)
+            .field("fingerprint", &self.fingerprint)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why the cache cannot be used (the host then compiles every time).
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("{0}: {1}")]
+    Io(PathBuf, std::io::Error),
+    #[error("{0} is readable by other users; delete it or make it 0600")]
+    KeyExposed(PathBuf),
+    #[error("{0} is not a cache key")]
+    KeyMalformed(PathBuf),
+}
+
+impl CompiledCache {
+    /// Opens (creating if needed) the cache in `dir` for an engine with `fingerprint`.
+    pub fn open(dir: &Path, fingerprint: &str) -> Result<Self, CacheError> {
+        std::fs::create_dir_all(dir).map_err(|e| CacheError::Io(dir.to_owned(), e))?;
+        Ok(CompiledCache {
+            dir: dir.to_owned(),
+            key: load_or_create_key(&dir.join(KEY_FILE))?,
+            fingerprint: fingerprint.to_owned(),
+        })
+    }
+
+    /// Where the entry for `digest` lives.
+    pub fn entry_path(&self, digest: &str) -> PathBuf {
+        self.dir
+            .join(format!("{digest}-{}.cwasm", self.fingerprint))
+    }
+
+    /// The compiled code for `digest`, if an entry exists and its tag verifies. An entry that
+    /// does not verify is removed.
+    pub fn load(&self, digest: &str) -> Option<Vec<u8>> {
+        let path = self.entry_path(digest);
+        let mut bytes = std::fs::read(&path).ok()?;
+        let verified = bytes.len() >= MAGIC.len() + TAG_BYTES
+            && bytes.starts_with(MAGIC)
+            && self
+                .mac(digest)
+                .chain_update(&bytes[MAGIC.len() + TAG_BYTES..])
+                .verify_slice(&bytes[MAGIC.len()..MAGIC.len() + TAG_BYTES])
+                .is_ok();
+        if !verified {
+            tracing::warn!(path = %path.display(), "compiled cache entry failed authentication; it is removed and the component recompiled");
+            let _ = std::fs::remove_file(&path);
+            return None;
+        }
+        Some(bytes.split_off(MAGIC.len() + TAG_BYTES))
+    }
+
+    /// Keeps `code` as the compiled form of `digest`, atomically.
+    pub fn store(&self, digest: &str, code: &[u8]) -> Result<(), CacheError> {
+        let path = self.entry_path(digest);
+        let tag = self.mac(digest).chain_update(code).finalize().into_bytes();
+        let io = |e| CacheError::Io(path.clone(), e);
+        let mut file = tempfile::NamedTempFile::new_in(&self.dir).map_err(io)?;
+        file.write_all(MAGIC).map_err(io)?;
+        file.write_all(&tag).map_err(io)?;
+        file.write_all(code).map_err(io)?;
+        file.as_file().sync_all().map_err(io)?;
+        file.persist(&path).map_err(|e| io(e.error))?;
+        Ok(())
+    }
+
+    fn mac(&self, digest: &str) -> Hmac<Sha256> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key size");
+        mac.update(digest.as_bytes());
+        mac.update(b"\0");
+        mac.update(self.fingerprint.as_bytes());
+        mac.update(b"\0");
+        mac
+    }
+}
+
+fn load_or_create_key(path: &Path) -> Result<[u8; 32], CacheError> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let io = |e| CacheError::Io(path.to_owned(), e);
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(mut file) => {
+            let key: [u8; 32] = rand::random();
+            file.write_all(hex::encode(key).as_bytes()).map_err(io)?;
+            file.sync_all().map_err(io)?;
+            return Ok(key);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(io(e)),
+    }
+    let mode = std::fs::metadata(path).map_err(io)?.permissions().mode();
+    if mode & 0o077 != 0 {
+        return Err(CacheError::KeyExposed(path.to_owned()));
+    }
+    let text = std::fs::read_to_string(path).map_err(io)?;
+    hex::decode(text.trim())
+        .ok()
+        .and_then(|k| <[u8; 32]>::try_from(k).ok())
+        .ok_or_else(|| CacheError::KeyMalformed(path.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn entries_round_trip_and_the_key_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = CompiledCache::open(dir.path(), "f1").unwrap();
+        cache.store("abc", b"compiled code").unwrap();
+        assert_eq!(cache.load("abc").unwrap(), b"compiled code");
+        let mode = std::fs::metadata(dir.path().join(KEY_FILE))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        // The same directory opened again uses the same key.
+        let again = CompiledCache::open(dir.path(), "f1").unwrap();
+        assert_eq!(again.load("abc").unwrap(), b"compiled code");
+    }
+
+    #[test]
+    fn tampered_entries_are_refused_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = CompiledCache::open(dir.path(), "f1").unwrap();
+        cache.store("abc", b"compiled code").unwrap();
+        let path = cache.entry_path("abc");
+        let mut bytes = std::fs::read(&path).unwrap();
+        *bytes.last_mut().unwrap() ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(cache.load("abc").is_none());
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn an_entry_moved_to_another_digest_or_written_with_another_key_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = CompiledCache::open(dir.path(), "f1").unwrap();
+        cache.store("abc", b"compiled code").unwrap();
+        std::fs::copy(cache.entry_path("abc"), cache.entry_path("def")).unwrap();
+        assert!(cache.load("def").is_none());
+
+        let elsewhere = tempfile::tempdir().unwrap();
+        let forger = CompiledCache::open(elsewhere.path(), "f1").unwrap();
+        forger.store("abc", b"forged code").unwrap();
+        std::fs::copy(forger.entry_path("abc"), cache.entry_path("abc")).unwrap();
+        assert!(cache.load("abc").is_none());
+    }
+
+    #[test]
+    fn another_engine_misses() {
+        let dir = tempfile::tempdir().unwrap();
+        CompiledCache::open(dir.path(), "f1")
+            .unwrap()
+            .store("abc", b"code")
+            .unwrap();
+        let other = CompiledCache::open(dir.path(), "f2").unwrap();
+        assert!(other.load("abc").is_none());
+    }
+
+    #[test]
+    fn a_key_others_can_read_turns_the_cache_off() {
+        let dir = tempfile::tempdir().unwrap();
+        CompiledCache::open(dir.path(), "f1").unwrap();
+        let key = dir.path().join(KEY_FILE);
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(matches!(
+            CompiledCache::open(dir.path(), "f1"),
+            Err(CacheError::KeyExposed(_))
+        ));
+    }
+}
