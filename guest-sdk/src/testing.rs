@@ -65,7 +65,11 @@ pub fn encode_context() -> EncodeContext {
 
 /// Reduces canonical JSON to its business content, in place: what every format must carry the
 /// same. Removed everywhere: `extensions`, source `qualifier`s and `role_code`s and the
-/// `order_type` (each standard says those in its own words). Every `unit` becomes the unit it
+/// `order_type` (each standard says those in its own words), the source's own `status_code` and
+/// `change_code` beside the canonical `status` and `change` that carry their meaning (X12
+/// ACK01 `IA`, EDIFACT 1229 `5`, SAP ACTION `004` and cXML `accept` are one accepted line), and
+/// a ship notice's `structure`, X12's BSN05 code for the shape of its HL tree, which no other
+/// format has a place for. Every `unit` becomes the unit it
 /// counts as in the canonical table (an IDoc's `PCE` comes back from X12's `PC` as `H87`: the
 /// same piece, see [`crate::units::same`]). Lists of facts (`ids`, `item_ids`, `parties`,
 /// `dates`, `references`, `contacts`, `notes`) are sorted, since their order carries no
@@ -74,7 +78,15 @@ pub fn business_content(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
         Value::Object(map) => {
-            for key in ["extensions", "qualifier", "role_code", "order_type"] {
+            for key in [
+                "extensions",
+                "qualifier",
+                "role_code",
+                "order_type",
+                "status_code",
+                "change_code",
+                "structure",
+            ] {
                 map.remove(key);
             }
             if let Some(Value::String(unit)) = map.get_mut("unit")
@@ -370,7 +382,23 @@ fn first_difference(path: &Path, expected: &str, actual: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::bless_rule;
+    use super::{bless_rule, business_content};
+
+    #[test]
+    fn a_status_is_compared_by_meaning_not_by_the_source_code() {
+        // An X12 IA and a cXML accept are one accepted line (issue 9's matrix compared codes).
+        let mut x12 = serde_json::json!({"status": "Accepted", "status_code": "IA",
+            "lines": [{"change": "Cancel", "change_code": "DI"}], "structure": "0001"});
+        let mut cxml = serde_json::json!({"status": "Accepted", "status_code": "accept",
+            "lines": [{"change": "Cancel", "change_code": "003"}], "structure": null});
+        business_content(&mut x12);
+        business_content(&mut cxml);
+        assert_eq!(x12, cxml);
+        let mut rejected = serde_json::json!({"status": "Rejected", "status_code": "IA",
+            "lines": [{"change": "Cancel", "change_code": "DI"}], "structure": "0001"});
+        business_content(&mut rejected);
+        assert_ne!(rejected, x12, "the status itself is still compared");
+    }
 
     #[test]
     fn only_wharf_bless_1_blesses() {

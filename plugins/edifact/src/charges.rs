@@ -14,16 +14,18 @@ use crate::interchange::{Message, Segment};
 use crate::reader::raw_extension;
 use crate::writer::{Kept, Out, number};
 
-/// MOA as money, currency from C516 6345 when given.
+/// MOA as money, currency from C516 6345 when given, else `reference`: the message's CUX
+/// reference currency, which the directory makes the currency of every amount that names none.
 fn money(
     message: &Message,
     segment: &Segment,
+    reference: Option<&str>,
     extensions: &mut Vec<Extension>,
 ) -> Result<Money, AdapterError> {
     let s = seg(message, segment);
     s.get(1, 1);
     let amount = s.require_decimal(1, 2, "amount (5004)")?;
-    let currency = s.string(1, 3);
+    let currency = s.string(1, 3).or_else(|| reference.map(str::to_owned));
     s.leftovers(
         &format!("edifact.MOA[{}]", segment.text(1, 1).unwrap_or_default()),
         extensions,
@@ -66,9 +68,11 @@ impl Charges {
 }
 
 /// Reads TAX and ALC groups and MOA amounts from `segments`; anything else is kept whole.
+/// An amount without a currency of its own is in `currency`, the CUX reference currency.
 pub fn read(
     message: &Message,
     segments: &[&Segment],
+    currency: Option<&str>,
     extensions: &mut Vec<Extension>,
 ) -> Result<Charges, AdapterError> {
     let mut charges = Charges::default();
@@ -98,9 +102,9 @@ pub fn read(
                 let rate = s.decimal(5, 4)?;
                 let jurisdiction = s.string(2, 4);
                 s.leftovers(&format!("edifact.TAX[{kind}]"), extensions);
-                let amount = money(message, moa, extensions)?;
+                let amount = money(message, moa, currency, extensions)?;
                 let taxable = find(&["125"])
-                    .map(|m| money(message, m, extensions))
+                    .map(|m| money(message, m, currency, extensions))
                     .transpose()?;
                 at += usize::from(taxable.is_some()) + 1;
                 charges.taxes.push(Tax {
@@ -122,7 +126,7 @@ pub fn read(
                     is_charge,
                     code: s.string(5, 1),
                     description: s.string(5, 4),
-                    amount: money(message, moa, extensions)?,
+                    amount: money(message, moa, currency, extensions)?,
                 };
                 s.leftovers("edifact.ALC", extensions);
                 at += 1;
@@ -132,7 +136,7 @@ pub fn read(
                 let qualifier = segment.text(1, 1).unwrap_or_default().to_owned();
                 charges
                     .amounts
-                    .push((qualifier, money(message, segment, extensions)?));
+                    .push((qualifier, money(message, segment, currency, extensions)?));
             }
             _ => extensions.push(raw_extension(segment)),
         }
@@ -140,24 +144,24 @@ pub fn read(
     Ok(charges)
 }
 
-/// MOA+<qualifier>:<amount>[:<currency>].
+/// MOA+<qualifier>:<amount>[:<currency>]; the currency only when it is not `reference`, the
+/// CUX reference currency every MOA without one is in (as [`read`] takes it).
 pub fn write_money(
     qualifier: &str,
     money: &Money,
+    reference: Option<&str>,
     mark: char,
     path: &str,
 ) -> Result<Out, AdapterError> {
     let amount = number(&money.amount, mark, path)?;
-    Ok(Out::new("MOA").el(&[
-        qualifier,
-        amount.as_str(),
-        money.currency.as_deref().unwrap_or_default(),
-    ]))
+    let currency = money.currency.as_deref().filter(|c| Some(*c) != reference);
+    Ok(Out::new("MOA").el(&[qualifier, amount.as_str(), currency.unwrap_or_default()]))
 }
 
 /// TAX+7+<kind>:::<jurisdiction>+++:::<rate> and its MOA+124 (and MOA+125).
 pub fn write_taxes(
     taxes: &[Tax],
+    reference: Option<&str>,
     mark: char,
     kept: &mut Kept,
     path: &str,
@@ -186,11 +190,18 @@ pub fn write_taxes(
         out.push(write_money(
             "124",
             &tax.amount,
+            reference,
             mark,
             &format!("{at}.amount"),
         )?);
         if let Some(taxable) = &tax.taxable {
-            out.push(write_money("125", taxable, mark, &format!("{at}.taxable"))?);
+            out.push(write_money(
+                "125",
+                taxable,
+                reference,
+                mark,
+                &format!("{at}.taxable"),
+            )?);
         }
     }
     Ok(out)
@@ -199,6 +210,7 @@ pub fn write_taxes(
 /// ALC+A|C++++<code>:::<description> and its MOA+204 (allowance) or MOA+23 (charge).
 pub fn write_allowances(
     allowances: &[AllowanceCharge],
+    reference: Option<&str>,
     mark: char,
     path: &str,
 ) -> Result<Vec<Out>, AdapterError> {
@@ -223,7 +235,13 @@ pub fn write_allowances(
                     allowance.description.as_deref().unwrap_or_default(),
                 ]),
         );
-        out.push(write_money(qualifier, &allowance.amount, mark, &at)?);
+        out.push(write_money(
+            qualifier,
+            &allowance.amount,
+            reference,
+            mark,
+            &at,
+        )?);
     }
     Ok(out)
 }

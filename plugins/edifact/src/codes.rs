@@ -33,7 +33,10 @@ pub fn date_qualifier(kind: DateKind) -> Option<&'static str> {
         DateKind::RequestedDelivery => "2",
         DateKind::PromisedDelivery => "69",
         DateKind::RequestedShip => "10",
-        DateKind::Shipped => "11",
+        // 11, "despatch date and/or time": when goods "are or are expected to be despatched"
+        // (UNTDID 2005, D96A on); a response's promised ship date reads back as promised, see
+        // `ordrsp::promised`. 69 is a promised *delivery*, 10 a despatch the buyer requests.
+        DateKind::Shipped | DateKind::PromisedShip => "11",
         DateKind::ExpectedDelivery => "17",
         DateKind::Delivered => "35",
         DateKind::Received => "50",
@@ -41,13 +44,20 @@ pub fn date_qualifier(kind: DateKind) -> Option<&'static str> {
         DateKind::Due => "13",
         DateKind::Effective => "7",
         DateKind::Expiry => "36",
-        DateKind::PromisedShip | DateKind::Other => return None,
+        DateKind::Other => return None,
     })
 }
 
 /// DTM 2380 in format 2379 as ISO 8601, `Ok(None)` for formats without an ISO form (weeks,
 /// durations, partner codes), `Err` for a date its format says is impossible.
 pub fn iso_date(text: &str, format: &str) -> Result<Option<String>, String> {
+    if let Some(clock) = match format {
+        "303" | "205" => Some(12),
+        "304" => Some(14),
+        _ => None,
+    } {
+        return zoned_date(text, format, clock);
+    }
     let ascii_digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
     let (date_part, time_part) = match format {
         "102" if text.len() == 8 => (text, None),
@@ -77,14 +87,64 @@ pub fn iso_date(text: &str, format: &str) -> Result<Option<String>, String> {
         .map_err(|e| e.to_string())
 }
 
+/// A date and time with its zone (2379 303 `CCYYMMDDHHMMZZZ`, 304 `CCYYMMDDHHMMSSZZZ`, and
+/// 205 `CCYYMMDDHHMMZHHMM` from D01A on) as ISO 8601 with its offset. The directory leaves
+/// ZZZ's form open; read are `UTC`, `GMT` and `Z`, a signed hour `+01` and a signed `+0530`.
+/// A zone named otherwise (`CET`) has no fixed offset: `Ok(None)`, the date is kept whole.
+fn zoned_date(text: &str, format: &str, clock: usize) -> Result<Option<String>, String> {
+    let split = text
+        .get(..clock)
+        .filter(|d| d.bytes().all(|b| b.is_ascii_digit()));
+    let (Some(digits), zone) = (split, text.get(clock..).unwrap_or_default()) else {
+        return Err(format!(
+            "{text:?} is not a date in format {format}: expected {clock} digits and a time zone"
+        ));
+    };
+    let offset = match zone.as_bytes() {
+        b"" => {
+            return Err(format!(
+                "{text:?} is not a date in format {format}: no time zone"
+            ));
+        }
+        b"UTC" | b"GMT" | b"Z" => "Z".to_owned(),
+        [sign @ (b'+' | b'-'), rest @ ..]
+            if matches!(rest.len(), 2 | 4) && rest.iter().all(u8::is_ascii_digit) =>
+        {
+            let minutes = zone.get(3..).filter(|m| !m.is_empty()).unwrap_or("00");
+            format!("{}{}:{minutes}", char::from(*sign), &zone[1..3])
+        }
+        _ => return Ok(None),
+    };
+    let iso = date::from_compact(&digits[..8], Some(&digits[8..])).map_err(|e| e.to_string())?;
+    let iso = format!("{iso}{offset}");
+    date::check_iso(&iso).map_err(|e| e.to_string())?;
+    Ok(Some(iso))
+}
+
 /// An ISO 8601 date as DTM 2380 and its format code 2379: 102 for a day, 203 for a time on
-/// the minute, 204 with seconds.
+/// the minute, 204 with seconds; a time with an offset is 303 or 304 with the zone as ZZZ
+/// ("See 203 plus Z = Time zone", in every directory from D93A on, so D96A too): `+01` for a
+/// whole hour, `UTC` for `Z`, and `+0530` for the rare offset three characters cannot say.
 pub fn compact_date(iso: &str) -> Result<(String, &'static str), String> {
     let (day, time) = date::to_compact(iso).map_err(|e| e.to_string())?;
-    Ok(match time {
-        None => (day, "102"),
-        Some(time) if time.ends_with("00") => (format!("{day}{}", &time[..4]), "203"),
-        Some(time) => (format!("{day}{time}"), "204"),
+    let normal = date::normalize_iso(iso).map_err(|e| e.to_string())?;
+    let zone = match normal.get(19..).unwrap_or_default() {
+        "" => None,
+        offset => Some(match offset.find(['Z', '+', '-']).map(|at| &offset[at..]) {
+            Some("Z") => "UTC".to_owned(),
+            Some(signed) if signed.ends_with(":00") => signed[..3].to_owned(),
+            Some(signed) => signed.replace(':', ""),
+            None => String::new(),
+        }),
+    };
+    Ok(match (time, zone) {
+        (None, _) => (day, "102"),
+        (Some(time), Some(zone)) if time.ends_with("00") => {
+            (format!("{day}{}{zone}", &time[..4]), "303")
+        }
+        (Some(time), Some(zone)) => (format!("{day}{time}{zone}"), "304"),
+        (Some(time), None) if time.ends_with("00") => (format!("{day}{}", &time[..4]), "203"),
+        (Some(time), None) => (format!("{day}{time}"), "204"),
     })
 }
 
@@ -199,4 +259,51 @@ pub fn syntax_error_text(code: &str) -> String {
         _ => return format!("syntax error {code}"),
     };
     text.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_time_with_an_offset_keeps_its_zone_both_ways() {
+        // A cXML delivery date at +01:00 came back from EDIFACT without it (issue 9's matrix).
+        for (iso, text, format) in [
+            ("2026-03-02T00:00:00+01:00", "202603020000+01", "303"),
+            ("2026-02-11T15:10:30-05:00", "20260211151030-05", "304"),
+            ("2026-02-11T15:10:00Z", "202602111510UTC", "303"),
+            ("2026-02-11T15:10:00+05:30", "202602111510+0530", "303"),
+            ("2026-02-11T15:10:00", "202602111510", "203"),
+            ("2026-02-11", "20260211", "102"),
+        ] {
+            assert_eq!(
+                compact_date(iso).unwrap(),
+                (text.to_owned(), format),
+                "{iso}"
+            );
+            assert_eq!(
+                iso_date(text, format).unwrap().as_deref(),
+                Some(iso),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            iso_date("202603020000+0100", "205").unwrap().as_deref(),
+            Some("2026-03-02T00:00:00+01:00")
+        );
+        assert_eq!(
+            iso_date("202603020000GMT", "303").unwrap().as_deref(),
+            Some("2026-03-02T00:00:00Z")
+        );
+        // A zone without a fixed offset, or not one the adapter can read, keeps the DTM whole.
+        assert_eq!(iso_date("202603020000CET", "303"), Ok(None));
+        assert_eq!(iso_date("202603020000+1", "303"), Ok(None));
+        for (text, format) in [
+            ("202603020000", "303"),
+            ("2026030200+01", "304"),
+            ("202602300000+01", "303"),
+        ] {
+            assert!(iso_date(text, format).is_err(), "{text} {format}");
+        }
+    }
 }

@@ -88,11 +88,16 @@ pub fn write_references(references: &[Identifier]) -> Vec<Out> {
         .collect()
 }
 
-/// FTX as a note: 4451 is its kind, the C108 lines its text.
+/// The 4451 subject written for a note without a kind: AAI, "general information". 4451 is
+/// mandatory in FTX, so a kindless note needs one; reading it back as no kind keeps a note's
+/// kind what its source said.
+const GENERAL_INFORMATION: &str = "AAI";
+
+/// FTX as a note: 4451 is its kind (none for AAI, general information), the C108 lines its text.
 pub fn read_note(s: &Seg<'_>) -> Note {
     let lines: Vec<&str> = (1..=5).filter_map(|c| s.get(4, c)).collect();
     Note {
-        kind: s.string(1, 1),
+        kind: s.string(1, 1).filter(|kind| kind != GENERAL_INFORMATION),
         text: lines.join(" "),
     }
 }
@@ -101,7 +106,7 @@ pub fn read_note(s: &Seg<'_>) -> Note {
 pub fn write_notes(notes: &[Note]) -> Vec<Out> {
     let mut out = Vec::new();
     for note in notes {
-        let kind = note.kind.as_deref().unwrap_or("AAI");
+        let kind = note.kind.as_deref().unwrap_or(GENERAL_INFORMATION);
         for lines in chunks(&note.text, 70).chunks(5) {
             out.push(Out::new("FTX").el(&[kind]).el(&[""]).el(&[""]).el(lines));
         }

@@ -53,7 +53,12 @@ pub fn read(message: &Message) -> Result<Invoice, AdapterError> {
     while let Some(po) = header.take_reference("ON") {
         po_numbers.push(po);
     }
-    let mut heading = charges::read(message, &header.rest, &mut extensions)?;
+    let mut heading = charges::read(
+        message,
+        &header.rest,
+        header.currency.as_deref(),
+        &mut extensions,
+    )?;
     let currency = header.currency.clone();
     let mut lines = Vec::new();
     let mut at = header.length;
@@ -62,7 +67,7 @@ pub fn read(message: &Message) -> Result<Invoice, AdapterError> {
             "UNS" => break,
             "LIN" => {
                 let (line, taken) = items::read(message, &message.body[at..], currency.as_deref())?;
-                lines.push(invoice_line(message, line)?);
+                lines.push(invoice_line(message, line, currency.as_deref())?);
                 at += taken;
             }
             _ => {
@@ -72,7 +77,12 @@ pub fn read(message: &Message) -> Result<Invoice, AdapterError> {
         }
     }
     let summary_segments = read_summary(message, at);
-    let mut summary = charges::read(message, &summary_segments, &mut extensions)?;
+    let mut summary = charges::read(
+        message,
+        &summary_segments,
+        currency.as_deref(),
+        &mut extensions,
+    )?;
     let Some(total) = summary.take(&["77", "86", "39"]) else {
         let last = message.body.last().unwrap_or(&message.unh);
         return Err(error::validation("INVOIC states no invoice total (MOA+77)")
@@ -110,7 +120,11 @@ pub fn read(message: &Message) -> Result<Invoice, AdapterError> {
     })
 }
 
-fn invoice_line(message: &Message, mut line: items::Line<'_>) -> Result<InvoiceLine, AdapterError> {
+fn invoice_line(
+    message: &Message,
+    mut line: items::Line<'_>,
+    currency: Option<&str>,
+) -> Result<InvoiceLine, AdapterError> {
     let chosen = line
         .quantities
         .iter()
@@ -147,7 +161,7 @@ fn invoice_line(message: &Message, mut line: items::Line<'_>) -> Result<InvoiceL
         );
         extensions.push(wharf_guest_sdk::text_extension("edifact.RFF", text));
     }
-    let mut found = charges::read(message, &line.rest, &mut extensions)?;
+    let mut found = charges::read(message, &line.rest, currency, &mut extensions)?;
     let amount = found.take(&["203"]);
     let taxes = std::mem::take(&mut found.taxes);
     let allowances_charges = std::mem::take(&mut found.allowances);
@@ -196,6 +210,7 @@ pub fn write(invoice: &Invoice, mark: char) -> Result<Vec<Out>, AdapterError> {
     )?);
     out.extend(write_allowances(
         &invoice.allowances_charges,
+        invoice.currency.as_deref(),
         mark,
         "allowances_charges",
     )?);
@@ -223,10 +238,22 @@ pub fn write(invoice: &Invoice, mark: char) -> Result<Vec<Out>, AdapterError> {
         ("9", totals.due.as_ref(), "totals.due"),
     ] {
         if let Some(money) = money {
-            out.push(write_money(qualifier, money, mark, path)?);
+            out.push(write_money(
+                qualifier,
+                money,
+                invoice.currency.as_deref(),
+                mark,
+                path,
+            )?);
         }
     }
-    out.extend(write_taxes(&invoice.taxes, mark, &mut kept, "taxes")?);
+    out.extend(write_taxes(
+        &invoice.taxes,
+        invoice.currency.as_deref(),
+        mark,
+        &mut kept,
+        "taxes",
+    )?);
     Ok(out)
 }
 
@@ -252,7 +279,13 @@ fn write_line(
         &format!("{path}.quantity"),
     )?);
     if let Some(amount) = &line.amount {
-        out.push(write_money("203", amount, mark, &format!("{path}.amount"))?);
+        out.push(write_money(
+            "203",
+            amount,
+            currency,
+            mark,
+            &format!("{path}.amount"),
+        )?);
     }
     out.extend(write_price(
         &line.unit_price,
@@ -269,12 +302,14 @@ fn write_line(
     }
     out.extend(write_taxes(
         &line.taxes,
+        currency,
         mark,
         &mut kept,
         &format!("{path}.taxes"),
     )?);
     out.extend(write_allowances(
         &line.allowances_charges,
+        currency,
         mark,
         &format!("{path}.allowances_charges"),
     )?);

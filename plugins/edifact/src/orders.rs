@@ -44,8 +44,12 @@ pub fn read(message: &Message) -> Result<PurchaseOrder, AdapterError> {
         }
     }
     let mut summary = read_summary(message, at);
-    let total = take_amount(message, &mut summary, "86", &mut extensions)?
-        .map(|(amount, currency)| Money { amount, currency });
+    let total =
+        take_amount(message, &mut summary, "86", &mut extensions)?.map(|(amount, own)| Money {
+            amount,
+            // An amount naming no currency is in the CUX reference currency.
+            currency: own.or_else(|| currency.clone()),
+        });
     keep_all(&summary, &mut extensions);
     Ok(PurchaseOrder {
         po_number,
@@ -139,7 +143,12 @@ pub fn write(po: &PurchaseOrder, mark: char) -> Result<Vec<Out>, AdapterError> {
         let mut moa = Out::new("MOA").el(&[
             "86",
             amount.as_str(),
-            total.currency.as_deref().unwrap_or_default(),
+            // MOA 6345 only when it is not the CUX reference currency, as it is read.
+            total
+                .currency
+                .as_deref()
+                .filter(|c| *c != po.currency.as_deref().unwrap_or_default())
+                .unwrap_or_default(),
         ]);
         kept.restore("edifact.MOA[86]", &mut moa);
         out.push(moa);

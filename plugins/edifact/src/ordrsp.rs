@@ -6,7 +6,9 @@
 //! 7 rejected, 2 deleted, 4 pending; a QTY+83 backorder quantity makes it backordered) and is
 //! kept as the line's `status_code`. QTY+113 (else 21) is the confirmed quantity.
 
-use wharf_guest_sdk::canonical::{LineResponse, LineStatus, OrderResponse, ResponseStatus};
+use wharf_guest_sdk::canonical::{
+    DateKind, Dated, LineResponse, LineStatus, OrderResponse, ResponseStatus,
+};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::error;
 
@@ -92,13 +94,25 @@ pub fn read(message: &Message) -> Result<OrderResponse, AdapterError> {
         status: response_status(header.function.as_deref()),
         status_code: header.function.clone(),
         currency,
-        dates: header.dates,
+        dates: promised(header.dates),
         parties: header.parties,
         references: header.references,
         notes: header.notes,
         lines,
         extensions,
     })
+}
+
+/// A response's DTM+11 is the despatch date the supplier commits to: 2005 code 11 is the date
+/// on which goods "are or are expected to be despatched", and a response is written before
+/// despatch, so it is a promised ship date here (in a DESADV or INVOIC it is the actual one).
+fn promised(mut dates: Vec<Dated>) -> Vec<Dated> {
+    for date in &mut dates {
+        if date.kind == DateKind::Shipped && date.qualifier.as_deref() == Some("11") {
+            date.kind = DateKind::PromisedShip;
+        }
+    }
+    dates
 }
 
 fn line_response(mut line: items::Line<'_>) -> LineResponse {
@@ -137,7 +151,7 @@ fn line_response(mut line: items::Line<'_>) -> LineResponse {
         item_ids: line.item_ids,
         quantity,
         price: line.price,
-        dates: line.dates,
+        dates: promised(line.dates),
         notes: line.notes,
         extensions,
     }

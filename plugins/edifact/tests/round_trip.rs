@@ -83,11 +83,13 @@ fn date() -> impl Strategy<Value = Dated> {
         1u32..13,
         1u32..29,
         prop::option::of((0u32..24, 0u32..60, 0u32..60)),
+        prop::sample::select(vec!["", "", "Z", "+01:00", "-05:00", "+05:30"]),
     )
-        .prop_map(|((kind, q), y, m, d, time)| {
+        .prop_map(|((kind, q), y, m, d, time, zone)| {
             let mut value = format!("{y:04}-{m:02}-{d:02}");
             if let Some((h, mi, s)) = time {
-                value.push_str(&format!("T{h:02}:{mi:02}:{s:02}"));
+                // A time's offset is written as DTM 303/304's zone and read back.
+                value.push_str(&format!("T{h:02}:{mi:02}:{s:02}{zone}"));
             }
             Dated {
                 kind,
@@ -191,10 +193,9 @@ fn purchase_order() -> impl Strategy<Value = PurchaseOrder> {
             payment_terms: None,
             notes: note
                 .into_iter()
-                .map(|text| Note {
-                    kind: Some("AAI".to_owned()),
-                    text,
-                })
+                // A note without a kind is written FTX+AAI (general information) and read
+                // back without one.
+                .map(|text| Note { kind: None, text })
                 .collect(),
             lines,
             total: None,
@@ -234,7 +235,17 @@ fn order_response() -> impl Strategy<Value = OrderResponse> {
                 quantity
             },
             price: None,
-            dates,
+            // In a response, DTM+11 is the despatch the supplier expects (2005 code 11), so
+            // what a response says of shipping is a promised ship date.
+            dates: dates
+                .into_iter()
+                .map(|mut d| {
+                    if d.kind == DateKind::Shipped {
+                        d.kind = DateKind::PromisedShip;
+                    }
+                    d
+                })
+                .collect(),
             notes: Vec::new(),
             extensions: Vec::new(),
         });
@@ -345,7 +356,7 @@ fn unoc_is_written_as_latin1_and_read_back_as_utf8() {
         references: Vec::new(),
         payment_terms: None,
         notes: vec![Note {
-            kind: Some("AAI".to_owned()),
+            kind: None,
             text: "Größe".to_owned(),
         }],
         lines: Vec::new(),

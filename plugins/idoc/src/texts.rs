@@ -18,7 +18,7 @@ const LINE_LENGTH: usize = 70;
 const CONTINUED: &str = "=";
 /// TDFORMAT of a line that starts a paragraph (SAPscript's default paragraph).
 const NEW_LINE: &str = "*";
-/// The text ID written when a note's kind is not SAP's own.
+/// The text ID written when a note's kind is not SAP's own, and read as a note without a kind.
 const DEFAULT_TEXT_ID: &str = "0001";
 
 /// The segment names of texts at one level: (E1EDKT1, E1EDKT2) or (E1EDPT1, E1EDPT2).
@@ -65,7 +65,9 @@ pub fn read(
         }
         text.leftovers(&prefix, extensions);
         notes.push(Note {
-            kind: Some(id.to_owned()),
+            // The text ID written for a note without a kind of its own reads back as none, so
+            // a kindless note does not come back with SAP's first text ID as its kind.
+            kind: (id != DEFAULT_TEXT_ID).then(|| id.to_owned()),
             text: body,
         });
     }

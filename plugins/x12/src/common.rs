@@ -16,7 +16,7 @@ use crate::codes;
 use crate::reader::Seg;
 use crate::writer::Out;
 
-/// DTM04 time codes with a fixed offset from UTC.
+/// DTM04 time codes (element 623) named for a zone with a fixed offset from UTC.
 const ZONES: [(&str, &str); 12] = [
     ("UT", "Z"),
     ("GM", "Z"),
@@ -32,13 +32,48 @@ const ZONES: [(&str, &str); 12] = [
     ("HS", "-10:00"),
 ];
 
+/// The offset a DTM04 time code stands for. Besides the named zones, element 623 numbers the
+/// whole-hour offsets ISO 8601 writes with a sign, since `+` is restricted in X12: `01`–`12`
+/// are "equivalent to ISO P01"–"P12" (east of UTC), `13`–`24` to "M12" down to "M01".
+fn zone_offset(code: &str) -> Option<String> {
+    if let Some((_, offset)) = ZONES.iter().find(|(c, _)| *c == code) {
+        return Some((*offset).to_owned());
+    }
+    let number: u8 = code.parse().ok().filter(|_| code.len() == 2)?;
+    match number {
+        1..=12 => Some(format!("+{number:02}:00")),
+        13..=24 => Some(format!("-{:02}:00", 25 - number)),
+        _ => None,
+    }
+}
+
+/// The DTM04 time code for an ISO 8601 offset: a zone's own code where 623 names one
+/// (standard time, as the table's first entry for the offset), otherwise the numbered code for
+/// a whole-hour offset (`+01:00` is `01`, `-03:00` is `22`); `None` for an offset 623 cannot
+/// say (half hours, `+00:00` but for `Z`).
+fn zone_code(offset: &str) -> Option<String> {
+    if let Some((code, _)) = ZONES
+        .iter()
+        .find(|(c, o)| *o == offset && !matches!(*c, "GM" | "CD" | "MD" | "PD"))
+    {
+        return Some((*code).to_owned());
+    }
+    let (sign, clock) = offset.split_at_checked(1)?;
+    let hours: u8 = clock.strip_suffix(":00")?.parse().ok()?;
+    match (sign, hours) {
+        ("+", 1..=12) => Some(format!("{hours:02}")),
+        ("-", 1..=12) => Some(format!("{:02}", 25 - hours)),
+        _ => None,
+    }
+}
+
 /// DTM: qualifier, date, time and time code; `None` when it uses elements beyond those
 /// (a date range in DTM05/DTM06) or a time code without a fixed offset.
 pub fn read_dtm(seg: Seg<'_>) -> Result<Option<Dated>, AdapterError> {
     let zone = match seg.text(4) {
-        None => "",
-        Some(code) => match ZONES.iter().find(|(c, _)| *c == code) {
-            Some((_, offset)) => offset,
+        None => String::new(),
+        Some(code) => match zone_offset(code) {
+            Some(offset) => offset,
             None => return Ok(None),
         },
     };
@@ -65,7 +100,7 @@ pub fn read_dtm(seg: Seg<'_>) -> Result<Option<Dated>, AdapterError> {
 pub fn compact(
     value: &str,
     path: &str,
-) -> Result<(String, Option<String>, Option<&'static str>), AdapterError> {
+) -> Result<(String, Option<String>, Option<String>), AdapterError> {
     let (day, time) =
         date::to_compact(value).map_err(|e| error::validation(format!("{path}: {e}")))?;
     let normal = date::normalize_iso(value).unwrap_or_default();
@@ -73,11 +108,8 @@ pub fn compact(
     let offset = offset.find(['Z', '+', '-']).map_or("", |at| &offset[at..]);
     let code = if offset.is_empty() {
         None
-    } else if let Some((code, _)) = ZONES
-        .iter()
-        .find(|(c, o)| *o == offset && !matches!(*c, "GM" | "CD" | "MD" | "PD"))
-    {
-        Some(*code)
+    } else if let Some(code) = zone_code(offset) {
+        Some(code)
     } else {
         log::warn(&format!(
             "{path}: offset {offset} has no X12 time code; the local time is written without it"
@@ -324,4 +356,36 @@ pub fn write_terms(terms: Option<&String>, kept: &[Out]) -> Option<Out> {
         .iter()
         .any(|o| o.id == "ITD" && crate::writer::element(o, 12) == Some(terms.as_str()));
     (!said).then(|| Out::new("ITD").with(12, terms.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_hour_offsets_use_the_numbered_time_codes() {
+        // A cXML date at +01:00 lost its offset on the way through X12 (issue 9's matrix).
+        let (_, _, code) = compact("2026-03-02T00:00:00+01:00", "dates[0]").unwrap();
+        assert_eq!(code.as_deref(), Some("01"));
+        assert_eq!(zone_offset("01").as_deref(), Some("+01:00"));
+        assert_eq!(zone_offset("12").as_deref(), Some("+12:00"));
+        assert_eq!(zone_offset("13").as_deref(), Some("-12:00"));
+        assert_eq!(zone_offset("24").as_deref(), Some("-01:00"));
+        assert_eq!(zone_code("-03:00").as_deref(), Some("AD"));
+        assert_eq!(zone_code("-09:00").as_deref(), Some("16"));
+        assert_eq!(zone_code("-05:00").as_deref(), Some("ES"));
+        for code in ["00", "25", "99", "1"] {
+            assert_eq!(zone_offset(code), None, "{code}");
+        }
+        for offset in ["+05:30", "+13:00", "+00:00"] {
+            assert_eq!(zone_code(offset), None, "{offset}");
+        }
+        for hours in 1..=12 {
+            for sign in ["+", "-"] {
+                let offset = format!("{sign}{hours:02}:00");
+                let code = zone_code(&offset).unwrap();
+                assert_eq!(zone_offset(&code).as_deref(), Some(offset.as_str()));
+            }
+        }
+    }
 }

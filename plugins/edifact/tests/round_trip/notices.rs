@@ -18,20 +18,18 @@ use wharf_guest_sdk::id;
 
 use super::{code, date, decimal, decode, document, encode, item_ids, party, quantity, text};
 
+/// An amount in the invoice's currency (EUR, which MOA leaves to CUX) or in another one.
 fn money() -> impl Strategy<Value = Money> {
-    (decimal(), prop::option::of(Just("EUR"))).prop_map(|(amount, currency)| Money {
+    (decimal(), prop::sample::select(vec!["EUR", "USD"])).prop_map(|(amount, currency)| Money {
         amount,
-        currency: currency.map(str::to_owned),
+        currency: Some(currency.to_owned()),
     })
 }
 
 fn notes() -> impl Strategy<Value = Vec<Note>> {
     prop::option::of(text()).prop_map(|note| {
         note.into_iter()
-            .map(|text| Note {
-                kind: Some("AAI".to_owned()),
-                text,
-            })
+            .map(|text| Note { kind: None, text })
             .collect()
     })
 }

@@ -167,7 +167,8 @@ pub fn notes(ids: &'static [&'static str]) -> impl Strategy<Value = Vec<Note>> {
                 .into_iter()
                 .zip(texts)
                 .map(|(kind, lines)| Note {
-                    kind: Some(kind.to_owned()),
+                    // Text ID 0001 is what a kindless note is written as, and reads back as.
+                    kind: (kind != "0001").then(|| kind.to_owned()),
                     text: lines.join("\n"),
                 })
                 .collect()
