@@ -17,55 +17,15 @@ use tokio::net::TcpStream;
 const REJECTED_MAX_KIB: u64 = 64;
 
 fn config(portal_url: &str) -> String {
-    format!(
-        r#"
-[server]
-max_body_kib = 256
-[delivery]
-initial_backoff_ms = 50
-max_backoff_ms = 200
-poll_interval_ms = 50
-[edge]
-header_timeout_ms = 2000
-body_timeout_ms = 1000
-rejected_max_kib = {REJECTED_MAX_KIB}
-anonymous_rate_per_s = 10000
-partner_rate_per_s = 10000
-partner_burst = 10000
-{PARTNERS}
-[[agreements]]
-id = "erp-orders"
-partner = "erp"
-direction = "inbound"
-adapter = "cxml"
-[[agreements]]
-id = "portal-orders"
-partner = "portal"
-direction = "outbound"
-adapter = "cxml"
-endpoint = "{portal_url}"
-[agreements.config]
-from_domain = "NetworkID"
-from_identity = "ACME"
-to_domain = "NetworkID"
-to_identity = "PORTAL"
-default_classification_value = "31160000"
-[[agreements]]
-id = "portal-supply"
-partner = "portal"
-direction = "inbound"
-adapter = "cxml"
-[[agreements]]
-id = "other-supply"
-partner = "other"
-direction = "inbound"
-adapter = "cxml"
-[[routes]]
-doc_type = "purchase_order"
-from = "erp"
-to = "portal-orders"
-"#
-    )
+    cxml_order_flow(portal_url)
+        .inbound("portal-supply", "portal", "cxml", "")
+        .inbound("other-supply", "other", "cxml", "")
+        .raw(&format!(
+            "[server]\nmax_body_kib = 256\n[edge]\nheader_timeout_ms = 2000\n\
+             body_timeout_ms = 1000\nrejected_max_kib = {REJECTED_MAX_KIB}\n\
+             anonymous_rate_per_s = 10000\npartner_rate_per_s = 10000\npartner_burst = 10000\n"
+        ))
+        .toml()
 }
 
 const PO: &str = "4500077001";

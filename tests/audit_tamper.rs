@@ -18,36 +18,7 @@ const ORDERS: usize = 4;
 const TRIALS: usize = 240;
 
 fn config(portal_url: &str) -> String {
-    format!(
-        r#"
-[delivery]
-initial_backoff_ms = 50
-max_backoff_ms = 200
-poll_interval_ms = 50
-{PARTNERS}
-[[agreements]]
-id = "erp-orders"
-partner = "erp"
-direction = "inbound"
-adapter = "cxml"
-[[agreements]]
-id = "portal-orders"
-partner = "portal"
-direction = "outbound"
-adapter = "cxml"
-endpoint = "{portal_url}"
-[agreements.config]
-from_domain = "NetworkID"
-from_identity = "ACME"
-to_domain = "NetworkID"
-to_identity = "PORTAL"
-default_classification_value = "31160000"
-[[routes]]
-doc_type = "purchase_order"
-from = "erp"
-to = "portal-orders"
-"#
-    )
+    cxml_order_flow(portal_url).toml()
 }
 
 /// A host that took `ORDERS` orders from the ERP to the portal, every delivery recorded.

@@ -5,26 +5,11 @@
 
 mod support;
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use serde_json::Value;
 use support::*;
 use wharf_guest_sdk::testing::{business_content, json_differences};
 use wharf_host::model::{CanonicalDocument, Document, PurchaseOrder};
 use wharf_host::sandbox::{CallScope, LoadedAdapter};
-
-fn scope(settings: &[(&str, &str)]) -> CallScope {
-    CallScope {
-        config: Arc::new(
-            settings
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect::<BTreeMap<_, _>>(),
-        ),
-        ..CallScope::default()
-    }
-}
 
 /// The order without what is format-specific by nature.
 fn business(po: &PurchaseOrder) -> Value {

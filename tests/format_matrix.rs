@@ -13,7 +13,7 @@ use serde_json::Value;
 use support::*;
 use wharf_guest_sdk::testing::{business_content, json_differences};
 use wharf_host::model::CanonicalDocument;
-use wharf_host::sandbox::{CallScope, LoadedAdapter};
+use wharf_host::sandbox::LoadedAdapter;
 
 /// A format: its adapter's id, and the agreement settings it writes with.
 struct Format {
@@ -155,18 +155,6 @@ fn accepted_refusal(from: &str, case: &str, to: &str, refusal: &str) -> Option<&
         .iter()
         .find(|(s, t, text, _)| *s == source && *t == to && refusal.contains(text))
         .map(|(_, _, _, why)| *why)
-}
-
-fn scope(settings: &[(&str, &str)]) -> CallScope {
-    CallScope {
-        config: Arc::new(
-            settings
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect::<BTreeMap<_, _>>(),
-        ),
-        ..CallScope::default()
-    }
 }
 
 fn business(document: &CanonicalDocument) -> Value {

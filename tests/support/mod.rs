@@ -135,6 +135,19 @@ pub fn cxml_order_flow(portal_url: &str) -> Flow {
         .route("purchase_order", "erp", "portal-orders")
 }
 
+/// A call scope carrying these agreement settings, as a host would hand them to an adapter.
+pub fn scope(settings: &[(&str, &str)]) -> wharf_host::sandbox::CallScope {
+    wharf_host::sandbox::CallScope {
+        config: std::sync::Arc::new(
+            settings
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect::<BTreeMap<_, _>>(),
+        ),
+        ..Default::default()
+    }
+}
+
 /// An adapter loaded on its own, outside any host, to read what a stand-in received.
 pub async fn standalone_adapter(
     component: &Path,
