@@ -188,28 +188,14 @@ pub struct DeliverySettings {
 impl Settings {
     /// Reads, parses and resolves a config file; relative paths are taken from its folder.
     pub fn load(path: &std::path::Path, secrets: &dyn SecretSource) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::Read(format!("{}: {e}", path.display())))?;
-        let raw: RawConfig = toml::from_str(&text)
-            .map_err(|e| ConfigError::Parse(format!("{}: {e}", path.display())))?;
-        let base = path
-            .parent()
-            .map(|p| p.to_path_buf())
-            .unwrap_or_else(|| PathBuf::from("."));
+        let (raw, base) = read_raw(path)?;
         resolve::resolve(raw, &base, secrets)
     }
 
     /// The database URL and the audit anchor's path a config file names, without resolving
     /// the rest (so no secrets are needed): for tools that read the store directly.
     pub fn storage(path: &std::path::Path) -> Result<(String, PathBuf), ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::Read(format!("{}: {e}", path.display())))?;
-        let raw: RawConfig = toml::from_str(&text)
-            .map_err(|e| ConfigError::Parse(format!("{}: {e}", path.display())))?;
-        let base = path
-            .parent()
-            .map(|p| p.to_path_buf())
-            .unwrap_or_else(|| PathBuf::from("."));
+        let (raw, base) = read_raw(path)?;
         Ok(resolve::storage(&raw, &base))
     }
 
@@ -231,4 +217,17 @@ impl Settings {
             .filter_map(|r| self.agreements.get(&r.to).cloned())
             .collect()
     }
+}
+
+/// A config file parsed but not resolved, and the folder its relative paths start from.
+fn read_raw(path: &std::path::Path) -> Result<(RawConfig, PathBuf), ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::Read(format!("{}: {e}", path.display())))?;
+    let raw: RawConfig = toml::from_str(&text)
+        .map_err(|e| ConfigError::Parse(format!("{}: {e}", path.display())))?;
+    let base = path
+        .parent()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("."));
+    Ok((raw, base))
 }
