@@ -27,8 +27,14 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve { config } => {
-            let settings = Settings::load(&config, &Environment)?;
+        Command::Serve {
+            config,
+            database_url,
+        } => {
+            let mut settings = Settings::load(&config, &Environment)?;
+            if let Some(url) = database_url.filter(|url| !url.is_empty()) {
+                settings.database_url = url;
+            }
             let listener = tokio::net::TcpListener::bind(settings.listen).await?;
             let host = Host::start(settings).await?;
             host.serve(listener, async {

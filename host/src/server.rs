@@ -25,7 +25,8 @@ use crate::engine::Engine;
 use crate::governance::rate::RateLimits;
 use crate::sandbox::{AdapterRegistry, RegistrySettings, SandboxEngine, SandboxError};
 use crate::store::messages::RejectedKeep;
-use crate::store::{Store, StoreError, now_ms};
+use crate::store::wake::Work;
+use crate::store::{Store, StoreError, StoreOptions, now_ms};
 
 #[derive(Debug, thiserror::Error)]
 pub enum HostError {
@@ -47,7 +48,14 @@ pub struct Host {
 impl Host {
     pub async fn start(settings: Settings) -> Result<Host, HostError> {
         let settings = Arc::new(settings);
-        let store = Store::open_anchored(&settings.database_url, &settings.audit_anchor).await?;
+        let store = Store::open_with(
+            &settings.database_url,
+            StoreOptions {
+                anchor: Some(settings.audit_anchor.clone()),
+                max_connections: settings.database_max_connections,
+            },
+        )
+        .await?;
         let sandbox = Arc::new(SandboxEngine::new()?);
         tracing::info!(pooling = sandbox.pooling(), "sandbox ready");
         let registry = Arc::new(AdapterRegistry::new(
@@ -110,6 +118,19 @@ impl Host {
         self.state.engine.wake();
         tracing::info!(address = %listener.local_addr()?, "wharf is listening");
         let pruner = tokio::spawn(prune_refusals(self.state.clone(), wait(stopped.clone())));
+        // Other replicas' commits wake this one's workers (PostgreSQL; returns at once on
+        // SQLite, where this process is the only writer).
+        let engine = self.state.engine.clone();
+        let deliverer = self.delivery.clone();
+        let store = self.state.store.clone();
+        let stop_listening = wait(stopped.clone());
+        let announcements = tokio::spawn(async move {
+            let wake = move |work| match work {
+                Work::Messages => engine.wake(),
+                Work::Deliveries => deliverer.wake(),
+            };
+            store.listen(wake, stop_listening).await
+        });
         let app = api::router(self.state.clone());
         let served = api::serve::serve(listener, app, self.state.settings.edge, async move {
             shutdown.await;
@@ -117,6 +138,7 @@ impl Host {
         })
         .await;
         let _ = pruner.await;
+        let _ = announcements.await;
         let _ = processor.await;
         let _ = delivery.await;
         self.state.store.close().await;

@@ -44,6 +44,10 @@ pub enum Command {
         /// The configuration file.
         #[arg(long, default_value = "wharf.toml")]
         config: PathBuf,
+        /// The database, in place of the file's `server.database_url`: `sqlite://PATH` or
+        /// `postgres://USER@HOST/DATABASE` (several replicas share one PostgreSQL database).
+        #[arg(long, env = "WHARF_DATABASE_URL")]
+        database_url: Option<String>,
     },
     /// Decode a file with an adapter and print its canonical documents as JSON.
     Decode {

@@ -25,6 +25,8 @@ pub struct Settings {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
     pub database_url: String,
+    /// Connections in the store's pool; `None`: the backend's default.
+    pub database_max_connections: Option<u32>,
     pub adapters_dir: PathBuf,
     pub max_body_bytes: usize,
     /// SHA-256 of the operator token; `None` disables the admin API.

@@ -41,8 +41,13 @@ pub struct RawServer {
     pub listen: String,
     /// Folder for the embedded database and the compiled adapter cache.
     pub data_dir: String,
-    /// Database URL; empty means SQLite at `<data_dir>/wharf.db`.
+    /// Database URL; empty means SQLite at `<data_dir>/wharf.db`. `postgres://…` runs on
+    /// PostgreSQL, where several replicas may share the database.
     pub database_url: String,
+    /// Connections the host keeps to the database; unset: 6 for SQLite, 16 for PostgreSQL.
+    /// At least 2 (the writer holds one while it commits); on PostgreSQL, mind the server's
+    /// `max_connections` across all replicas.
+    pub database_max_connections: Option<u32>,
     /// Folder adapters are loaded from at start and installed into.
     pub adapters_dir: String,
     /// Largest request body accepted, in KiB.
@@ -61,6 +66,7 @@ impl Default for RawServer {
             listen: "127.0.0.1:7070".into(),
             data_dir: "wharf-data".into(),
             database_url: String::new(),
+            database_max_connections: None,
             adapters_dir: "adapters".into(),
             max_body_kib: 1024,
             admin_token_env: "WHARF_ADMIN_TOKEN".into(),

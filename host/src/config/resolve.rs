@@ -85,6 +85,11 @@ pub(super) fn resolve(
         .map_err(|e| invalid(format!("server.listen {:?}: {e}", raw.server.listen)))?;
     let data_dir = absolute(base, &raw.server.data_dir);
     let (database_url, audit_anchor) = storage(&raw, base);
+    if raw.server.database_max_connections.is_some_and(|n| n < 2) {
+        return Err(invalid(
+            "server.database_max_connections must be at least 2 (the writer holds one)",
+        ));
+    }
     if raw.server.max_body_kib == 0 {
         return Err(invalid("server.max_body_kib must be above 0"));
     }
@@ -341,6 +346,7 @@ pub(super) fn resolve(
         adapters_dir: absolute(base, &raw.server.adapters_dir),
         data_dir,
         database_url,
+        database_max_connections: raw.server.database_max_connections,
         max_body_bytes: raw.server.max_body_kib * 1024,
         admin_token,
         edge,

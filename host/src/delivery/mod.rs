@@ -27,7 +27,7 @@ use tokio::sync::{Notify, Semaphore};
 use tracing::Instrument;
 
 use crate::config::Settings;
-use crate::engine::lifecycle;
+use crate::engine::{Outage, lifecycle};
 use crate::sandbox::AdapterRegistry;
 use crate::store::outbox::{AttemptRecord, LeasedEntry, Rendered, Settlement};
 use crate::store::{Store, StoreError, now_ms};
@@ -70,6 +70,11 @@ impl DeliveryWorker {
         }
     }
 
+    /// Tells the worker entries are due (another replica committed some).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
     fn lease_ms(&self) -> i64 {
         // Long enough for rendering, the attempt and its bookkeeping; short enough that a
         // crashed worker's entries come back soon.
@@ -80,17 +85,33 @@ impl DeliveryWorker {
     pub async fn run(self: Arc<Self>, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
         let idle = Duration::from_millis(self.settings.delivery.poll_interval_ms);
+        let mut outage = Outage::default();
         loop {
             let free = self.in_flight.available_permits() as i64;
             if free > 0 {
                 let exclude = self.admission.closed_to_work(Instant::now());
                 match self.store.lease_due(free, self.lease_ms(), exclude).await {
                     Ok(entries) => {
+                        if outage.over() {
+                            tracing::info!("outbox available again");
+                        }
                         for entry in entries {
                             self.dispatch(entry).await;
                         }
                     }
-                    Err(e) => tracing::error!(error = %e, "outbox unavailable"),
+                    Err(e) => {
+                        // Lease nothing until the database answers again (see the engine's
+                        // workers); wakes are ignored meanwhile.
+                        let pause = outage.failed(idle);
+                        if outage.first() {
+                            tracing::error!(error = %e, "outbox unavailable");
+                        }
+                        tokio::select! {
+                            _ = &mut shutdown => return,
+                            _ = tokio::time::sleep(pause) => {}
+                        }
+                        continue;
+                    }
                 }
             }
             tokio::select! {

@@ -86,18 +86,33 @@ impl Engine {
     async fn work(self: Arc<Self>, worker: usize, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
         let idle = Duration::from_millis(self.settings.processing.poll_interval_ms);
+        let mut outage = Outage::default();
         loop {
             match self.clone().drain().await {
-                Ok(0) => {}
-                Ok(_) => {
-                    // More may be waiting; look again unless told to stop.
-                    if stopping(&mut shutdown).await {
-                        return;
+                Ok(n) => {
+                    if outage.over() {
+                        tracing::info!(worker, "inbound queue available again");
                     }
-                    continue;
+                    if n > 0 {
+                        // More may be waiting; look again unless told to stop.
+                        if stopping(&mut shutdown).await {
+                            return;
+                        }
+                        continue;
+                    }
                 }
                 Err(e) => {
-                    tracing::error!(worker, error = %e, "inbound queue unavailable");
+                    // The database is gone (or busy): claim nothing until it answers again,
+                    // asking less and less often; wakes are ignored meanwhile.
+                    let pause = outage.failed(idle);
+                    if outage.first() {
+                        tracing::error!(worker, error = %e, "inbound queue unavailable");
+                    }
+                    tokio::select! {
+                        _ = &mut shutdown => return,
+                        _ = tokio::time::sleep(pause) => {}
+                    }
+                    continue;
                 }
             }
             tokio::select! {
@@ -132,6 +147,32 @@ impl Engine {
         }
         while work.join_next().await.is_some() {}
         Ok(count)
+    }
+}
+
+/// Consecutive failures to reach the store, and how long to wait after each: the poll
+/// interval, doubling up to five seconds.
+#[derive(Debug, Default)]
+pub(crate) struct Outage {
+    failures: u32,
+}
+
+impl Outage {
+    /// Counts a failure; returns the pause before trying again.
+    pub(crate) fn failed(&mut self, idle: Duration) -> Duration {
+        self.failures = self.failures.saturating_add(1);
+        let doubled = idle.saturating_mul(1 << self.failures.min(16));
+        doubled.min(Duration::from_secs(5)).max(idle)
+    }
+
+    /// True right after the first failure of an outage (to log it once).
+    pub(crate) fn first(&self) -> bool {
+        self.failures == 1
+    }
+
+    /// Ends an outage; true if there was one.
+    pub(crate) fn over(&mut self) -> bool {
+        std::mem::take(&mut self.failures) > 0
     }
 }
 

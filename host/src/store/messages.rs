@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::processing::AdapterCost;
+use super::wake::Work;
 use super::writer::{Batch, OpFuture, WriteOp};
 use super::{Store, StoreError, new_id};
 use crate::audit::{Actor, AuditEvent};
@@ -152,7 +153,9 @@ pub struct RejectedKeep {
 /// What a kept refusal weighs against the cap: its prefix, path and reason, ~100 bytes of ids
 /// and times, all counted twice for the room SQLite's partly filled pages and the table's
 /// indexes take, so that the cap bounds the space the refusals take on disk (measured: 45 KiB
-/// of file for 32 KiB of rows counted once).
+/// of file for 32 KiB of rows counted once). Sums of it are cast to BIGINT, so that no
+/// PostgreSQL widening (a sum of BIGINTs is NUMERIC, which the `Any` driver cannot read) ever
+/// reaches the decoder.
 const REJECTION_OVERHEAD: &str = "2 * (length(raw) + length(reason) + length(path) + 100)";
 
 pub fn digest(bytes: &[u8]) -> String {
@@ -229,6 +232,7 @@ impl WriteOp for Receive {
             .bind(&resubmission_of)
             .execute(&mut **batch.tx)
             .await?;
+            super::wake::announce(&mut batch, Work::Messages).await?;
             super::audit::append(
                 &mut batch,
                 &AuditEvent::MessageReceived {
@@ -261,20 +265,22 @@ impl WriteOp for Claim {
     fn apply<'a>(&'a mut self, batch: Batch<'a>) -> OpFuture<'a, Vec<QueuedMessage>> {
         Box::pin(async move {
             let token = new_id();
-            let rows = sqlx::query(
+            let sql = format!(
                 "UPDATE messages SET lease_token = $1, lease_until = $2, attempts = attempts + 1, \
                  updated_at = $3 WHERE id IN \
                  (SELECT id FROM messages WHERE status = 'received' AND next_attempt_at <= $3 \
                   AND (lease_until IS NULL OR lease_until < $3) \
-                  ORDER BY next_attempt_at, received_at, id LIMIT $4) \
+                  ORDER BY next_attempt_at, received_at, id LIMIT $4 {}) \
                  RETURNING id, partner, agreement, digest, content_type, raw, attempts, lease_token",
-            )
-            .bind(&token)
-            .bind(batch.now + self.lease_ms)
-            .bind(batch.now)
-            .bind(self.limit)
-            .fetch_all(&mut **batch.tx)
-            .await?;
+                batch.backend.skip_locked()
+            );
+            let rows = sqlx::query(&sql)
+                .bind(&token)
+                .bind(batch.now + self.lease_ms)
+                .bind(batch.now)
+                .bind(self.limit)
+                .fetch_all(&mut **batch.tx)
+                .await?;
             let mut messages = rows
                 .iter()
                 .map(|row| {
@@ -395,6 +401,9 @@ impl WriteOp for Reprocess {
                 )
                 .await?;
             }
+            if !chosen.is_empty() {
+                super::wake::announce(&mut batch, Work::Messages).await?;
+            }
             Ok(chosen)
         })
     }
@@ -452,7 +461,8 @@ async fn prune_rejected(batch: &mut Batch<'_>, keep: RejectedKeep) -> Result<u64
         .rows_affected();
     loop {
         let row = sqlx::query(&format!(
-            "SELECT SUM({REJECTION_OVERHEAD}), MIN({REJECTION_OVERHEAD}) FROM rejected_requests"
+            "SELECT CAST(SUM({REJECTION_OVERHEAD}) AS BIGINT), \
+             CAST(MIN({REJECTION_OVERHEAD}) AS BIGINT) FROM rejected_requests"
         ))
         .fetch_one(&mut **batch.tx)
         .await?;
@@ -555,7 +565,7 @@ impl Store {
     /// Bytes the kept refusals weigh, as the cap counts them.
     pub async fn rejected_bytes(&self) -> Result<i64, StoreError> {
         let total: Option<i64> = sqlx::query(&format!(
-            "SELECT SUM({REJECTION_OVERHEAD}) FROM rejected_requests"
+            "SELECT CAST(SUM({REJECTION_OVERHEAD}) AS BIGINT) FROM rejected_requests"
         ))
         .fetch_one(self.pool())
         .await?

@@ -1,7 +1,9 @@
 //! The store: the only sqlx code. SQLite (WAL, `synchronous=FULL`) is the embedded default;
 //! the queries are written once in SQL both SQLite and PostgreSQL accept, over sqlx's `Any`
-//! driver, so PostgreSQL is a second backend of the same interface (its own migrations folder
-//! and the few statements that differ), not a rewrite.
+//! driver, so PostgreSQL is a second backend of the same interface, not a rewrite: its own
+//! migrations folder (`migrations/postgres`, file for file the SQLite one) and the few
+//! statements that differ, chosen by [`Backend`] (how a write transaction starts, and the
+//! `FOR UPDATE SKIP LOCKED` that keeps several replicas from claiming the same work).
 //!
 //! Every change goes through the one [`writer`], which commits many operations in one
 //! transaction (group commit); reads go straight to the pool.
@@ -14,6 +16,7 @@
 //! - [`control`]: control numbers, allocated inside the transaction that uses them.
 //! - [`orders`]: order status and history, scoped to a partner.
 //! - [`audit`]: appending to and reading the hash-chained audit log.
+//! - [`wake`]: telling the workers of every replica that work was committed.
 
 pub mod audit;
 pub mod control;
@@ -23,6 +26,7 @@ pub mod outbox;
 pub mod processing;
 #[cfg(test)]
 mod tests;
+pub mod wake;
 pub mod writer;
 
 use std::str::FromStr;
@@ -36,6 +40,47 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+impl Backend {
+    /// The database a URL names, if the store speaks it.
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    /// What a claim's inner `SELECT` ends with, so that claims running at once on several
+    /// replicas pass over each other's rows instead of taking the same ones (PostgreSQL).
+    /// SQLite has one writer at a time, so there is nothing to skip.
+    pub(crate) fn skip_locked(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        }
+    }
+
+    /// The pool size when the configuration does not give one.
+    fn default_max_connections(self) -> u32 {
+        match self {
+            Backend::Sqlite => 6,
+            Backend::Postgres => 16,
+        }
+    }
+}
+
+/// How to open the store beyond its URL.
+#[derive(Debug, Clone, Default)]
+pub struct StoreOptions {
+    /// Anchor the audit chain's head in this file after every commit that appends to it
+    /// ([`crate::audit::anchor`]).
+    pub anchor: Option<std::path::PathBuf>,
+    /// Connections in the pool; `None`: 6 for SQLite, 16 for PostgreSQL.
+    pub max_connections: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,8 +125,20 @@ impl StoreError {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// The URL it was opened with (for connections outside the pool: the listener).
+    url: DatabaseUrl,
     backend: Backend,
     writer: writer::Writer,
+}
+
+/// A database URL, which may hold a password: never printed.
+#[derive(Clone)]
+struct DatabaseUrl(std::sync::Arc<str>);
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DatabaseUrl(…)")
+    }
 }
 
 /// Durable, concurrent-reader settings every SQLite connection gets.
@@ -92,30 +149,47 @@ const SQLITE_PRAGMAS: &[&str] = &[
     "PRAGMA busy_timeout = 10000",
 ];
 
+/// Settings every PostgreSQL connection gets. A session left idle inside a transaction (its
+/// process stopped or paused mid-batch) is ended by the server, so the locks it holds (the
+/// audit chain's, rows it claimed) never stall the other replicas for longer than that.
+const POSTGRES_SETTINGS: &[&str] = &[
+    "SET idle_in_transaction_session_timeout = '10s'",
+    "SET application_name = 'wharf'",
+];
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 impl Store {
     /// Connects, applies the backend's settings and runs the embedded migrations. The audit
     /// chain is not anchored: see [`Store::open_anchored`].
     pub async fn open(url: &str) -> Result<Store, StoreError> {
-        Self::open_with(url, None).await
+        Self::open_with(url, StoreOptions::default()).await
     }
 
     /// Like [`Store::open`], anchoring the audit chain's head in the file `anchor` after every
     /// commit that appends to it ([`crate::audit::anchor`]).
     pub async fn open_anchored(url: &str, anchor: &std::path::Path) -> Result<Store, StoreError> {
-        Self::open_with(url, Some(anchor.to_owned())).await
+        Self::open_with(
+            url,
+            StoreOptions {
+                anchor: Some(anchor.to_owned()),
+                ..StoreOptions::default()
+            },
+        )
+        .await
     }
 
-    async fn open_with(url: &str, anchor: Option<std::path::PathBuf>) -> Result<Store, StoreError> {
+    /// Connects with `options`, applies the backend's settings and runs its migrations.
+    pub async fn open_with(url: &str, options: StoreOptions) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Backend::Postgres
-        } else {
-            return Err(StoreError::UnsupportedUrl(url.to_owned()));
-        };
+        let backend =
+            Backend::of_url(url).ok_or_else(|| StoreError::UnsupportedUrl(url.to_owned()))?;
+        let max_connections = options
+            .max_connections
+            .unwrap_or(backend.default_max_connections())
+            // The writer holds one connection for its batch; reads need another.
+            .max(2);
         let pool = match backend {
             Backend::Sqlite => {
                 let url = if url.contains('?') {
@@ -132,7 +206,7 @@ impl Store {
                 }
                 let options = AnyConnectOptions::from_str(&url)?;
                 AnyPoolOptions::new()
-                    .max_connections(6)
+                    .max_connections(max_connections)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             for pragma in SQLITE_PRAGMAS {
@@ -146,22 +220,29 @@ impl Store {
             }
             Backend::Postgres => {
                 AnyPoolOptions::new()
-                    .max_connections(16)
+                    .max_connections(max_connections)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            for setting in POSTGRES_SETTINGS {
+                                sqlx::Executor::execute(&mut *conn, *setting).await?;
+                            }
+                            Ok(())
+                        })
+                    })
                     .connect(url)
                     .await?
             }
         };
+        // Replicas starting together migrate one at a time: sqlx takes an advisory lock on
+        // PostgreSQL for the run.
         match backend {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
-            Backend::Postgres => {
-                return Err(StoreError::UnsupportedUrl(format!(
-                    "{url} (the PostgreSQL backend's migrations are not part of this build yet)"
-                )));
-            }
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        let writer = writer::Writer::start(pool.clone(), backend, anchor);
+        let writer = writer::Writer::start(pool.clone(), backend, options.anchor);
         Ok(Store {
             pool,
+            url: DatabaseUrl(url.into()),
             backend,
             writer,
         })
@@ -189,6 +270,12 @@ impl Store {
                 .await?;
         }
         Ok(())
+    }
+
+    /// True when the database answers a query within `within`.
+    pub async fn ping(&self, within: std::time::Duration) -> bool {
+        let answered = tokio::time::timeout(within, sqlx::query("SELECT 1").fetch_one(&self.pool));
+        matches!(answered.await, Ok(Ok(_)))
     }
 
     pub async fn close(&self) {

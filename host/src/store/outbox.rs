@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::orders::{NewOrderEvent, OrderWrite, apply_write, insert_event};
+use super::wake::Work;
 use super::writer::{Batch, OpFuture, WriteOp};
 use super::{Store, StoreError, new_id};
 use crate::audit::{Actor, AuditEvent};
@@ -155,6 +156,7 @@ pub(crate) async fn insert(batch: &mut Batch<'_>, e: &NewOutboxEntry) -> Result<
     .bind(ack)
     .execute(&mut **batch.tx)
     .await?;
+    super::wake::announce(batch, Work::Deliveries).await?;
     Ok(control)
 }
 
@@ -186,10 +188,11 @@ impl WriteOp for LeaseDue {
                     (SELECT 1 FROM outbox p WHERE p.po_number = o.po_number \
                      AND p.agreement = o.agreement AND p.doc_type = 'purchase_order' \
                      AND p.status IN ('pending', 'dead'))) \
-                  ORDER BY o.next_attempt_at, o.id LIMIT $4) \
+                  ORDER BY o.next_attempt_at, o.id LIMIT $4 {skip_locked}) \
                  RETURNING id, message_id, document_id, doc_type, agreement, partner, endpoint, \
                  content_type, payload, rendered, render, ack, adapter, control_number, po_number, \
-                 attempts, created_at, retry_from, lease_token"
+                 attempts, created_at, retry_from, lease_token",
+                skip_locked = batch.backend.skip_locked()
             );
             let mut query = sqlx::query(&sql)
                 .bind(&token)
@@ -432,6 +435,9 @@ impl WriteOp for Replay {
                 )
                 .await?;
                 replayed.push(id);
+            }
+            if !replayed.is_empty() {
+                super::wake::announce(&mut batch, Work::Deliveries).await?;
             }
             Ok(replayed)
         })

@@ -9,6 +9,13 @@
 //! lost lease, an order that moved underneath, a constraint) is rolled back to its savepoint
 //! and answered with its error; the others in the batch still commit. If the commit itself
 //! fails, every operation of the batch is answered with that failure and nothing was written.
+//!
+//! On PostgreSQL several replicas each run a writer on one database. Every batch takes one
+//! transaction-scoped advisory lock ([`CHAIN_LOCK`]) before it reads the audit chain's head,
+//! so the writers' batches commit one after the other: the chain stays one chain, its `seq`
+//! rises in chain order, and control numbers rise in commit order across replicas (each is
+//! taken under the counter's row lock too). Batches are short and never wait on I/O, so
+//! serializing them costs little next to the fsync each one pays anyway.
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -41,7 +48,13 @@ pub struct Batch<'a> {
     pub tx: &'a mut Tx,
     pub head: &'a mut ChainHead,
     pub now: i64,
+    /// For the few statements that differ between databases.
+    pub backend: Backend,
 }
+
+/// The advisory lock key every PostgreSQL batch holds while it runs ("wharf" in ASCII): the
+/// one writer across all replicas at any moment.
+pub const CHAIN_LOCK: i64 = 0x0077_6861_7266;
 
 /// One change to the store, applied inside a batch's transaction.
 pub trait WriteOp: Send + 'static {
@@ -240,6 +253,13 @@ async fn commit_batch(
         Backend::Postgres => pool.begin().await,
     }
     .map_err(|e| format!("cannot start a transaction: {e}"))?;
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(CHAIN_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| format!("cannot take the writers' lock: {e}"))?;
+    }
     let mut head = read_head(&mut tx)
         .await
         .map_err(|e| format!("cannot read the audit chain's head: {e}"))?;
@@ -267,6 +287,7 @@ async fn commit_batch(
                 tx: &mut tx,
                 head: &mut head,
                 now,
+                backend,
             })
             .await;
         if result.is_err() {
