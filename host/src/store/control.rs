@@ -34,7 +34,7 @@ pub(crate) async fn allocate(tx: &mut Tx, agreement: &str) -> Result<i64, StoreE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
+    use crate::store::tests::{TestDb, on_both};
     use crate::store::writer::{Batch, OpFuture, WriteOp};
 
     struct Take(&'static str, usize);
@@ -70,23 +70,22 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn numbers_rise_per_agreement_and_survive_a_reopen() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("w.db").display());
-        let store = Store::open(&url).await.unwrap();
+    on_both!(
+        numbers_rise_per_agreement_and_survive_a_reopen,
+        the_nine_digit_counter_wraps_to_one,
+    );
+
+    async fn numbers_rise_per_agreement_and_survive_a_reopen(db: &TestDb) {
+        let store = db.open().await;
         assert_eq!(store.write(Take("a", 3)).await.unwrap(), [1, 2, 3]);
         assert_eq!(store.write(Take("b", 1)).await.unwrap(), [1]);
         store.close().await;
-        let store = Store::open(&url).await.unwrap();
+        let store = db.open().await;
         assert_eq!(store.write(Take("a", 2)).await.unwrap(), [4, 5]);
     }
 
-    #[tokio::test]
-    async fn the_nine_digit_counter_wraps_to_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("w.db").display());
-        let store = Store::open(&url).await.unwrap();
+    async fn the_nine_digit_counter_wraps_to_one(db: &TestDb) {
+        let store = db.open().await;
         store
             .write(SetLast("x12-out", MAX_CONTROL_NUMBER - 1))
             .await

@@ -1,5 +1,10 @@
 //! The store's own behaviour: leases fence every outcome, expired leases are taken over, the
 //! writer keeps one operation's failure from spoiling the others in its batch.
+//!
+//! One suite, two backends: each behaviour is an `async fn(Store)`, and [`on_both!`] makes a
+//! module of it with a `sqlite` test (a temporary file) and a `postgres` test (a fresh
+//! database on the tests' server, dropped afterwards), the latter counted as ignored where the
+//! build found no server (`cfg(wharf_postgres)`, never in CI).
 
 use std::time::Duration;
 
@@ -9,11 +14,69 @@ use super::processing::{MessageOutcome, ProcessingCommit};
 use super::{Store, StoreError};
 use crate::audit::AuditEvent;
 
-async fn store() -> (Store, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("w.db").display());
-    (Store::open(&url).await.unwrap(), dir)
+#[path = "../../../tests/support/postgres.rs"]
+pub(crate) mod postgres;
+
+/// Where a test's store lives; dropping it removes the database.
+pub(crate) enum TestDb {
+    Sqlite(tempfile::TempDir),
+    Postgres(postgres::TestDatabase),
 }
+
+impl TestDb {
+    pub(crate) async fn sqlite() -> TestDb {
+        TestDb::Sqlite(tempfile::tempdir().unwrap())
+    }
+
+    pub(crate) async fn postgres() -> TestDb {
+        TestDb::Postgres(postgres::TestDatabase::create().await)
+    }
+
+    pub(crate) fn url(&self) -> String {
+        match self {
+            TestDb::Sqlite(dir) => format!("sqlite://{}", dir.path().join("w.db").display()),
+            TestDb::Postgres(db) => db.url().to_owned(),
+        }
+    }
+
+    pub(crate) async fn open(&self) -> Store {
+        Store::open(&self.url()).await.unwrap()
+    }
+}
+
+/// `on_both!(behaviour)`: a module `behaviour` with a test per backend, each calling
+/// `behaviour(&TestDb)` with a new, empty database.
+macro_rules! on_both {
+    ($($behaviour:ident),* $(,)?) => {$(
+        mod $behaviour {
+            #[tokio::test]
+            async fn sqlite() {
+                let db = super::TestDb::sqlite().await;
+                super::$behaviour(&db).await;
+            }
+
+            #[tokio::test]
+            #[cfg_attr(
+                not(wharf_postgres),
+                ignore = "no PostgreSQL answered at build time (WHARF_TEST_POSTGRES, default \
+                          127.0.0.1:5432); CI runs it"
+            )]
+            async fn postgres() {
+                let db = super::TestDb::postgres().await;
+                super::$behaviour(&db).await;
+            }
+        }
+    )*};
+}
+pub(crate) use on_both;
+
+on_both!(
+    a_worker_whose_lease_ran_out_cannot_record_the_outcome,
+    an_expired_delivery_lease_cannot_settle_the_entry,
+    one_failing_operation_does_not_spoil_its_batch,
+    control_numbers_rise_in_commit_order,
+    two_replicas_never_claim_the_same_work,
+);
 
 fn message(n: u32) -> NewMessage {
     NewMessage {
@@ -63,9 +126,8 @@ fn entry(message_id: &str) -> NewOutboxEntry {
     }
 }
 
-#[tokio::test]
-async fn a_worker_whose_lease_ran_out_cannot_record_the_outcome() {
-    let (store, _dir) = store().await;
+async fn a_worker_whose_lease_ran_out_cannot_record_the_outcome(db: &TestDb) {
+    let store = db.open().await;
     let received = store.receive(message(1)).await.unwrap();
     let first = store.claim_received(10, 50).await.unwrap();
     assert_eq!(first.len(), 1);
@@ -89,9 +151,8 @@ async fn a_worker_whose_lease_ran_out_cannot_record_the_outcome() {
     assert!(store.claim_received(10, 50).await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn an_expired_delivery_lease_cannot_settle_the_entry() {
-    let (store, _dir) = store().await;
+async fn an_expired_delivery_lease_cannot_settle_the_entry(db: &TestDb) {
+    let store = db.open().await;
     let received = store.receive(message(2)).await.unwrap();
     let claimed = store.claim_received(1, 5_000).await.unwrap();
     store
@@ -137,9 +198,8 @@ async fn an_expired_delivery_lease_cannot_settle_the_entry() {
     assert_eq!(store.pending_deliveries().await.unwrap(), 0);
 }
 
-#[tokio::test]
-async fn one_failing_operation_does_not_spoil_its_batch() {
-    let (store, _dir) = store().await;
+async fn one_failing_operation_does_not_spoil_its_batch(db: &TestDb) {
+    let store = db.open().await;
     let received = store.receive(message(3)).await.unwrap();
     let claimed = store.claim_received(1, 5_000).await.unwrap();
     // Many writes at once share batches; the one with a wrong token fails alone.
@@ -161,9 +221,8 @@ async fn one_failing_operation_does_not_spoil_its_batch() {
     crate::audit::chain::verify(&log).unwrap();
 }
 
-#[tokio::test]
-async fn control_numbers_rise_in_commit_order() {
-    let (store, _dir) = store().await;
+async fn control_numbers_rise_in_commit_order(db: &TestDb) {
+    let store = db.open().await;
     let received = store.receive(message(4)).await.unwrap();
     let claimed = store.claim_received(1, 5_000).await.unwrap();
     let entries = (0..3).map(|_| entry(&received.id)).collect();
@@ -180,4 +239,64 @@ async fn control_numbers_rise_in_commit_order() {
         .collect();
     numbers.sort();
     assert_eq!(numbers, ["1", "2", "3"]);
+}
+
+/// Two stores on one database are two replicas: each has its own writer. Claiming the same
+/// queue at once, every message is leased by exactly one of them; processing with outbox
+/// entries from both at once, no control number is taken twice; and the audit log they both
+/// append to stays one chain.
+async fn two_replicas_never_claim_the_same_work(db: &TestDb) {
+    let one = db.open().await;
+    let two = db.open().await;
+    const MESSAGES: u32 = 40;
+    for n in 0..MESSAGES {
+        let replica = if n % 2 == 0 { &one } else { &two };
+        replica.receive(message(100 + n)).await.unwrap();
+    }
+    let claim_all = |store: Store| async move {
+        let mut claimed = Vec::new();
+        loop {
+            let batch = store.claim_received(3, 60_000).await.unwrap();
+            if batch.is_empty() {
+                return claimed;
+            }
+            // Each claimed message is processed at once, with an entry to deliver.
+            for m in &batch {
+                store
+                    .record_processing(commit(&m.id, &m.lease_token, vec![entry(&m.id)]))
+                    .await
+                    .unwrap();
+            }
+            claimed.extend(batch.into_iter().map(|m| m.id));
+        }
+    };
+    let (a, b) = tokio::join!(
+        tokio::spawn(claim_all(one.clone())),
+        tokio::spawn(claim_all(two.clone()))
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let mut all: Vec<&String> = a.iter().chain(&b).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), a.len() + b.len(), "a message was claimed twice");
+    assert_eq!(all.len(), MESSAGES as usize, "a message was never claimed");
+
+    let mut numbers = Vec::new();
+    for store in [&one, &two] {
+        numbers.extend(
+            store
+                .lease_due(MESSAGES as i64, 60_000, Vec::new())
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| e.control_number.parse::<u32>().unwrap()),
+        );
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=MESSAGES).collect::<Vec<_>>());
+
+    let log = one.audit_log().await.unwrap();
+    // Received, routed: two entries per message.
+    assert_eq!(log.len(), 2 * MESSAGES as usize);
+    crate::audit::chain::verify(&log).unwrap();
 }
