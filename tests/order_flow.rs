@@ -46,10 +46,29 @@ fn purchase_order(document: CanonicalDocument) -> PurchaseOrder {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_order_goes_to_the_portal_and_its_confirmation_back_to_the_erp() {
+    order_round_trip(None).await;
+}
+
+/// The same flow with the store on PostgreSQL (a database of its own, dropped afterwards).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(wharf_postgres),
+    ignore = "no PostgreSQL answered at build time (WHARF_TEST_POSTGRES, default \
+              127.0.0.1:5432); CI runs it"
+)]
+async fn the_order_flow_runs_the_same_on_postgresql() {
+    let database = postgres::TestDatabase::create().await;
+    order_round_trip(Some(database.url())).await;
+}
+
+/// An order out to the portal and its confirmation back to the ERP, on the SQLite default or
+/// on `database_url`.
+async fn order_round_trip(database_url: Option<&str>) {
     let portal = StandIn::start(Behaviour::Accept).await.unwrap();
     let erp = StandIn::start(Behaviour::Accept).await.unwrap();
     let c = components();
-    let host = TestHost::start(
+    let host = TestHost::start_on(
+        database_url,
         &order_flow(&portal.url, &erp.url).toml(),
         &[&c.idoc, &c.cxml],
     )

@@ -6,6 +6,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod handmade;
+pub mod postgres;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -183,12 +184,35 @@ impl TestHost {
     /// Starts a host whose data lives in `dir` (a second host on the same database, or a
     /// restart on it).
     pub async fn start_in(dir: tempfile::TempDir, config: &str, adapters: &[&Path]) -> TestHost {
+        Self::start_in_on(dir, None, config, adapters).await
+    }
+
+    /// Starts a host whose store is the database at `database_url` (`None`: SQLite in its
+    /// folder), as `server.database_url` in the file would.
+    pub async fn start_on(
+        database_url: Option<&str>,
+        config: &str,
+        adapters: &[&Path],
+    ) -> TestHost {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start_in_on(dir, database_url, config, adapters).await
+    }
+
+    async fn start_in_on(
+        dir: tempfile::TempDir,
+        database_url: Option<&str>,
+        config: &str,
+        adapters: &[&Path],
+    ) -> TestHost {
         let adapters_dir = dir.path().join("adapters");
         std::fs::create_dir_all(&adapters_dir).unwrap();
         for path in adapters {
             std::fs::copy(path, adapters_dir.join(path.file_name().unwrap())).unwrap();
         }
-        let raw: RawConfig = toml::from_str(config).expect("test config parses");
+        let mut raw: RawConfig = toml::from_str(config).expect("test config parses");
+        if let Some(url) = database_url {
+            raw.server.database_url = url.to_owned();
+        }
         let settings =
             Settings::from_raw(raw, dir.path(), &secrets()).expect("test config resolves");
         let host = Host::start(settings).await.expect("host starts");
