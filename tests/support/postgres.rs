@@ -55,6 +55,20 @@ impl TestDatabase {
         TestDatabase { name, url }
     }
 
+    /// Ends every connection to the database, as a server restart or failover would.
+    pub async fn terminate_connections(&self) {
+        let mut admin = PgConnection::connect(admin_url()).await.unwrap();
+        sqlx::query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = $1 AND pid <> pg_backend_pid()",
+        )
+        .bind(&self.name)
+        .execute(&mut admin)
+        .await
+        .unwrap();
+        let _ = admin.close().await;
+    }
+
     /// The database's URL, for `Store::open` or `database_url`.
     pub fn url(&self) -> &str {
         &self.url

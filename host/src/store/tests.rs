@@ -300,3 +300,85 @@ async fn two_replicas_never_claim_the_same_work(db: &TestDb) {
     assert_eq!(log.len(), 2 * MESSAGES as usize);
     crate::audit::chain::verify(&log).unwrap();
 }
+
+/// PostgreSQL only: what only a database shared by several processes can show.
+mod replicas {
+    use std::time::Duration;
+
+    use super::{TestDb, message};
+    use crate::store::wake::Work;
+
+    /// A message received through one replica wakes the workers of another at once, through
+    /// the database rather than through polling.
+    #[tokio::test]
+    #[cfg_attr(
+        not(wharf_postgres),
+        ignore = "no PostgreSQL answered at build time (WHARF_TEST_POSTGRES, default \
+                  127.0.0.1:5432); CI runs it"
+    )]
+    async fn a_commit_on_one_replica_wakes_the_others() {
+        let db = TestDb::postgres().await;
+        let one = db.open().await;
+        let two = db.open().await;
+        let (woken, mut wakes) = tokio::sync::mpsc::unbounded_channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let listening = tokio::spawn(async move {
+            two.listen(
+                move |work| {
+                    let _ = woken.send(work);
+                },
+                async {
+                    let _ = stopped.await;
+                },
+            )
+            .await
+        });
+        // Nothing here polls: a wake can only come from the other replica's commit. The
+        // listener needs a moment to subscribe, so commit until one arrives.
+        let mut heard = None;
+        for n in 0..20 {
+            one.receive(message(900 + n)).await.unwrap();
+            if let Ok(work) = tokio::time::timeout(Duration::from_millis(500), wakes.recv()).await {
+                heard = work;
+                break;
+            }
+        }
+        assert_eq!(heard, Some(Work::Messages));
+        let _ = stop.send(());
+        listening.await.unwrap();
+    }
+
+    /// The server ends every connection of a replica (a restart, a failover): its next
+    /// operations fail or succeed, but within a few seconds it works again by itself.
+    #[tokio::test]
+    #[cfg_attr(
+        not(wharf_postgres),
+        ignore = "no PostgreSQL answered at build time (WHARF_TEST_POSTGRES, default \
+                  127.0.0.1:5432); CI runs it"
+    )]
+    async fn a_replica_whose_connections_were_cut_recovers_by_itself() {
+        let db = TestDb::postgres().await;
+        let store = db.open().await;
+        store.receive(message(1901)).await.unwrap();
+        let super::TestDb::Postgres(database) = &db else {
+            unreachable!()
+        };
+        database.terminate_connections().await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            match store.receive(message(1902)).await {
+                Ok(received) => {
+                    assert!(!received.duplicate);
+                    break;
+                }
+                Err(e) => {
+                    assert!(e.is_transient(), "{e}");
+                    assert!(std::time::Instant::now() < deadline, "not back: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+        assert!(store.ping(Duration::from_secs(2)).await);
+        assert_eq!(store.claim_received(10, 5_000).await.unwrap().len(), 2);
+    }
+}
