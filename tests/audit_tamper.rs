@@ -84,6 +84,7 @@ async fn command_verify(config: &Path) -> bool {
     use wharf_host::cli::audit::{AuditAction, run};
     run(AuditAction::Verify {
         config: config.to_owned(),
+        database_url: None,
     })
     .await
     .unwrap()

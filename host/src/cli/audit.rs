@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::Subcommand;
 
 use crate::config::Settings;
-use crate::store::Store;
+use crate::store::{Store, redacted};
 
 #[derive(Debug, Subcommand)]
 pub enum AuditAction {
@@ -19,13 +19,22 @@ pub enum AuditAction {
         /// The host's configuration file (for the database and the anchor's place).
         #[arg(long, default_value = "wharf.toml")]
         config: PathBuf,
+        /// The database, in place of the file's `server.database_url` (as for `wharf serve`).
+        #[arg(long, env = "WHARF_DATABASE_URL")]
+        database_url: Option<String>,
     },
 }
 
 /// Runs `action`; `Ok(false)` when the trail is broken.
 pub async fn run(action: AuditAction) -> anyhow::Result<bool> {
-    let AuditAction::Verify { config } = action;
-    let (database_url, anchor) = Settings::storage(&config)?;
+    let AuditAction::Verify {
+        config,
+        database_url: url,
+    } = action;
+    let (mut database_url, anchor) = Settings::storage(&config)?;
+    if let Some(url) = url.filter(|url| !url.is_empty()) {
+        database_url = url;
+    }
     verify(&database_url, &anchor).await
 }
 
@@ -33,7 +42,7 @@ pub async fn run(action: AuditAction) -> anyhow::Result<bool> {
 pub async fn verify(database_url: &str, anchor: &Path) -> anyhow::Result<bool> {
     let store = Store::open(database_url)
         .await
-        .with_context(|| format!("cannot open {database_url}"))?;
+        .with_context(|| format!("cannot open {}", redacted(database_url)))?;
     let verdict = store.verify_audit(Some(anchor)).await?;
     store.close().await;
     match &verdict.first_break {

@@ -184,7 +184,7 @@ impl Store {
     pub async fn open_with(url: &str, options: StoreOptions) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let backend =
-            Backend::of_url(url).ok_or_else(|| StoreError::UnsupportedUrl(url.to_owned()))?;
+            Backend::of_url(url).ok_or_else(|| StoreError::UnsupportedUrl(redacted(url)))?;
         let max_connections = options
             .max_connections
             .unwrap_or(backend.default_max_connections())
@@ -280,6 +280,21 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// A database URL fit for a message: its password, if any, replaced by `…`.
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) if user_info.contains(':') => {
+            let user = user_info.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:…@{host}{path}")
+        }
+        _ => url.to_owned(),
     }
 }
 

@@ -382,3 +382,16 @@ mod replicas {
         assert_eq!(store.claim_received(10, 5_000).await.unwrap().len(), 2);
     }
 }
+
+#[test]
+fn a_database_password_never_reaches_a_message() {
+    assert_eq!(
+        super::redacted("postgres://wharf:s3cret@db.plant.example:5432/wharf?sslmode=require"),
+        "postgres://wharf:…@db.plant.example:5432/wharf?sslmode=require"
+    );
+    assert_eq!(
+        super::redacted("postgres://wharf@db/wharf"),
+        "postgres://wharf@db/wharf"
+    );
+    assert_eq!(super::redacted("sqlite:///srv/w.db"), "sqlite:///srv/w.db");
+}
