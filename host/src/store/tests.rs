@@ -348,6 +348,75 @@ mod replicas {
         listening.await.unwrap();
     }
 
+    /// Every table and column of the SQLite schema exists on PostgreSQL with the type the
+    /// store decodes it as and the same nullability, and nothing more: the two migration
+    /// folders describe one schema.
+    #[tokio::test]
+    #[cfg_attr(
+        not(wharf_postgres),
+        ignore = "no PostgreSQL answered at build time (WHARF_TEST_POSTGRES, default \
+                  127.0.0.1:5432); CI runs it"
+    )]
+    async fn the_postgresql_schema_is_the_sqlite_schema() {
+        use std::collections::BTreeSet;
+
+        use sqlx::Row;
+
+        let sqlite_db = TestDb::sqlite().await;
+        let sqlite = sqlite_db.open().await;
+        let postgres_db = TestDb::postgres().await;
+        let postgres = postgres_db.open().await;
+        let columns: BTreeSet<(String, String, String, bool)> = sqlx::query(
+            "SELECT m.name, p.name, p.type, p.\"notnull\", p.pk \
+             FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+             AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\'",
+        )
+        .fetch_all(sqlite.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let declared: String = row.get(2);
+            let kind = match declared.as_str() {
+                "INTEGER" => "bigint",
+                "BLOB" => "bytea",
+                "TEXT" => "text",
+                other => panic!("a SQLite column of type {other}: map it here"),
+            };
+            // SQLite lets a non-integer primary key hold NULL unless told otherwise;
+            // PostgreSQL never does, and the store never writes one.
+            let not_null = row.get::<i64, _>(3) == 1 || row.get::<i64, _>(4) > 0;
+            (row.get(0), row.get(1), kind.to_owned(), not_null)
+        })
+        .collect();
+        let on_postgres: BTreeSet<(String, String, String, bool)> = sqlx::query(
+            "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text \
+             FROM information_schema.columns WHERE table_schema = 'public' \
+             AND table_name NOT LIKE '\\_sqlx%' ESCAPE '\\'",
+        )
+        .fetch_all(postgres.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let nullable: String = row.get(3);
+            (row.get(0), row.get(1), row.get(2), nullable == "NO")
+        })
+        .collect();
+        assert!(columns.len() > 50, "{columns:?}");
+        assert_eq!(
+            columns.difference(&on_postgres).collect::<Vec<_>>(),
+            Vec::<&(String, String, String, bool)>::new(),
+            "in SQLite, not (so) on PostgreSQL"
+        );
+        assert_eq!(
+            on_postgres.difference(&columns).collect::<Vec<_>>(),
+            Vec::<&(String, String, String, bool)>::new(),
+            "on PostgreSQL, not (so) in SQLite"
+        );
+    }
+
     /// The server ends every connection of a replica (a restart, a failover): its next
     /// operations fail or succeed, but within a few seconds it works again by itself.
     #[tokio::test]
