@@ -1,7 +1,7 @@
 //! The store's own behaviour: leases fence every outcome, expired leases are taken over, the
 //! writer keeps one operation's failure from spoiling the others in its batch.
 //!
-//! One suite, two backends: each behaviour is an `async fn(Store)`, and [`on_both!`] makes a
+//! One suite, two backends: each behaviour is an `async fn(&TestDb)`, and [`on_both!`] makes a
 //! module of it with a `sqlite` test (a temporary file) and a `postgres` test (a fresh
 //! database on the tests' server, dropped afterwards), the latter counted as ignored where the
 //! build found no server (`cfg(wharf_postgres)`, never in CI).
@@ -113,7 +113,7 @@ fn entry(message_id: &str) -> NewOutboxEntry {
         partner: "portal".into(),
         endpoint: "http://127.0.0.1:9/".into(),
         render: Render::Acknowledge("{}".into()),
-        po_number: None,
+        order: None,
         routed: AuditEvent::DocumentRouted {
             message_id: message_id.into(),
             document_id: None,
