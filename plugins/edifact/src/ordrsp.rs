@@ -140,7 +140,8 @@ fn line_response(mut line: items::Line<'_>) -> LineResponse {
         extensions.push(wharf_guest_sdk::text_extension("edifact.IMD", text));
     }
     for reference in &line.references {
-        let qualifier = reference.scheme.trim_start_matches("edifact:");
+        let qualifier =
+            crate::common::reference_qualifier(&reference.scheme).unwrap_or(&reference.scheme);
         let text = format!("{qualifier}:{}", CANONICAL.escape(&reference.value));
         extensions.push(wharf_guest_sdk::text_extension("edifact.RFF", text));
     }
