@@ -58,6 +58,13 @@ fn line_code(status: LineStatus) -> &'static str {
     }
 }
 
+/// Whether a source's status code can be an EDIFACT 1225 or 1229 code, which are one- or
+/// two-digit numbers: the code kept from another standard (X12 `AC`, SAP `004`, cXML
+/// `accept`) is not written as one, even where it happens to read as the same status.
+fn is_edifact_code(code: &str) -> bool {
+    (1..=2).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Reads an ORDRSP message.
 pub fn read(message: &Message) -> Result<OrderResponse, AdapterError> {
     let mut header = header::read(message)?;
@@ -169,6 +176,7 @@ pub fn write(response: &OrderResponse, mark: char) -> Result<Vec<Out>, AdapterEr
     let code = response
         .status_code
         .as_deref()
+        .filter(|c| is_edifact_code(c) && response_status(Some(c)) == response.status)
         .unwrap_or(response_code(response.status));
     let number = response.response_number.as_deref().unwrap_or_default();
     let mut out = vec![write_bgm("231", number, Some(code), &mut kept)];
@@ -192,9 +200,11 @@ pub fn write(response: &OrderResponse, mark: char) -> Result<Vec<Out>, AdapterEr
     for (i, line) in response.lines.iter().enumerate() {
         let path = format!("lines[{}]", i + 1);
         let mut kept = Kept::new(&line.extensions);
+        let backordered = line.status == LineStatus::Backordered;
         let action = line
             .status_code
             .as_deref()
+            .filter(|c| is_edifact_code(c) && line_status(Some(c), backordered) == line.status)
             .unwrap_or(line_code(line.status));
         out.extend(write_item(
             &line.line_number,

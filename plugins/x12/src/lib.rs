@@ -152,7 +152,7 @@ impl Adapter for X12Adapter {
             }
             Document::OrderChange(change) => ("860", order_change::write(change, &today)?),
             Document::ShipNotice(notice) => ("856", ship_notice::write::write(notice, &today)?),
-            Document::Invoice(invoice) => ("810", invoice::write::write(invoice, &today)?),
+            Document::Invoice(invoice) => ("810", invoice::write::write(invoice)?),
             Document::FunctionalAck(ack) => ("997", functional_ack::write(ack)?),
             other => {
                 return Err(error::unsupported(format!(

@@ -424,7 +424,7 @@ fn write_ack(
         let qualifier = |d: &Dated| {
             d.qualifier
                 .clone()
-                .filter(|q| codes::is_code(q))
+                .filter(|q| codes::is_code(q) && codes::date_kind(q) == d.kind)
                 .or_else(|| codes::date_qualifier(d.kind).map(str::to_owned))
         };
         if let Some((_, dated)) =

@@ -165,7 +165,30 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<Invoice, AdapterError
     };
     set_currency(&mut invoice);
     super::totals::derive(&mut invoice);
+    drop_big01_told_again(&mut invoice.dates);
     Ok(invoice)
+}
+
+/// BIG01 holds only the invoice's day; an invoice date with a time (and zone) comes again as
+/// DTM*003 (see the writer). That DTM is the same date, told more precisely, so BIG01's copy
+/// of it is dropped.
+fn drop_big01_told_again(dates: &mut Vec<Dated>) {
+    let Some(big01) = dates
+        .iter()
+        .position(|d| d.kind == DateKind::Invoice && d.qualifier.is_none())
+    else {
+        return;
+    };
+    let day = dates[big01].value.clone();
+    let told_again = dates.iter().any(|d| {
+        d.kind == DateKind::Invoice
+            && d.qualifier.is_some()
+            && d.value.len() > 10
+            && d.value.starts_with(&day)
+    });
+    if told_again {
+        dates.remove(big01);
+    }
 }
 
 /// CUR may come after amounts were read; every amount carries the document currency.
