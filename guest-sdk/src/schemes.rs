@@ -22,6 +22,10 @@
 /// The canonical scheme of a party's VAT registration number.
 pub const VAT: &str = "vat";
 
+/// The canonical scheme of the id of an earlier message a document refers to (a cXML
+/// `DocumentReference@payloadID`, EDIFACT `RFF+ACW`).
+pub const PREVIOUS_MESSAGE: &str = "previous-message";
+
 /// A standard whose reference codes the table holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standard {
@@ -143,6 +147,17 @@ pub const TABLE: &[Scheme] = &[
         None,
         None,
         "the carrier's reference (PRO number)",
+    ),
+    // 1153 ACW "Reference number to previous message"; cXML DocumentReference@payloadID,
+    // the payloadID of the document this one answers (the OrderRequest a confirmation, ship
+    // notice or invoice refers to). X12 and SAP have no code of that meaning.
+    row(
+        PREVIOUS_MESSAGE,
+        None,
+        Some("ACW"),
+        None,
+        None,
+        "the id of the message this one refers to",
     ),
     // X12 VX "Value-Added Tax Registration Number (Europe)"; 1153 VA "VAT registration
     // number"; cXML IdReference domain "vatID".
