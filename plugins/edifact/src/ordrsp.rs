@@ -1,7 +1,8 @@
 //! ORDRSP, the order response, to and from a canonical order response.
 //!
 //! BGM 1004 is the response number, BGM 1225 the response (29 accepted, 4 accepted with
-//! changes, 27 rejected, anything else pending) kept as `status_code`; RFF+ON names the order.
+//! changes, 27 rejected, anything else pending) kept as `status_code`; RFF+ON names the order,
+//! RFF+PP (purchase order change number) the order change a response answers.
 //! Each LIN is a line response: LIN 1229 gives its status (5 accepted, 3/6/1 changed,
 //! 7 rejected, 2 deleted, 4 pending; a QTY+83 backorder quantity makes it backordered) and is
 //! kept as the line's `status_code`. QTY+113 (else 21) is the confirmed quantity.
@@ -18,6 +19,9 @@ use crate::interchange::Message;
 use crate::items::{self, write_item, write_price, write_quantity};
 use crate::reader::CANONICAL;
 use crate::writer::{Kept, Out};
+
+/// RFF 1153 of the purchase order change number a response answers.
+const CHANGE_NUMBER: &str = "PP";
 
 fn response_status(code: Option<&str>) -> ResponseStatus {
     match code {
@@ -97,7 +101,7 @@ pub fn read(message: &Message) -> Result<OrderResponse, AdapterError> {
     Ok(OrderResponse {
         response_number: header.number.clone(),
         po_number,
-        change_number: None,
+        change_number: header.take_reference(CHANGE_NUMBER),
         status: response_status(header.function.as_deref()),
         status_code: header.function.clone(),
         currency,
@@ -184,6 +188,12 @@ pub fn write(response: &OrderResponse, mark: char) -> Result<Vec<Out>, AdapterEr
         "edifact:ON",
         response.po_number.clone(),
     )];
+    references.extend(
+        response
+            .change_number
+            .iter()
+            .map(|n| wharf_guest_sdk::id(format!("edifact:{CHANGE_NUMBER}"), n.clone())),
+    );
     references.extend(response.references.iter().cloned());
     out.extend(write_common(
         &Common {

@@ -81,7 +81,7 @@ pub fn write(invoice: &Invoice) -> Result<Vec<Out>, AdapterError> {
     let po_date = invoice
         .dates
         .iter()
-        .position(|d| d.qualifier.as_deref() == Some("004"));
+        .position(wharf_guest_sdk::date::is_order_date);
     let day = |at: Option<usize>| -> Result<Option<String>, AdapterError> {
         at.and_then(|i| invoice.dates.get(i))
             .map(|d| common::compact(&d.value, "dates").map(|c| c.0))
