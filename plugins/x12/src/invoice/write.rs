@@ -145,7 +145,13 @@ pub fn write(invoice: &Invoice) -> Result<Vec<Out>, AdapterError> {
             it1.set(1, line.line_number.clone());
         }
         items::write_price(&mut it1, 4, 5, &line.unit_price, &path)?;
-        items::write_ids(&mut it1, 6, 25, &line.item_ids, &line.extensions, "");
+        let mut ids = line.item_ids.clone();
+        ids.extend(
+            line.order_line
+                .iter()
+                .map(|n| wharf_guest_sdk::id(crate::invoice::read::ORDER_LINE_SCHEME, n.clone())),
+        );
+        items::write_ids(&mut it1, 6, 25, &ids, &line.extensions, "");
         out.push(it1.restore(&line.extensions, ""));
         if let Some(description) = &line.description {
             out.push(
