@@ -70,11 +70,12 @@ pub fn read<'a>(
     }))
 }
 
-/// The order's own date among `dates`, as [`read`] keeps it.
+/// The order's own date among `dates`, as [`read`] keeps it or as another standard gave it
+/// ([`wharf_guest_sdk::date::is_order_date`]).
 pub fn order_date(dates: &[Dated]) -> Option<&str> {
     dates
         .iter()
-        .find(|d| d.kind == DateKind::Other && d.qualifier.as_deref() == Some(ORDER_DATE))
+        .find(|d| wharf_guest_sdk::date::is_order_date(d))
         .map(|d| d.value.as_str())
 }
 
