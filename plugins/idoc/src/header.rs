@@ -178,10 +178,11 @@ pub fn write(header: HeaderOut<'_>) -> Result<Vec<Element>, AdapterError> {
     {
         let path = format!("{root}/E1EDK02[1]/DATUM");
         let (day, _) = write_date(&dated.value, &path)?;
+        // E1EDK02's fields run QUALF, BELNR, POSNR, DATUM, UZEIT.
         let at = first
             .children
             .iter()
-            .position(|c| c.name == "BELNR")
+            .rposition(|c| c.name == "BELNR" || c.name == "POSNR")
             .map_or(first.children.len(), |i| i + 1);
         first
             .children
