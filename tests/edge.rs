@@ -253,3 +253,19 @@ async fn the_admin_api_refuses_a_bad_token_before_reading_the_body() {
     let text = String::from_utf8_lossy(&answer[..n]);
     assert!(text.starts_with("HTTP/1.1 401"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operators_half_sent_body_is_answered_408_after_the_timeout() {
+    let host = TestHost::start(&config(), &[]).await;
+    let mut stream = TcpStream::connect(host_port(&host)).await.unwrap();
+    let head = format!(
+        "POST /admin/v1/adapters HTTP/1.1\r\nHost: wharf\r\nAuthorization: Bearer {ADMIN_TOKEN}\r\n\
+         Content-Length: 1000000\r\n\r\n\0asm"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let (answer, closed) = read_until_closed(&mut stream, Duration::from_secs(10)).await;
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("request.timeout"), "{text}");
+    assert!(closed, "the connection was held open");
+}

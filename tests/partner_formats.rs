@@ -19,7 +19,9 @@ fn config(portal_url: &str, erp_url: &str) -> String {
             "portal-asn-batches",
             "portal",
             "csv",
-            r#"[agreements.config]
+            // The batch's ship notices name orders Wharf never carried.
+            r#"unknown_orders = "route"
+[agreements.config]
 document = "ship_notice"
 delimiter = ";"
 decimal_mark = ","

@@ -16,7 +16,9 @@ fn config(supplier_url: &str, erp_url: &str) -> String {
             "supplier-edi",
             "portal",
             "x12",
-            r#"acknowledge_to = "supplier-acks""#,
+            // The ship notices here name orders Wharf never carried.
+            r#"acknowledge_to = "supplier-acks"
+unknown_orders = "route""#,
         )
         .outbound(
             "supplier-acks",

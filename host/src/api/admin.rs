@@ -20,20 +20,49 @@ use crate::sandbox::{InstallError, ResolveError};
 use crate::store::messages::ReprocessFilter;
 use crate::store::outbox::ReplayFilter;
 
-/// Middleware in front of every admin route: the operator token, checked on the header alone.
+/// Middleware in front of every admin route: the operator token, checked on the header alone,
+/// then the body read within the edge's body timeout (an operator's slow upload holds a
+/// connection no longer than a partner's), at most `super::MAX_COMPONENT_BYTES`; each route's
+/// own limit still applies to what was read.
 pub async fn require_operator(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
-    match operator(&state, request.headers()) {
-        Ok(()) => next.run(request).await,
-        Err(mut error) => {
-            // The body was not read; the client should not send the rest on this connection.
-            error.close = true;
-            error.into_response()
-        }
+    if let Err(mut error) = operator(&state, request.headers()) {
+        // The body was not read; the client should not send the rest on this connection.
+        error.close = true;
+        return error.into_response();
     }
+    let (parts, body) = request.into_parts();
+    let limit = super::MAX_COMPONENT_BYTES;
+    if super::body::declared_length(&parts.headers).is_some_and(|n| n > limit as u64) {
+        return too_large(limit).into_response();
+    }
+    let read = match super::body::read(body, limit, limit as u64, state.settings.edge.body_timeout)
+        .await
+    {
+        Ok(read) => read,
+        Err(e) => return e.to_api().into_response(),
+    };
+    if read.truncated() {
+        return too_large(limit).into_response();
+    }
+    next.run(Request::from_parts(
+        parts,
+        axum::body::Body::from(read.bytes),
+    ))
+    .await
+}
+
+fn too_large(limit: usize) -> ApiError {
+    let mut error = ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "request.too_large",
+        format!("the admin API accepts at most {limit} bytes"),
+    );
+    error.close = true;
+    error
 }
 
 fn operator(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {

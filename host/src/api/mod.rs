@@ -41,7 +41,7 @@ pub struct AppState {
 }
 
 /// Largest adapter component the admin API accepts.
-const MAX_COMPONENT_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_COMPONENT_BYTES: usize = 64 * 1024 * 1024;
 /// Largest filter or request the other admin calls accept.
 const MAX_ADMIN_JSON_BYTES: usize = 1024 * 1024;
 

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::{Value, json};
 
@@ -12,6 +12,7 @@ use super::body::{self, declared_length};
 use super::error::ApiError;
 use crate::config::Direction;
 use crate::governance;
+use crate::model::OrderKey;
 use crate::store::messages::{MessageView, NewMessage, RejectedKeep, Rejection};
 
 /// Longest idempotency key accepted.
@@ -266,18 +267,50 @@ pub async fn message(
     ))
 }
 
-/// `GET /api/v1/orders/{po_number}`: the order and its history, for the partners it concerns.
+/// Which buyer's order a partner means when several share a number.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct OrderQuery {
+    pub buyer: Option<String>,
+}
+
+/// `GET /api/v1/orders/{po_number}[?buyer=…]`: the order and its history, for the partners it
+/// concerns. A number is unique per buyer; when orders of several buyers under it are shared
+/// with the caller, `buyer` says which (409 `order.ambiguous` names them otherwise).
 pub async fn order(
     State(state): State<AppState>,
     Path(po_number): Path<String>,
+    Query(query): Query<OrderQuery>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let partner = admit(&state, &headers)?;
+    let unknown = || ApiError::not_found("order.unknown", format!("no order {po_number}"));
+    let buyer = match query.buyer {
+        Some(buyer) => buyer,
+        None => {
+            let named = state.store.orders_named(&po_number, &partner).await?;
+            match named.as_slice() {
+                [] => return Err(unknown()),
+                [one] => one.key.buyer.clone(),
+                several => {
+                    let buyers: Vec<&str> = several.iter().map(|o| o.key.buyer.as_str()).collect();
+                    return Err(ApiError::new(
+                        StatusCode::CONFLICT,
+                        "order.ambiguous",
+                        format!(
+                            "orders of several buyers are numbered {po_number} ({}); \
+                             name one with ?buyer=",
+                            buyers.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+    };
     let view = state
         .store
-        .order_view(&po_number, &partner)
+        .order_view(&OrderKey::new(buyer, po_number.clone()), &partner)
         .await?
-        .ok_or_else(|| ApiError::not_found("order.unknown", format!("no order {po_number}")))?;
+        .ok_or_else(unknown)?;
     Ok(Json(serde_json::to_value(view).unwrap_or_default()))
 }
 

@@ -13,6 +13,8 @@ pub mod verify;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::model::OrderKey;
+
 /// Who acted: a partner id, the operator, or the host itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -70,7 +72,7 @@ pub enum AuditEvent {
         reason: Option<String>,
     },
     OrderTransition {
-        po_number: String,
+        order: OrderKey,
         actor: Actor,
         from: Option<String>,
         to: String,
@@ -111,7 +113,7 @@ pub enum AuditEvent {
         message_id: String,
         agreement: String,
         doc_type: String,
-        po_number: Option<String>,
+        order: Option<OrderKey>,
         attempt: i64,
         status_code: Option<u16>,
         duration_ms: i64,
@@ -217,7 +219,7 @@ impl AuditEvent {
                 json!({"reason": reason}),
             ),
             AuditEvent::OrderTransition {
-                po_number,
+                order,
                 actor,
                 from,
                 to,
@@ -226,9 +228,9 @@ impl AuditEvent {
             } => (
                 actor.as_str().to_owned(),
                 "order_transition",
-                format!("order:{po_number}"),
-                json!({"from": from, "to": to, "message_id": message_id,
-                    "document_id": document_id}),
+                format!("order:{}/{}", order.buyer, order.po_number),
+                json!({"buyer": order.buyer, "po_number": order.po_number, "from": from,
+                    "to": to, "message_id": message_id, "document_id": document_id}),
             ),
             AuditEvent::DocumentRouted {
                 message_id,
@@ -285,7 +287,7 @@ impl AuditEvent {
                 message_id,
                 agreement,
                 doc_type,
-                po_number,
+                order,
                 attempt,
                 status_code,
                 duration_ms,
@@ -295,7 +297,8 @@ impl AuditEvent {
                 "delivered",
                 format!("outbox:{outbox_id}"),
                 json!({"message_id": message_id, "agreement": agreement, "doc_type": doc_type,
-                    "po_number": po_number, "attempt": attempt, "status_code": status_code,
+                    "buyer": order.as_ref().map(|o| &o.buyer),
+                    "po_number": order.as_ref().map(|o| &o.po_number), "attempt": attempt, "status_code": status_code,
                     "duration_ms": duration_ms, "payload_digest": payload_digest}),
             ),
             AuditEvent::DeadLettered {
@@ -378,7 +381,7 @@ mod tests {
     #[test]
     fn records_name_actor_action_and_subject() {
         let record = AuditEvent::OrderTransition {
-            po_number: "4500000001".into(),
+            order: OrderKey::new("erp", "4500000001"),
             actor: Actor::Partner("portal".into()),
             from: Some("sent".into()),
             to: "accepted".into(),
@@ -388,7 +391,7 @@ mod tests {
         .record();
         assert_eq!(record.actor, "portal");
         assert_eq!(record.action, "order_transition");
-        assert_eq!(record.subject, "order:4500000001");
+        assert_eq!(record.subject, "order:erp/4500000001");
         assert_eq!(record.detail["from"], "sent");
         let denied = AuditEvent::AccessDenied {
             request_id: "r".into(),

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::model::DocType;
 use crate::sandbox::{Limits, XrefTables};
 
-pub use raw::{Direction, Mode, RawConfig};
+pub use raw::{Direction, Mode, RawConfig, UnknownOrders};
 pub use resolve::{ConfigError, Environment, SecretSource};
 pub use secret::ApiKeyHash;
 
@@ -90,6 +90,8 @@ pub struct Agreement {
     pub acknowledge_to: Option<String>,
     /// Secrets outbound deliveries are signed with (Standard Webhooks), newest first.
     pub signing_secrets: Vec<SigningSecret>,
+    /// What later documents naming an order unknown to their sender do.
+    pub unknown_orders: UnknownOrders,
 }
 
 /// A Standard Webhooks signing secret's key bytes. Never printed.
@@ -148,6 +150,7 @@ impl Agreement {
             shared_secret: None,
             acknowledge_to: None,
             signing_secrets: Vec::new(),
+            unknown_orders: UnknownOrders::default(),
         }
     }
 }

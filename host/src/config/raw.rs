@@ -261,6 +261,23 @@ pub struct RawAgreement {
     /// retire it. Absent: `delivery.signing_secret_env`.
     #[serde(default)]
     pub signing_secret_envs: Vec<String>,
+    /// For inbound agreements: what happens to an order change, ship notice, receipt, invoice
+    /// or quality notification naming a PO number the sender has no order under in Wharf.
+    /// `refuse` (default): the message fails with `order.unknown`, exactly as it would for
+    /// another buyer's order. `route`: it is routed attached to no order, for flows whose
+    /// purchase orders do not pass through Wharf.
+    #[serde(default)]
+    pub unknown_orders: UnknownOrders,
+}
+
+/// What an inbound agreement does with later documents naming orders Wharf does not hold for
+/// their sender.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownOrders {
+    #[default]
+    Refuse,
+    Route,
 }
 
 /// Whether an agreement carries production or test traffic.

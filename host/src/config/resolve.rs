@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::ApiKeyHash;
-use super::raw::{Direction, RawConfig};
+use super::raw::{Direction, RawConfig, UnknownOrders};
 use super::{
     Agreement, DeliverySettings, EdgeSettings, Partner, ProcessingSettings, Rate, Route, Settings,
     SigningSecret,
@@ -254,8 +254,15 @@ pub(super) fn resolve(
             &d.signing_secret_env,
             secrets,
         )?;
+        if a.unknown_orders != UnknownOrders::default() && a.direction != Direction::Inbound {
+            return Err(invalid(format!(
+                "agreement {}: unknown_orders applies to inbound agreements only",
+                a.id
+            )));
+        }
         let agreement = Agreement {
             signing_secrets,
+            unknown_orders: a.unknown_orders,
             acknowledge_to: a.acknowledge_to,
             mode: a.mode,
             shared_secret,

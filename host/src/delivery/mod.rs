@@ -114,7 +114,7 @@ impl DeliveryWorker {
         let worker = self.clone();
         let span = tracing::info_span!("deliver", outbox_id = %entry.id,
             message_id = %entry.message_id, agreement = %entry.agreement,
-            po_number = entry.po_number.as_deref().unwrap_or(""));
+            po_number = entry.order.as_ref().map(|o| o.po_number.as_str()).unwrap_or(""));
         tokio::spawn(
             async move {
                 let agreement = entry.agreement.clone();
@@ -176,10 +176,10 @@ impl DeliveryWorker {
         };
         let (settlement, healthy) = match &answer {
             Answer::Delivered { .. } => {
-                let order = entry.po_number.as_ref().map(|po| {
+                let order = entry.order.as_ref().map(|order| {
                     lifecycle::delivered(
                         &entry.doc_type,
-                        po,
+                        order,
                         json!({"agreement": entry.agreement, "partner": entry.partner,
                             "outbox_id": entry.id}),
                     )

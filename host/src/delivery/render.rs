@@ -69,6 +69,7 @@ impl DeliveryWorker {
             bytes: encoded.bytes,
             content_type: encoded.content_type,
             adapter: adapter.info.reference(),
+            cost: Some(crate::store::processing::AdapterCost::from(encoded.cost)),
         })
     }
 

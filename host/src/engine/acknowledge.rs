@@ -126,7 +126,7 @@ pub fn entries(
                 render: Render::Acknowledge(
                     serde_json::to_string(&ack).unwrap_or_else(|_| "null".into()),
                 ),
-                po_number: None,
+                order: None,
                 routed: AuditEvent::DocumentRouted {
                     message_id: message_id.to_owned(),
                     document_id: None,

@@ -4,13 +4,11 @@
 //! every functional acknowledgment, and the audit entries. No I/O happens here, so a conflict
 //! at commit time reruns only this, never an adapter, and property tests can reach it.
 
-use std::collections::BTreeMap;
-
 use serde_json::json;
 
 use super::acknowledge;
 use super::failure::Failure;
-use super::lifecycle::{self, OrderStatus};
+use super::lifecycle::{self, OrderStatus, VisibleOrders};
 use crate::audit::{Actor, AuditEvent};
 use crate::config::{Agreement, Mode, Settings};
 use crate::model::validate::{self, Violation};
@@ -34,8 +32,8 @@ pub struct Inbound<'a> {
 /// What the decision may consult besides the message.
 pub struct World<'a> {
     pub settings: &'a Settings,
-    /// The orders the documents concern, as read before deciding.
-    pub orders: &'a BTreeMap<String, OrderState>,
+    /// The orders the documents name that their sender may see, as read before deciding.
+    pub orders: &'a VisibleOrders,
     /// Whether an agreement's adapter renders functional acknowledgments (`None`: unknown now).
     pub renders_acks: &'a (dyn Fn(&Agreement) -> Option<bool> + Sync),
 }
@@ -155,6 +153,7 @@ fn plan(
         }));
         plan_document(
             inbound,
+            agreement,
             &document,
             &document_id,
             world,
@@ -239,27 +238,39 @@ fn check(agreement: &Agreement, position: usize, body: &Document) -> Result<(), 
 
 fn plan_document(
     inbound: &Inbound<'_>,
+    agreement: &Agreement,
     document: &CanonicalDocument,
     document_id: &str,
     world: &World<'_>,
-    orders: &mut BTreeMap<String, OrderState>,
+    orders: &mut VisibleOrders,
     commit: &mut ProcessingCommit,
 ) -> Result<(), Failure> {
-    lifecycle::check_parties(&document.body, inbound.partner, orders)
-        .map_err(|e| Failure::new(e.code(), e.to_string()))?;
-    let po_number = document.body.po_numbers().first().map(|p| (*p).to_owned());
-    let state = po_number.as_ref().and_then(|po| orders.get(po)).cloned();
-    // Test traffic never changes the state of production orders.
+    let doc_type = document.body.doc_type();
+    let destinations = world.settings.destinations(doc_type, inbound.partner);
+    let routed_to: Vec<&str> = destinations.iter().map(|d| d.partner.as_str()).collect();
+    // Test traffic never changes the state of production orders, and needs none.
     let test = document.envelope.test;
+    let resolved = lifecycle::resolve(
+        &document.body,
+        inbound.partner,
+        orders,
+        agreement.unknown_orders,
+        &routed_to,
+    );
+    let state = match resolved {
+        Ok(state) => state.cloned(),
+        Err(_) if test => None,
+        Err(e) => return Err(Failure::new(e.code(), e.to_string())),
+    };
     let effect = if test {
         lifecycle::Effect::default()
     } else {
         lifecycle::apply(&document.body, document_id, inbound.partner, state.as_ref())
             .map_err(|e| Failure::new(e.code(), e.to_string()))?
     };
-    if let Some((from, to, po)) = &effect.transition {
+    if let Some((from, to, order)) = &effect.transition {
         commit.audit.push(AuditEvent::OrderTransition {
-            po_number: po.clone(),
+            order: order.clone(),
             actor: Actor::Partner(inbound.partner.to_owned()),
             from: from.map(|f| f.as_str().to_owned()),
             to: to.as_str().to_owned(),
@@ -273,25 +284,30 @@ fn plan_document(
         .as_ref()
         .map(|(_, to, _)| *to)
         .or_else(|| state.as_ref().and_then(|s| OrderStatus::parse(&s.status)));
-    let order_exists = state.is_some() || effect.transition.is_some();
-    if let (Some(po), Some(status)) = (&po_number, status_after)
-        && effect.transition.is_some()
-    {
-        let mut next = state.clone().unwrap_or_else(|| OrderState {
-            po_number: po.clone(),
-            buyer: inbound.partner.to_owned(),
-            status: String::new(),
-            parties: vec![inbound.partner.to_owned()],
-        });
-        next.status = status.as_str().to_owned();
-        orders.insert(po.clone(), next);
-    }
+    // The order this document is attached to: the one it names, or the one it opens (test
+    // documents open none).
+    let order = match &effect.transition {
+        Some((_, to, key)) => {
+            let mut next = state.clone().unwrap_or_else(|| OrderState {
+                key: key.clone(),
+                status: String::new(),
+                parties: vec![inbound.partner.to_owned()],
+            });
+            next.status = to.as_str().to_owned();
+            let under = orders.entry(key.po_number.clone()).or_default();
+            match under.iter_mut().find(|o| o.key == *key) {
+                Some(known) => *known = next,
+                None => under.push(next),
+            }
+            Some(key.clone())
+        }
+        None => state.as_ref().map(|s| s.key.clone()),
+    };
     commit.orders.extend(effect.writes);
     commit.order_events.extend(effect.events);
 
-    let doc_type = document.body.doc_type();
     let document_mode = if test { Mode::Test } else { Mode::Production };
-    for destination in world.settings.destinations(doc_type, inbound.partner) {
+    for destination in destinations {
         if destination.mode != document_mode {
             commit.audit.push(AuditEvent::RouteSkipped {
                 message_id: inbound.message_id.to_owned(),
@@ -305,23 +321,24 @@ fn plan_document(
             continue;
         }
         let outbox_id = new_id();
-        // Share the order with the destination only when there is one: it exists, or this
-        // document opens it (test documents open none).
-        if let Some(po) = &po_number
-            && order_exists
+        // Share the order with the destination only when there is one (test documents never
+        // touch one).
+        if let Some(key) = &order
             && !test
         {
             commit.orders.push(OrderWrite::Share {
-                po_number: po.clone(),
+                key: key.clone(),
                 partner: destination.partner.clone(),
             });
-            if let Some(state) = orders.get_mut(po)
+            if let Some(state) = orders
+                .get_mut(&key.po_number)
+                .and_then(|under| under.iter_mut().find(|o| o.key == *key))
                 && !state.parties.contains(&destination.partner)
             {
                 state.parties.push(destination.partner.clone());
             }
             commit.order_events.push(NewOrderEvent {
-                po_number: po.clone(),
+                order: key.clone(),
                 event: format!("{doc_type}_routed"),
                 status: status_after
                     .map(|s| s.as_str().to_owned())
@@ -340,7 +357,7 @@ fn plan_document(
             partner: destination.partner.clone(),
             endpoint: destination.endpoint.clone().unwrap_or_default(),
             render: Render::Encode,
-            po_number: po_number.clone(),
+            order: order.clone().filter(|_| !test),
             routed: AuditEvent::DocumentRouted {
                 message_id: inbound.message_id.to_owned(),
                 document_id: Some(document_id.to_owned()),

@@ -7,11 +7,20 @@
 //!     └──────────────order response─────────────────▲
 //! ```
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::json;
 
-use crate::model::{Document, OrderResponse, PurchaseOrder, ResponseStatus};
+use crate::config::UnknownOrders;
+use crate::model::{Document, OrderKey, OrderResponse, PurchaseOrder, ResponseStatus};
 use crate::store::orders::{NewOrderEvent, OrderState, OrderWrite};
+
+/// The orders a message's documents name, as their sender may see them: for each PO number,
+/// the orders under it the sender is a party of (its own, as buyer, among them). Another
+/// buyer's order under the same number is not here, so it cannot be named, touched or told
+/// apart from a number Wharf does not know.
+pub type VisibleOrders = BTreeMap<String, Vec<OrderState>>;
 
 /// Where an order stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -70,6 +79,15 @@ pub enum LifecycleError {
     DuplicateOrder(String),
     #[error("order {0} is not known to Wharf (or not shared with this partner)")]
     UnknownOrder(String),
+    #[error(
+        "PO number {po_number} names orders of several buyers shared with this partner \
+         ({}); the document's routes do not say which",
+        buyers.join(", ")
+    )]
+    AmbiguousOrder {
+        po_number: String,
+        buyers: Vec<String>,
+    },
     #[error("order {po_number} is {status}; an order response is not accepted in that status")]
     NotAnswerable { po_number: String, status: String },
 }
@@ -79,6 +97,7 @@ impl LifecycleError {
         match self {
             LifecycleError::DuplicateOrder(_) => "order.duplicate",
             LifecycleError::UnknownOrder(_) => "order.unknown",
+            LifecycleError::AmbiguousOrder { .. } => "order.ambiguous",
             LifecycleError::NotAnswerable { .. } => "order.invalid_transition",
         }
     }
@@ -110,8 +129,8 @@ pub fn transition(from: Option<OrderStatus>, event: OrderEvent) -> Option<OrderS
 pub struct Effect {
     pub writes: Vec<OrderWrite>,
     pub events: Vec<NewOrderEvent>,
-    /// `(from, to, po_number)` when the order's status changes, for the audit entry.
-    pub transition: Option<(Option<OrderStatus>, OrderStatus, String)>,
+    /// `(from, to, order)` when the order's status changes, for the audit entry.
+    pub transition: Option<(Option<OrderStatus>, OrderStatus, OrderKey)>,
 }
 
 /// Decides the effect of `document`, sent by `partner`, given the order's current `state`.
@@ -130,43 +149,74 @@ pub fn apply(
     }
 }
 
-/// Checks that a document naming purchase orders (a change, ship notice, receipt, invoice,
-/// quality notification) comes from a partner each named order is shared with. A PO number
-/// belongs to its buyer: a partner who is not a party of the order under that number may not
-/// attach anything to it, and is told exactly what it would be told of a number Wharf does not
-/// know. Orders not in `orders` are unknown to Wharf and pass here (their documents are stored
-/// and routed, attached to nothing).
-pub fn check_parties(
+/// Which order `document`, sent by `partner`, concerns (the order under its first PO number),
+/// checking every PO number it names.
+///
+/// A purchase order concerns the sender's own order under its number (a second release of it
+/// is a duplicate; another buyer's order under the same number is another order). Every other
+/// document names orders the sender must be a party of: an order response always, the others
+/// unless their agreement routes unknown orders (`unknown_orders = "route"`), in which case a
+/// number the sender has no order under is attached to nothing. When several buyers' orders
+/// under one number are shared with the sender, the one whose buyer this document is routed
+/// to is meant (`routed_to`: the partners of the document's destinations).
+pub fn resolve<'a>(
     document: &Document,
     partner: &str,
-    orders: &std::collections::BTreeMap<String, OrderState>,
-) -> Result<(), LifecycleError> {
-    if matches!(
-        document,
-        Document::PurchaseOrder(_) | Document::OrderResponse(_)
-    ) {
-        // Releasing checks duplicates and answering checks parties, in their own rules.
-        return Ok(());
+    visible: &'a VisibleOrders,
+    unknown: UnknownOrders,
+    routed_to: &[&str],
+) -> Result<Option<&'a OrderState>, LifecycleError> {
+    let candidates = |po: &str| visible.get(po).map(Vec::as_slice).unwrap_or_default();
+    if let Document::PurchaseOrder(po) = document {
+        return Ok(candidates(&po.po_number)
+            .iter()
+            .find(|o| o.key.buyer == partner));
     }
-    for po_number in document.po_numbers() {
-        if let Some(state) = orders.get(po_number)
-            && !state.parties.iter().any(|p| p == partner)
-        {
-            return Err(LifecycleError::UnknownOrder(po_number.to_owned()));
+    let must_be_known =
+        matches!(document, Document::OrderResponse(_)) || unknown == UnknownOrders::Refuse;
+    let mut first = None;
+    for (position, po_number) in document.po_numbers().into_iter().enumerate() {
+        let mut found: Vec<&OrderState> = candidates(po_number)
+            .iter()
+            .filter(|o| o.is_party(partner))
+            .collect();
+        if found.len() > 1 {
+            let routed: Vec<&OrderState> = found
+                .iter()
+                .copied()
+                .filter(|o| routed_to.contains(&o.key.buyer.as_str()))
+                .collect();
+            if !routed.is_empty() {
+                found = routed;
+            }
+        }
+        let order = match found.as_slice() {
+            [] if must_be_known => return Err(LifecycleError::UnknownOrder(po_number.to_owned())),
+            [] => None,
+            [one] => Some(*one),
+            _ => {
+                return Err(LifecycleError::AmbiguousOrder {
+                    po_number: po_number.to_owned(),
+                    buyers: found.iter().map(|o| o.key.buyer.clone()).collect(),
+                });
+            }
+        };
+        if position == 0 {
+            first = order;
         }
     }
-    Ok(())
+    Ok(first)
 }
 
 /// The order write and history entry a successful delivery makes: a delivered purchase order
 /// marks its order sent, if it has not moved on already.
 pub fn delivered(
     doc_type: &str,
-    po_number: &str,
+    order: &OrderKey,
     detail: serde_json::Value,
 ) -> (NewOrderEvent, Option<OrderWrite>) {
     let advance = (doc_type == "purchase_order").then(|| OrderWrite::Advance {
-        po_number: po_number.to_owned(),
+        key: order.clone(),
         from: OrderStatus::Released.as_str().into(),
         to: transition(Some(OrderStatus::Released), OrderEvent::Delivered)
             .unwrap_or(OrderStatus::Sent)
@@ -175,7 +225,7 @@ pub fn delivered(
     });
     (
         NewOrderEvent {
-            po_number: po_number.to_owned(),
+            order: order.clone(),
             event: format!("{doc_type}_delivered"),
             // The status as it stands after the write: a response may have overtaken it.
             status: String::new(),
@@ -197,22 +247,22 @@ fn release(
         None => transition(None, OrderEvent::Released),
     }
     .ok_or_else(|| LifecycleError::DuplicateOrder(po.po_number.clone()))?;
+    let key = OrderKey::new(partner, po.po_number.clone());
     Ok(Effect {
         writes: vec![OrderWrite::Create {
-            po_number: po.po_number.clone(),
-            buyer: partner.to_owned(),
+            key: key.clone(),
             status: to.as_str().into(),
             document_id: document_id.to_owned(),
             parties: vec![partner.to_owned()],
         }],
         events: vec![NewOrderEvent {
-            po_number: po.po_number.clone(),
+            order: key.clone(),
             event: "released".into(),
             status: to.as_str().into(),
             document_id: Some(document_id.to_owned()),
             detail: json!({"lines": po.lines.len(), "from": partner}),
         }],
-        transition: Some((None, to, po.po_number.clone())),
+        transition: Some((None, to, key)),
     })
 }
 
@@ -224,7 +274,7 @@ fn answer(
 ) -> Result<Effect, LifecycleError> {
     let po_number = &response.po_number;
     let state = state
-        .filter(|s| s.parties.iter().any(|p| p == partner))
+        .filter(|s| s.is_party(partner))
         .ok_or_else(|| LifecycleError::UnknownOrder(po_number.clone()))?;
     let from = OrderStatus::parse(&state.status);
     let to = transition(from, OrderEvent::Answered(response.status)).ok_or_else(|| {
@@ -241,7 +291,7 @@ fn answer(
     let mut writes = Vec::new();
     if state.status != to.as_str() {
         writes.push(OrderWrite::Transition {
-            po_number: po_number.clone(),
+            key: state.key.clone(),
             from: state.status.clone(),
             to: to.as_str().into(),
         });
@@ -249,7 +299,7 @@ fn answer(
     Ok(Effect {
         writes,
         events: vec![NewOrderEvent {
-            po_number: po_number.clone(),
+            order: state.key.clone(),
             event: "acknowledged".into(),
             status: to.as_str().into(),
             document_id: Some(document_id.to_owned()),
@@ -260,14 +310,12 @@ fn answer(
                 "lines": lines,
             }),
         }],
-        transition: Some((from, to, po_number.clone())),
+        transition: Some((from, to, state.key.clone())),
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
     use crate::model::{LineResponse, LineStatus};
 
@@ -299,12 +347,26 @@ mod tests {
     }
 
     fn state(status: &str) -> OrderState {
+        state_of("erp", status, &["erp", "portal"])
+    }
+
+    fn state_of(buyer: &str, status: &str, parties: &[&str]) -> OrderState {
         OrderState {
-            po_number: "PO1".into(),
-            buyer: "erp".into(),
+            key: OrderKey::new(buyer, "PO1"),
             status: status.into(),
-            parties: vec!["erp".into(), "portal".into()],
+            parties: parties.iter().map(|p| p.to_string()).collect(),
         }
+    }
+
+    fn notice() -> Document {
+        serde_json::from_value(serde_json::json!({"ShipNotice": {
+            "shipment_id": "S1", "structure": null, "purpose": null, "dates": [],
+            "parties": [], "references": [], "carrier": null, "gross_weight": null,
+            "package_count": null, "notes": [], "extensions": [],
+            "orders": [{"po_number": "PO1", "references": [], "dates": [], "packs": [],
+                "items": []}]
+        }}))
+        .unwrap()
     }
 
     #[test]
@@ -346,20 +408,83 @@ mod tests {
 
     #[test]
     fn only_an_orders_parties_may_name_it_in_later_documents() {
-        let notice: Document = serde_json::from_value(serde_json::json!({"ShipNotice": {
-            "shipment_id": "S1", "structure": null, "purpose": null, "dates": [],
-            "parties": [], "references": [], "carrier": null, "gross_weight": null,
-            "package_count": null, "notes": [], "extensions": [],
-            "orders": [{"po_number": "PO1", "references": [], "dates": [], "packs": [],
-                "items": []}]
+        let visible: VisibleOrders = [("PO1".to_owned(), vec![state("sent")])].into();
+        let found = resolve(&notice(), "portal", &visible, UnknownOrders::Refuse, &[]).unwrap();
+        assert_eq!(found.map(|o| o.key.buyer.as_str()), Some("erp"));
+        // What the stranger may see holds no order PO1; the refusal is the one it would get
+        // for a number Wharf never heard of.
+        let theirs = VisibleOrders::new();
+        let err = resolve(&notice(), "stranger", &theirs, UnknownOrders::Refuse, &[]).unwrap_err();
+        assert_eq!(err.code(), "order.unknown");
+        assert_eq!(
+            err.to_string(),
+            LifecycleError::UnknownOrder("PO1".into()).to_string()
+        );
+        // An agreement that routes unknown orders attaches the document to nothing.
+        assert_eq!(
+            resolve(&notice(), "stranger", &theirs, UnknownOrders::Route, &[]).unwrap(),
+            None
+        );
+        // An order response always needs its order.
+        let err = resolve(
+            &response(ResponseStatus::Accepted),
+            "stranger",
+            &theirs,
+            UnknownOrders::Route,
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "order.unknown");
+    }
+
+    #[test]
+    fn two_buyers_may_use_one_number_and_each_release_is_its_own_order() {
+        let po: Document = serde_json::from_value(serde_json::json!({"PurchaseOrder": {
+            "po_number": "PO1", "order_type": null, "currency": null, "dates": [], "parties": [],
+            "references": [], "payment_terms": null, "notes": [], "lines": [], "total": null,
+            "extensions": []
         }}))
         .unwrap();
-        let orders = [("PO1".to_owned(), state("sent"))].into();
-        assert!(check_parties(&notice, "portal", &orders).is_ok());
-        let err = check_parties(&notice, "stranger", &orders).unwrap_err();
-        assert_eq!(err.code(), "order.unknown");
-        // A number Wharf does not know is attached to nothing, so it is not refused here.
-        assert!(check_parties(&notice, "stranger", &BTreeMap::new()).is_ok());
+        // The supplier is a party of erp's PO1; its own release of PO1 is a new order.
+        let visible: VisibleOrders = [("PO1".to_owned(), vec![state("sent")])].into();
+        assert_eq!(
+            resolve(&po, "portal", &visible, UnknownOrders::Refuse, &[]).unwrap(),
+            None
+        );
+        let effect = apply(&po, "d", "portal", None).unwrap();
+        assert!(
+            matches!(&effect.writes[0], OrderWrite::Create { key, .. } if key == &OrderKey::new("portal", "PO1"))
+        );
+        // erp's own second release of PO1 is its duplicate.
+        let own = resolve(&po, "erp", &visible, UnknownOrders::Refuse, &[]).unwrap();
+        assert_eq!(
+            apply(&po, "d", "erp", own).unwrap_err().code(),
+            "order.duplicate"
+        );
+    }
+
+    #[test]
+    fn a_number_shared_by_two_buyers_resolves_by_the_documents_route() {
+        let visible: VisibleOrders = [(
+            "PO1".to_owned(),
+            vec![
+                state_of("erp-a", "sent", &["erp-a", "portal"]),
+                state_of("erp-b", "sent", &["erp-b", "portal"]),
+            ],
+        )]
+        .into();
+        let found = resolve(
+            &notice(),
+            "portal",
+            &visible,
+            UnknownOrders::Refuse,
+            &["erp-b"],
+        )
+        .unwrap();
+        assert_eq!(found.map(|o| o.key.buyer.as_str()), Some("erp-b"));
+        let err = resolve(&notice(), "portal", &visible, UnknownOrders::Refuse, &[]).unwrap_err();
+        assert_eq!(err.code(), "order.ambiguous");
+        assert!(err.to_string().contains("erp-a, erp-b"), "{err}");
     }
 
     #[test]
@@ -373,7 +498,11 @@ mod tests {
             None
         );
         assert_eq!(transition(None, OrderEvent::Delivered), None);
-        let (event, advance) = delivered("order_response", "PO1", serde_json::Value::Null);
+        let (event, advance) = delivered(
+            "order_response",
+            &OrderKey::new("erp", "PO1"),
+            serde_json::Value::Null,
+        );
         assert!(advance.is_none());
         assert_eq!(event.event, "order_response_delivered");
     }

@@ -5,7 +5,6 @@
 //! write is refused as a conflict and only the decision is made again. A passing fault (store,
 //! missing adapter, deadline under load) gives the message back to the queue with backoff.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use tracing::Instrument;
@@ -13,12 +12,12 @@ use tracing::Instrument;
 use super::Engine;
 use super::decide::{self, Inbound, World};
 use super::failure::{Failure, Fault};
+use super::lifecycle::VisibleOrders;
 use crate::config::Agreement;
 use crate::delivery::backoff::Backoff;
 use crate::governance::{self, CredentialError};
 use crate::sandbox::{CallCost, CallScope, DecodeOutcome};
 use crate::store::messages::QueuedMessage;
-use crate::store::orders::OrderState;
 use crate::store::processing::AdapterCost;
 use crate::store::{StoreError, now_ms};
 
@@ -57,7 +56,7 @@ impl Engine {
             digest: &message.digest,
         };
         for _ in 0..DECISION_ATTEMPTS {
-            let orders = match self.read_orders(&decoded).await {
+            let orders = match self.read_orders(&message.partner, &decoded).await {
                 Ok(orders) => orders,
                 Err(e) => return self.requeue(&message, &format!("store: {e}")).await,
             };
@@ -131,21 +130,21 @@ impl Engine {
         let decoded = decoded
             .map(|d| (adapter.info.reference(), d))
             .map_err(|e| Fault::from_call(e, &adapter, message.attempts));
-        (decoded, Some(adapter_cost(cost)))
+        (decoded, Some(AdapterCost::from(cost)))
     }
 
+    /// The orders under every PO number the documents name that `partner` may see: each
+    /// document's sender must be a party of what it names.
     async fn read_orders(
         &self,
+        partner: &str,
         decoded: &DecodeOutcome,
-    ) -> Result<BTreeMap<String, OrderState>, StoreError> {
-        let mut orders = BTreeMap::new();
-        // Every order a document names: each is checked for the sender's right to name it.
+    ) -> Result<VisibleOrders, StoreError> {
+        let mut orders = VisibleOrders::new();
         for document in &decoded.documents {
             for po in document.body.po_numbers() {
-                if !orders.contains_key(po)
-                    && let Some(state) = self.store.order_state(po).await?
-                {
-                    orders.insert(po.to_owned(), state);
+                if !orders.contains_key(po) {
+                    orders.insert(po.to_owned(), self.store.orders_named(po, partner).await?);
                 }
             }
         }
@@ -173,7 +172,7 @@ impl Engine {
             partner: &message.partner,
             digest: &message.digest,
         };
-        let orders = BTreeMap::new();
+        let orders = VisibleOrders::new();
         let renders_acks = |a: &Agreement| self.renders_acks(a);
         let mut commit = {
             let world = World {
@@ -253,12 +252,15 @@ impl Engine {
     }
 }
 
-fn adapter_cost(cost: CallCost) -> AdapterCost {
-    let clamp = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-    AdapterCost {
-        fuel: cost.fuel.map(clamp),
-        epoch_ticks: clamp(cost.epoch_ticks),
-        wall_us: clamp(cost.wall_us),
-        memory_bytes: clamp(cost.memory_bytes),
+/// A sandbox call's cost as the store records it (counts past `i64::MAX` are clamped).
+impl From<CallCost> for AdapterCost {
+    fn from(cost: CallCost) -> AdapterCost {
+        let clamp = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        AdapterCost {
+            fuel: cost.fuel.map(clamp),
+            epoch_ticks: clamp(cost.epoch_ticks),
+            wall_us: clamp(cost.wall_us),
+            memory_bytes: clamp(cost.memory_bytes),
+        }
     }
 }

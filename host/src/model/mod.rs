@@ -22,6 +22,29 @@ pub use types::*;
 /// The version of the canonical model this host speaks natively.
 pub const MODEL_VERSION: &str = "0.1.0";
 
+/// Names one order: a purchase-order number is unique only within the partner that released
+/// it (the buyer), so two buyers may both have an order 4500000001.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct OrderKey {
+    pub buyer: String,
+    pub po_number: String,
+}
+
+impl OrderKey {
+    pub fn new(buyer: impl Into<String>, po_number: impl Into<String>) -> OrderKey {
+        OrderKey {
+            buyer: buyer.into(),
+            po_number: po_number.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for OrderKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} of {}", self.po_number, self.buyer)
+    }
+}
+
 /// A document type, named as configuration and the API name it (`purchase_order`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -122,6 +122,9 @@ pub struct SenderDeliveryView {
     pub status: String,
     pub attempts: i64,
     pub delivered_at: Option<i64>,
+    /// What rendering it cost: shown to the operator only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub render_cost: Option<AdapterCost>,
 }
 
 /// A request refused at the edge: its metadata and a short prefix of its body.
@@ -613,19 +616,11 @@ impl Store {
         else {
             return Ok(None);
         };
-        let wall_us: Option<i64> = row.try_get("adapter_wall_us")?;
-        let adapter_cost = match (partner, wall_us) {
-            (None, Some(wall_us)) => Some(AdapterCost {
-                fuel: row.try_get("adapter_fuel")?,
-                epoch_ticks: row
-                    .try_get::<Option<i64>, _>("adapter_epoch_ticks")?
-                    .unwrap_or(0),
-                wall_us,
-                memory_bytes: row
-                    .try_get::<Option<i64>, _>("adapter_memory_bytes")?
-                    .unwrap_or(0),
-            }),
-            _ => None,
+        // What adapter calls cost is the operator's to see.
+        let operator = partner.is_none();
+        let adapter_cost = match operator {
+            true => AdapterCost::from_row(&row, "adapter")?,
+            false => None,
         };
         let error: Option<String> = row.try_get("error")?;
         let documents = sqlx::query(
@@ -644,7 +639,8 @@ impl Store {
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
         let deliveries = sqlx::query(
-            "SELECT id, agreement, doc_type, status, attempts, delivered_at \
+            "SELECT id, agreement, doc_type, status, attempts, delivered_at, render_fuel, \
+             render_epoch_ticks, render_wall_us, render_memory_bytes \
              FROM outbox WHERE message_id = $1 ORDER BY created_at, id",
         )
         .bind(id)
@@ -659,6 +655,10 @@ impl Store {
                 status: r.try_get("status")?,
                 attempts: r.try_get("attempts")?,
                 delivered_at: r.try_get("delivered_at")?,
+                render_cost: match operator {
+                    true => AdapterCost::from_row(r, "render")?,
+                    false => None,
+                },
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;

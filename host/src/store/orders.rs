@@ -2,9 +2,14 @@
 //! them, and the writes the engine decides ([`OrderWrite`], [`NewOrderEvent`]), applied inside
 //! a batch. The store applies a transition only from the status the engine saw, so a decision
 //! made on stale state is a conflict, never a silent overwrite.
+//!
+//! An order is named by its [`OrderKey`]: the buyer that released it and its PO number. Two
+//! buyers may use the same number; a partner reads only the orders it is a party of.
 
 use serde::Serialize;
 use sqlx::Row;
+
+pub use crate::model::OrderKey;
 
 use super::writer::Tx;
 use super::{Store, StoreError};
@@ -14,33 +19,32 @@ use super::{Store, StoreError};
 pub enum OrderWrite {
     /// A new order, visible to `parties`.
     Create {
-        po_number: String,
-        buyer: String,
+        key: OrderKey,
         status: String,
         document_id: String,
         parties: Vec<String>,
     },
     /// Moves an order from `from` to `to`; a conflict when another change got there first.
     Transition {
-        po_number: String,
+        key: OrderKey,
         from: String,
         to: String,
     },
     /// Moves an order from `from` to `to` if it still is `from`, and otherwise leaves it: for
     /// facts that matter only while the order has not moved on (a delivery marking it sent).
     Advance {
-        po_number: String,
+        key: OrderKey,
         from: String,
         to: String,
     },
     /// Lets another partner see the order.
-    Share { po_number: String, partner: String },
+    Share { key: OrderKey, partner: String },
 }
 
 /// One entry of an order's history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewOrderEvent {
-    pub po_number: String,
+    pub order: OrderKey,
     pub event: String,
     /// The order's status after the event; empty means "as it stands after this write".
     pub status: String,
@@ -55,80 +59,72 @@ pub(crate) async fn apply_write(
 ) -> Result<(), StoreError> {
     match write {
         OrderWrite::Create {
-            po_number,
-            buyer,
+            key,
             status,
             document_id,
             parties,
         } => {
             let inserted = sqlx::query(
-                "INSERT INTO orders (po_number, buyer, status, document_id, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (po_number) DO NOTHING",
+                "INSERT INTO orders (buyer, po_number, status, document_id, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (buyer, po_number) DO NOTHING",
             )
-            .bind(po_number)
-            .bind(buyer)
+            .bind(&key.buyer)
+            .bind(&key.po_number)
             .bind(status)
             .bind(document_id)
             .bind(now)
             .execute(&mut **tx)
             .await?;
             if inserted.rows_affected() == 0 {
-                return Err(StoreError::Conflict(format!(
-                    "order {po_number} already exists"
-                )));
+                return Err(StoreError::Conflict(format!("order {key} already exists")));
             }
             for partner in parties {
-                share(tx, po_number, partner).await?;
+                share(tx, key, partner).await?;
             }
         }
-        OrderWrite::Transition {
-            po_number,
-            from,
-            to,
-        } => {
-            if move_status(tx, po_number, from, to, now).await? == 0 {
+        OrderWrite::Transition { key, from, to } => {
+            if move_status(tx, key, from, to, now).await? == 0 {
                 return Err(StoreError::Conflict(format!(
-                    "order {po_number} is no longer {from}"
+                    "order {key} is no longer {from}"
                 )));
             }
         }
-        OrderWrite::Advance {
-            po_number,
-            from,
-            to,
-        } => {
-            move_status(tx, po_number, from, to, now).await?;
+        OrderWrite::Advance { key, from, to } => {
+            move_status(tx, key, from, to, now).await?;
         }
-        OrderWrite::Share { po_number, partner } => share(tx, po_number, partner).await?,
+        OrderWrite::Share { key, partner } => share(tx, key, partner).await?,
     }
     Ok(())
 }
 
 async fn move_status(
     tx: &mut Tx,
-    po_number: &str,
+    key: &OrderKey,
     from: &str,
     to: &str,
     now: i64,
 ) -> Result<u64, StoreError> {
     let moved = sqlx::query(
-        "UPDATE orders SET status = $1, updated_at = $2 WHERE po_number = $3 AND status = $4",
+        "UPDATE orders SET status = $1, updated_at = $2 \
+         WHERE buyer = $3 AND po_number = $4 AND status = $5",
     )
     .bind(to)
     .bind(now)
-    .bind(po_number)
+    .bind(&key.buyer)
+    .bind(&key.po_number)
     .bind(from)
     .execute(&mut **tx)
     .await?;
     Ok(moved.rows_affected())
 }
 
-async fn share(tx: &mut Tx, po_number: &str, partner: &str) -> Result<(), StoreError> {
+async fn share(tx: &mut Tx, key: &OrderKey, partner: &str) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO order_parties (po_number, partner) VALUES ($1, $2) \
-         ON CONFLICT (po_number, partner) DO NOTHING",
+        "INSERT INTO order_parties (buyer, po_number, partner) VALUES ($1, $2, $3) \
+         ON CONFLICT (buyer, po_number, partner) DO NOTHING",
     )
-    .bind(po_number)
+    .bind(&key.buyer)
+    .bind(&key.po_number)
     .bind(partner)
     .execute(&mut **tx)
     .await?;
@@ -143,18 +139,22 @@ pub(crate) async fn insert_event(
 ) -> Result<(), StoreError> {
     let mut status = e.status.clone();
     if status.is_empty()
-        && let Some(row) = sqlx::query("SELECT status FROM orders WHERE po_number = $1")
-            .bind(&e.po_number)
-            .fetch_optional(&mut **tx)
-            .await?
+        && let Some(row) =
+            sqlx::query("SELECT status FROM orders WHERE buyer = $1 AND po_number = $2")
+                .bind(&e.order.buyer)
+                .bind(&e.order.po_number)
+                .fetch_optional(&mut **tx)
+                .await?
     {
         status = row.try_get(0)?;
     }
     sqlx::query(
-        "INSERT INTO order_events (po_number, at, event, status, message_id, document_id, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO order_events \
+         (buyer, po_number, at, event, status, message_id, document_id, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(&e.po_number)
+    .bind(&e.order.buyer)
+    .bind(&e.order.po_number)
     .bind(now)
     .bind(&e.event)
     .bind(&status)
@@ -169,10 +169,16 @@ pub(crate) async fn insert_event(
 /// What the engine needs to decide a transition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderState {
-    pub po_number: String,
-    pub buyer: String,
+    pub key: OrderKey,
     pub status: String,
     pub parties: Vec<String>,
+}
+
+impl OrderState {
+    /// Whether `partner` may see the order and attach documents to it.
+    pub fn is_party(&self, partner: &str) -> bool {
+        self.key.buyer == partner || self.parties.iter().any(|p| p == partner)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -198,45 +204,81 @@ pub struct OrderView {
 }
 
 impl Store {
-    pub async fn order_state(&self, po_number: &str) -> Result<Option<OrderState>, StoreError> {
+    /// The order `key`, whoever may see it (the engine's read).
+    pub async fn order_state(&self, key: &OrderKey) -> Result<Option<OrderState>, StoreError> {
         let Some(row) =
-            sqlx::query("SELECT po_number, buyer, status FROM orders WHERE po_number = $1")
-                .bind(po_number)
+            sqlx::query("SELECT status FROM orders WHERE buyer = $1 AND po_number = $2")
+                .bind(&key.buyer)
+                .bind(&key.po_number)
                 .fetch_optional(self.pool())
                 .await?
         else {
             return Ok(None);
         };
-        let parties =
-            sqlx::query("SELECT partner FROM order_parties WHERE po_number = $1 ORDER BY partner")
-                .bind(po_number)
-                .fetch_all(self.pool())
-                .await?
-                .iter()
-                .map(|r| r.try_get::<String, _>(0))
-                .collect::<Result<Vec<_>, _>>()?;
         Ok(Some(OrderState {
-            po_number: row.try_get("po_number")?,
-            buyer: row.try_get("buyer")?,
+            key: key.clone(),
             status: row.try_get("status")?,
-            parties,
+            parties: self.parties(key).await?,
         }))
     }
 
-    /// The order, if `partner` is one of those who may see it; `None` otherwise, so callers
-    /// cannot tell an order they may not see from one that does not exist.
-    pub async fn order_view(
+    /// Every order numbered `po_number` that `partner` is a party of (the buyer is one of its
+    /// parties), in buyer order. Orders of other buyers under the same number are not there.
+    pub async fn orders_named(
         &self,
         po_number: &str,
+        partner: &str,
+    ) -> Result<Vec<OrderState>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT o.buyer, o.status FROM orders o JOIN order_parties p \
+             ON p.buyer = o.buyer AND p.po_number = o.po_number \
+             WHERE o.po_number = $1 AND p.partner = $2 ORDER BY o.buyer",
+        )
+        .bind(po_number)
+        .bind(partner)
+        .fetch_all(self.pool())
+        .await?;
+        let mut orders = Vec::with_capacity(rows.len());
+        for row in rows {
+            let key = OrderKey::new(row.try_get::<String, _>("buyer")?, po_number);
+            orders.push(OrderState {
+                status: row.try_get("status")?,
+                parties: self.parties(&key).await?,
+                key,
+            });
+        }
+        Ok(orders)
+    }
+
+    async fn parties(&self, key: &OrderKey) -> Result<Vec<String>, StoreError> {
+        sqlx::query(
+            "SELECT partner FROM order_parties WHERE buyer = $1 AND po_number = $2 \
+             ORDER BY partner",
+        )
+        .bind(&key.buyer)
+        .bind(&key.po_number)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>(0).map_err(StoreError::from))
+        .collect()
+    }
+
+    /// The order `key`, if `partner` is one of those who may see it; `None` otherwise, so
+    /// callers cannot tell an order they may not see from one that does not exist.
+    pub async fn order_view(
+        &self,
+        key: &OrderKey,
         partner: &str,
     ) -> Result<Option<OrderView>, StoreError> {
         let Some(row) = sqlx::query(
             "SELECT o.po_number, o.status, o.buyer, o.created_at, o.updated_at, d.body \
-             FROM orders o JOIN order_parties p ON p.po_number = o.po_number \
+             FROM orders o JOIN order_parties p ON p.buyer = o.buyer AND p.po_number = o.po_number \
              JOIN documents d ON d.id = o.document_id \
-             WHERE o.po_number = $1 AND p.partner = $2",
+             WHERE o.buyer = $1 AND o.po_number = $2 AND p.partner = $3",
         )
-        .bind(po_number)
+        .bind(&key.buyer)
+        .bind(&key.po_number)
         .bind(partner)
         .fetch_optional(self.pool())
         .await?
@@ -246,9 +288,10 @@ impl Store {
         let body: String = row.try_get("body")?;
         let history = sqlx::query(
             "SELECT at, event, status, message_id, document_id, detail FROM order_events \
-             WHERE po_number = $1 ORDER BY id",
+             WHERE buyer = $1 AND po_number = $2 ORDER BY id",
         )
-        .bind(po_number)
+        .bind(&key.buyer)
+        .bind(&key.po_number)
         .fetch_all(self.pool())
         .await?
         .iter()

@@ -11,7 +11,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use super::orders::{NewOrderEvent, OrderWrite, apply_write, insert_event};
+use super::orders::{NewOrderEvent, OrderKey, OrderWrite, apply_write, insert_event};
+use super::processing::AdapterCost;
 use super::writer::{Batch, OpFuture, WriteOp};
 use super::{Store, StoreError, new_id};
 use crate::audit::{Actor, AuditEvent};
@@ -36,7 +37,9 @@ pub struct NewOutboxEntry {
     pub partner: String,
     pub endpoint: String,
     pub render: Render,
-    pub po_number: Option<String>,
+    /// The order the document is attached to: a later document for it waits until the order
+    /// itself has been delivered through the same agreement.
+    pub order: Option<OrderKey>,
     /// The audit entry recording the route; the store fills in the control number.
     pub routed: AuditEvent,
 }
@@ -55,7 +58,7 @@ pub struct LeasedEntry {
     /// The wire bytes once rendered.
     pub payload: Option<Rendered>,
     pub control_number: String,
-    pub po_number: Option<String>,
+    pub order: Option<OrderKey>,
     pub attempts: i64,
     pub created_at: i64,
     /// When the current series of attempts began.
@@ -69,6 +72,8 @@ pub struct Rendered {
     pub bytes: Vec<u8>,
     pub content_type: String,
     pub adapter: String,
+    /// What the adapter call cost, when this attempt rendered it (`None` when read back).
+    pub cost: Option<AdapterCost>,
 }
 
 /// One delivery attempt's result.
@@ -136,9 +141,10 @@ pub(crate) async fn insert(batch: &mut Batch<'_>, e: &NewOutboxEntry) -> Result<
     };
     sqlx::query(
         "INSERT INTO outbox (id, message_id, document_id, doc_type, agreement, partner, endpoint, \
-         content_type, payload, control_number, po_number, status, attempts, next_attempt_at, \
-         created_at, render, ack, rendered, retry_from) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, 'pending', 0, $11, $11, $12, $13, 0, $11)",
+         content_type, payload, control_number, po_number, order_buyer, status, attempts, \
+         next_attempt_at, created_at, render, ack, rendered, retry_from) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, $11, 'pending', 0, $12, $12, $13, \
+         $14, 0, $12)",
     )
     .bind(&e.id)
     .bind(&e.message_id)
@@ -149,7 +155,8 @@ pub(crate) async fn insert(batch: &mut Batch<'_>, e: &NewOutboxEntry) -> Result<
     .bind(&e.endpoint)
     .bind(Vec::<u8>::new())
     .bind(control.to_string())
-    .bind(&e.po_number)
+    .bind(e.order.as_ref().map(|o| &o.po_number))
+    .bind(e.order.as_ref().map(|o| &o.buyer))
     .bind(batch.now)
     .bind(render)
     .bind(ack)
@@ -184,12 +191,12 @@ impl WriteOp for LeaseDue {
                   AND (o.lease_until IS NULL OR o.lease_until < $3) {excluded} \
                   AND NOT (o.doc_type <> 'purchase_order' AND o.po_number IS NOT NULL AND EXISTS \
                     (SELECT 1 FROM outbox p WHERE p.po_number = o.po_number \
-                     AND p.agreement = o.agreement AND p.doc_type = 'purchase_order' \
+                     AND p.order_buyer = o.order_buyer AND p.agreement = o.agreement AND p.doc_type = 'purchase_order' \
                      AND p.status IN ('pending', 'dead'))) \
                   ORDER BY o.next_attempt_at, o.id LIMIT $4) \
                  RETURNING id, message_id, document_id, doc_type, agreement, partner, endpoint, \
                  content_type, payload, rendered, render, ack, adapter, control_number, po_number, \
-                 attempts, created_at, retry_from, lease_token"
+                 order_buyer, attempts, created_at, retry_from, lease_token"
             );
             let mut query = sqlx::query(&sql)
                 .bind(&token)
@@ -223,6 +230,7 @@ fn leased(r: &sqlx::any::AnyRow) -> Result<LeasedEntry, StoreError> {
             adapter: r
                 .try_get::<Option<String>, _>("adapter")?
                 .unwrap_or_default(),
+            cost: None,
         })
     } else {
         None
@@ -239,7 +247,13 @@ fn leased(r: &sqlx::any::AnyRow) -> Result<LeasedEntry, StoreError> {
         render,
         payload,
         control_number: r.try_get("control_number")?,
-        po_number: r.try_get("po_number")?,
+        order: match (
+            r.try_get::<Option<String>, _>("order_buyer")?,
+            r.try_get::<Option<String>, _>("po_number")?,
+        ) {
+            (Some(buyer), Some(po_number)) => Some(OrderKey { buyer, po_number }),
+            _ => None,
+        },
         attempts: r.try_get("attempts")?,
         created_at,
         retry_from: r
@@ -285,13 +299,19 @@ impl WriteOp for Settle {
                 return Err(StoreError::LeaseLost(format!("outbox entry {}", entry.id)));
             }
             if let Some(rendered) = &self.rendered {
+                let cost = rendered.cost.unwrap_or_default();
                 sqlx::query(
-                    "UPDATE outbox SET payload = $1, content_type = $2, adapter = $3, rendered = 1 \
-                     WHERE id = $4",
+                    "UPDATE outbox SET payload = $1, content_type = $2, adapter = $3, rendered = 1, \
+                     render_fuel = $4, render_epoch_ticks = $5, render_wall_us = $6, \
+                     render_memory_bytes = $7 WHERE id = $8",
                 )
                 .bind(&rendered.bytes)
                 .bind(&rendered.content_type)
                 .bind(&rendered.adapter)
+                .bind(cost.fuel)
+                .bind(cost.epoch_ticks)
+                .bind(cost.wall_us)
+                .bind(cost.memory_bytes)
                 .bind(&entry.id)
                 .execute(&mut **batch.tx)
                 .await?;
@@ -333,7 +353,7 @@ impl WriteOp for Settle {
                         message_id: entry.message_id.clone(),
                         agreement: entry.agreement.clone(),
                         doc_type: entry.doc_type.clone(),
-                        po_number: entry.po_number.clone(),
+                        order: entry.order.clone(),
                         attempt: a.attempt,
                         status_code: a.status_code,
                         duration_ms: a.duration_ms,

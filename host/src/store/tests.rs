@@ -50,7 +50,7 @@ fn entry(message_id: &str) -> NewOutboxEntry {
         partner: "portal".into(),
         endpoint: "http://127.0.0.1:9/".into(),
         render: Render::Acknowledge("{}".into()),
-        po_number: None,
+        order: None,
         routed: AuditEvent::DocumentRouted {
             message_id: message_id.into(),
             document_id: None,
