@@ -7,6 +7,29 @@
 
 use std::fmt;
 
+use crate::canonical::{DateKind, Dated};
+
+/// The qualifiers under which each standard states the date of the purchase order a document
+/// answers, changes, ships or bills: X12 `004` (BAK04, BCH06, BIG03, PRF04), cXML `orderDate`
+/// (`OrderReference@orderDate`), SAP [`SAP_ORDER_DATE`] (E1EDK02 QUALF 001 DATUM) and SAP
+/// `BSTDT` (a delivery's E1EDL41). The model 0.1.0 has no date kind for it, so it is a date of
+/// kind Other under one of these, and every adapter writes any of them in its own place for
+/// it.
+pub const ORDER_DATE_QUALIFIERS: [&str; 4] = ["004", "orderDate", SAP_ORDER_DATE, "BSTDT"];
+
+/// The qualifier of the purchase order's date an IDoc gives in E1EDK02 QUALF 001 DATUM.
+pub const SAP_ORDER_DATE: &str = "E1EDK02.001";
+
+/// Whether `dated` is the date of the purchase order the document refers to
+/// ([`ORDER_DATE_QUALIFIERS`]).
+pub fn is_order_date(dated: &Dated) -> bool {
+    dated.kind == DateKind::Other
+        && dated
+            .qualifier
+            .as_deref()
+            .is_some_and(|q| ORDER_DATE_QUALIFIERS.contains(&q))
+}
+
 /// Why a text is not a date the adapter can read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateError {

@@ -13,6 +13,8 @@
 //! - [`decimal`], [`date`]: the number and date handling every text format needs.
 //! - [`xml`]: a small element tree over quick-xml, with paths for located errors.
 //! - [`units`]: units of measure between UN/ECE Rec 20 (canonical), X12 355 and SAP.
+//! - [`schemes`]: reference and identifier schemes between X12 128, EDIFACT 1153, SAP QUALF
+//!   and cXML domains.
 //! - [`csv`]: delimited flat files read record by record, each knowing its line and columns,
 //!   and written back; RFC 4180 on `csv-core`.
 //! - [`log`], [`config`], [`xref`]: the only host capabilities an adapter is granted.
@@ -54,6 +56,7 @@ pub mod date;
 pub mod decimal;
 pub mod error;
 pub mod log;
+pub mod schemes;
 #[cfg(not(target_family = "wasm"))]
 pub mod testing;
 pub mod units;

@@ -16,6 +16,7 @@
 
 use wharf_guest_sdk::canonical::{Contact, Identifier, Party, PartyRole};
 use wharf_guest_sdk::id;
+use wharf_guest_sdk::schemes::{self, Standard};
 use wharf_guest_sdk::xml::Element;
 
 use crate::address::ADDRESS_ID_SCHEME;
@@ -33,6 +34,18 @@ pub fn other_ids(party: &Party) -> Vec<&Identifier> {
         .collect()
 }
 
+/// The identifier scheme of an `IdReference@domain`: the canonical one the scheme table gives
+/// it (`vatID` is [`schemes::VAT`]), else the domain as it stands.
+pub fn domain_scheme(domain: &str) -> String {
+    schemes::from_code(Standard::Cxml, domain).map_or_else(|| domain.to_owned(), str::to_owned)
+}
+
+/// The `IdReference@domain` an identifier of `scheme` is written with ([`domain_scheme`]'s
+/// reverse).
+pub fn scheme_domain(scheme: &str) -> &str {
+    schemes::to_code(Standard::Cxml, scheme).unwrap_or(scheme)
+}
+
 /// `<IdReference>` elements for the ids `addressID` does not carry.
 pub fn write_id_references(party: &Party) -> Vec<Element> {
     other_ids(party)
@@ -40,7 +53,7 @@ pub fn write_id_references(party: &Party) -> Vec<Element> {
         .map(|i| {
             Element::new("IdReference")
                 .attr("identifier", i.value.as_str())
-                .attr("domain", i.scheme.as_str())
+                .attr("domain", scheme_domain(&i.scheme))
         })
         .collect()
 }
@@ -64,7 +77,7 @@ pub fn id_reference(element: &Element) -> Option<Identifier> {
         .get("identifier")
         .map(str::trim)
         .filter(|v| !v.is_empty())?;
-    Some(id(domain, identifier))
+    Some(id(domain_scheme(domain), identifier))
 }
 
 /// The `<IdReference>` children of `element` that are not ids, for the caller to keep.

@@ -14,7 +14,7 @@
 //! | `PaymentTerm` | `payment_terms`, "2% 14 days, 30 days" (see [`terms`]) |
 //! | `Comments` | notes |
 //! | `InvoiceDetailOrder/InvoiceDetailOrderInfo/OrderReference@orderID` (or `OrderIDInfo`) | `po_numbers`, each line's `po_number` |
-//! | its `DocumentReference@payloadID` | references `(cxml:payloadID, ..)`, line extension [`ORDER_PAYLOAD_KEY`] |
+//! | its `DocumentReference@payloadID` | references `(previous-message, ..)`, line extension [`ORDER_PAYLOAD_KEY`] |
 //! | its `@orderDate` | line extension [`ORDER_DATE_KEY`] |
 //! | `InvoiceDetailItem`, `InvoiceDetailServiceItem` | lines (see [`line`]) |
 //! | `InvoiceDetailHeaderOrder` | one line per order, 1 `LS`, flagged [`HEADER_ORDER_KEY`] |

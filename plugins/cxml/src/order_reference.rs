@@ -6,7 +6,7 @@
 //! | --- | --- |
 //! | `@orderID` | the document's `po_number` |
 //! | `@orderDate` | date Other, qualifier `orderDate` (the order's date, not this document's) |
-//! | `DocumentReference@payloadID` | reference `(cxml:payloadID, ..)` |
+//! | `DocumentReference@payloadID` | reference `(previous-message, ..)` |
 
 use wharf_guest_sdk::canonical::{DateKind, Dated, Extension};
 use wharf_guest_sdk::contract::AdapterError;
@@ -15,8 +15,9 @@ use wharf_guest_sdk::xml::Element;
 use crate::extensions::keep_unmapped;
 use crate::values::{dated_attr, optional_attr};
 
-/// The reference scheme of the payloadID of the order a document answers.
-pub const PAYLOAD_ID_SCHEME: &str = "cxml:payloadID";
+/// The reference scheme of the payloadID of the order a document answers: the scheme table's
+/// previous message (EDIFACT writes it as `RFF+ACW`).
+pub const PAYLOAD_ID_SCHEME: &str = wharf_guest_sdk::schemes::PREVIOUS_MESSAGE;
 
 /// The qualifier of the order's own date among a document's dates.
 pub const ORDER_DATE: &str = "orderDate";
@@ -69,11 +70,12 @@ pub fn read<'a>(
     }))
 }
 
-/// The order's own date among `dates`, as [`read`] keeps it.
+/// The order's own date among `dates`, as [`read`] keeps it or as another standard gave it
+/// ([`wharf_guest_sdk::date::is_order_date`]).
 pub fn order_date(dates: &[Dated]) -> Option<&str> {
     dates
         .iter()
-        .find(|d| d.kind == DateKind::Other && d.qualifier.as_deref() == Some(ORDER_DATE))
+        .find(|d| wharf_guest_sdk::date::is_order_date(d))
         .map(|d| d.value.as_str())
 }
 

@@ -113,7 +113,7 @@ fn the_third_party_ship_notice_decodes() {
     assert_eq!(notice.orders[0].po_number, "DO1234");
     assert_eq!(
         notice.orders[0].references,
-        [id("cxml:payloadID", "32232995@hub.acme.com")]
+        [id("previous-message", "32232995@hub.acme.com")]
     );
     assert!(notice.orders[0].items.is_empty() && notice.orders[0].packs.is_empty());
 }
@@ -153,7 +153,7 @@ fn the_third_party_invoice_with_line_taxes_decodes() {
     assert_eq!(invoice.payment_terms.as_deref(), Some("30 days"));
     // The order is known only by its payloadID.
     assert!(invoice.po_numbers.is_empty());
-    assert_eq!(invoice.references, [id("cxml:payloadID", "123")]);
+    assert_eq!(invoice.references, [id("previous-message", "123")]);
     let line = &invoice.lines[0];
     assert_eq!(invoice.lines.len(), 1);
     assert_eq!(
@@ -208,7 +208,10 @@ fn the_third_party_invoice_of_two_orders_decodes() {
     );
     assert_eq!(
         invoice.references,
-        [id("cxml:payloadID", "2252"), id("cxml:payloadID", "2253")]
+        [
+            id("previous-message", "2252"),
+            id("previous-message", "2253")
+        ]
     );
     let lines: Vec<(&str, &str, &str, Option<&str>)> = invoice
         .lines

@@ -130,7 +130,7 @@ fn split_confirmation() -> OrderResponse {
             }],
         }],
         references: vec![wharf_guest_sdk::id(
-            "cxml:payloadID",
+            "previous-message",
             "1770110000.9@buyer.example.com",
         )],
         notes: vec![Note {

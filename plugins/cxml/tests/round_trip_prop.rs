@@ -190,7 +190,7 @@ fn order() -> impl Strategy<Value = ShippedOrder> {
         .prop_map(|(po_number, payload, packs, items)| ShippedOrder {
             po_number,
             references: payload
-                .map(|p| id("cxml:payloadID", p))
+                .map(|p| id("previous-message", p))
                 .into_iter()
                 .collect(),
             dates: Vec::new(),

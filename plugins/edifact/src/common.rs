@@ -1,12 +1,14 @@
 //! Segments every message shares, read and written: DTM dates, RFF references, FTX notes,
 //! CUX currency and MOA amounts, plus the text chunking EDIFACT's short elements need.
 //!
-//! References are identifiers in scheme `edifact:<1153>` (`edifact:CT` for a contract);
+//! References are identifiers in the canonical scheme of their 1153 (`contract` for `CT`,
+//! see [`wharf_guest_sdk::schemes`]), else in scheme `edifact:<1153>`;
 //! notes keep FTX 4451 as their kind; a date in a format without an ISO form (weeks, periods)
 //! is kept whole as an `edifact.DTM` extension.
 
 use wharf_guest_sdk::canonical::{Dated, Extension, Identifier, Note};
 use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::schemes::{self, Standard};
 use wharf_guest_sdk::{error, id};
 
 use crate::codes;
@@ -69,20 +71,32 @@ pub fn write_dates(dates: &[Dated], kept: &mut Kept, path: &str) -> Result<Vec<O
     Ok(out)
 }
 
-/// RFF as a reference in scheme `edifact:<1153>`.
+/// The scheme of a reference whose 1153 is `qualifier`: the canonical one the scheme table
+/// ([`schemes`]) gives it, else `edifact:<1153>`.
+pub fn reference_scheme(qualifier: &str) -> String {
+    schemes::from_code(Standard::Edifact, qualifier)
+        .map_or_else(|| format!("edifact:{qualifier}"), str::to_owned)
+}
+
+/// The 1153 a reference of `scheme` is written with, when EDIFACT has one.
+pub fn reference_qualifier(scheme: &str) -> Option<&str> {
+    schemes::to_code(Standard::Edifact, scheme).or_else(|| scheme.strip_prefix("edifact:"))
+}
+
+/// RFF as a reference in the scheme [`reference_scheme`] gives its 1153.
 pub fn read_reference(s: &Seg<'_>) -> Result<Identifier, AdapterError> {
     let qualifier = s.require(1, 1, "reference qualifier (1153)")?;
     let value = s.get(1, 2).unwrap_or_default();
-    Ok(id(format!("edifact:{qualifier}"), value))
+    Ok(id(reference_scheme(qualifier), value))
 }
 
-/// References in scheme `edifact:<1153>` as RFF segments; others have no RFF qualifier and
-/// are left to the formats that name them.
+/// References as RFF segments, where their scheme has a 1153 ([`reference_qualifier`]);
+/// others have no RFF qualifier and are left to the formats that name them.
 pub fn write_references(references: &[Identifier]) -> Vec<Out> {
     references
         .iter()
         .filter_map(|r| {
-            let qualifier = r.scheme.strip_prefix("edifact:")?;
+            let qualifier = reference_qualifier(&r.scheme)?;
             Some(Out::new("RFF").el(&[qualifier, r.value.as_str()]))
         })
         .collect()

@@ -51,7 +51,7 @@ impl Header<'_> {
 
     /// A reference's value by RFF qualifier, taken out of the references.
     pub fn take_reference(&mut self, qualifier: &str) -> Option<String> {
-        let scheme = format!("edifact:{qualifier}");
+        let scheme = crate::common::reference_scheme(qualifier);
         let at = self.references.iter().position(|r| r.scheme == scheme)?;
         Some(self.references.remove(at).value)
     }

@@ -156,7 +156,7 @@ fn invoice_line(
     for reference in &line.references {
         let text = format!(
             "{}:{}",
-            reference.scheme.trim_start_matches("edifact:"),
+            crate::common::reference_qualifier(&reference.scheme).unwrap_or(&reference.scheme),
             crate::reader::CANONICAL.escape(&reference.value)
         );
         extensions.push(wharf_guest_sdk::text_extension("edifact.RFF", text));

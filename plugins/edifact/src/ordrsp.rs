@@ -1,7 +1,8 @@
 //! ORDRSP, the order response, to and from a canonical order response.
 //!
 //! BGM 1004 is the response number, BGM 1225 the response (29 accepted, 4 accepted with
-//! changes, 27 rejected, anything else pending) kept as `status_code`; RFF+ON names the order.
+//! changes, 27 rejected, anything else pending) kept as `status_code`; RFF+ON names the order,
+//! RFF+PP (purchase order change number) the order change a response answers.
 //! Each LIN is a line response: LIN 1229 gives its status (5 accepted, 3/6/1 changed,
 //! 7 rejected, 2 deleted, 4 pending; a QTY+83 backorder quantity makes it backordered) and is
 //! kept as the line's `status_code`. QTY+113 (else 21) is the confirmed quantity.
@@ -18,6 +19,9 @@ use crate::interchange::Message;
 use crate::items::{self, write_item, write_price, write_quantity};
 use crate::reader::CANONICAL;
 use crate::writer::{Kept, Out};
+
+/// RFF 1153 of the purchase order change number a response answers.
+const CHANGE_NUMBER: &str = "PP";
 
 fn response_status(code: Option<&str>) -> ResponseStatus {
     match code {
@@ -58,6 +62,13 @@ fn line_code(status: LineStatus) -> &'static str {
     }
 }
 
+/// Whether a source's status code can be an EDIFACT 1225 or 1229 code, which are one- or
+/// two-digit numbers: the code kept from another standard (X12 `AC`, SAP `004`, cXML
+/// `accept`) is not written as one, even where it happens to read as the same status.
+fn is_edifact_code(code: &str) -> bool {
+    (1..=2).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Reads an ORDRSP message.
 pub fn read(message: &Message) -> Result<OrderResponse, AdapterError> {
     let mut header = header::read(message)?;
@@ -90,7 +101,7 @@ pub fn read(message: &Message) -> Result<OrderResponse, AdapterError> {
     Ok(OrderResponse {
         response_number: header.number.clone(),
         po_number,
-        change_number: None,
+        change_number: header.take_reference(CHANGE_NUMBER),
         status: response_status(header.function.as_deref()),
         status_code: header.function.clone(),
         currency,
@@ -140,7 +151,8 @@ fn line_response(mut line: items::Line<'_>) -> LineResponse {
         extensions.push(wharf_guest_sdk::text_extension("edifact.IMD", text));
     }
     for reference in &line.references {
-        let qualifier = reference.scheme.trim_start_matches("edifact:");
+        let qualifier =
+            crate::common::reference_qualifier(&reference.scheme).unwrap_or(&reference.scheme);
         let text = format!("{qualifier}:{}", CANONICAL.escape(&reference.value));
         extensions.push(wharf_guest_sdk::text_extension("edifact.RFF", text));
     }
@@ -168,6 +180,7 @@ pub fn write(response: &OrderResponse, mark: char) -> Result<Vec<Out>, AdapterEr
     let code = response
         .status_code
         .as_deref()
+        .filter(|c| is_edifact_code(c) && response_status(Some(c)) == response.status)
         .unwrap_or(response_code(response.status));
     let number = response.response_number.as_deref().unwrap_or_default();
     let mut out = vec![write_bgm("231", number, Some(code), &mut kept)];
@@ -175,6 +188,12 @@ pub fn write(response: &OrderResponse, mark: char) -> Result<Vec<Out>, AdapterEr
         "edifact:ON",
         response.po_number.clone(),
     )];
+    references.extend(
+        response
+            .change_number
+            .iter()
+            .map(|n| wharf_guest_sdk::id(format!("edifact:{CHANGE_NUMBER}"), n.clone())),
+    );
     references.extend(response.references.iter().cloned());
     out.extend(write_common(
         &Common {
@@ -191,9 +210,11 @@ pub fn write(response: &OrderResponse, mark: char) -> Result<Vec<Out>, AdapterEr
     for (i, line) in response.lines.iter().enumerate() {
         let path = format!("lines[{}]", i + 1);
         let mut kept = Kept::new(&line.extensions);
+        let backordered = line.status == LineStatus::Backordered;
         let action = line
             .status_code
             .as_deref()
+            .filter(|c| is_edifact_code(c) && line_status(Some(c), backordered) == line.status)
             .unwrap_or(line_code(line.status));
         out.extend(write_item(
             &line.line_number,

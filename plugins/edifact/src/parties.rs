@@ -107,7 +107,7 @@ pub fn read(
 /// are the buyer's; IT internal customer number is the supplier's).
 fn party_reference(reference: Identifier) -> Identifier {
     let scheme = match reference.scheme.as_str() {
-        "edifact:IA" | "edifact:API" => "buyer",
+        "internal-vendor" | "edifact:IA" | "edifact:API" => "buyer",
         "edifact:IT" => "supplier",
         _ => return reference,
     };
@@ -185,7 +185,7 @@ pub fn write(party: &Party, kept: &mut Kept, path: &str) -> Result<Vec<Out>, Ada
             "buyer" if party.role == PartyRole::Supplier => Some("IA"),
             "buyer" => Some("API"),
             "supplier" => Some("IT"),
-            scheme => scheme.strip_prefix("edifact:"),
+            scheme => crate::common::reference_qualifier(scheme),
         };
         match qualifier {
             Some(qualifier) => {

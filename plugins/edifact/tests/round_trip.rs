@@ -189,7 +189,7 @@ fn purchase_order() -> impl Strategy<Value = PurchaseOrder> {
             currency: Some("EUR".to_owned()),
             dates,
             parties,
-            references: vec![wharf_guest_sdk::id("edifact:CT", "K-1")],
+            references: vec![wharf_guest_sdk::id("contract", "K-1")],
             payment_terms: None,
             notes: note
                 .into_iter()

@@ -42,8 +42,9 @@ use crate::layout::Layout;
 
 /// The basic type written.
 pub const DELVRY07: &str = "DELVRY07";
-/// The reference scheme of LIFEX, the supplier's own delivery note number.
-const SUPPLIER_DELIVERY: &str = "supplier";
+/// The reference scheme of LIFEX, the external identification of the delivery note: the
+/// scheme table's delivery note (EDIFACT RFF+DQ, X12 REF*PK).
+const SUPPLIER_DELIVERY: &str = "delivery-note";
 /// E1EDL41 QUALI of the customer's purchase order.
 const CUSTOMER_ORDER: &str = "001";
 /// The qualifier an order's date keeps: the E1EDL41 field it came from.

@@ -10,11 +10,11 @@
 use wharf_guest_sdk::canonical::{DateKind, Dated, Extension, Identifier, Money, Note, Party};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::xml::Element;
-use wharf_guest_sdk::{error, text_extension};
+use wharf_guest_sdk::{date, error, text_extension};
 
 use crate::codes::Origin;
 use crate::keyed;
-use crate::output::{extension_text, restore, segment, write_decimal};
+use crate::output::{extension_text, restore, segment, write_date, write_decimal};
 use crate::parties::{self, Numbering};
 use crate::qualified::{self, Primary};
 use crate::segments::{Segment, occurrence_keys};
@@ -46,8 +46,10 @@ pub struct Header<'a> {
     pub extensions: Vec<Extension>,
 }
 
-/// Reads the shared header segments of `idoc`. With `order_date`, the purchase order
-/// reference's date is the document's date when no E1EDK03 gives one.
+/// Reads the shared header segments of `idoc`. With `order_date` (an order), the purchase
+/// order reference's date is the document's date when no E1EDK03 gives one; without (a
+/// response, a change, an invoice), it is the date of the order referred to, a date of kind
+/// Other under [`date::SAP_ORDER_DATE`].
 pub fn read<'a>(
     idoc: &mut Segment<'a>,
     order_date: bool,
@@ -68,19 +70,27 @@ pub fn read<'a>(
     }
     let mut dates = qualified::read_dates(idoc, "E1EDK03", &mut extensions)?;
     let parties = parties::read(idoc, numbering, &mut extensions)?;
-    let take_date = order_date && !dates.iter().any(|d| d.kind == DateKind::Document);
+    // The purchase order's DATUM is the document's own date in an order without an E1EDK03
+    // document date; in a response or a change it is the date of the order answered. (An
+    // order that has both keeps DATUM as it came, an extension.)
+    let own_date = order_date && !dates.iter().any(|d| d.kind == DateKind::Document);
     let (purchase_order, references) = qualified::read_references(
         idoc,
         "E1EDK02",
         Some(PURCHASE_ORDER),
-        take_date,
+        own_date || !order_date,
         &mut extensions,
     )?;
     if let Some(value) = purchase_order.as_ref().and_then(|po| po.date.clone()) {
+        let (kind, qualifier) = if own_date {
+            (DateKind::Document, PURCHASE_ORDER_DATE)
+        } else {
+            (DateKind::Other, date::SAP_ORDER_DATE)
+        };
         dates.push(Dated {
-            kind: DateKind::Document,
+            kind,
             value,
-            qualifier: Some(PURCHASE_ORDER_DATE.to_owned()),
+            qualifier: Some(qualifier.to_owned()),
         });
     }
     let notes = texts::read(idoc, texts::HEADER, &mut extensions)?;
@@ -153,12 +163,32 @@ pub fn write(header: HeaderOut<'_>) -> Result<Vec<Element>, AdapterError> {
         header.extensions,
         header.origin,
     ));
-    idoc.children.extend(qualified::write_references(
+    let mut references = qualified::write_references(
         header.purchase_order.map(|po| (PURCHASE_ORDER, po.trim())),
         header.references,
         "E1EDK02",
         header.extensions,
-    ));
+    );
+    // The date of the order a response or change answers (any standard's, see
+    // `date::is_order_date`) goes with the order's number, as E1EDK02 QUALF 001 DATUM.
+    if header.purchase_order.is_some()
+        && let Some(first) = references.first_mut()
+        && first.text_of("DATUM").is_none()
+        && let Some(dated) = header.dates.iter().find(|d| date::is_order_date(d))
+    {
+        let path = format!("{root}/E1EDK02[1]/DATUM");
+        let (day, _) = write_date(&dated.value, &path)?;
+        // E1EDK02's fields run QUALF, BELNR, POSNR, DATUM, UZEIT.
+        let at = first
+            .children
+            .iter()
+            .rposition(|c| c.name == "BELNR" || c.name == "POSNR")
+            .map_or(first.children.len(), |i| i + 1);
+        first
+            .children
+            .insert(at, Element::new("DATUM").with_text(day));
+    }
+    idoc.children.extend(references);
     idoc.children.extend(texts::write(
         header.notes,
         texts::HEADER,

@@ -43,9 +43,10 @@ use crate::segments::Segment;
 
 /// The basic type read and written.
 pub const INVOIC02: &str = "INVOIC02";
-/// E1EDK02 qualifiers of the invoice's own number and of a purchase order it bills.
-const INVOICE_NUMBER: &str = "sap:E1EDK02:009";
-const PURCHASE_ORDER: &str = "sap:E1EDK02:001";
+/// The reference schemes of the invoice's own number and of a purchase order it bills
+/// (E1EDK02 QUALF 009 and 001, through the scheme table).
+const INVOICE_NUMBER: &str = "invoice";
+const PURCHASE_ORDER: &str = "purchase-order";
 /// E1EDS01 SUMIDs of the totals mapped.
 const GROSS_VALUE: &str = "011";
 const NET_VALUE: &str = "010";

@@ -29,7 +29,7 @@ use crate::segments::Segment;
 
 /// Reads the data segments of one ORDCHG IDoc into an order change.
 pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocument, AdapterError> {
-    let header = header::read(&mut idoc, true, BUYER_NUMBERS)?;
+    let header = header::read(&mut idoc, false, BUYER_NUMBERS)?;
     let mut extensions = Vec::new();
     let (mut currency, mut kind, mut po_number) = (None, ChangeKind::Update, None);
     if let Some(mut general) = header.general {

@@ -1,13 +1,14 @@
 //! Segments keyed by a qualifier, at header and item level alike: dates (E1EDK03/E1EDP03,
 //! IDDAT), references (E1EDK02/E1EDP02, QUALF) and item identifiers (E1EDP19, QUALF).
 //!
-//! Each keeps SAP's qualifier (as the date's `qualifier`, in the reference's scheme
-//! `sap:<segment>:<QUALF>`, through the identifier scheme table); fields without a canonical
+//! Each keeps SAP's qualifier (as the date's `qualifier`; a reference in the canonical scheme
+//! [`wharf_guest_sdk::schemes`] gives its QUALF, else in scheme `sap:<segment>:<QUALF>`); fields without a canonical
 //! place become extensions under `idoc.<segment>.<qualifier>`.
 
 use wharf_guest_sdk::canonical::{Dated, Extension, Identifier};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::id;
+use wharf_guest_sdk::schemes::{self, Standard};
 use wharf_guest_sdk::xml::Element;
 
 use crate::codes::{self, Origin};
@@ -113,15 +114,22 @@ pub fn read_references(
                 date,
             });
         } else {
-            references.push(id(format!("sap:{name}:{qualf}"), number));
+            references.push(id(reference_scheme(name, qualf), number));
         }
         segment.leftovers(&format!("idoc.{name}.{key}"), extensions);
     }
     Ok((found, references))
 }
 
+/// The scheme of a reference read from segment `name` with QUALF `qualf`: the canonical one
+/// the scheme table ([`schemes`]) gives it, else `sap:<name>:<QUALF>`.
+pub fn reference_scheme(name: &str, qualf: &str) -> String {
+    schemes::from_code(Standard::Sap, qualf)
+        .map_or_else(|| format!("sap:{name}:{qualf}"), str::to_owned)
+}
+
 /// Writes references as segments `name`: `primary` (QUALF, number) first, then every
-/// identifier in scheme `sap:<name>:<QUALF>`.
+/// identifier in a canonical scheme SAP has a QUALF for, or in scheme `sap:<name>:<QUALF>`.
 pub fn write_references(
     primary: Option<(&str, &str)>,
     references: &[Identifier],
@@ -131,7 +139,9 @@ pub fn write_references(
     let scheme_prefix = format!("sap:{name}:");
     let mut planned: Vec<(&str, &str)> = primary.into_iter().collect();
     for reference in references {
-        match reference.scheme.strip_prefix(&scheme_prefix) {
+        let qualf = schemes::to_code(Standard::Sap, &reference.scheme)
+            .or_else(|| reference.scheme.strip_prefix(&scheme_prefix));
+        match qualf {
             Some(qualf) if !qualf.is_empty() => planned.push((qualf, &reference.value)),
             _ => not_written(&format!(
                 "reference {}:{}",

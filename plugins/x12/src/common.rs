@@ -10,6 +10,7 @@
 
 use wharf_guest_sdk::canonical::{Dated, Extension, Identifier, Note};
 use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::schemes::{self, Standard};
 use wharf_guest_sdk::{date, error, id, log};
 
 use crate::codes;
@@ -149,20 +150,30 @@ pub fn write_dtm(dated: &Dated, path: &str) -> Result<Out, AdapterError> {
         .with_opt(4, zone))
 }
 
-/// REF: `x12:<REF01>` = REF02, when that is all it says.
+/// The scheme of a reference whose REF01 is `qualifier`: the canonical one the scheme table
+/// ([`schemes`]) gives it, else `x12:<REF01>`.
+pub fn reference_scheme(qualifier: &str) -> String {
+    schemes::from_code(Standard::X12, qualifier)
+        .map_or_else(|| format!("x12:{qualifier}"), str::to_owned)
+}
+
+/// The REF01 a reference of `scheme` is written with: the scheme table's code for a
+/// canonical scheme, the qualifier itself for `x12:<REF01>`.
+pub fn reference_qualifier(scheme: &str) -> Option<&str> {
+    schemes::to_code(Standard::X12, scheme)
+        .or_else(|| scheme.strip_prefix("x12:").filter(|q| codes::is_code(q)))
+}
+
+/// REF: a reference in the scheme [`reference_scheme`] gives REF01, when that is all it says.
 pub fn read_ref(seg: Seg<'_>) -> Option<Identifier> {
     let (qualifier, value) = (seg.text(1)?, seg.text(2)?);
     seg.only_uses(&[1, 2])
-        .then(|| id(format!("x12:{qualifier}"), value))
+        .then(|| id(reference_scheme(qualifier), value))
 }
 
-/// A REF for a reference in scheme `x12:<qualifier>`; other schemes have no REF qualifier.
+/// A REF for a reference whose scheme has a REF qualifier ([`reference_qualifier`]).
 pub fn write_ref(reference: &Identifier) -> Option<Out> {
-    let qualifier = reference
-        .scheme
-        .strip_prefix("x12:")
-        .filter(|q| codes::is_code(q));
-    match qualifier {
+    match reference_qualifier(&reference.scheme) {
         Some(q) => Some(Out::new("REF").with(1, q).with(2, reference.value.clone())),
         None => {
             log::warn(&format!(

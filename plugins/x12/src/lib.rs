@@ -148,11 +148,11 @@ impl Adapter for X12Adapter {
             }
             Document::OrderResponse(response) => {
                 let set = order_response::Set::for_document(response, &document.envelope);
-                (set.id(), order_response::write(response, set, &today)?)
+                (set.id(), order_response::write(response, set)?)
             }
-            Document::OrderChange(change) => ("860", order_change::write(change, &today)?),
+            Document::OrderChange(change) => ("860", order_change::write(change)?),
             Document::ShipNotice(notice) => ("856", ship_notice::write::write(notice, &today)?),
-            Document::Invoice(invoice) => ("810", invoice::write::write(invoice, &today)?),
+            Document::Invoice(invoice) => ("810", invoice::write::write(invoice)?),
             Document::FunctionalAck(ack) => ("997", functional_ack::write(ack)?),
             other => {
                 return Err(error::unsupported(format!(

@@ -8,6 +8,7 @@
 
 use wharf_guest_sdk::canonical::{ChangeKind, LineChange, OrderChange, OrderLine};
 use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::date;
 
 use crate::codes;
 use crate::common::{self, Header};
@@ -148,15 +149,13 @@ fn read_line(
     })
 }
 
-pub fn write(change: &OrderChange, today: &str) -> Result<Vec<Out>, AdapterError> {
+pub fn write(change: &OrderChange) -> Result<Vec<Out>, AdapterError> {
     let mut out = Vec::new();
     let (main, dates) = split_document_date(&change.dates);
-    let po_date_at = dates
-        .iter()
-        .position(|d| d.qualifier.as_deref() == Some("004"));
+    let po_date_at = dates.iter().position(|d| date::is_order_date(d));
     let po_day = match po_date_at.and_then(|i| dates.get(i)) {
         Some(d) => common::compact(&d.value, "dates")?.0,
-        None => today.to_owned(),
+        None => return Err(crate::order_response::missing_order_date("BCH", 6)),
     };
     let purpose = extension(&change.extensions, "x12.BCH.01")
         .unwrap_or_else(|| kind_code(change.kind).to_owned());

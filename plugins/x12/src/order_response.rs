@@ -11,6 +11,7 @@ use wharf_guest_sdk::canonical::{
     DateKind, Dated, Envelope, LineResponse, LineStatus, OrderResponse, Quantity, ResponseStatus,
 };
 use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::{date, error};
 
 use crate::codes;
 use crate::common::{self, Header};
@@ -92,6 +93,17 @@ impl Set {
 }
 
 /// The PO date, which X12 qualifies as "004" wherever a DTM carries it.
+/// The refusal of a response or change whose source gives no date for the purchase order it
+/// answers, which `segment`'s element `position` (BAK04, BCA06, BCH06) requires.
+pub fn missing_order_date(segment: &str, position: usize) -> AdapterError {
+    error::validation(format!(
+        "X12 requires the purchase order's date ({segment}{position:02}); the document gives \
+         none (a date of kind Other with qualifier {})",
+        date::ORDER_DATE_QUALIFIERS.join(", ")
+    ))
+    .at_xml("dates")
+}
+
 pub fn po_date(value: String) -> Dated {
     Dated {
         kind: DateKind::Other,
@@ -298,17 +310,16 @@ fn read_ack(ack: Seg<'_>, answer: &mut LineResponse) -> Result<(), AdapterError>
     Ok(())
 }
 
-pub fn write(response: &OrderResponse, set: Set, today: &str) -> Result<Vec<Out>, AdapterError> {
+pub fn write(response: &OrderResponse, set: Set) -> Result<Vec<Out>, AdapterError> {
     let layout = set.layout();
     let mut out = Vec::new();
     let (main, dates) = split_document_date(&response.dates);
-    let po_date_at = dates
-        .iter()
-        .position(|d| d.qualifier.as_deref() == Some("004"));
+    let po_date_at = dates.iter().position(|d| date::is_order_date(d));
     let po_date = po_date_at
         .and_then(|i| dates.get(i))
         .map(|d| common::compact(&d.value, "dates"))
-        .transpose()?;
+        .transpose()?
+        .ok_or_else(|| missing_order_date(layout.begin, layout.po_date))?;
     let status = codes::keep_or(
         response.status_code.as_deref(),
         response.status,
@@ -323,10 +334,7 @@ pub fn write(response: &OrderResponse, set: Set, today: &str) -> Result<Vec<Out>
         )
         .with(2, status)
         .with(3, response.po_number.clone())
-        .with(
-            layout.po_date,
-            po_date.map_or_else(|| today.to_owned(), |d| d.0),
-        )
+        .with(layout.po_date, po_date.0)
         .with_opt(layout.response_number, response.response_number.clone());
     if let Some(d) = main {
         begin.set(layout.date, common::compact(&d.value, "dates")?.0);
@@ -424,7 +432,7 @@ fn write_ack(
         let qualifier = |d: &Dated| {
             d.qualifier
                 .clone()
-                .filter(|q| codes::is_code(q))
+                .filter(|q| codes::is_code(q) && codes::date_kind(q) == d.kind)
                 .or_else(|| codes::date_qualifier(d.kind).map(str::to_owned))
         };
         if let Some((_, dated)) =

@@ -13,6 +13,7 @@
 
 use wharf_guest_sdk::canonical::{Address, Contact, Extension, Identifier, Party};
 use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::schemes::{self, Standard};
 use wharf_guest_sdk::{error, id, log};
 
 use crate::codes;
@@ -24,6 +25,24 @@ const LOOP: [&str; 7] = ["N2", "N3", "N4", "REF", "PER", "NX2", "SI"];
 
 /// The scheme of party identifiers read from a REF inside the N1 loop.
 const REF_SCHEME: &str = "x12:ref:";
+
+/// The scheme of a party identifier read from `REF*<qualifier>` in the N1 loop: a VAT
+/// registration number (`REF*VX`) is the canonical [`schemes::VAT`], any other
+/// `x12:ref:<REF01>`.
+fn party_ref_scheme(qualifier: &str) -> String {
+    match schemes::from_code(Standard::X12, qualifier) {
+        Some(schemes::VAT) => schemes::VAT.to_owned(),
+        _ => format!("{REF_SCHEME}{qualifier}"),
+    }
+}
+
+/// The REF01 a party identifier of `scheme` is written with in the N1 loop, if it is one.
+fn party_ref_qualifier(scheme: &str) -> Option<&str> {
+    match scheme {
+        schemes::VAT => schemes::to_code(Standard::X12, scheme),
+        other => other.strip_prefix(REF_SCHEME),
+    }
+}
 
 /// REF01 of a further party identifier, whose REF03 is its N103 qualifier.
 const FURTHER_ID: &str = "ZZ";
@@ -85,7 +104,7 @@ pub fn read(
             }
             "REF" if seg.only_uses(&[1, 2]) && seg.text(1).is_some() && seg.text(2).is_some() => {
                 party.ids.push(id(
-                    format!("{REF_SCHEME}{}", seg.text(1).unwrap_or("")),
+                    party_ref_scheme(seg.text(1).unwrap_or("")),
                     seg.text(2).unwrap_or(""),
                 ));
             }
@@ -159,7 +178,7 @@ pub fn write(
         .with(1, code.clone())
         .with_opt(2, lines.next());
     let qualified = |i: &Identifier| {
-        if i.scheme.starts_with(REF_SCHEME) {
+        if party_ref_qualifier(&i.scheme).is_some() {
             return None;
         }
         codes::party_qualifier(&i.scheme)
@@ -214,7 +233,7 @@ pub fn write(
         }
     }
     for (at, identifier) in party.ids.iter().enumerate() {
-        if let Some(qualifier) = identifier.scheme.strip_prefix(REF_SCHEME) {
+        if let Some(qualifier) = party_ref_qualifier(&identifier.scheme) {
             out.push(
                 Out::new("REF")
                     .with(1, qualifier)

@@ -169,7 +169,7 @@ fn party() -> impl Strategy<Value = Party> {
 fn references() -> impl Strategy<Value = Vec<Identifier>> {
     proptest::collection::vec(
         (prop::sample::select(vec!["CT", "DP", "IA", "BM"]), text())
-            .prop_map(|(q, v)| id(format!("x12:{q}"), v)),
+            .prop_map(|(q, v)| id(wharf_plugin_x12::common::reference_scheme(q), v)),
         0..3,
     )
 }

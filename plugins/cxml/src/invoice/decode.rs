@@ -175,7 +175,7 @@ fn read_partner(
     let mut party = read_contact(partner.require("Contact")?, &format!("{base}.Contact"), out)?;
     for reference in partner.all("IdReference") {
         party.ids.push(id(
-            required_attr(reference, "domain")?,
+            crate::addressee::domain_scheme(required_attr(reference, "domain")?),
             required_attr(reference, "identifier")?,
         ));
         keep_unmapped(

@@ -176,7 +176,7 @@ fn write_partner(party: &Party, at: &str) -> Result<Element, AdapterError> {
         partner = partner.child(
             Element::new("IdReference")
                 .attr("identifier", reference.value.as_str())
-                .attr("domain", reference.scheme.as_str()),
+                .attr("domain", crate::addressee::scheme_domain(&reference.scheme)),
         );
     }
     Ok(partner)

@@ -8,7 +8,7 @@
 //! | --- | --- |
 //! | `@type` update / delete | kind Update / Cancel (Replace is written as update) |
 //! | `@orderVersion` | `revision` |
-//! | `OrderRequestHeader/DocumentReference@payloadID` | reference `(cxml:payloadID, ..)`: the order changed |
+//! | `OrderRequestHeader/DocumentReference@payloadID` | reference `(previous-message, ..)`: the order changed |
 //! | each `ItemOut` | a line change: Change in an update, Cancel in a deletion |
 //! | `Total/Money` | extension [`TOTAL_KEY`] (an order change has no total), currency in `currency` |
 //! | `@orderType` | extension [`ORDER_TYPE_KEY`] |

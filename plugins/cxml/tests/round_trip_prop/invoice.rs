@@ -46,7 +46,7 @@ fn parse(text: &str) -> wharf_guest_sdk::Decimal {
 /// An `InvoicePartner`: a Contact of `code`, its ids other than the addressID beside it.
 fn partner(role: PartyRole, code: &'static str) -> impl Strategy<Value = Party> {
     (ship_or_bill(role, code), prop::option::of("DE[0-9]{9}")).prop_map(|(mut party, vat)| {
-        party.ids.extend(vat.map(|v| id("vatID", v)));
+        party.ids.extend(vat.map(|v| id("vat", v)));
         party
     })
 }

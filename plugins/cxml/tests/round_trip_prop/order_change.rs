@@ -47,7 +47,7 @@ pub fn order_change() -> impl Strategy<Value = OrderChange> {
                 dates: po.dates,
                 parties: po.parties,
                 references: payload
-                    .map(|p| id("cxml:payloadID", p))
+                    .map(|p| id("previous-message", p))
                     .into_iter()
                     .collect(),
                 notes: po.notes,

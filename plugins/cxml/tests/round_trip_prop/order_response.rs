@@ -231,7 +231,7 @@ pub fn order_response() -> impl Strategy<Value = OrderResponse> {
                         dates,
                         parties,
                         references: payload
-                            .map(|p| id("cxml:payloadID", p))
+                            .map(|p| id("previous-message", p))
                             .into_iter()
                             .collect(),
                         notes: note

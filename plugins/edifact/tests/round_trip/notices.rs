@@ -35,7 +35,7 @@ fn notes() -> impl Strategy<Value = Vec<Note>> {
 }
 
 fn references() -> impl Strategy<Value = Vec<Identifier>> {
-    prop::collection::vec(code().prop_map(|c| id("edifact:CT", c)), 0..2)
+    prop::collection::vec(code().prop_map(|c| id("contract", c)), 0..2)
 }
 
 fn shipped_item() -> impl Strategy<Value = ShippedItem> {

@@ -32,7 +32,15 @@ pub fn references() -> impl Strategy<Value = Vec<wharf_guest_sdk::canonical::Ide
             qualifiers
                 .iter()
                 .zip(values)
-                .map(|(qualf, value)| id(format!("sap:E1EDK02:{qualf}"), value))
+                .map(|(qualf, value)| {
+                    // A QUALF the scheme table holds reads as its canonical scheme.
+                    let scheme = wharf_guest_sdk::schemes::from_code(
+                        wharf_guest_sdk::schemes::Standard::Sap,
+                        qualf,
+                    )
+                    .map_or_else(|| format!("sap:E1EDK02:{qualf}"), str::to_owned);
+                    id(scheme, value)
+                })
                 .collect()
         })
     })

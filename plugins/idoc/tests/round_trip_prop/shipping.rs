@@ -161,7 +161,7 @@ pub fn ship_notice() -> impl Strategy<Value = ShipNotice> {
                     dates,
                     parties,
                     references: delivery_note
-                        .map(|n| id("supplier", n))
+                        .map(|n| id("delivery-note", n))
                         .into_iter()
                         .collect(),
                     carrier,

@@ -20,6 +20,10 @@ use crate::syntax::Segment;
 /// Segments that end an IT1 loop.
 const LINE_END: [&str; 3] = ["IT1", "TDS", "CTT"];
 
+/// The item id scheme an IT1 product id pair with qualifier PL (235, "Purchaser's Order Line
+/// Number") reads as, before it becomes the line's `order_line`.
+pub const ORDER_LINE_SCHEME: &str = "x12:PL";
+
 /// BIG07 → invoice kind, and the code written for each kind.
 pub fn kind(code: Option<&str>) -> InvoiceKind {
     match code {
@@ -165,7 +169,30 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<Invoice, AdapterError
     };
     set_currency(&mut invoice);
     super::totals::derive(&mut invoice);
+    drop_big01_told_again(&mut invoice.dates);
     Ok(invoice)
+}
+
+/// BIG01 holds only the invoice's day; an invoice date with a time (and zone) comes again as
+/// DTM*003 (see the writer). That DTM is the same date, told more precisely, so BIG01's copy
+/// of it is dropped.
+fn drop_big01_told_again(dates: &mut Vec<Dated>) {
+    let Some(big01) = dates
+        .iter()
+        .position(|d| d.kind == DateKind::Invoice && d.qualifier.is_none())
+    else {
+        return;
+    };
+    let day = dates[big01].value.clone();
+    let told_again = dates.iter().any(|d| {
+        d.kind == DateKind::Invoice
+            && d.qualifier.is_some()
+            && d.value.len() > 10
+            && d.value.starts_with(&day)
+    });
+    if told_again {
+        dates.remove(big01);
+    }
 }
 
 /// CUR may come after amounts were read; every amount carries the document currency.
@@ -270,12 +297,17 @@ fn read_line(
         .ok_or_else(|| it1.invalid(4, "IT104, the unit price, is missing"))?;
     let mut item_ids = Vec::new();
     used.extend(items::read_ids(it1, 6, "", &mut item_ids, &mut extensions));
+    // 235 PL, the purchaser's order line number, names the order line billed.
+    let order_line = item_ids
+        .iter()
+        .position(|i| i.scheme == ORDER_LINE_SCHEME)
+        .map(|at| item_ids.remove(at).value);
     used.push(1);
     it1.leftovers(&used, "", &mut extensions);
     let mut line = InvoiceLine {
         line_number,
         po_number: None,
-        order_line: None,
+        order_line,
         item_ids,
         description: None,
         quantity,

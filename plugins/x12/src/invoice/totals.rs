@@ -2,7 +2,7 @@
 //! amount, and TDS01 is the total after charges and allowances, not the goods value. The line
 //! amount is quantity × unit price (per its basis, HP 100 or TP 1000), and the subtotal is
 //! the sum of the line amounts, which is what cXML's SubtotalAmount, EDIFACT's MOA+79 and
-//! the IDoc's net value carry.
+//! the IDoc's net value carry. Likewise the tax total is the sum of the header's TXI amounts.
 
 use wharf_guest_sdk::canonical::{Invoice, InvoiceLine, Money};
 use wharf_guest_sdk::{Decimal, decimal};
@@ -26,12 +26,25 @@ pub fn line_amount(line: &InvoiceLine) -> Option<Money> {
     })
 }
 
-/// Fills each line's amount and the subtotal from the lines, where every line has one.
+/// Fills each line's amount and the subtotal from the lines, where every line has one, and
+/// the tax total from the header's TXI amounts, where it states any: an 810 has no element
+/// for either, and cXML's Tax, EDIFACT's MOA+124/176 and the IDoc's tax total carry them.
 pub fn derive(invoice: &mut Invoice) {
     for line in &mut invoice.lines {
         if line.amount.is_none() {
             line.amount = line_amount(line);
         }
+    }
+    if invoice.totals.tax.is_none() && !invoice.taxes.is_empty() {
+        let sum = invoice
+            .taxes
+            .iter()
+            .map(|t| decimal::parse(&t.amount.amount).ok())
+            .try_fold(Decimal::ZERO, |sum, amount| sum.checked_add(amount?));
+        invoice.totals.tax = sum.map(|sum| Money {
+            amount: decimal::format(sum),
+            currency: invoice.currency.clone(),
+        });
     }
     if invoice.lines.is_empty() || invoice.totals.subtotal.is_some() {
         return;

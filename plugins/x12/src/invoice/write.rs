@@ -59,17 +59,29 @@ fn sac(sac: &AllowanceCharge, path: &str) -> Result<Out, AdapterError> {
         .with_opt(15, sac.description.clone()))
 }
 
-pub fn write(invoice: &Invoice, today: &str) -> Result<Vec<Out>, AdapterError> {
+pub fn write(invoice: &Invoice) -> Result<Vec<Out>, AdapterError> {
     let ext = &invoice.extensions;
     let mut out = Vec::new();
-    let invoice_date = invoice
-        .dates
-        .iter()
-        .position(|d| d.kind == DateKind::Invoice && d.qualifier.is_none());
+    // BIG01, the invoice date, is mandatory: the invoice's own date as X12 read it (no
+    // qualifier), else the invoice date another standard gave (SAP IDDAT 026, cXML
+    // invoiceDate), else its date of issue (EDIFACT DTM+137). A date with a time keeps its DTM
+    // as well, since BIG01 holds only the day.
+    let dated_as = |kind: DateKind, unqualified: bool| {
+        invoice
+            .dates
+            .iter()
+            .position(|d| d.kind == kind && (!unqualified || d.qualifier.is_none()))
+    };
+    let invoice_date = dated_as(DateKind::Invoice, true)
+        .or_else(|| dated_as(DateKind::Invoice, false))
+        .or_else(|| dated_as(DateKind::Document, false));
+    let big01_only = invoice_date
+        .and_then(|i| invoice.dates.get(i))
+        .is_some_and(|d| d.value.len() == 10);
     let po_date = invoice
         .dates
         .iter()
-        .position(|d| d.qualifier.as_deref() == Some("004"));
+        .position(wharf_guest_sdk::date::is_order_date);
     let day = |at: Option<usize>| -> Result<Option<String>, AdapterError> {
         at.and_then(|i| invoice.dates.get(i))
             .map(|d| common::compact(&d.value, "dates").map(|c| c.0))
@@ -77,7 +89,16 @@ pub fn write(invoice: &Invoice, today: &str) -> Result<Vec<Out>, AdapterError> {
     };
     out.push(
         Out::new("BIG")
-            .with(1, day(invoice_date)?.unwrap_or_else(|| today.to_owned()))
+            .with(
+                1,
+                day(invoice_date)?.ok_or_else(|| {
+                    error::validation(
+                        "X12 810 requires the invoice date (BIG01); the invoice gives no \
+                         Invoice or Document date",
+                    )
+                    .at_xml("dates")
+                })?,
+            )
             .with(2, invoice.invoice_number.clone())
             .with_opt(3, day(po_date)?)
             .with_opt(4, invoice.po_numbers.first().cloned())
@@ -99,7 +120,7 @@ pub fn write(invoice: &Invoice, today: &str) -> Result<Vec<Out>, AdapterError> {
     out.extend(common::write_terms(invoice.payment_terms.as_ref(), &kept));
     out.extend(kept);
     for (i, dated) in invoice.dates.iter().enumerate() {
-        if Some(i) != invoice_date && Some(i) != po_date {
+        if (Some(i) != invoice_date || !big01_only) && Some(i) != po_date {
             out.push(common::write_dtm(dated, &format!("dates[{i}]"))?);
         }
     }
@@ -124,7 +145,13 @@ pub fn write(invoice: &Invoice, today: &str) -> Result<Vec<Out>, AdapterError> {
             it1.set(1, line.line_number.clone());
         }
         items::write_price(&mut it1, 4, 5, &line.unit_price, &path)?;
-        items::write_ids(&mut it1, 6, 25, &line.item_ids, &line.extensions, "");
+        let mut ids = line.item_ids.clone();
+        ids.extend(
+            line.order_line
+                .iter()
+                .map(|n| wharf_guest_sdk::id(crate::invoice::read::ORDER_LINE_SCHEME, n.clone())),
+        );
+        items::write_ids(&mut it1, 6, 25, &ids, &line.extensions, "");
         out.push(it1.restore(&line.extensions, ""));
         if let Some(description) = &line.description {
             out.push(

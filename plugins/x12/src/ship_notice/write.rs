@@ -178,7 +178,7 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
         let po_date = order
             .dates
             .iter()
-            .position(|d| d.qualifier.as_deref() == Some("004"));
+            .position(wharf_guest_sdk::date::is_order_date);
         let mut prf = Out::new("PRF").with(1, order.po_number.clone());
         if let Some(d) = po_date.and_then(|i| order.dates.get(i)) {
             prf.set(4, common::compact(&d.value, &format!("{path}.dates"))?.0);

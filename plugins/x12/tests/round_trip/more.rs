@@ -105,7 +105,7 @@ prop_compose! {
         bill_of_lading in any::<bool>(),
     ) -> ShipNotice {
         // A shipment-level REF*BM is the bill of lading, a tracking number of the carrier.
-        let references = references.into_iter().filter(|r| r.scheme != "x12:BM").collect();
+        let references = references.into_iter().filter(|r| r.scheme != "bill-of-lading").collect();
         let mut extensions = Vec::new();
         let carrier = carrier.map(|(name, mode, mut tracking_numbers, scac)| {
             tracking_numbers.dedup();
