@@ -7,7 +7,7 @@ use super::{Store, StoreError};
 use crate::audit::anchor;
 use crate::audit::verify::{self, AnchorState, StoredDigests, StoredEntry, Verdict};
 use crate::audit::{AuditEntry, AuditEvent, chain};
-use crate::store::messages::digest;
+use crate::store::digest;
 
 /// Appends `event` in the batch's transaction, chained to the batch's head. The transaction
 /// holds the write lock, so no other entry can slip in between.

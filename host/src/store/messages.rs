@@ -8,10 +8,9 @@
 //! puts the message back with a due time; a failed message can be reprocessed.
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use super::processing::AdapterCost;
+use super::cost::AdapterCost;
 use super::wake::Work;
 use super::writer::{Batch, OpFuture, WriteOp};
 use super::{Store, StoreError, new_id};
@@ -161,9 +160,7 @@ pub struct RejectedKeep {
 /// reaches the decoder.
 const REJECTION_OVERHEAD: &str = "2 * (length(raw) + length(reason) + length(path) + 100)";
 
-pub fn digest(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
+pub use super::digest;
 
 struct Receive(NewMessage);
 

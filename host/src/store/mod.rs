@@ -14,12 +14,14 @@
 //!   outbox entries and audit entries together, fenced by the message's lease.
 //! - [`outbox`]: leasing due deliveries, rendering, recording attempts, delivered / retry / dead.
 //! - [`control`]: control numbers, allocated inside the transaction that uses them.
+//! - [`cost`]: what adapter calls cost, recorded on messages and outbox entries.
 //! - [`orders`]: order status and history, scoped to a partner.
 //! - [`audit`]: appending to and reading the hash-chained audit log.
 //! - [`wake`]: telling the workers of every replica that work was committed.
 
 pub mod audit;
 pub mod control;
+pub mod cost;
 pub mod messages;
 pub mod orders;
 pub mod outbox;
@@ -296,6 +298,13 @@ pub fn redacted(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// The hex SHA-256 of stored bytes: how messages, documents and payloads are named in the
+/// audit chain.
+pub fn digest(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 /// Milliseconds since the Unix epoch, the store's clock.

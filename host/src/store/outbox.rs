@@ -11,8 +11,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use super::cost::AdapterCost;
 use super::orders::{NewOrderEvent, OrderKey, OrderWrite, apply_write, insert_event};
-use super::processing::AdapterCost;
 use super::wake::Work;
 use super::writer::{Batch, OpFuture, WriteOp};
 use super::{Store, StoreError, new_id};
