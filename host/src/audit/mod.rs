@@ -140,6 +140,25 @@ pub enum AuditEvent {
         reference: String,
         digest: String,
     },
+    /// Something needs a team's attention ([`crate::model::exception`]).
+    ExceptionRaised {
+        exception_id: String,
+        kind: String,
+        owner: String,
+        partner: String,
+        message_id: String,
+        related_message_id: Option<String>,
+        explanation: String,
+    },
+    /// Someone acted on an exception.
+    ExceptionActed {
+        exception_id: String,
+        actor: Actor,
+        action: String,
+        from: String,
+        to: String,
+        reason: Option<String>,
+    },
     AccessDenied {
         request_id: String,
         partner: Option<String>,
@@ -336,6 +355,35 @@ impl AuditEvent {
                 "adapter_removed",
                 format!("adapter:{reference}"),
                 json!({"digest": digest}),
+            ),
+            AuditEvent::ExceptionRaised {
+                exception_id,
+                kind,
+                owner,
+                partner,
+                message_id,
+                related_message_id,
+                explanation,
+            } => (
+                wharf(),
+                "exception_raised",
+                format!("exception:{exception_id}"),
+                json!({"kind": kind, "owner": owner, "partner": partner,
+                    "message_id": message_id, "related_message_id": related_message_id,
+                    "explanation": explanation}),
+            ),
+            AuditEvent::ExceptionActed {
+                exception_id,
+                actor,
+                action,
+                from,
+                to,
+                reason,
+            } => (
+                actor.as_str().to_owned(),
+                "exception_acted",
+                format!("exception:{exception_id}"),
+                json!({"action": action, "from": from, "to": to, "reason": reason}),
             ),
             AuditEvent::AccessDenied {
                 request_id,

@@ -3,6 +3,7 @@
 //! checked, secrets read from the environment and hashed. Nothing starts on a config that does
 //! not resolve.
 
+mod owners;
 pub mod raw;
 mod resolve;
 mod secret;
@@ -42,6 +43,30 @@ pub struct Settings {
     pub agreements: BTreeMap<String, Arc<Agreement>>,
     pub routes: Vec<Route>,
     pub xref: Arc<XrefTables>,
+    pub exceptions: ExceptionOwners,
+}
+
+/// Which team owns each type of exception (see [`raw::RawExceptions`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExceptionOwners {
+    pub owners: BTreeMap<crate::model::ExceptionKind, String>,
+    pub default_owner: String,
+}
+
+impl ExceptionOwners {
+    /// The team that owns exceptions of `kind`.
+    pub fn owner(&self, kind: crate::model::ExceptionKind) -> &str {
+        self.owners.get(&kind).unwrap_or(&self.default_owner)
+    }
+}
+
+impl Default for ExceptionOwners {
+    fn default() -> Self {
+        ExceptionOwners {
+            owners: BTreeMap::new(),
+            default_owner: "operations".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -32,6 +32,29 @@ pub struct RawConfig {
     /// Cross-reference tables adapters may look up: `[xref.parts] "A-100" = "MAT-100"`.
     #[serde(default)]
     pub xref: BTreeMap<String, BTreeMap<String, String>>,
+    /// Which team owns which exceptions.
+    #[serde(default)]
+    pub exceptions: RawExceptions,
+}
+
+/// Who owns exceptions: `[exceptions] owners = { duplicate = "edi-team" }`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawExceptions {
+    /// The team owning each type of exception. Keys are exception types: `duplicate`,
+    /// `unknown_order`, `validation`, `delivery_failed`, `rejected`, `overdue`, `mismatch`.
+    pub owners: BTreeMap<String, String>,
+    /// The team owning every type `owners` does not name.
+    pub default_owner: String,
+}
+
+impl Default for RawExceptions {
+    fn default() -> Self {
+        RawExceptions {
+            owners: BTreeMap::new(),
+            default_owner: "operations".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

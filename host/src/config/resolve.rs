@@ -344,6 +344,7 @@ pub(super) fn resolve(
         });
     }
 
+    let exceptions = super::owners::resolve(&raw.exceptions)?;
     let admin_token = secrets
         .secret(&raw.server.admin_token_env)
         .map(|token| ApiKeyHash::of(&token));
@@ -389,6 +390,7 @@ pub(super) fn resolve(
         agreements,
         routes,
         xref: Arc::new(raw.xref),
+        exceptions,
     })
 }
 
@@ -518,6 +520,14 @@ mod tests {
         assert_eq!(s.adapter_limits["idoc"].timeout_ms, 5000);
         assert!(s.partners["portal"].api_keys[0].matches("password"));
         assert_eq!(s.xref["parts"]["SUP-4711"], "MAT-100200");
+        assert_eq!(
+            s.exceptions.owner(crate::model::ExceptionKind::Duplicate),
+            "edi-team"
+        );
+        assert_eq!(
+            s.exceptions.owner(crate::model::ExceptionKind::Overdue),
+            "operations"
+        );
     }
 
     #[test]

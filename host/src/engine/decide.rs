@@ -1,19 +1,27 @@
 //! The decision: a pure function from what was read (the decoded documents, the orders they
 //! concern, the configuration) to everything that must be written about a message — its
 //! documents, the orders' writes and history, the outbox entries for every destination and
-//! every functional acknowledgment, and the audit entries. No I/O happens here, so a conflict
-//! at commit time reruns only this, never an adapter, and property tests can reach it.
+//! every functional acknowledgment, the audit entries, and the exceptions a team must look
+//! at. No I/O happens here, so a conflict at commit time reruns only this, never an adapter,
+//! and property tests can reach it.
+//!
+//! A business document its sender sent before under other control numbers ([`duplicates`])
+//! fails the message with `document.duplicate`: held, linked to the first, routed nowhere.
 
 use serde_json::json;
 
 use super::acknowledge;
+use super::duplicates;
+use super::exceptions::{self, Involved};
 use super::failure::Failure;
-use super::lifecycle::{self, OrderStatus, VisibleOrders};
+use super::lifecycle::{self, LifecycleError, OrderStatus, VisibleOrders};
 use crate::audit::{Actor, AuditEvent};
-use crate::config::{Agreement, Mode, Settings};
+use crate::config::{Agreement, Mode, Settings, UnknownOrders};
 use crate::model::validate::{self, Violation};
-use crate::model::{CanonicalDocument, Document, FunctionalAck};
+use crate::model::{Document, FunctionalAck};
 use crate::sandbox::{AdapterFailure, DecodeOutcome};
+use crate::store::business::{BusinessClaim, BusinessKey, SeenDocuments};
+use crate::store::exceptions::NewException;
 use crate::store::messages::digest;
 use crate::store::new_id;
 use crate::store::orders::{NewOrderEvent, OrderState, OrderWrite};
@@ -34,6 +42,8 @@ pub struct World<'a> {
     pub settings: &'a Settings,
     /// The orders the documents name that their sender may see, as read before deciding.
     pub orders: &'a VisibleOrders,
+    /// The sender's earlier business documents with the identities these documents have.
+    pub seen: &'a SeenDocuments,
     /// Whether an agreement's adapter renders functional acknowledgments (`None`: unknown now).
     pub renders_acks: &'a (dyn Fn(&Agreement) -> Option<bool> + Sync),
 }
@@ -50,6 +60,23 @@ fn commit_for(inbound: &Inbound<'_>, outcome: MessageOutcome) -> ProcessingCommi
         outbox: Vec::new(),
         audit: Vec::new(),
         adapter_cost: None,
+        exceptions: Vec::new(),
+        claims: Vec::new(),
+    }
+}
+
+/// Why a message is refused, and the exception the refusal raises for a team, if any.
+struct Refusal {
+    failure: Failure,
+    exception: Option<NewException>,
+}
+
+impl From<Failure> for Refusal {
+    fn from(failure: Failure) -> Refusal {
+        Refusal {
+            failure,
+            exception: None,
+        }
     }
 }
 
@@ -63,9 +90,11 @@ pub fn decide(
 ) -> ProcessingCommit {
     match plan(inbound, agreement, adapter, decoded, world) {
         Ok(commit) => commit,
-        Err(failure) => {
+        Err(refusal) => {
             let rejected: Vec<&AdapterFailure> = decoded.rejected.iter().collect();
-            fail(inbound, Some(agreement), failure, &rejected, world)
+            let mut commit = fail(inbound, Some(agreement), refusal.failure, &rejected, world);
+            commit.exceptions.extend(refusal.exception);
+            commit
         }
     }
 }
@@ -112,9 +141,9 @@ fn plan(
     adapter: &str,
     decoded: &DecodeOutcome,
     world: &World<'_>,
-) -> Result<ProcessingCommit, Failure> {
+) -> Result<ProcessingCommit, Refusal> {
     if decoded.documents.is_empty() {
-        return Err(match decoded.rejected.first() {
+        return Err(Refusal::from(match decoded.rejected.first() {
             Some(first) => {
                 let mut failure = Failure::new(
                     format!("adapter.{}", first.kind.as_str()),
@@ -132,17 +161,45 @@ fn plan(
                 "adapter.empty",
                 "the adapter found no documents in the message",
             ),
-        });
+        }));
     }
     let mut commit = commit_for(inbound, MessageOutcome::Processed);
     let mut orders = world.orders.clone();
     let mut summaries = Vec::new();
+    let mut claimed: Vec<BusinessKey> = Vec::new();
     for (position, document) in decoded.documents.iter().enumerate() {
         let mut document = document.clone();
         document.envelope.raw_digest = Some(inbound.digest.to_owned());
         document.envelope.adapter = Some(adapter.to_owned());
-        check(agreement, position, &document.body)?;
+        let involved = Involved {
+            document: &document,
+            position,
+        };
+        check(agreement, position, &document.body).map_err(|failure| {
+            let exception = (failure.code == "document.invalid").then(|| {
+                exceptions::invalid(
+                    world.settings,
+                    inbound,
+                    agreement,
+                    involved,
+                    &failure.message,
+                )
+            });
+            Refusal { failure, exception }
+        })?;
         let document_id = new_id();
+        // Test traffic claims no business identity: a test invoice does not make the real
+        // one a duplicate.
+        if !document.envelope.test
+            && let Some(identity) = duplicates::identity(&document.body)
+        {
+            held_if_seen(inbound, agreement, involved, &identity, &claimed, world)?;
+            claimed.push(identity.clone());
+            commit.claims.push(BusinessClaim {
+                identity,
+                document_id: document_id.clone(),
+            });
+        }
         let body = serde_json::to_string(&document).unwrap_or_default();
         // The chain carries each stored document's digest, so an edited one is found.
         summaries.push(json!({
@@ -154,7 +211,7 @@ fn plan(
         plan_document(
             inbound,
             agreement,
-            &document,
+            involved,
             &document_id,
             world,
             &mut orders,
@@ -202,6 +259,59 @@ fn plan(
     Ok(commit)
 }
 
+/// Refuses the message when `identity` was processed before (in an earlier message, or
+/// earlier in this one), raising the `duplicate` exception that links the two.
+fn held_if_seen(
+    inbound: &Inbound<'_>,
+    agreement: &Agreement,
+    involved: Involved<'_>,
+    identity: &BusinessKey,
+    earlier_here: &[BusinessKey],
+    world: &World<'_>,
+) -> Result<(), Refusal> {
+    let first = match world.seen.get(identity) {
+        Some(first) => first.clone(),
+        None if earlier_here.contains(identity) => crate::store::business::FirstSeen {
+            message_id: inbound.message_id.to_owned(),
+            document_id: "earlier in this message".to_owned(),
+        },
+        None => return Ok(()),
+    };
+    let doc_type = involved.document.body.doc_type();
+    let failure = Failure::new(
+        "document.duplicate",
+        format!(
+            "{doc_type} {} was received before (message {}); this copy, under new control \
+             numbers, is held as a duplicate and not processed",
+            identity.key, first.message_id
+        ),
+    );
+    // The order it would concern, if its sender may see one, so the exception names it.
+    let order = lifecycle::resolve(
+        &involved.document.body,
+        inbound.partner,
+        world.orders,
+        UnknownOrders::Route,
+        &[],
+    )
+    .ok()
+    .flatten()
+    .map(|o| o.key.clone());
+    let exception = exceptions::duplicate(
+        world.settings,
+        inbound,
+        agreement,
+        involved,
+        &identity.key,
+        &first,
+        order,
+    );
+    Err(Refusal {
+        failure,
+        exception: Some(exception),
+    })
+}
+
 fn check(agreement: &Agreement, position: usize, body: &Document) -> Result<(), Failure> {
     let doc_type = body.doc_type();
     if !agreement.doc_types.is_empty() && !agreement.doc_types.contains(&doc_type) {
@@ -239,13 +349,30 @@ fn check(agreement: &Agreement, position: usize, body: &Document) -> Result<(), 
 fn plan_document(
     inbound: &Inbound<'_>,
     agreement: &Agreement,
-    document: &CanonicalDocument,
+    involved: Involved<'_>,
     document_id: &str,
     world: &World<'_>,
     orders: &mut VisibleOrders,
     commit: &mut ProcessingCommit,
-) -> Result<(), Failure> {
+) -> Result<(), Refusal> {
+    let document = involved.document;
     let doc_type = document.body.doc_type();
+    // A later document naming an order its sender has none under is refused as before, and
+    // the operator is told; other lifecycle refusals are the partner's to correct.
+    let refuse = |e: LifecycleError| {
+        let failure = Failure::new(e.code(), e.to_string());
+        let exception = match &e {
+            LifecycleError::UnknownOrder(po_number) => Some(exceptions::unknown_order(
+                world.settings,
+                inbound,
+                agreement,
+                involved,
+                po_number,
+            )),
+            _ => None,
+        };
+        Refusal { failure, exception }
+    };
     let destinations = world.settings.destinations(doc_type, inbound.partner);
     let routed_to: Vec<&str> = destinations.iter().map(|d| d.partner.as_str()).collect();
     // Test traffic never changes the state of production orders, and needs none.
@@ -260,13 +387,13 @@ fn plan_document(
     let state = match resolved {
         Ok(state) => state.cloned(),
         Err(_) if test => None,
-        Err(e) => return Err(Failure::new(e.code(), e.to_string())),
+        Err(e) => return Err(refuse(e)),
     };
     let effect = if test {
         lifecycle::Effect::default()
     } else {
         lifecycle::apply(&document.body, document_id, inbound.partner, state.as_ref())
-            .map_err(|e| Failure::new(e.code(), e.to_string()))?
+            .map_err(refuse)?
     };
     if let Some((from, to, order)) = &effect.transition {
         commit.audit.push(AuditEvent::OrderTransition {

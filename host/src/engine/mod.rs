@@ -5,13 +5,19 @@
 //! transaction), then a pure [`decide`] step (validation, the order [`lifecycle`], routing,
 //! functional acknowledgments), then one short write, fenced by the lease and batched with
 //! other messages' writes. A conflict reruns only the decision. The document's own faults fail
-//! the message, located ([`failure`]); passing faults put it back on the queue.
+//! the message, located ([`failure`]); passing faults put it back on the queue. Some refusals
+//! raise an exception a team owns ([`exceptions`]); a business document sent again under new
+//! control numbers is held as a duplicate ([`duplicates`]).
 //!
 //! Arrivals wake a worker at once; polling is only the safety net that finds expired leases
 //! and retries that came due.
 
 pub mod acknowledge;
 pub mod decide;
+#[cfg(test)]
+mod decide_tests;
+pub mod duplicates;
+pub mod exceptions;
 pub mod failure;
 pub mod lifecycle;
 mod process;

@@ -11,12 +11,14 @@ use tracing::Instrument;
 
 use super::Engine;
 use super::decide::{self, Inbound, World};
+use super::duplicates;
 use super::failure::{Failure, Fault};
 use super::lifecycle::VisibleOrders;
 use crate::config::Agreement;
 use crate::delivery::backoff::Backoff;
 use crate::governance::{self, CredentialError};
 use crate::sandbox::{CallCost, CallScope, DecodeOutcome};
+use crate::store::business::SeenDocuments;
 use crate::store::messages::QueuedMessage;
 use crate::store::processing::AdapterCost;
 use crate::store::{StoreError, now_ms};
@@ -56,8 +58,13 @@ impl Engine {
             digest: &message.digest,
         };
         for _ in 0..DECISION_ATTEMPTS {
-            let orders = match self.read_orders(&message.partner, &decoded).await {
-                Ok(orders) => orders,
+            let read = async {
+                let orders = self.read_orders(&message.partner, &decoded).await?;
+                let seen = self.read_seen(&message.partner, &decoded).await?;
+                Ok::<_, StoreError>((orders, seen))
+            };
+            let (orders, seen) = match read.await {
+                Ok(read) => read,
                 Err(e) => return self.requeue(&message, &format!("store: {e}")).await,
             };
             let renders_acks = |a: &Agreement| self.renders_acks(a);
@@ -65,6 +72,7 @@ impl Engine {
                 let world = World {
                     settings: &self.settings,
                     orders: &orders,
+                    seen: &seen,
                     renders_acks: &renders_acks,
                 };
                 decide::decide(&inbound, &agreement, &adapter, &decoded, &world)
@@ -151,6 +159,23 @@ impl Engine {
         Ok(orders)
     }
 
+    /// Which of the documents' business identities their sender sent before, and where.
+    async fn read_seen(
+        &self,
+        partner: &str,
+        decoded: &DecodeOutcome,
+    ) -> Result<SeenDocuments, StoreError> {
+        let identities: Vec<_> = decoded
+            .documents
+            .iter()
+            .filter(|d| !d.envelope.test)
+            .filter_map(|d| duplicates::identity(&d.body))
+            .collect();
+        self.store
+            .first_business_documents(partner, &identities)
+            .await
+    }
+
     fn renders_acks(&self, agreement: &Agreement) -> Option<bool> {
         self.registry
             .resolve(&agreement.adapter)
@@ -173,11 +198,13 @@ impl Engine {
             digest: &message.digest,
         };
         let orders = VisibleOrders::new();
+        let seen = SeenDocuments::new();
         let renders_acks = |a: &Agreement| self.renders_acks(a);
         let mut commit = {
             let world = World {
                 settings: &self.settings,
                 orders: &orders,
+                seen: &seen,
                 renders_acks: &renders_acks,
             };
             decide::fail(&inbound, agreement.as_deref(), failure, &[], &world)

@@ -3,10 +3,12 @@
 //!
 //! - [`types`]: identifiers, quantities, money, dates, parties, the envelope.
 //! - [`documents`]: purchase orders through functional acknowledgments, and [`Document`].
+//! - [`exception`]: exception kinds, their states and the actions an operator may take.
 //! - [`validate`]: the rules a document must meet before the engine accepts it.
 //! - [`units`]: units of measure as the model counts them (`units.tsv`), for matching.
 
 mod documents;
+pub mod exception;
 mod types;
 pub mod units;
 pub mod validate;
@@ -17,6 +19,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use documents::*;
+pub use exception::{ExceptionAction, ExceptionKind, ExceptionState};
 pub use types::*;
 
 /// The version of the canonical model this host speaks natively.

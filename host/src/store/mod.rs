@@ -17,11 +17,17 @@
 //! - [`cost`]: what adapter calls cost, recorded on messages and outbox entries.
 //! - [`orders`]: order status and history, scoped to a partner.
 //! - [`audit`]: appending to and reading the hash-chained audit log.
+//! - [`exceptions`]: exceptions raised by processing, listed and acted on by operators.
+//! - [`business`]: business documents by their identity, for recognising duplicates.
 //! - [`wake`]: telling the workers of every replica that work was committed.
 
 pub mod audit;
+pub mod business;
 pub mod control;
 pub mod cost;
+#[cfg(test)]
+mod exception_tests;
+pub mod exceptions;
 pub mod messages;
 pub mod orders;
 pub mod outbox;

@@ -1,9 +1,12 @@
 //! The one write that records what the engine decided about a message: its canonical
 //! documents, the orders' new state and history, the outbox entries for every destination
-//! (with control numbers allocated here), the audit entries, and the message's outcome — all
-//! or nothing, and only while the worker still holds the message's lease.
+//! (with control numbers allocated here), the audit entries, the exceptions the decision raised,
+//! the business documents it claims as first of their identity, and the message's outcome —
+//! all or nothing, and only while the worker still holds the message's lease.
 
+use super::business::BusinessClaim;
 pub use super::cost::AdapterCost;
+use super::exceptions::NewException;
 use super::orders::{NewOrderEvent, OrderWrite, apply_write, insert_event};
 use super::outbox::NewOutboxEntry;
 use super::writer::{Batch, OpFuture, WriteOp};
@@ -44,6 +47,10 @@ pub struct ProcessingCommit {
     pub audit: Vec<AuditEvent>,
     /// What decoding it cost, when an adapter ran.
     pub adapter_cost: Option<AdapterCost>,
+    /// Exceptions raised by the decision, for the owning teams.
+    pub exceptions: Vec<NewException>,
+    /// Business documents processed here as the first of their identity.
+    pub claims: Vec<BusinessClaim>,
 }
 
 struct Record(ProcessingCommit);
@@ -98,6 +105,10 @@ impl WriteOp for Record {
                 .execute(&mut **batch.tx)
                 .await?;
             }
+            for claim in &commit.claims {
+                super::business::claim(&mut batch, &commit.partner, &commit.message_id, claim)
+                    .await?;
+            }
             for write in &commit.orders {
                 apply_write(batch.tx, write, batch.now).await?;
             }
@@ -106,6 +117,9 @@ impl WriteOp for Record {
             }
             for event in &commit.audit {
                 super::audit::append(&mut batch, event).await?;
+            }
+            for exception in &commit.exceptions {
+                super::exceptions::insert(&mut batch, exception).await?;
             }
             for entry in &mut commit.outbox {
                 let control = super::outbox::insert(&mut batch, entry).await?;

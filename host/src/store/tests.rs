@@ -100,6 +100,8 @@ fn commit(message_id: &str, lease_token: &str, outbox: Vec<NewOutboxEntry>) -> P
         outbox,
         audit: Vec::new(),
         adapter_cost: None,
+        exceptions: Vec::new(),
+        claims: Vec::new(),
     }
 }
 
