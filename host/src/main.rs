@@ -1,7 +1,7 @@
 //! The `wharf` binary: parses the command line and hands off to `wharf_host::cli`.
 
 use clap::Parser;
-use wharf_host::cli::{Cli, Command, audit, codec, demo, operate, plugin};
+use wharf_host::cli::{Cli, Command, audit, codec, demo, exceptions, operate, plugin};
 use wharf_host::config::{Environment, Settings};
 use wharf_host::server::Host;
 
@@ -71,6 +71,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Plugin { action, host } => plugin::run(action, &host.url).await?,
         Command::Messages { action, host } => operate::messages(action, &host.url).await?,
         Command::DeadLetters { action, host } => operate::dead_letters(action, &host.url).await?,
+        Command::Exceptions { action, host } => exceptions::run(action, &host.url).await?,
         Command::Audit { action } => {
             if !audit::run(action).await? {
                 anyhow::bail!("the audit trail is broken");

@@ -4,6 +4,7 @@
 //! - [`partner`]: `/api/v1`: inbound messages, message status, order status, scoped to the
 //!   calling partner.
 //! - [`admin`]: `/admin/v1`: adapters, dead letters, audit verification, for the operator.
+//! - [`exceptions`]: `/admin/v1/exceptions`: the exceptions teams own, and their actions.
 //! - [`health`]: `/healthz`, `/readyz`.
 //! - [`error`]: JSON errors, made in one place.
 //! - [`body`]: reading bodies under a limit and a timeout.
@@ -12,6 +13,7 @@
 pub mod admin;
 pub mod body;
 pub mod error;
+pub mod exceptions;
 pub mod health;
 pub mod partner;
 pub mod serve;
@@ -68,6 +70,9 @@ pub fn router(state: AppState) -> Router {
         .route("/messages/{id}", get(admin::message))
         .route("/messages/reprocess", post(admin::reprocess))
         .route("/audit/verify", get(admin::verify_audit))
+        .route("/exceptions", get(exceptions::list))
+        .route("/exceptions/{id}", get(exceptions::show))
+        .route("/exceptions/{id}/{action}", post(exceptions::act))
         .layer(DefaultBodyLimit::max(MAX_ADMIN_JSON_BYTES))
         .merge(install)
         .layer(middleware::from_fn_with_state(

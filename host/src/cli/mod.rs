@@ -1,11 +1,13 @@
 //! The `wharf` command: `serve`, `decode`, `encode`, `plugin install|list|remove`,
-//! `messages reprocess`, `dead-letters list|replay`, `audit verify`, `demo`.
+//! `messages reprocess`, `dead-letters list|replay`, `exceptions list|show|acknowledge|resolve|
+//! override`, `audit verify`, `demo`.
 //! Each subcommand has its own file; `main.rs` only parses and dispatches.
 
 pub mod audit;
 pub mod bundled;
 pub mod codec;
 pub mod demo;
+pub mod exceptions;
 pub mod operate;
 pub mod plugin;
 
@@ -96,6 +98,13 @@ pub enum Command {
     DeadLetters {
         #[command(subcommand)]
         action: operate::DeadLettersAction,
+        #[command(flatten)]
+        host: HostUrl,
+    },
+    /// List the exceptions teams own on a running host, and act on them.
+    Exceptions {
+        #[command(subcommand)]
+        action: exceptions::ExceptionsAction,
         #[command(flatten)]
         host: HostUrl,
     },

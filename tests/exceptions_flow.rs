@@ -1,0 +1,243 @@
+//! Exceptions someone owns, end to end with the real X12 adapter over real HTTP:
+//!
+//! - the same 810 invoice sent again under a new interchange control number (ISA13) is held as
+//!   a duplicate of the first: not delivered twice, a `duplicate` exception for the team the
+//!   configuration names, listed and resolved through the admin API, every step audited;
+//! - the byte-identical resend of the first is still answered with the first's tracking id;
+//! - a ship notice naming a PO Wharf holds no order under is refused to the supplier as before
+//!   (`order.unknown`, the same text) and raises an `unknown_order` exception.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::json;
+use support::*;
+
+/// X12 outbound settings: our ISA06/ISA08 identities for the ERP's side.
+const ERP_X12: &str = r#"sender_qualifier = "ZZ"
+sender_id = "KESSLERUS"
+receiver_qualifier = "ZZ"
+receiver_id = "KESSLERERP""#;
+
+fn golden(name: &str) -> Vec<u8> {
+    std::fs::read(repo_file(&format!("plugins/x12/tests/golden/{name}"))).unwrap()
+}
+
+/// The same interchange under another interchange control number. ISA is fixed width, so
+/// ISA13 is the nine characters at offset 90; IEA02 must repeat it (X12.5).
+fn under_new_isa13(edi: &[u8], control: &str) -> Vec<u8> {
+    assert_eq!(control.len(), 9, "ISA13 is nine digits");
+    let text = String::from_utf8(edi.to_vec()).unwrap();
+    let separator = &text[3..4];
+    let old = text[90..99].to_owned();
+    let iea = |n: &str| format!("IEA{separator}1{separator}{n}");
+    assert!(text.contains(&iea(&old)), "IEA02 repeats ISA13 {old}");
+    let mut copy = format!("{}{control}{}", &text[..90], &text[99..]);
+    copy = copy.replace(&iea(&old), &iea(control));
+    copy.into_bytes()
+}
+
+fn invoice_config(erp_url: &str) -> String {
+    Flow::new()
+        // The invoice names an order that never passed through Wharf.
+        .inbound(
+            "supplier-edi",
+            "portal",
+            "x12",
+            r#"unknown_orders = "route""#,
+        )
+        .outbound("erp-invoices", "erp", "x12", erp_url, ERP_X12)
+        .route("invoice", "portal", "erp-invoices")
+        .raw("[exceptions]\nowners = { duplicate = \"edi-team\" }")
+        .toml()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invoice_under_a_new_isa13_is_held_as_a_duplicate_and_resolved_by_an_operator() {
+    let erp = StandIn::start(Behaviour::Accept).await.unwrap();
+    let c = components();
+    let host = TestHost::start(&invoice_config(&erp.url), &[&c.x12]).await;
+    let first_bytes = golden("invoice.decode.edi");
+
+    let (status, receipt) = host
+        .post("supplier-edi", PORTAL_KEY, first_bytes.clone())
+        .await;
+    assert_eq!(status, 202, "{receipt}");
+    let first = receipt["tracking_id"].as_str().unwrap().to_owned();
+    let view = host.settled(&first, PORTAL_KEY).await;
+    assert_eq!(view["status"], "processed", "{view}");
+    let delivered = erp.wait_for(1, Duration::from_secs(60)).await;
+    assert!(
+        delivered[0].text().contains("ST*810*"),
+        "{}",
+        delivered[0].text()
+    );
+
+    // The same invoice (BIG02 INV-26-3317) in a new interchange, 000000902.
+    let again = under_new_isa13(&first_bytes, "000000902");
+    assert_ne!(again, first_bytes);
+    let (status, receipt) = host.post("supplier-edi", PORTAL_KEY, again).await;
+    assert_eq!(status, 202, "{receipt}");
+    assert_eq!(receipt["duplicate"], false, "new bytes are a new message");
+    let second = receipt["tracking_id"].as_str().unwrap().to_owned();
+    assert_ne!(second, first);
+    let view = host.settled(&second, PORTAL_KEY).await;
+    assert_eq!(view["status"], "failed", "{view}");
+    assert_eq!(view["error"]["code"], "document.duplicate", "{view}");
+    let message = view["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("INV-26-3317") && message.contains(&first),
+        "{message}"
+    );
+    // Held: the decision queued nothing for it.
+    let (_, operator_view) = host.admin_get(&format!("/messages/{second}")).await;
+    assert_eq!(operator_view["deliveries"], json!([]), "{operator_view}");
+
+    // The exception: a duplicate, owned by the team the configuration names, linking both.
+    let (status, listed) = host
+        .admin_get("/exceptions?state=open&type=duplicate&owner=edi-team")
+        .await;
+    assert_eq!(status, 200, "{listed}");
+    let exceptions = listed["exceptions"].as_array().unwrap();
+    assert_eq!(exceptions.len(), 1, "{listed}");
+    let exception = &exceptions[0];
+    assert_eq!(exception["type"], "duplicate");
+    assert_eq!(exception["state"], "open");
+    assert_eq!(exception["partner"], "portal");
+    assert_eq!(exception["agreement"], "supplier-edi");
+    assert_eq!(exception["message_ids"], json!([second, first]));
+    assert_eq!(exception["doc_type"], "invoice");
+    assert_eq!(exception["business_key"], "INV-26-3317");
+    // BIG04 names the PO; IT101 numbers the lines, 1 and 2.
+    assert_eq!(exception["po_number"], "4500012399");
+    assert_eq!(exception["lines"], json!(["1", "2"]));
+    assert_eq!(
+        exception["actions"],
+        json!(["acknowledge", "override", "resolve"])
+    );
+    let explanation = exception["explanation"].as_str().unwrap();
+    assert!(
+        explanation.contains("interchange 000000902"),
+        "{explanation}"
+    );
+    let id = exception["id"].as_str().unwrap().to_owned();
+
+    // The byte-identical resend of the first is answered with the first's tracking id, as
+    // always, and raises nothing.
+    let (status, receipt) = host.post("supplier-edi", PORTAL_KEY, first_bytes).await;
+    assert_eq!(status, 202, "{receipt}");
+    assert_eq!(receipt["tracking_id"], first.as_str());
+    assert_eq!(receipt["duplicate"], true);
+    let (_, all) = host.admin_get("/exceptions").await;
+    assert_eq!(all["exceptions"].as_array().unwrap().len(), 1, "{all}");
+
+    // An override must say why; a resolution may.
+    let (status, refused) = host
+        .admin_post(&format!("/exceptions/{id}/override"), json!({}))
+        .await;
+    assert_eq!(status, 409, "{refused}");
+    let (status, resolved) = host
+        .admin_post(
+            &format!("/exceptions/{id}/resolve"),
+            json!({"reason": "supplier resent by mistake; told them"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{resolved}");
+    assert_eq!(resolved["state"], "resolved");
+    let (_, open) = host.admin_get("/exceptions?state=open").await;
+    assert_eq!(open["exceptions"], json!([]));
+    let (status, shown) = host.admin_get(&format!("/exceptions/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(shown["reason"], "supplier resent by mistake; told them");
+
+    // One invoice reached the ERP: the first's delivery is the only invoice routed.
+    let log = host.store.audit_log().await.unwrap();
+    let routed = log.iter().filter(|e| e.action == "document_routed").count();
+    assert_eq!(routed, 1);
+    assert_eq!(erp.deliveries().await.len(), 1);
+    let acted: Vec<_> = log
+        .iter()
+        .filter(|e| e.subject == format!("exception:{id}"))
+        .map(|e| (e.action.clone(), e.actor.clone()))
+        .collect();
+    assert_eq!(
+        acted,
+        [
+            ("exception_raised".to_owned(), "wharf".to_owned()),
+            ("exception_acted".to_owned(), "operator".to_owned())
+        ]
+    );
+    let (_, verdict) = host.admin_get("/audit/verify").await;
+    assert_eq!(verdict["intact"], true, "{verdict}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ship_notice_for_an_unknown_po_is_refused_and_raises_an_exception() {
+    let erp = StandIn::start(Behaviour::Accept).await.unwrap();
+    let c = components();
+    let config = Flow::new()
+        .inbound("supplier-edi", "portal", "x12", "")
+        .outbound("erp-asn", "erp", "x12", &erp.url, ERP_X12)
+        .route("ship_notice", "portal", "erp-asn")
+        .toml();
+    let host = TestHost::start(&config, &[&c.x12]).await;
+
+    let (status, receipt) = host
+        .post(
+            "supplier-edi",
+            PORTAL_KEY,
+            golden("asn-two-orders.decode.edi"),
+        )
+        .await;
+    assert_eq!(status, 202, "{receipt}");
+    let id = receipt["tracking_id"].as_str().unwrap().to_owned();
+    let view = host.settled(&id, PORTAL_KEY).await;
+    // The supplier hears what it heard before: the first PO it names (PRF01 4500012399) is
+    // not an order of its, and nothing more.
+    assert_eq!(view["status"], "failed", "{view}");
+    assert_eq!(
+        view["error"],
+        json!({"code": "order.unknown",
+            "message": "order 4500012399 is not known to Wharf (or not shared with this partner)"})
+    );
+
+    let (status, listed) = host.admin_get("/exceptions?type=unknown_order").await;
+    assert_eq!(status, 200, "{listed}");
+    let exceptions = listed["exceptions"].as_array().unwrap();
+    assert_eq!(exceptions.len(), 1, "{listed}");
+    let exception = &exceptions[0];
+    assert_eq!(exception["state"], "open");
+    assert_eq!(exception["owner"], "operations", "the default owner");
+    assert_eq!(exception["message_ids"], json!([id]));
+    assert_eq!(exception["doc_type"], "ship_notice");
+    // BSN02 is the shipment id.
+    assert_eq!(exception["business_key"], "ASN-26-0412");
+    assert_eq!(exception["po_number"], "4500012399");
+    assert_eq!(exception["order"], json!(null));
+    let explanation = exception["explanation"].as_str().unwrap();
+    assert!(
+        explanation.contains("4500012399") && explanation.contains("order.unknown"),
+        "{explanation}"
+    );
+    assert!(erp.deliveries().await.is_empty());
+
+    // Acknowledged by operations, then resolved.
+    let exception_id = exception["id"].as_str().unwrap();
+    let (status, acknowledged) = host
+        .admin_post(
+            &format!("/exceptions/{exception_id}/acknowledge"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{acknowledged}");
+    assert_eq!(acknowledged["state"], "acknowledged");
+    let (_, open) = host.admin_get("/exceptions?state=open").await;
+    assert_eq!(open["exceptions"], json!([]));
+    let (_, mine) = host
+        .admin_get("/exceptions?state=acknowledged&owner=operations")
+        .await;
+    assert_eq!(mine["exceptions"].as_array().unwrap().len(), 1);
+    let (status, bad) = host.admin_get("/exceptions?type=late").await;
+    assert_eq!(status, 400, "{bad}");
+}
