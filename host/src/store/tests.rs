@@ -6,8 +6,6 @@
 //! database on the tests' server, dropped afterwards), the latter counted as ignored where the
 //! build found no server (`cfg(wharf_postgres)`, never in CI).
 
-use std::time::Duration;
-
 use super::messages::NewMessage;
 use super::outbox::{AttemptRecord, NewOutboxEntry, Render, Settlement};
 use super::processing::{MessageOutcome, ProcessingCommit};
