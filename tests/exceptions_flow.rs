@@ -5,7 +5,8 @@
 //!   configuration names, listed and resolved through the admin API, every step audited;
 //! - the byte-identical resend of the first is still answered with the first's tracking id;
 //! - a ship notice naming a PO Wharf holds no order under is refused to the supplier as before
-//!   (`order.unknown`, the same text) and raises an `unknown_order` exception.
+//!   (`order.unknown`, the same text) and raises an `unknown_order` exception; an operator's
+//!   retry processes it again.
 
 mod support;
 
@@ -240,4 +241,30 @@ async fn a_ship_notice_for_an_unknown_po_is_refused_and_raises_an_exception() {
     assert_eq!(mine["exceptions"].as_array().unwrap().len(), 1);
     let (status, bad) = host.admin_get("/exceptions?type=late").await;
     assert_eq!(status, 400, "{bad}");
+
+    // A retry puts the message back on the queue in the same step. Still naming no order of
+    // the supplier's, it fails again and raises a new exception; this one stays acknowledged.
+    let (status, retried) = host
+        .admin_post(
+            &format!("/exceptions/{exception_id}/retry"),
+            json!({"reason": "the PO should be in by now"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{retried}");
+    assert_eq!(retried["state"], "acknowledged");
+    eventually("the retried ship notice to fail again", || async {
+        let (_, open) = host
+            .admin_get("/exceptions?type=unknown_order&state=open")
+            .await;
+        open["exceptions"].as_array().is_some_and(|e| e.len() == 1)
+    })
+    .await;
+    let view = host.settled(&id, PORTAL_KEY).await;
+    assert_eq!(view["error"]["code"], "order.unknown");
+    let log = host.store.audit_log().await.unwrap();
+    let reprocessed = log
+        .iter()
+        .filter(|e| e.action == "message_reprocessed" && e.subject == format!("message:{id}"))
+        .count();
+    assert_eq!(reprocessed, 1);
 }

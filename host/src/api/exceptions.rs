@@ -1,5 +1,5 @@
 //! The admin API's exceptions (`/admin/v1/exceptions`): list them by state, type and owning
-//! team, read one, and act on it — acknowledge, resolve, override with a reason. Every action
+//! team, read one, and act on it — acknowledge, retry, resolve, override with a reason. Every action
 //! is audited by the store in the transaction that takes it.
 
 use axum::Json;
@@ -80,7 +80,8 @@ struct ActionRequest {
 }
 
 /// `POST /admin/v1/exceptions/{id}/{action}` with `{"reason": "..."}` (an empty body is no
-/// reason): `acknowledge`, `resolve` or `override`.
+/// reason): `acknowledge`, `retry` (the failed message back on the queue), `resolve` or
+/// `override`.
 pub async fn act(
     State(state): State<AppState>,
     Path((id, action)): Path<(String, String)>,
@@ -90,10 +91,11 @@ pub async fn act(
         "acknowledge" => ExceptionAction::Acknowledge,
         "resolve" => ExceptionAction::Resolve,
         "override" => ExceptionAction::Override,
+        "retry" => ExceptionAction::Retry,
         other => {
             return Err(ApiError::not_found(
                 "exception.action",
-                format!("no action {other:?}; use acknowledge, resolve or override"),
+                format!("no action {other:?}; use acknowledge, retry, resolve or override"),
             ));
         }
     };
@@ -113,7 +115,12 @@ pub async fn act(
         .act_on_exception(&id, action, Actor::Operator, request.reason)
         .await?
     {
-        ActionOutcome::Done(exception) => Ok(Json(json!(exception))),
+        ActionOutcome::Done(exception) => {
+            if action == ExceptionAction::Retry {
+                state.engine.wake();
+            }
+            Ok(Json(json!(exception)))
+        }
         ActionOutcome::Unknown => Err(unknown(&id)),
         ActionOutcome::Refused(refused) => Err(ApiError::new(
             StatusCode::CONFLICT,

@@ -1,4 +1,4 @@
-//! `wharf exceptions list|show|acknowledge|resolve|override`: the exceptions teams own, through
+//! `wharf exceptions list|show|acknowledge|retry|resolve|override`: the exceptions teams own, through
 //! a running host's admin API (operator token from `WHARF_ADMIN_TOKEN`). Every action is
 //! audited by the host.
 
@@ -27,6 +27,13 @@ pub enum ExceptionsAction {
     Show { id: String },
     /// Take an exception on: it stays yours until resolved.
     Acknowledge {
+        id: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Put the exception's failed message back on the queue (the exception stays; one that
+    /// fails again raises a new one).
+    Retry {
         id: String,
         #[arg(long)]
         reason: Option<String>,
@@ -107,6 +114,7 @@ pub async fn run(action: ExceptionsAction, url: &str) -> anyhow::Result<()> {
         ExceptionsAction::Acknowledge { id, reason } => {
             act(url, &id, "acknowledge", reason).await?
         }
+        ExceptionsAction::Retry { id, reason } => act(url, &id, "retry", reason).await?,
         ExceptionsAction::Resolve { id, reason } => act(url, &id, "resolve", reason).await?,
         ExceptionsAction::Override { id, reason } => {
             act(url, &id, "override", Some(reason)).await?

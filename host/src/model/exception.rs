@@ -151,8 +151,8 @@ impl ExceptionState {
             (_, ExceptionAction::Resolve | ExceptionAction::Override) => {
                 Ok(ExceptionState::Resolved)
             }
-            // Retrying and releasing act on the documents; the exception stays open until
-            // someone resolves it (or a later slice resolves it when the retry succeeds).
+            // Retrying and releasing act on the documents; the exception stays where it is
+            // until someone resolves it (a retry that fails again raises a new one).
             (state, ExceptionAction::Retry | ExceptionAction::Release) => Ok(state),
         }
     }
@@ -204,6 +204,8 @@ pub enum ActionRefused {
     },
     #[error("an override needs a reason")]
     ReasonRequired,
+    #[error("the message is not failed (any more); there is nothing to retry")]
+    NothingToRetry,
 }
 
 #[cfg(test)]

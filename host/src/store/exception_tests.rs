@@ -136,6 +136,21 @@ async fn an_exception_is_raised_with_its_decision_and_acted_on_in_order(db: &Tes
         panic!("acknowledged");
     };
     assert_eq!(acknowledged.state, ExceptionState::Acknowledged);
+    // A retry puts the failed message back on the queue; the exception stays where it is.
+    let ActionOutcome::Done(retried) = act(ExceptionAction::Retry, Some("PO arrived")).await else {
+        panic!("retried");
+    };
+    assert_eq!(retried.state, ExceptionState::Acknowledged);
+    let again = store.claim_received(10, 60_000).await.unwrap();
+    assert_eq!(
+        again.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        [id.as_str()]
+    );
+    assert_eq!(
+        act(ExceptionAction::Retry, None).await,
+        ActionOutcome::Refused(ActionRefused::NothingToRetry),
+        "the message is not failed now"
+    );
     let ActionOutcome::Done(resolved) = act(ExceptionAction::Resolve, Some("PO keyed late")).await
     else {
         panic!("resolved");
@@ -155,7 +170,7 @@ async fn an_exception_is_raised_with_its_decision_and_acted_on_in_order(db: &Tes
         ActionOutcome::Unknown
     );
 
-    // Raised, then two actions: each in the chain, in order, and the chain holds.
+    // Raised, then three actions: each in the chain, in order, and the chain holds.
     let log = store.audit_log().await.unwrap();
     let mine: Vec<(&str, &str)> = log
         .iter()
@@ -167,9 +182,15 @@ async fn an_exception_is_raised_with_its_decision_and_acted_on_in_order(db: &Tes
         [
             ("exception_raised", "wharf"),
             ("exception_acted", "operator"),
+            ("exception_acted", "operator"),
             ("exception_acted", "operator")
         ]
     );
+    let reprocessed = log
+        .iter()
+        .filter(|e| e.action == "message_reprocessed" && e.subject == format!("message:{id}"))
+        .count();
+    assert_eq!(reprocessed, 1);
     assert!(store.verify_audit(None).await.unwrap().intact());
 }
 

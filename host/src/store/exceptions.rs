@@ -1,6 +1,7 @@
 //! Exceptions as stored: raised inside the processing write that causes them ([`insert`]),
 //! listed and read for the operator, and moved through their states by an operator's action
-//! ([`Store::act_on_exception`]), each step audited in the same transaction. Which actions an
+//! ([`Store::act_on_exception`]), each step audited in the same transaction (a retry puts the
+//! failed message back on the queue in it too). Which actions an
 //! exception allows and what state follows is the model's ([`crate::model::exception`]); the
 //! store only applies it.
 
@@ -8,6 +9,7 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::messages::{Reprocess, ReprocessFilter};
 use super::writer::{Batch, OpFuture, WriteOp};
 use super::{Store, StoreError};
 use crate::audit::{Actor, AuditEvent};
@@ -199,6 +201,28 @@ impl WriteOp for Act {
                 Ok(after) => after,
                 Err(refused) => return Ok(ActionOutcome::Refused(refused)),
             };
+            // A retry puts the failed message back on the queue in this same transaction.
+            if self.action == ExceptionAction::Retry {
+                let mut reprocess = Reprocess {
+                    filter: ReprocessFilter {
+                        ids: vec![before.message_ids[0].clone()],
+                        ..ReprocessFilter::default()
+                    },
+                    actor: self.actor.clone(),
+                    reason: reason.map(str::to_owned),
+                };
+                let retried = reprocess
+                    .apply(Batch {
+                        tx: &mut *batch.tx,
+                        head: &mut *batch.head,
+                        now: batch.now,
+                        backend: batch.backend,
+                    })
+                    .await?;
+                if retried.is_empty() {
+                    return Ok(ActionOutcome::Refused(ActionRefused::NothingToRetry));
+                }
+            }
             // Fenced on the state read: two operators acting at once cannot both move it.
             let moved = sqlx::query(
                 "UPDATE exceptions SET state = $1, last_action = $2, reason = $3, updated_at = $4 \

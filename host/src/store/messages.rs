@@ -341,10 +341,10 @@ impl WriteOp for Requeue {
     }
 }
 
-struct Reprocess {
-    filter: ReprocessFilter,
-    actor: Actor,
-    reason: Option<String>,
+pub(crate) struct Reprocess {
+    pub(crate) filter: ReprocessFilter,
+    pub(crate) actor: Actor,
+    pub(crate) reason: Option<String>,
 }
 
 impl WriteOp for Reprocess {
