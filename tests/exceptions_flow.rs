@@ -39,6 +39,24 @@ fn under_new_isa13(edi: &[u8], control: &str) -> Vec<u8> {
     copy.into_bytes()
 }
 
+/// Runs `wharf ARGS` against the host as its operator; returns what it printed.
+async fn wharf(host: &TestHost, args: &[&str]) -> String {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_wharf"));
+    command
+        .args(args)
+        .args(["--url", &host.base])
+        .env("WHARF_ADMIN_TOKEN", ADMIN_TOKEN);
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "wharf {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
 fn invoice_config(erp_url: &str) -> String {
     Flow::new()
         // The invoice names an order that never passed through Wharf.
@@ -223,16 +241,43 @@ async fn a_ship_notice_for_an_unknown_po_is_refused_and_raises_an_exception() {
     );
     assert!(erp.deliveries().await.is_empty());
 
-    // Acknowledged by operations, then resolved.
+    // Operations finds it and takes it on from the command line.
     let exception_id = exception["id"].as_str().unwrap();
-    let (status, acknowledged) = host
-        .admin_post(
-            &format!("/exceptions/{exception_id}/acknowledge"),
-            json!({}),
-        )
-        .await;
+    let listed = wharf(
+        &host,
+        &[
+            "exceptions",
+            "list",
+            "--state",
+            "open",
+            "--type",
+            "unknown_order",
+        ],
+    )
+    .await;
+    assert!(
+        listed.contains(exception_id) && listed.contains("operations"),
+        "{listed}"
+    );
+    let said = wharf(
+        &host,
+        &[
+            "exceptions",
+            "acknowledge",
+            exception_id,
+            "--reason",
+            "on it",
+        ],
+    )
+    .await;
+    assert_eq!(
+        said.trim(),
+        format!("exception {exception_id} is acknowledged")
+    );
+    let (status, acknowledged) = host.admin_get(&format!("/exceptions/{exception_id}")).await;
     assert_eq!(status, 200, "{acknowledged}");
     assert_eq!(acknowledged["state"], "acknowledged");
+    assert_eq!(acknowledged["reason"], "on it");
     let (_, open) = host.admin_get("/exceptions?state=open").await;
     assert_eq!(open["exceptions"], json!([]));
     let (_, mine) = host
