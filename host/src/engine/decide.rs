@@ -16,7 +16,7 @@ use super::exceptions::{self, Involved};
 use super::failure::Failure;
 use super::lifecycle::{self, LifecycleError, OrderStatus, VisibleOrders};
 use crate::audit::{Actor, AuditEvent};
-use crate::config::{Agreement, Mode, Settings, UnknownOrders};
+use crate::config::{Agreement, Mode, Settings};
 use crate::model::validate::{self, Violation};
 use crate::model::{Document, FunctionalAck};
 use crate::sandbox::{AdapterFailure, DecodeOutcome};
@@ -193,7 +193,14 @@ fn plan(
         if !document.envelope.test
             && let Some(identity) = duplicates::identity(&document.body)
         {
-            held_if_seen(inbound, agreement, involved, &identity, &claimed, world)?;
+            if let Some(held) =
+                duplicates::held_if_seen(inbound, agreement, involved, &identity, &claimed, world)
+            {
+                return Err(Refusal {
+                    failure: held.failure,
+                    exception: Some(held.exception),
+                });
+            }
             claimed.push(identity.clone());
             commit.claims.push(BusinessClaim {
                 identity,
@@ -257,59 +264,6 @@ fn plan(
         },
     );
     Ok(commit)
-}
-
-/// Refuses the message when `identity` was processed before (in an earlier message, or
-/// earlier in this one), raising the `duplicate` exception that links the two.
-fn held_if_seen(
-    inbound: &Inbound<'_>,
-    agreement: &Agreement,
-    involved: Involved<'_>,
-    identity: &BusinessKey,
-    earlier_here: &[BusinessKey],
-    world: &World<'_>,
-) -> Result<(), Refusal> {
-    let first = match world.seen.get(identity) {
-        Some(first) => first.clone(),
-        None if earlier_here.contains(identity) => crate::store::business::FirstSeen {
-            message_id: inbound.message_id.to_owned(),
-            document_id: "earlier in this message".to_owned(),
-        },
-        None => return Ok(()),
-    };
-    let doc_type = involved.document.body.doc_type();
-    let failure = Failure::new(
-        "document.duplicate",
-        format!(
-            "{doc_type} {} was received before (message {}); this copy, under new control \
-             numbers, is held as a duplicate and not processed",
-            identity.key, first.message_id
-        ),
-    );
-    // The order it would concern, if its sender may see one, so the exception names it.
-    let order = lifecycle::resolve(
-        &involved.document.body,
-        inbound.partner,
-        world.orders,
-        UnknownOrders::Route,
-        &[],
-    )
-    .ok()
-    .flatten()
-    .map(|o| o.key.clone());
-    let exception = exceptions::duplicate(
-        world.settings,
-        inbound,
-        agreement,
-        involved,
-        &identity.key,
-        &first,
-        order,
-    );
-    Err(Refusal {
-        failure,
-        exception: Some(exception),
-    })
 }
 
 fn check(agreement: &Agreement, position: usize, body: &Document) -> Result<(), Failure> {

@@ -14,8 +14,21 @@
 //!
 //! Other documents have no business identity here and are never held as duplicates.
 
+use super::decide::{Inbound, World};
+use super::exceptions::{self, Involved};
+use super::failure::Failure;
+use super::lifecycle;
+use crate::config::{Agreement, UnknownOrders};
 use crate::model::{DateKind, Document, InvoiceKind};
-use crate::store::business::BusinessKey;
+use crate::store::business::{BusinessKey, FirstSeen};
+use crate::store::exceptions::NewException;
+
+/// A document held as a duplicate: what its sender is told, and what the owning team is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Held {
+    pub failure: Failure,
+    pub exception: NewException,
+}
 
 /// Ship notice purposes that mean "the original": none given, X12 BSN01 `00`, EDIFACT
 /// BGM 1225 `9`, cXML `@operation` `new`, IDoc E1EDL18 `ORI`.
@@ -58,6 +71,56 @@ pub fn identity(document: &Document) -> Option<BusinessKey> {
         doc_type: document.doc_type().as_str().to_owned(),
         key,
     })
+}
+
+/// Holds the document when `identity` was processed before (in an earlier message, or
+/// earlier in this one): the refusal, and the `duplicate` exception that links the two.
+pub fn held_if_seen(
+    inbound: &Inbound<'_>,
+    agreement: &Agreement,
+    involved: Involved<'_>,
+    identity: &BusinessKey,
+    earlier_here: &[BusinessKey],
+    world: &World<'_>,
+) -> Option<Held> {
+    let first = match world.seen.get(identity) {
+        Some(first) => first.clone(),
+        None if earlier_here.contains(identity) => FirstSeen {
+            message_id: inbound.message_id.to_owned(),
+            document_id: "earlier in this message".to_owned(),
+        },
+        None => return None,
+    };
+    let doc_type = involved.document.body.doc_type();
+    let failure = Failure::new(
+        "document.duplicate",
+        format!(
+            "{doc_type} {} was received before (message {}); this copy, under new control \
+             numbers, is held as a duplicate and not processed",
+            identity.key, first.message_id
+        ),
+    );
+    // The order it would concern, if its sender may see one, so the exception names it.
+    let order = lifecycle::resolve(
+        &involved.document.body,
+        inbound.partner,
+        world.orders,
+        UnknownOrders::Route,
+        &[],
+    )
+    .ok()
+    .flatten()
+    .map(|o| o.key.clone());
+    let exception = exceptions::duplicate(
+        world.settings,
+        inbound,
+        agreement,
+        involved,
+        &identity.key,
+        &first,
+        order,
+    );
+    Some(Held { failure, exception })
 }
 
 #[cfg(test)]
