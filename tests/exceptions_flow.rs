@@ -6,7 +6,8 @@
 //! - the byte-identical resend of the first is still answered with the first's tracking id;
 //! - a ship notice naming a PO Wharf holds no order under is refused to the supplier as before
 //!   (`order.unknown`, the same text) and raises an `unknown_order` exception; an operator's
-//!   retry processes it again.
+//!   retry processes it again;
+//! - a delivery given up on raises `delivery_failed`; a retry replays the dead letter.
 
 mod support;
 
@@ -312,4 +313,66 @@ async fn a_ship_notice_for_an_unknown_po_is_refused_and_raises_an_exception() {
         .filter(|e| e.action == "message_reprocessed" && e.subject == format!("message:{id}"))
         .count();
     assert_eq!(reprocessed, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_letter_raises_delivery_failed_and_a_retry_replays_it() {
+    // The portal refuses for good (400) until it is mended.
+    let portal = StandIn::start(Behaviour::Status(400)).await.unwrap();
+    let c = components();
+    let config = cxml_order_flow(&portal.url)
+        .raw("[exceptions]\nowners = { delivery_failed = \"integration\" }")
+        .toml();
+    let host = TestHost::start(&config, &[&c.cxml]).await;
+    let (status, receipt) = host
+        .post("erp-orders", ERP_KEY, cxml_order("4500000777"))
+        .await;
+    assert_eq!(status, 202, "{receipt}");
+    let id = receipt["tracking_id"].as_str().unwrap().to_owned();
+    assert_eq!(host.settled(&id, ERP_KEY).await["status"], "processed");
+
+    eventually("the dead letter's exception", || async {
+        let (_, answer) = host.admin_get("/exceptions?type=delivery_failed").await;
+        answer["exceptions"]
+            .as_array()
+            .is_some_and(|e| e.len() == 1)
+    })
+    .await;
+    let (_, listed) = host.admin_get("/exceptions?type=delivery_failed").await;
+    let exception = &listed["exceptions"][0];
+    assert_eq!(exception["owner"], "integration");
+    assert_eq!(exception["partner"], "portal");
+    assert_eq!(exception["agreement"], "portal-orders");
+    assert_eq!(exception["message_ids"], json!([id]));
+    assert_eq!(exception["doc_type"], "purchase_order");
+    assert_eq!(
+        exception["order"],
+        json!({"buyer": "erp", "po_number": "4500000777"})
+    );
+    assert_eq!(
+        exception["actions"],
+        json!(["acknowledge", "retry", "resolve"])
+    );
+    let explanation = exception["explanation"].as_str().unwrap();
+    assert!(explanation.contains("HTTP 400"), "{explanation}");
+    let (_, dead) = host.admin_get("/dead-letters").await;
+    assert_eq!(
+        dead["dead_letters"][0]["id"], exception["outbox_id"],
+        "{dead}"
+    );
+
+    // Mended; the operator retries from the exception, and the dead letter goes out.
+    portal.heal();
+    let exception_id = exception["id"].as_str().unwrap();
+    let (status, retried) = host
+        .admin_post(&format!("/exceptions/{exception_id}/retry"), json!({}))
+        .await;
+    assert_eq!(status, 200, "{retried}");
+    assert_eq!(retried["state"], "open");
+    let delivered = portal.wait_for(1, Duration::from_secs(60)).await;
+    assert!(delivered[0].text().contains("4500000777"));
+    let (status, again) = host
+        .admin_post(&format!("/exceptions/{exception_id}/retry"), json!({}))
+        .await;
+    assert_eq!(status, 409, "nothing is dead now: {again}");
 }

@@ -12,6 +12,8 @@ CREATE TABLE exceptions (
     message_id         TEXT NOT NULL,
     -- The message this one relates to: for a duplicate, the first with the same business key.
     related_message_id TEXT,
+    -- For a failed delivery: the dead letter a retry replays.
+    outbox_id          TEXT,
     doc_type           TEXT,
     business_key       TEXT,
     order_buyer        TEXT,

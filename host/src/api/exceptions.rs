@@ -80,8 +80,8 @@ struct ActionRequest {
 }
 
 /// `POST /admin/v1/exceptions/{id}/{action}` with `{"reason": "..."}` (an empty body is no
-/// reason): `acknowledge`, `retry` (the failed message back on the queue), `resolve` or
-/// `override`.
+/// reason): `acknowledge`, `retry` (the failed message back on the queue, or the dead letter
+/// replayed), `resolve` or `override`.
 pub async fn act(
     State(state): State<AppState>,
     Path((id, action)): Path<(String, String)>,
@@ -117,7 +117,9 @@ pub async fn act(
     {
         ActionOutcome::Done(exception) => {
             if action == ExceptionAction::Retry {
+                // A message back on the queue, or a dead letter due again.
                 state.engine.wake();
+                state.engine.outbound.notify_one();
             }
             Ok(Json(json!(exception)))
         }

@@ -27,7 +27,7 @@ use tokio::sync::{Notify, Semaphore};
 use tracing::Instrument;
 
 use crate::config::Settings;
-use crate::engine::{Outage, lifecycle};
+use crate::engine::{Outage, exceptions, lifecycle};
 use crate::sandbox::AdapterRegistry;
 use crate::store::outbox::{AttemptRecord, LeasedEntry, Rendered, Settlement};
 use crate::store::{Store, StoreError, now_ms};
@@ -288,7 +288,15 @@ impl DeliveryWorker {
         record: AttemptRecord,
         settlement: Settlement,
     ) {
-        match self.store.settle(entry, rendered, record, settlement).await {
+        // A dead letter is an exception for the team that owns failed deliveries, raised
+        // in the write that gives up.
+        let exception = matches!(settlement, Settlement::Dead)
+            .then(|| exceptions::delivery_failed(&self.settings, &entry, &record));
+        match self
+            .store
+            .settle(entry, rendered, record, settlement, exception)
+            .await
+        {
             Ok(()) => {}
             Err(StoreError::LeaseLost(_)) => tracing::warn!(
                 "lease lost before the outcome was recorded; another worker owns the entry"

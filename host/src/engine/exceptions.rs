@@ -1,6 +1,7 @@
-//! Which of a message's faults become exceptions a team owns, and what they say: the engine
-//! decides them beside the refusal they come with, and they are written in the same
-//! transaction ([`crate::store::processing`]). The partner's answer does not change: an
+//! Which faults become exceptions a team owns, and what they say: the engine decides them
+//! beside the refusal they come with, and they are written in the same transaction
+//! ([`crate::store::processing`]); a dead letter's is decided by delivery and written with
+//! the dead letter. The partner's answer does not change: an
 //! `order.unknown` refusal reads the same whether or not the operator is told.
 //!
 //! The owner comes from `[exceptions] owners` ([`crate::config::ExceptionOwners`]); the lines
@@ -13,6 +14,7 @@ use crate::model::{CanonicalDocument, Document, Envelope, ExceptionKind, OrderKe
 use crate::store::business::FirstSeen;
 use crate::store::exceptions::NewException;
 use crate::store::new_id;
+use crate::store::outbox::{AttemptRecord, LeasedEntry};
 
 /// The document an exception is about, and where in its message it sits.
 #[derive(Debug, Clone, Copy)]
@@ -40,6 +42,7 @@ fn raise(
         agreement: Some(agreement.id.clone()),
         message_id: inbound.message_id.to_owned(),
         related_message_id: None,
+        outbox_id: None,
         doc_type: Some(document.doc_type().as_str().to_owned()),
         business_key: document.business_key().map(str::to_owned),
         order: None,
@@ -153,6 +156,48 @@ pub fn invalid(
         po.as_deref(),
         explanation,
     )
+}
+
+/// A delivery was given up on (a final answer, or out of attempts or time): its payload is
+/// a dead letter a retry replays.
+pub fn delivery_failed(
+    settings: &Settings,
+    entry: &LeasedEntry,
+    attempt: &AttemptRecord,
+) -> NewException {
+    let kind = ExceptionKind::DeliveryFailed;
+    let answer = match (attempt.status_code, &attempt.error) {
+        (Some(code), Some(error)) => format!("HTTP {code}: {error}"),
+        (Some(code), None) => format!("HTTP {code}"),
+        (None, Some(error)) => error.clone(),
+        (None, None) => "no answer".to_owned(),
+    };
+    let explanation = format!(
+        "{} of message {} to {} through agreement {} (delivery {}) was given up after {} \
+         attempt(s), last: {answer}; it is kept as a dead letter for replay",
+        entry.doc_type.replace('_', " "),
+        entry.message_id,
+        entry.partner,
+        entry.agreement,
+        entry.id,
+        attempt.attempt,
+    );
+    NewException {
+        id: new_id(),
+        kind,
+        owner: settings.exceptions.owner(kind).to_owned(),
+        partner: entry.partner.clone(),
+        agreement: Some(entry.agreement.clone()),
+        message_id: entry.message_id.clone(),
+        related_message_id: None,
+        outbox_id: Some(entry.id.clone()),
+        doc_type: Some(entry.doc_type.clone()),
+        business_key: None,
+        order: entry.order.clone(),
+        po_number: entry.order.as_ref().map(|o| o.po_number.clone()),
+        lines: Vec::new(),
+        explanation,
+    }
 }
 
 fn describe(document: &Document) -> &'static str {

@@ -204,7 +204,9 @@ pub enum ActionRefused {
     },
     #[error("an override needs a reason")]
     ReasonRequired,
-    #[error("the message is not failed (any more); there is nothing to retry")]
+    #[error(
+        "the message is not failed, nor the delivery dead, any more; there is nothing to retry"
+    )]
     NothingToRetry,
 }
 

@@ -59,6 +59,7 @@ fn unknown_order(message_id: &str) -> NewException {
         agreement: Some("supplier-edi".into()),
         message_id: message_id.into(),
         related_message_id: None,
+        outbox_id: None,
         doc_type: Some("ship_notice".into()),
         business_key: Some("ASN-1".into()),
         order: None,

@@ -1,7 +1,7 @@
 //! Exceptions as stored: raised inside the processing write that causes them ([`insert`]),
 //! listed and read for the operator, and moved through their states by an operator's action
 //! ([`Store::act_on_exception`]), each step audited in the same transaction (a retry puts the
-//! failed message back on the queue in it too). Which actions an
+//! failed message back on the queue, or replays the dead letter, in it too). Which actions an
 //! exception allows and what state follows is the model's ([`crate::model::exception`]); the
 //! store only applies it.
 
@@ -10,6 +10,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::messages::{Reprocess, ReprocessFilter};
+use super::outbox::{Replay, ReplayFilter};
 use super::writer::{Batch, OpFuture, WriteOp};
 use super::{Store, StoreError};
 use crate::audit::{Actor, AuditEvent};
@@ -29,6 +30,8 @@ pub struct NewException {
     pub message_id: String,
     /// Another message it concerns: for a duplicate, the first one.
     pub related_message_id: Option<String>,
+    /// For a failed delivery: the dead letter a retry replays.
+    pub outbox_id: Option<String>,
     pub doc_type: Option<String>,
     pub business_key: Option<String>,
     /// The order concerned when Wharf knows it.
@@ -53,6 +56,7 @@ pub struct ExceptionView {
     /// The message that caused it, then any related one.
     pub message_ids: Vec<String>,
     pub related_message_id: Option<String>,
+    pub outbox_id: Option<String>,
     pub doc_type: Option<String>,
     pub business_key: Option<String>,
     pub order: Option<OrderKey>,
@@ -84,8 +88,8 @@ pub enum ActionOutcome {
 }
 
 const COLUMNS: &str = "id, kind, state, owner, partner, agreement, message_id, \
-    related_message_id, doc_type, business_key, order_buyer, po_number, lines, explanation, \
-    last_action, reason, created_at, updated_at";
+    related_message_id, outbox_id, doc_type, business_key, order_buyer, po_number, lines, \
+    explanation, last_action, reason, created_at, updated_at";
 
 /// Raises `exception` inside the batch's transaction, with its audit entry.
 pub(crate) async fn insert(
@@ -95,7 +99,7 @@ pub(crate) async fn insert(
     let lines = serde_json::to_string(&exception.lines).unwrap_or_else(|_| "[]".into());
     sqlx::query(&format!(
         "INSERT INTO exceptions ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-         $11, $12, $13, $14, NULL, NULL, $15, $15)"
+         $11, $12, $13, $14, $15, NULL, NULL, $16, $16)"
     ))
     .bind(&exception.id)
     .bind(exception.kind.as_str())
@@ -105,6 +109,7 @@ pub(crate) async fn insert(
     .bind(&exception.agreement)
     .bind(&exception.message_id)
     .bind(&exception.related_message_id)
+    .bind(&exception.outbox_id)
     .bind(&exception.doc_type)
     .bind(&exception.business_key)
     .bind(exception.order.as_ref().map(|o| o.buyer.clone()))
@@ -157,6 +162,7 @@ fn view(row: &AnyRow) -> Result<ExceptionView, StoreError> {
         agreement: row.try_get("agreement")?,
         message_ids: std::iter::once(message_id).chain(related.clone()).collect(),
         related_message_id: related,
+        outbox_id: row.try_get("outbox_id")?,
         doc_type: row.try_get("doc_type")?,
         business_key: row.try_get("business_key")?,
         order: buyer
@@ -201,24 +207,32 @@ impl WriteOp for Act {
                 Ok(after) => after,
                 Err(refused) => return Ok(ActionOutcome::Refused(refused)),
             };
-            // A retry puts the failed message back on the queue in this same transaction.
+            // A retry replays the dead letter, or puts the failed message back on the queue,
+            // in this same transaction.
             if self.action == ExceptionAction::Retry {
-                let mut reprocess = Reprocess {
-                    filter: ReprocessFilter {
-                        ids: vec![before.message_ids[0].clone()],
-                        ..ReprocessFilter::default()
-                    },
-                    actor: self.actor.clone(),
-                    reason: reason.map(str::to_owned),
+                let retried = match &before.outbox_id {
+                    Some(outbox_id) => {
+                        let mut replay = Replay {
+                            filter: ReplayFilter {
+                                ids: vec![outbox_id.clone()],
+                                ..ReplayFilter::default()
+                            },
+                            actor: self.actor.clone(),
+                        };
+                        replay.apply(batch.reborrow()).await?
+                    }
+                    None => {
+                        let mut reprocess = Reprocess {
+                            filter: ReprocessFilter {
+                                ids: vec![before.message_ids[0].clone()],
+                                ..ReprocessFilter::default()
+                            },
+                            actor: self.actor.clone(),
+                            reason: reason.map(str::to_owned),
+                        };
+                        reprocess.apply(batch.reborrow()).await?
+                    }
                 };
-                let retried = reprocess
-                    .apply(Batch {
-                        tx: &mut *batch.tx,
-                        head: &mut *batch.head,
-                        now: batch.now,
-                        backend: batch.backend,
-                    })
-                    .await?;
                 if retried.is_empty() {
                     return Ok(ActionOutcome::Refused(ActionRefused::NothingToRetry));
                 }

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::cost::AdapterCost;
+use super::exceptions::NewException;
 use super::orders::{NewOrderEvent, OrderKey, OrderWrite, apply_write, insert_event};
 use super::wake::Work;
 use super::writer::{Batch, OpFuture, WriteOp};
@@ -272,6 +273,8 @@ struct Settle {
     rendered: Option<Rendered>,
     attempt: AttemptRecord,
     settlement: Settlement,
+    /// Raised with the outcome (a dead letter's `delivery_failed`).
+    exception: Option<NewException>,
 }
 
 impl WriteOp for Settle {
@@ -380,7 +383,11 @@ impl WriteOp for Settle {
                     last_error: a.error.clone(),
                 },
             };
-            super::audit::append(&mut batch, &event).await
+            super::audit::append(&mut batch, &event).await?;
+            if let Some(exception) = &self.exception {
+                super::exceptions::insert(&mut batch, exception).await?;
+            }
+            Ok(())
         })
     }
 }
@@ -407,9 +414,9 @@ impl WriteOp for Release {
     }
 }
 
-struct Replay {
-    filter: ReplayFilter,
-    actor: Actor,
+pub(crate) struct Replay {
+    pub(crate) filter: ReplayFilter,
+    pub(crate) actor: Actor,
 }
 
 impl WriteOp for Replay {
@@ -480,20 +487,23 @@ impl Store {
         .await
     }
 
-    /// Records an attempt and its outcome, with the bytes rendered for it. Fails with
-    /// [`StoreError::LeaseLost`] (writing nothing) when another worker owns the entry now.
+    /// Records an attempt and its outcome, with the bytes rendered for it and the exception
+    /// the outcome raises. Fails with [`StoreError::LeaseLost`] (writing nothing) when another
+    /// worker owns the entry now.
     pub async fn settle(
         &self,
         entry: LeasedEntry,
         rendered: Option<Rendered>,
         attempt: AttemptRecord,
         settlement: Settlement,
+        exception: Option<NewException>,
     ) -> Result<(), StoreError> {
         self.write(Settle {
             entry,
             rendered,
             attempt,
             settlement,
+            exception,
         })
         .await
     }

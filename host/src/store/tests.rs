@@ -200,6 +200,7 @@ async fn an_expired_delivery_lease_cannot_settle_the_entry(db: &TestDb) {
             None,
             attempt.clone(),
             Settlement::Delivered { order: None },
+            None,
         )
         .await;
     assert!(matches!(stale, Err(StoreError::LeaseLost(_))), "{stale:?}");
@@ -210,6 +211,7 @@ async fn an_expired_delivery_lease_cannot_settle_the_entry(db: &TestDb) {
             None,
             attempt,
             Settlement::Delivered { order: None },
+            None,
         )
         .await
         .unwrap();

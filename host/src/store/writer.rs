@@ -52,6 +52,18 @@ pub struct Batch<'a> {
     pub backend: Backend,
 }
 
+impl Batch<'_> {
+    /// The same batch for an operation run inside another one.
+    pub fn reborrow(&mut self) -> Batch<'_> {
+        Batch {
+            tx: &mut *self.tx,
+            head: &mut *self.head,
+            now: self.now,
+            backend: self.backend,
+        }
+    }
+}
+
 /// The advisory lock key every PostgreSQL batch holds while it runs ("wharf" in ASCII): the
 /// one writer across all replicas at any moment.
 pub const CHAIN_LOCK: i64 = 0x0077_6861_7266;
