@@ -183,3 +183,51 @@ async fn a_recorded_component_whose_bytes_do_not_match_its_digest_is_refused() {
     let later = TestHost::start_on(Some(database.url()), &config(ANNOUNCED_ONLY_MS), &[]).await;
     assert_eq!(adapters(&later).await, (Vec::new(), vec![CXML.to_owned()]));
 }
+
+/// A component placed in the adapters directory under a name of its own is recorded at start,
+/// and removing it deletes that file and the record, so the next start does not bring it back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_adapter_leaves_nothing_a_restart_would_load() {
+    let host = TestHost::start(&config(ANNOUNCED_ONLY_MS), &[&components().cxml]).await;
+    let recorded = host.store.recorded_adapters().await.unwrap();
+    assert_eq!(
+        recorded
+            .iter()
+            .map(|r| r.reference.as_str())
+            .collect::<Vec<_>>(),
+        [CXML]
+    );
+    let adapters_dir = host.dir.path().join("adapters");
+    let wasm_files = || {
+        std::fs::read_dir(&adapters_dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "wasm"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(wasm_files().len(), 1);
+    assert_ne!(
+        wasm_files()[0],
+        installed_file(&host),
+        "loaded under its own name"
+    );
+
+    let removed = host
+        .client
+        .delete(format!("{}/admin/v1/adapters/cxml", host.base))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), 200);
+    assert_eq!(wasm_files(), Vec::<std::path::PathBuf>::new());
+    assert!(host.store.recorded_adapters().await.unwrap().is_empty());
+    let again = host
+        .client
+        .delete(format!("{}/admin/v1/adapters/cxml", host.base))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 404);
+}
