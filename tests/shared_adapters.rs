@@ -231,3 +231,42 @@ async fn a_removed_adapter_leaves_nothing_a_restart_would_load() {
         .unwrap();
     assert_eq!(again.status(), 404);
 }
+
+/// A replica away while an adapter was removed still has it in its adapters directory: at
+/// its next start it neither records it again (which would bring it back on every replica)
+/// nor keeps it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_adapter_removed_while_a_replica_was_away_stays_removed() {
+    let shared = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", shared.path().join("wharf.db").display());
+    let bytes = std::fs::read(&components().cxml).unwrap();
+    let store = wharf_host::store::Store::open(&url).await.unwrap();
+    store
+        .record_adapter(
+            AdapterComponent {
+                id: "cxml".into(),
+                version: "0.1.0".into(),
+                digest: wharf_host::store::digest(&bytes),
+                bytes,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(store.forget_adapter(CXML, None).await.unwrap());
+    store.close().await;
+
+    let away = TestHost::start_on(Some(&url), &config(100), &[&components().cxml]).await;
+    eventually(
+        "the returning replica to drop the removed adapter",
+        || async { adapters(&away).await.0.is_empty() },
+    )
+    .await;
+    assert!(away.store.recorded_adapters().await.unwrap().is_empty());
+    let left: Vec<_> = std::fs::read_dir(away.dir.path().join("adapters"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "wasm"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

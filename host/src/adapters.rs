@@ -12,7 +12,8 @@
 //!   directory. Each replica thus compiles only bytes it verified (its compiled cache is keyed
 //!   by that digest).
 //! - At start, the adapters directory is loaded as on one host and recorded
-//!   ([`SharedAdapters::record_loaded`]), then a sync brings in what others installed.
+//!   ([`SharedAdapters::record_loaded`]), except bytes an operator removed meanwhile, then a
+//!   sync brings in what others installed and takes out what they removed.
 //!
 //! Installs, removals and syncs on one replica take turns, so a sync never sees an install
 //! between its local step and its record.
@@ -218,11 +219,17 @@ impl SharedAdapters {
                 digest: info.digest.clone(),
                 bytes,
             };
-            match self.store.record_adapter(component, None).await {
+            match self.store.record_found_adapter(component).await {
                 Ok(Recorded::Added) => {
                     tracing::info!(adapter = %info.reference(), "adapter recorded for every replica")
                 }
                 Ok(Recorded::AlreadyRecorded) => {}
+                // The sync removes it here, with its file.
+                Ok(Recorded::Removed) => tracing::warn!(
+                    adapter = %info.reference(),
+                    path = %path.display(),
+                    "adapter removed by an operator while this replica was away; removing it here"
+                ),
                 Err(e) => tracing::error!(
                     adapter = %info.reference(),
                     path = %path.display(),

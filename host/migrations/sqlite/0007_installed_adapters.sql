@@ -11,3 +11,13 @@ CREATE TABLE installed_adapters (
     component    BLOB NOT NULL,
     installed_at INTEGER NOT NULL
 );
+
+-- Removals, by the bytes removed: a replica that was away when an adapter was removed, and
+-- still has it in its adapters directory, does not record it again at its next start. An
+-- operator installing those bytes again lifts the removal.
+CREATE TABLE removed_adapters (
+    reference  TEXT NOT NULL,
+    digest     TEXT NOT NULL,
+    removed_at INTEGER NOT NULL,
+    PRIMARY KEY (reference, digest)
+);

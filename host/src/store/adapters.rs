@@ -4,6 +4,10 @@
 //! [`Store::adapter_component`] for a replica to follow. Each change also wakes the other
 //! replicas ([`Work::Adapters`]).
 //!
+//! A removal is remembered by reference and digest, so a replica that was away when it
+//! happened does not record those bytes again from its adapters directory
+//! ([`Store::record_found_adapter`]); an operator installing them again lifts it.
+//!
 //! The store keeps what it is given and never checks a component: the replica that installs
 //! one from here compares the bytes with their digest first.
 
@@ -59,11 +63,15 @@ pub enum Recorded {
     Added,
     /// The same bytes were recorded under this reference already; nothing changed.
     AlreadyRecorded,
+    /// Found in an adapters directory, but an operator removed these bytes: not recorded.
+    Removed,
 }
 
 struct RecordAdapter {
     component: AdapterComponent,
     audit: Option<AuditEvent>,
+    /// Installed by an operator (lifting an earlier removal), not found in a directory.
+    by_operator: bool,
 }
 
 impl WriteOp for RecordAdapter {
@@ -90,6 +98,15 @@ impl WriteOp for RecordAdapter {
                 }
                 None => {}
             }
+            if self.by_operator {
+                sqlx::query("DELETE FROM removed_adapters WHERE reference = $1 AND digest = $2")
+                    .bind(&reference)
+                    .bind(&c.digest)
+                    .execute(&mut **batch.tx)
+                    .await?;
+            } else if removed(&mut batch, c).await? {
+                return Ok(Recorded::Removed);
+            }
             sqlx::query(
                 "INSERT INTO installed_adapters \
                  (reference, id, version, digest, component, installed_at) \
@@ -112,6 +129,18 @@ impl WriteOp for RecordAdapter {
     }
 }
 
+/// True when an operator removed these bytes under this reference.
+async fn removed(batch: &mut Batch<'_>, c: &AdapterComponent) -> Result<bool, StoreError> {
+    Ok(
+        sqlx::query("SELECT 1 FROM removed_adapters WHERE reference = $1 AND digest = $2")
+            .bind(c.reference())
+            .bind(&c.digest)
+            .fetch_optional(&mut **batch.tx)
+            .await?
+            .is_some(),
+    )
+}
+
 struct ForgetAdapter {
     reference: String,
     audit: Option<AuditEvent>,
@@ -121,14 +150,24 @@ impl WriteOp for ForgetAdapter {
     type Output = bool;
     fn apply<'a>(&'a mut self, mut batch: Batch<'a>) -> OpFuture<'a, bool> {
         Box::pin(async move {
-            let deleted = sqlx::query("DELETE FROM installed_adapters WHERE reference = $1")
-                .bind(&self.reference)
-                .execute(&mut **batch.tx)
-                .await?
-                .rows_affected();
-            if deleted == 0 {
+            let deleted =
+                sqlx::query("DELETE FROM installed_adapters WHERE reference = $1 RETURNING digest")
+                    .bind(&self.reference)
+                    .fetch_optional(&mut **batch.tx)
+                    .await?;
+            let Some(deleted) = deleted else {
                 return Ok(false);
-            }
+            };
+            let digest: String = deleted.try_get(0)?;
+            sqlx::query(
+                "INSERT INTO removed_adapters (reference, digest, removed_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (reference, digest) DO UPDATE SET removed_at = excluded.removed_at",
+            )
+            .bind(&self.reference)
+            .bind(&digest)
+            .bind(batch.now)
+            .execute(&mut **batch.tx)
+            .await?;
             if let Some(event) = &self.audit {
                 super::audit::append(&mut batch, event).await?;
             }
@@ -139,19 +178,39 @@ impl WriteOp for ForgetAdapter {
 }
 
 impl Store {
-    /// Records that `component` is installed, appending `audit` when that is news. The same
-    /// bytes again change nothing; other bytes under a recorded `id@version` are
-    /// [`StoreError::Refused`].
+    /// Records that an operator installed `component`, appending `audit` when that is news,
+    /// and lifting an earlier removal of these bytes. The same bytes again change nothing;
+    /// other bytes under a recorded `id@version` are [`StoreError::Refused`].
     pub async fn record_adapter(
         &self,
         component: AdapterComponent,
         audit: Option<AuditEvent>,
     ) -> Result<Recorded, StoreError> {
-        self.write(RecordAdapter { component, audit }).await
+        self.write(RecordAdapter {
+            component,
+            audit,
+            by_operator: true,
+        })
+        .await
+    }
+
+    /// Records `component`, found in an adapters directory at start, like
+    /// [`Store::record_adapter`] unless an operator removed these bytes:
+    /// [`Recorded::Removed`], and nothing is recorded.
+    pub async fn record_found_adapter(
+        &self,
+        component: AdapterComponent,
+    ) -> Result<Recorded, StoreError> {
+        self.write(RecordAdapter {
+            component,
+            audit: None,
+            by_operator: false,
+        })
+        .await
     }
 
     /// Records that `reference` (`id@version`) is removed, appending `audit` if it was
-    /// recorded. False when it was not.
+    /// recorded, and remembers the removal of its bytes. False when it was not recorded.
     pub async fn forget_adapter(
         &self,
         reference: &str,
@@ -223,6 +282,7 @@ mod tests {
     on_both!(
         an_install_is_recorded_once_and_its_bytes_never_change,
         a_removal_forgets_the_component_and_is_audited,
+        removed_bytes_found_in_a_directory_stay_removed_until_an_operator_installs_them,
     );
 
     async fn an_install_is_recorded_once_and_its_bytes_never_change(db: &TestDb) {
@@ -297,6 +357,44 @@ mod tests {
             .record_adapter(component("1.0.0", b"other bytes"), None)
             .await
             .unwrap();
+    }
+
+    async fn removed_bytes_found_in_a_directory_stay_removed_until_an_operator_installs_them(
+        db: &TestDb,
+    ) {
+        let store = db.open().await;
+        let c = component("1.0.0", b"bytes");
+        store.record_adapter(c.clone(), None).await.unwrap();
+        store.forget_adapter("cxml@1.0.0", None).await.unwrap();
+        // A replica that was away starts with the component still in its directory.
+        assert_eq!(
+            store.record_found_adapter(c.clone()).await.unwrap(),
+            Recorded::Removed
+        );
+        assert!(store.recorded_adapters().await.unwrap().is_empty());
+        // Other bytes under that reference were never removed.
+        let other = component("1.0.0", b"other build");
+        assert_eq!(
+            store.record_found_adapter(other).await.unwrap(),
+            Recorded::Added
+        );
+        store.forget_adapter("cxml@1.0.0", None).await.unwrap();
+        // An operator installs the removed bytes again: the removal is lifted.
+        assert_eq!(
+            store.record_adapter(c.clone(), None).await.unwrap(),
+            Recorded::Added
+        );
+        assert_eq!(
+            store.record_found_adapter(c.clone()).await.unwrap(),
+            Recorded::AlreadyRecorded
+        );
+        store.forget_adapter("cxml@1.0.0", None).await.unwrap();
+        store.record_adapter(c.clone(), None).await.unwrap();
+        store.forget_adapter("cxml@1.0.0", None).await.unwrap();
+        assert_eq!(
+            store.record_found_adapter(c).await.unwrap(),
+            Recorded::Removed
+        );
     }
 
     /// An installation recorded through one replica wakes another's follower through the
