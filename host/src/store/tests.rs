@@ -6,8 +6,6 @@
 //! database on the tests' server, dropped afterwards), the latter counted as ignored where the
 //! build found no server (`cfg(wharf_postgres)`, never in CI).
 
-use std::time::Duration;
-
 use super::messages::NewMessage;
 use super::outbox::{AttemptRecord, NewOutboxEntry, Render, Settlement};
 use super::processing::{MessageOutcome, ProcessingCommit};
@@ -126,17 +124,28 @@ fn entry(message_id: &str) -> NewOutboxEntry {
     }
 }
 
+/// Runs out every lease held on `table`'s rows, as if their holders had stalled past them (the
+/// clock moved on, without the test waiting for it).
+async fn expire_leases(store: &Store, table: &str) {
+    sqlx::query(&format!(
+        "UPDATE {table} SET lease_until = 0 WHERE lease_until IS NOT NULL"
+    ))
+    .execute(store.pool())
+    .await
+    .unwrap();
+}
+
 async fn a_worker_whose_lease_ran_out_cannot_record_the_outcome(db: &TestDb) {
     let store = db.open().await;
     let received = store.receive(message(1)).await.unwrap();
-    let first = store.claim_received(10, 50).await.unwrap();
+    let first = store.claim_received(10, 60_000).await.unwrap();
     assert_eq!(first.len(), 1);
     assert!(
-        store.claim_received(10, 50).await.unwrap().is_empty(),
+        store.claim_received(10, 60_000).await.unwrap().is_empty(),
         "held"
     );
     // The first worker stalls past its lease; another takes the message over.
-    tokio::time::sleep(Duration::from_millis(80)).await;
+    expire_leases(&store, "messages").await;
     let second = store.claim_received(10, 5_000).await.unwrap();
     assert_eq!(second[0].id, received.id);
     assert_eq!(second[0].attempts, 2);
@@ -163,10 +172,18 @@ async fn an_expired_delivery_lease_cannot_settle_the_entry(db: &TestDb) {
         ))
         .await
         .unwrap();
-    let first = store.lease_due(10, 50, Vec::new()).await.unwrap();
+    let first = store.lease_due(10, 60_000, Vec::new()).await.unwrap();
     assert_eq!(first.len(), 1);
     assert_eq!(first[0].control_number, "1");
-    tokio::time::sleep(Duration::from_millis(80)).await;
+    assert!(
+        store
+            .lease_due(10, 60_000, Vec::new())
+            .await
+            .unwrap()
+            .is_empty(),
+        "held"
+    );
+    expire_leases(&store, "outbox").await;
     let second = store.lease_due(10, 5_000, Vec::new()).await.unwrap();
     assert_eq!(second[0].id, first[0].id);
     let attempt = AttemptRecord {
