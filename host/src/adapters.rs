@@ -139,13 +139,15 @@ impl SharedAdapters {
         };
         match self.store.record_adapter(component, Some(event)).await {
             Ok(_) => Ok(info),
-            // Not recorded means not installed: the next sync would remove it anyway.
-            Err(e) => {
+            Err(StoreError::Refused(_)) => {
                 let _ = self.registry.remove(&info.reference());
-                match e {
-                    StoreError::Refused(_) => Err(ChangeError::Conflict(info.reference())),
-                    e => Err(e.into()),
-                }
+                Err(ChangeError::Conflict(info.reference()))
+            }
+            // Whether the record holds it now is unknown (a commit that failed to answer):
+            // the next sync keeps it here only if it does.
+            Err(e) => {
+                self.wake();
+                Err(e.into())
             }
         }
     }
@@ -201,7 +203,11 @@ impl SharedAdapters {
 
     /// Records what the registry loaded from the adapters directory at start. A component
     /// recorded with other bytes is reported; the next sync replaces the local one with it.
-    pub async fn record_loaded(&self, loaded: &[(PathBuf, Result<AdapterInfo, InstallError>)]) {
+    /// A store fault is returned: syncing without the record would remove what was loaded.
+    pub async fn record_loaded(
+        &self,
+        loaded: &[(PathBuf, Result<AdapterInfo, InstallError>)],
+    ) -> Result<(), StoreError> {
         let _changing = self.changing.lock().await;
         for (path, outcome) in loaded {
             let Ok(info) = outcome else { continue };
@@ -230,15 +236,17 @@ impl SharedAdapters {
                     path = %path.display(),
                     "adapter removed by an operator while this replica was away; removing it here"
                 ),
-                Err(e) => tracing::error!(
+                Err(StoreError::Refused(reason)) => tracing::error!(
                     adapter = %info.reference(),
                     path = %path.display(),
-                    error = %e,
+                    %reason,
                     "the adapters directory holds other bytes than the database records for \
                      this version; the recorded component replaces it"
                 ),
+                Err(e) => return Err(e),
             }
         }
+        Ok(())
     }
 
     /// Wakes the follower ([`SharedAdapters::follow`]) to sync now.

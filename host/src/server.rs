@@ -79,7 +79,7 @@ impl Host {
             }
         }
         let adapters = Arc::new(SharedAdapters::new(registry.clone(), store.clone()));
-        adapters.record_loaded(&loaded).await;
+        adapters.record_loaded(&loaded).await?;
         // What other replicas installed is here before the first message is taken.
         adapters.sync().await?;
         let outbound = Arc::new(Notify::new());
