@@ -17,8 +17,10 @@
 //! - [`cost`]: what adapter calls cost, recorded on messages and outbox entries.
 //! - [`orders`]: order status and history, scoped to a partner.
 //! - [`audit`]: appending to and reading the hash-chained audit log.
+//! - [`adapters`]: the installed adapter components every replica follows.
 //! - [`wake`]: telling the workers of every replica that work was committed.
 
+pub mod adapters;
 pub mod audit;
 pub mod control;
 pub mod cost;
