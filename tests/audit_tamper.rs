@@ -85,6 +85,7 @@ async fn command_verify(config: &Path) -> bool {
     run(AuditAction::Verify {
         config: config.to_owned(),
         database_url: None,
+        anchors: Vec::new(),
     })
     .await
     .unwrap()

@@ -19,8 +19,13 @@
 //! `~/node-red/node_modules/.bin/node-red`; without it only Wharf is measured, and the table
 //! says so.
 //!
-//! Run with `cargo build --release -p wharf-host && cargo bench -p wharf-host --bench e2e`.
+//! Run with `cargo build --release && cargo bench -p wharf-host --bench e2e`.
 //! `WHARF_E2E_SECONDS` sets each phase's length (default 20), `WHARF_BIN` the binary.
+//!
+//! With `WHARF_E2E_POSTGRES` set to a PostgreSQL admin URL
+//! (`postgres://postgres@127.0.0.1:5432/postgres`), the bench instead measures phases 1 and 2
+//! on 1, 2 and 3 replicas sharing one database (`WHARF_E2E_REPLICAS`, default `1,2,3`), the
+//! ERP's posts spread over them round-robin, and prints a row per replica count.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -70,7 +75,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 struct Load {
-    url: String,
+    /// Where to post; several replicas take turns, as behind a round-robin balancer.
+    urls: Vec<String>,
     key: Option<&'static str>,
     client: reqwest::Client,
     idoc: Arc<String>,
@@ -85,7 +91,7 @@ impl Load {
         self.sent.lock().unwrap().insert(po, started);
         let mut request = self
             .client
-            .post(&self.url)
+            .post(&self.urls[n as usize % self.urls.len()])
             .header("content-type", "application/xml")
             .body(body);
         if let Some(key) = self.key {
@@ -95,12 +101,13 @@ impl Load {
     }
 }
 
-/// One system under load: the process, where the ERP posts, and how it authenticates.
+/// One system under load: its processes, where the ERP posts, and how it authenticates.
 struct Target {
     name: &'static str,
-    child: std::process::Child,
-    url: String,
-    health: String,
+    children: Vec<std::process::Child>,
+    /// One per process.
+    urls: Vec<String>,
+    health: Vec<String>,
     key: Option<&'static str>,
     /// Where a partner's documents go to the hostile adapter, if this target has one.
     hostile: Option<String>,
@@ -109,45 +116,53 @@ struct Target {
 impl Target {
     async fn ready(&self, client: &reqwest::Client) {
         let started = Instant::now();
-        while !client
-            .get(&self.health)
-            .send()
-            .await
-            .is_ok_and(|r| r.status().as_u16() < 500)
-        {
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "{} did not start",
-                self.name
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        for health in &self.health {
+            while !client
+                .get(health)
+                .send()
+                .await
+                .is_ok_and(|r| r.status().as_u16() < 500)
+            {
+                assert!(
+                    started.elapsed() < Duration::from_secs(60),
+                    "{} did not start",
+                    self.name
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
         }
     }
 
-    /// User plus system CPU seconds the process has used so far (Linux `/proc`).
+    /// User plus system CPU seconds the processes have used so far (Linux `/proc`).
     fn cpu_seconds(&self) -> f64 {
-        let stat =
-            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
-        // Fields after the command name, which is in parentheses and may hold spaces.
-        let fields: Vec<&str> = stat
-            .rsplit_once(')')
-            .map(|(_, rest)| rest.split_whitespace().collect())
-            .unwrap_or_default();
-        let ticks = |i: usize| {
-            fields
-                .get(i)
-                .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(0.0)
-        };
-        // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
-        (ticks(11) + ticks(12)) / 100.0
+        self.children.iter().map(cpu_seconds).sum()
     }
+}
+
+/// User plus system CPU seconds `child` has used so far.
+fn cpu_seconds(child: &std::process::Child) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", child.id())).unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 impl Drop for Target {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
@@ -159,7 +174,8 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start_wharf(dir: &Path, sink_url: &str) -> Target {
+/// Starts `replicas` Wharf processes, on SQLite in `dir` or all on `database_url`.
+fn start_wharf(dir: &Path, sink_url: &str, database_url: Option<&str>, replicas: usize) -> Target {
     let components = bundled::build_packages(&[
         "wharf-plugin-idoc",
         "wharf-plugin-cxml",
@@ -171,13 +187,54 @@ fn start_wharf(dir: &Path, sink_url: &str) -> Target {
     for path in &components {
         std::fs::copy(path, adapters.join(path.file_name().unwrap())).unwrap();
     }
-    let port = free_port();
-    let config = dir.join("wharf.toml");
-    std::fs::write(
-        &config,
-        format!(
-            r#"[server]
+    let store = match database_url {
+        Some(url) => format!("database_url = \"{url}\"\ndatabase_max_connections = 12\n"),
+        None => String::new(),
+    };
+    let mut target = Target {
+        name: "Wharf",
+        children: Vec::new(),
+        urls: Vec::new(),
+        health: Vec::new(),
+        key: Some(ERP_KEY),
+        hostile: None,
+    };
+    for replica in 0..replicas {
+        let port = free_port();
+        let config = dir.join(format!("wharf-{replica}.toml"));
+        std::fs::write(&config, wharf_config(port, replica, &store, sink_url)).unwrap();
+        let child = std::process::Command::new(wharf_bin())
+            .args(["serve", "--config"])
+            .arg(&config)
+            .env("BENCH_ERP_KEY", ERP_KEY)
+            .env("BENCH_STRANGER_KEY", STRANGER_KEY)
+            .env(
+                "WHARF_SIGNING_SECRET",
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            )
+            .env("RUST_LOG", "error")
+            .spawn()
+            .expect("wharf starts");
+        let base = format!("http://127.0.0.1:{port}");
+        target.children.push(child);
+        target
+            .urls
+            .push(format!("{base}/api/v1/inbound/erp-orders"));
+        target.health.push(format!("{base}/healthz"));
+        if replica == 0 {
+            target.hostile = Some(format!("{base}/api/v1/inbound/stranger-feed"));
+        }
+    }
+    target
+}
+
+/// One replica's configuration: its port and data folder, the store, the flow.
+fn wharf_config(port: u16, replica: usize, store: &str, sink_url: &str) -> String {
+    format!(
+        r#"[server]
 listen = "127.0.0.1:{port}"
+data_dir = "wharf-data-{replica}"
+{store}
 [[partners]]
 id = "erp"
 api_key_envs = ["BENCH_ERP_KEY"]
@@ -219,30 +276,7 @@ doc_type = "purchase_order"
 from = "erp"
 to = "portal-orders"
 "#
-        ),
     )
-    .unwrap();
-    let child = std::process::Command::new(wharf_bin())
-        .args(["serve", "--config"])
-        .arg(&config)
-        .env("BENCH_ERP_KEY", ERP_KEY)
-        .env("BENCH_STRANGER_KEY", STRANGER_KEY)
-        .env(
-            "WHARF_SIGNING_SECRET",
-            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-        )
-        .env("RUST_LOG", "error")
-        .spawn()
-        .expect("wharf starts");
-    let base = format!("http://127.0.0.1:{port}");
-    Target {
-        name: "Wharf",
-        child,
-        url: format!("{base}/api/v1/inbound/erp-orders"),
-        health: format!("{base}/healthz"),
-        key: Some(ERP_KEY),
-        hostile: Some(format!("{base}/api/v1/inbound/stranger-feed")),
-    }
 }
 
 /// The Node-RED flow in `peers/`, with its HTTP request node pointed at the sink.
@@ -273,10 +307,10 @@ fn start_node_red(node_red: &Path, dir: &Path, sink_url: &str) -> Target {
     let base = format!("http://127.0.0.1:{port}");
     Target {
         name: "Node-RED",
-        child,
-        url: format!("{base}/inbound"),
+        children: vec![child],
+        urls: vec![format!("{base}/inbound")],
         // Answers 404 to GET: the flow only takes POSTs, but the server is up.
-        health: format!("{base}/inbound"),
+        health: vec![format!("{base}/inbound")],
         key: None,
         hostile: None,
     }
@@ -395,7 +429,7 @@ async fn measure(
     target.ready(&client).await;
     arrivals.lock().unwrap().at.clear();
     let load = Arc::new(Load {
-        url: target.url.clone(),
+        urls: target.urls.clone(),
         key: target.key,
         client,
         idoc: idoc.clone(),
@@ -486,7 +520,11 @@ async fn main() {
     let idoc = Arc::new(std::fs::read_to_string(bundled::workspace_root().join(FIXTURE)).unwrap());
     let dir = tempfile::tempdir().unwrap();
 
-    let wharf = start_wharf(&dir.path().join("wharf"), &sink_url);
+    if let Ok(admin) = std::env::var("WHARF_E2E_POSTGRES") {
+        replicas_on_postgres(&admin, dir.path(), &sink_url, &arrivals, &idoc, phase).await;
+        return;
+    }
+    let wharf = start_wharf(&dir.path().join("wharf"), &sink_url, None, 1);
     let wharf_figures = measure(&wharf, &arrivals, &idoc, phase).await;
     drop(wharf);
     let node_red = std::env::var_os("WHARF_NODE_RED").map(PathBuf::from);
@@ -538,4 +576,70 @@ async fn main() {
                 .unwrap_or_else(|| "—".into())
         },
     );
+}
+
+/// The same load on 1, 2, 3… replicas sharing one PostgreSQL database (a fresh one per count,
+/// created on the server `admin` names and dropped afterwards), without the hostile phase.
+async fn replicas_on_postgres(
+    admin: &str,
+    dir: &Path,
+    sink_url: &str,
+    arrivals: &Arc<Mutex<Arrivals>>,
+    idoc: &Arc<String>,
+    phase: Duration,
+) {
+    use sqlx::{Connection, Executor};
+    let counts: Vec<usize> = std::env::var("WHARF_E2E_REPLICAS")
+        .unwrap_or_else(|_| "1,2,3".into())
+        .split(',')
+        .filter_map(|n| n.trim().parse().ok())
+        .collect();
+    let mut rows = Vec::new();
+    for &replicas in &counts {
+        let name = format!("wharf_bench_{}_{replicas}", std::process::id());
+        let mut server = sqlx::PgConnection::connect(admin)
+            .await
+            .expect("the PostgreSQL server WHARF_E2E_POSTGRES names answers");
+        server
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .unwrap();
+        let url = match admin.rsplit_once('/') {
+            Some((server, _)) => format!("{server}/{name}"),
+            None => panic!("WHARF_E2E_POSTGRES is a URL naming a database: {admin}"),
+        };
+        let mut wharf = start_wharf(
+            &dir.join(format!("replicas-{replicas}")),
+            sink_url,
+            Some(&url),
+            replicas,
+        );
+        wharf.hostile = None;
+        let figures = measure(&wharf, arrivals, idoc, phase).await;
+        drop(wharf);
+        server
+            .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
+            .await
+            .unwrap();
+        rows.push((replicas, figures));
+    }
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    println!("end to end on PostgreSQL: ORDERS05 IDoc → idoc → route → cxml → outbox → HTTP");
+    println!(
+        "machine: {cores} cores shared by the replicas, PostgreSQL, the load generator and the \
+         sink; {} s per phase; the ERP's posts go round-robin over the replicas",
+        phase.as_secs()
+    );
+    println!("| replicas | documents/s at saturation | Wharf CPU (cores) | p50 / p99 at half |");
+    println!("| --- | --- | --- | --- |");
+    for (replicas, f) in rows {
+        println!(
+            "| {replicas} | {:.0} | {:.2} | {} |",
+            f.saturation,
+            f.cpu,
+            f.latency.cell(f.rate)
+        );
+    }
 }

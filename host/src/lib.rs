@@ -7,6 +7,7 @@
 //!
 //! - [`model`]: the canonical documents and their validation rules.
 //! - [`sandbox`]: the only wasmtime code: engine, limits, the adapter registry.
+//! - [`adapters`]: installed adapters shared by every replica: the registry follows the store.
 //! - [`engine`]: processing a message; the order lifecycle; routing.
 //! - [`delivery`]: the outbox workers, retries with backoff, dead letters.
 //! - [`store`]: the only sqlx code: messages, documents, orders, outbox, audit.
@@ -18,6 +19,7 @@
 //! - [`server`]: assembling and running a host.
 //! - [`cli`]: the `wharf` command.
 
+pub mod adapters;
 pub mod api;
 pub mod audit;
 pub mod cli;

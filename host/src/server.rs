@@ -1,6 +1,7 @@
-//! Assembles a running host from [`Settings`]: opens the store, starts the sandbox and loads
-//! the adapters directory, and runs the HTTP API, the processing workers and the delivery
-//! workers until shutdown. Nothing is requeued at start: work a previous run (or another
+//! Assembles a running host from [`Settings`]: opens the store, starts the sandbox, loads the
+//! adapters directory and brings in the adapters the database records ([`crate::adapters`]),
+//! and runs the HTTP API, the processing workers, the delivery workers and the adapters'
+//! follower until shutdown. Nothing is requeued at start: work a previous run (or another
 //! process on the same database) left half done is leased, and comes back when its lease runs
 //! out.
 //!
@@ -18,6 +19,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
+use crate::adapters::SharedAdapters;
 use crate::api::{self, AppState};
 use crate::config::Settings;
 use crate::delivery::DeliveryWorker;
@@ -67,7 +69,8 @@ impl Host {
                 limits: settings.adapter_limits.clone(),
             },
         ));
-        for (path, outcome) in registry.load_dir().await {
+        let loaded = registry.load_dir().await;
+        for (path, outcome) in &loaded {
             match outcome {
                 Ok(info) => {
                     tracing::info!(adapter = %info.reference(), path = %path.display(), "adapter loaded")
@@ -75,6 +78,10 @@ impl Host {
                 Err(e) => tracing::error!(path = %path.display(), error = %e, "adapter not loaded"),
             }
         }
+        let adapters = Arc::new(SharedAdapters::new(registry.clone(), store.clone()));
+        adapters.record_loaded(&loaded).await?;
+        // What other replicas installed is here before the first message is taken.
+        adapters.sync().await?;
         let outbound = Arc::new(Notify::new());
         let engine = Arc::new(Engine::new(
             settings.clone(),
@@ -94,6 +101,7 @@ impl Host {
                 settings,
                 store,
                 registry,
+                adapters,
                 engine,
                 limits,
                 started_at: now_ms(),
@@ -122,15 +130,21 @@ impl Host {
         // SQLite, where this process is the only writer).
         let engine = self.state.engine.clone();
         let deliverer = self.delivery.clone();
+        let adapters = self.state.adapters.clone();
         let store = self.state.store.clone();
         let stop_listening = wait(stopped.clone());
         let announcements = tokio::spawn(async move {
             let wake = move |work| match work {
                 Work::Messages => engine.wake(),
                 Work::Deliveries => deliverer.wake(),
+                Work::Adapters => adapters.wake(),
             };
             store.listen(wake, stop_listening).await
         });
+        let adapters = self.state.adapters.clone();
+        let every = self.state.settings.adapters_sync;
+        let stop_following = wait(stopped.clone());
+        let follower = tokio::spawn(async move { adapters.follow(every, stop_following).await });
         let app = api::router(self.state.clone());
         let served = api::serve::serve(listener, app, self.state.settings.edge, async move {
             shutdown.await;
@@ -139,6 +153,7 @@ impl Host {
         .await;
         let _ = pruner.await;
         let _ = announcements.await;
+        let _ = follower.await;
         let _ = processor.await;
         let _ = delivery.await;
         self.state.store.close().await;

@@ -14,6 +14,7 @@ use rand::{Rng, SeedableRng};
 use sqlx::Row;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::support::postgres::TestDatabase;
 use crate::support::*;
 
 /// Which faults the run injects.
@@ -29,6 +30,8 @@ pub struct Faults {
 #[derive(Debug, Default)]
 struct Seen {
     effects: BTreeMap<String, (String, u32)>,
+    /// Per control number (the cXML payloadID's first part), the webhook-ids it came under.
+    controls: BTreeMap<String, BTreeSet<String>>,
     bad_signatures: u32,
 }
 
@@ -168,13 +171,20 @@ fn record(seen: &Mutex<Seen>, delivery: &StandInDelivery) {
     }
     let id = delivery.delivery_id.clone().unwrap_or_default();
     let text = delivery.text();
-    let po = text
-        .find("orderID=\"")
-        .map(|i| i + 9)
-        .and_then(|s| text[s..].find('"').map(|e| text[s..s + e].to_owned()))
+    let po = attribute(&text, "orderID").unwrap_or_default();
+    let control = attribute(&text, "payloadID")
+        .and_then(|id| id.split('.').next().map(str::to_owned))
         .unwrap_or_default();
+    seen.controls.entry(control).or_default().insert(id.clone());
     let entry = seen.effects.entry(id).or_insert((po, 0));
     entry.1 += 1;
+}
+
+/// The value of the first `name="…"` in `text`.
+fn attribute(text: &str, name: &str) -> Option<String> {
+    let start = text.find(&format!("{name}=\""))? + name.len() + 2;
+    let end = text[start..].find('"')?;
+    Some(text[start..start + end].to_owned())
 }
 
 /// The run's figures.
@@ -204,6 +214,9 @@ pub struct Verdict {
     /// webhook-ids the sink took more than once (a retry after a lost answer; one effect).
     pub duplicate_ids: usize,
     pub pos_under_two_ids: usize,
+    /// Control numbers sent under more than one webhook-id (to the partner, one number used
+    /// for two interchanges).
+    pub controls_under_two_ids: usize,
     pub missing_at_sink: usize,
     pub unknown_effects: usize,
     pub bad_signatures: u32,
@@ -211,82 +224,27 @@ pub struct Verdict {
     pub audit_intact: bool,
 }
 
-/// A `wharf serve` under fire.
-pub struct Soak {
-    dir: tempfile::TempDir,
-    data: PathBuf,
-    tmpfs: Option<PathBuf>,
-    config: PathBuf,
+/// Where the replicas keep their state.
+pub enum SoakDatabase {
+    /// One replica on SQLite in its data folder (on a tmpfs of its own when one can be
+    /// mounted, so the disk can be filled without touching the machine's).
+    Sqlite,
+    /// Replicas sharing one PostgreSQL database; `restart` is a shell command that restarts
+    /// the server (run once, halfway through the kills), when the run may do that.
+    Postgres {
+        database: TestDatabase,
+        restart: Option<String>,
+    },
+}
+
+/// One `wharf serve` of the run: its own port, configuration and data folder.
+struct Replica {
     port: u16,
+    config: PathBuf,
     child: Option<std::process::Child>,
-    rng: StdRng,
 }
 
-fn wharf_bin() -> PathBuf {
-    std::env::var_os("WHARF_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_wharf")))
-}
-
-impl Soak {
-    pub async fn start(sink_url: &str, seed: u64) -> Soak {
-        let dir = tempfile::tempdir().unwrap();
-        let adapters = dir.path().join("adapters");
-        std::fs::create_dir_all(&adapters).unwrap();
-        std::fs::copy(&components().cxml, adapters.join("cxml.wasm")).unwrap();
-        // The database on a tmpfs of its own, when one can be mounted, so the disk can be
-        // filled without touching the machine's.
-        let mount = dir.path().join("disk");
-        std::fs::create_dir_all(&mount).unwrap();
-        let tmpfs = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", "size=1500m", "tmpfs"])
-            .arg(&mount)
-            .status()
-            .is_ok_and(|s| s.success())
-            .then(|| mount.clone());
-        let data = match &tmpfs {
-            Some(mount) => mount.join("wharf-data"),
-            None => dir.path().join("wharf-data"),
-        };
-        let port = free_port();
-        let config = dir.path().join("wharf.toml");
-        std::fs::write(
-            &config,
-            cxml_order_flow(sink_url)
-                .processing("lease_ms", 3000)
-                .processing("retry_initial_ms", 100)
-                .processing("retry_max_ms", 2000)
-                .processing("poll_interval_ms", 200)
-                .delivery("initial_backoff_ms", 100)
-                .delivery("max_backoff_ms", 2000)
-                .delivery("timeout_ms", 1000)
-                .delivery("poll_interval_ms", 200)
-                // The sink's faults open the breaker now and then; on a busy machine its
-                // probes time out too, and the default cooldown (10 s, up to 100 s) would
-                // outlast the settle window.
-                .delivery("breaker_cooldown_ms", 500)
-                // The default: retried for 24 hours, however many attempts that takes.
-                .delivery("max_attempts", 0)
-                .raw(&format!(
-                    "[server]\nlisten = \"127.0.0.1:{port}\"\ndata_dir = \"{}\"\n",
-                    data.display()
-                ))
-                .toml(),
-        )
-        .unwrap();
-        let mut soak = Soak {
-            dir,
-            data,
-            tmpfs,
-            config,
-            port,
-            child: None,
-            rng: StdRng::seed_from_u64(seed),
-        };
-        soak.launch().await;
-        soak
-    }
-
+impl Replica {
     fn base(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
@@ -318,21 +276,143 @@ impl Soak {
             let _ = child.wait();
         }
     }
+}
 
-    /// Posts `docs` documents with four clients while killing the host `kills` times (and
-    /// faulting the store), then keeps killing during processing and delivery until the
-    /// kills are done.
+/// `wharf serve` replicas under fire.
+pub struct Soak {
+    dir: tempfile::TempDir,
+    /// The SQLite replica's data folder.
+    data: PathBuf,
+    tmpfs: Option<PathBuf>,
+    database: SoakDatabase,
+    replicas: Vec<Replica>,
+    rng: StdRng,
+}
+
+fn wharf_bin() -> PathBuf {
+    std::env::var_os("WHARF_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_wharf")))
+}
+
+impl Soak {
+    /// Starts `replicas` hosts on `database` (SQLite takes one), delivering to `sink_url`.
+    pub async fn start(sink_url: &str, seed: u64, database: SoakDatabase, replicas: usize) -> Soak {
+        let dir = tempfile::tempdir().unwrap();
+        let (tmpfs, data) = match &database {
+            SoakDatabase::Sqlite => {
+                assert_eq!(replicas, 1, "replicas share a database on PostgreSQL only");
+                let mount = dir.path().join("disk");
+                std::fs::create_dir_all(&mount).unwrap();
+                let tmpfs = std::process::Command::new("mount")
+                    .args(["-t", "tmpfs", "-o", "size=1500m", "tmpfs"])
+                    .arg(&mount)
+                    .status()
+                    .is_ok_and(|s| s.success())
+                    .then(|| mount.clone());
+                let data = match &tmpfs {
+                    Some(mount) => mount.join("wharf-data"),
+                    None => dir.path().join("wharf-data"),
+                };
+                (tmpfs, data)
+            }
+            SoakDatabase::Postgres { .. } => (None, dir.path().join("r0").join("wharf-data")),
+        };
+        let mut members = Vec::new();
+        for i in 0..replicas {
+            let home = dir.path().join(format!("r{i}"));
+            let adapters = home.join("adapters");
+            std::fs::create_dir_all(&adapters).unwrap();
+            std::fs::copy(&components().cxml, adapters.join("cxml.wasm")).unwrap();
+            let data = match &database {
+                SoakDatabase::Sqlite => data.clone(),
+                SoakDatabase::Postgres { .. } => home.join("wharf-data"),
+            };
+            let store = match &database {
+                SoakDatabase::Sqlite => String::new(),
+                SoakDatabase::Postgres { database, .. } => format!(
+                    "database_url = \"{}\"\ndatabase_max_connections = 8\n",
+                    database.url()
+                ),
+            };
+            let port = free_port();
+            let config = home.join("wharf.toml");
+            std::fs::write(
+                &config,
+                cxml_order_flow(sink_url)
+                    .processing("lease_ms", 3000)
+                    .processing("retry_initial_ms", 100)
+                    .processing("retry_max_ms", 2000)
+                    .processing("poll_interval_ms", 200)
+                    .delivery("initial_backoff_ms", 100)
+                    .delivery("max_backoff_ms", 2000)
+                    .delivery("timeout_ms", 1000)
+                    .delivery("poll_interval_ms", 200)
+                    // The sink's faults open the breaker now and then; on a busy machine its
+                    // probes time out too, and the default cooldown (10 s, up to 100 s) would
+                    // outlast the settle window.
+                    .delivery("breaker_cooldown_ms", 500)
+                    // The default: retried for 24 hours, however many attempts that takes.
+                    .delivery("max_attempts", 0)
+                    .raw(&format!(
+                        "[server]\nlisten = \"127.0.0.1:{port}\"\ndata_dir = \"{}\"\n{store}",
+                        data.display()
+                    ))
+                    .toml(),
+            )
+            .unwrap();
+            members.push(Replica {
+                port,
+                config,
+                child: None,
+            });
+        }
+        let mut soak = Soak {
+            dir,
+            data,
+            tmpfs,
+            database,
+            replicas: members,
+            rng: StdRng::seed_from_u64(seed),
+        };
+        for replica in &mut soak.replicas {
+            replica.launch().await;
+        }
+        soak
+    }
+
+    /// Where the replicas' store is.
+    fn url(&self) -> String {
+        match &self.database {
+            SoakDatabase::Sqlite => format!("sqlite://{}", self.data.join("wharf.db").display()),
+            SoakDatabase::Postgres { database, .. } => database.url().to_owned(),
+        }
+    }
+
+    async fn pool(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyPool::connect(&self.url()).await.unwrap()
+    }
+
+    /// Posts `docs` documents with four clients spread over the replicas while killing one at
+    /// random `kills` times (and faulting the store), then keeps killing during processing and
+    /// delivery until the kills are done. On PostgreSQL with a restart command, the server
+    /// is restarted once, halfway through the kills.
     pub async fn run(&mut self, docs: usize, kills: usize, faults: &Faults) -> Report {
         let mut report = Report::default();
         let next = Arc::new(AtomicU64::new(0));
         let accepted = Arc::new(Mutex::new(BTreeMap::new()));
-        let base = self.base();
+        let bases: Arc<Vec<String>> = Arc::new(self.replicas.iter().map(Replica::base).collect());
         let mut posters = tokio::task::JoinSet::new();
         for _ in 0..4 {
-            let (next, accepted, base) = (next.clone(), accepted.clone(), base.clone());
-            posters.spawn(async move { post_all(docs, next, accepted, base).await });
+            let (next, accepted, bases) = (next.clone(), accepted.clone(), bases.clone());
+            posters.spawn(async move { post_all(docs, next, accepted, bases).await });
         }
         let mut store_faults_left = faults.store_faults;
+        let mut restart = match &self.database {
+            SoakDatabase::Postgres { restart, .. } => restart.clone(),
+            SoakDatabase::Sqlite => None,
+        };
         let pause = |rng: &mut StdRng| Duration::from_millis(rng.random_range(300..2_000));
         while report.kills < kills || !posters.is_empty() {
             let wait = pause(&mut self.rng);
@@ -347,12 +427,18 @@ impl Soak {
             }
             let ingesting = !posters.is_empty();
             if report.kills < kills {
-                self.kill();
+                let victim = self.rng.random_range(0..self.replicas.len());
+                self.replicas[victim].kill();
                 report.kills += 1;
                 if ingesting {
                     report.kills_during_ingest += 1;
                 }
-                self.launch().await;
+                self.replicas[victim].launch().await;
+            }
+            if report.kills * 2 >= kills
+                && let Some(command) = restart.take()
+            {
+                report.store_faults.push(restart_postgres(&command).await);
             }
             if store_faults_left > 0 && self.rng.random_range(0..4) == 0 {
                 store_faults_left -= 1;
@@ -363,6 +449,9 @@ impl Soak {
                 break;
             }
         }
+        if let Some(command) = restart.take() {
+            report.store_faults.push(restart_postgres(&command).await);
+        }
         while store_faults_left > 0 {
             store_faults_left -= 1;
             let fault = self.fault_store(report.store_faults.len()).await;
@@ -372,8 +461,13 @@ impl Soak {
         report
     }
 
-    /// Locks the database past Wharf's busy timeout, or fills its disk, for a few seconds.
+    /// SQLite: locks the database past Wharf's busy timeout, or fills its disk, for a few
+    /// seconds. PostgreSQL: ends every replica's connections, as a failover would.
     async fn fault_store(&mut self, n: usize) -> String {
+        if let SoakDatabase::Postgres { database, .. } = &self.database {
+            database.terminate_connections().await;
+            return "every connection terminated".into();
+        }
         let database = self.data.join("wharf.db");
         if n % 2 == 1
             && let Some(mount) = &self.tmpfs
@@ -412,8 +506,7 @@ impl Soak {
     /// Waits until nothing is queued or pending, and counts how it ended.
     pub async fn settle(&mut self, limit: Duration) -> Settled {
         let deadline = Instant::now() + limit;
-        let url = format!("sqlite://{}", self.data.join("wharf.db").display());
-        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let pool = self.pool().await;
         loop {
             let count = |sql: &'static str| {
                 let pool = pool.clone();
@@ -447,25 +540,23 @@ impl Soak {
     /// Compares what Wharf recorded with what the sink saw.
     pub async fn verify(&mut self, sink: &Sink, report: &Report) -> Verdict {
         let _ = report;
-        let url = format!("sqlite://{}", self.data.join("wharf.db").display());
-        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-        let delivered: BTreeSet<String> =
-            sqlx::query("SELECT id FROM outbox WHERE status = 'delivered'")
-                .fetch_all(&pool)
-                .await
-                .unwrap()
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
-        let known: BTreeSet<String> = sqlx::query("SELECT id FROM outbox")
-            .fetch_all(&pool)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
+        let pool = self.pool().await;
+        let ids = |sql: &'static str| {
+            let pool = pool.clone();
+            async move {
+                sqlx::query(sql)
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.get::<String, _>(0))
+                    .collect::<BTreeSet<String>>()
+            }
+        };
+        let delivered = ids("SELECT id FROM outbox WHERE status = 'delivered'").await;
+        let known = ids("SELECT id FROM outbox").await;
         pool.close().await;
-        let store = wharf_host::store::Store::open(&url).await.unwrap();
+        let store = wharf_host::store::Store::open(&self.url()).await.unwrap();
         let log = store.audit_log().await.unwrap();
         let audit = wharf_host::audit::chain::verify(&log);
         let seen = sink.seen.lock().unwrap();
@@ -477,6 +568,7 @@ impl Soak {
             effects: seen.effects.len(),
             duplicate_ids: seen.effects.values().filter(|(_, n)| *n > 1).count(),
             pos_under_two_ids: ids_per_po.values().filter(|ids| ids.len() > 1).count(),
+            controls_under_two_ids: seen.controls.values().filter(|ids| ids.len() > 1).count(),
             missing_at_sink: delivered
                 .iter()
                 .filter(|id| !seen.effects.contains_key(*id))
@@ -495,20 +587,38 @@ impl Soak {
 
 impl Drop for Soak {
     fn drop(&mut self) {
-        self.kill();
+        for replica in &mut self.replicas {
+            replica.kill();
+        }
         if let Some(mount) = &self.tmpfs {
             let _ = std::process::Command::new("umount").arg(mount).status();
         }
     }
 }
 
+/// Restarts the PostgreSQL server with `command` and waits until it answers again.
+async fn restart_postgres(command: &str) -> String {
+    let started = Instant::now();
+    let status = std::process::Command::new("sh")
+        .args(["-c", command])
+        .status();
+    assert!(
+        status.as_ref().is_ok_and(|s| s.success()),
+        "restarting PostgreSQL with {command:?} failed: {status:?}"
+    );
+    format!(
+        "PostgreSQL restarted ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    )
+}
+
 /// Posts documents until all are accepted, each under its own idempotency key, retrying
-/// through kills and store faults.
+/// through kills and store faults (and on another replica, where there are several).
 async fn post_all(
     docs: usize,
     next: Arc<AtomicU64>,
     accepted: Arc<Mutex<BTreeMap<usize, String>>>,
-    base: String,
+    bases: Arc<Vec<String>>,
 ) {
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(15))
@@ -521,7 +631,10 @@ async fn post_all(
         }
         let po = format!("48{n:08}");
         let body = cxml_order(&po);
-        loop {
+        // Each document starts at its own replica and moves on to the next when refused, as a
+        // load balancer would.
+        for turn in n.. {
+            let base = &bases[turn % bases.len()];
             let answer = client
                 .post(format!("{base}/api/v1/inbound/erp-orders"))
                 .bearer_auth(ERP_KEY)

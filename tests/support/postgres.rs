@@ -26,38 +26,48 @@ const STALE_AFTER_S: u64 = 24 * 3600;
 pub struct TestDatabase {
     name: String,
     url: String,
+    /// The server's admin URL the database was created from.
+    admin: String,
 }
 
 impl TestDatabase {
-    /// Creates an empty database.
+    /// Creates an empty database on the server the build probed.
     pub async fn create() -> TestDatabase {
+        Self::create_on(admin_url()).await
+    }
+
+    /// Creates an empty database on the server `admin` names (a URL to a database there
+    /// that may create others).
+    pub async fn create_on(admin: &str) -> TestDatabase {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
         let name = format!("wharf_t_{now}_{}", uuid::Uuid::now_v7().simple());
-        let mut admin = PgConnection::connect(admin_url())
-            .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot reach the tests' PostgreSQL at {} ({e}); start it, or build without CI \
-                 set to have these tests ignored",
-                    admin_url()
-                )
-            });
+        let admin_url = admin;
+        let mut admin = PgConnection::connect(admin_url).await.unwrap_or_else(|e| {
+            panic!(
+                "cannot reach the tests' PostgreSQL at {admin_url} ({e}); start it, or build \
+                     without CI set to have these tests ignored"
+            )
+        });
         drop_stale(&mut admin, now).await;
         admin
             .execute(format!("CREATE DATABASE {name}").as_str())
             .await
             .unwrap_or_else(|e| panic!("cannot create database {name}: {e}"));
         let _ = admin.close().await;
-        let url = with_database(admin_url(), &name);
-        TestDatabase { name, url }
+        let url = with_database(admin_url, &name);
+        TestDatabase {
+            name,
+            url,
+            admin: admin_url.to_owned(),
+        }
     }
 
     /// Ends every connection to the database, as a server restart or failover would.
     pub async fn terminate_connections(&self) {
-        let mut admin = PgConnection::connect(admin_url()).await.unwrap();
+        let mut admin = PgConnection::connect(&self.admin).await.unwrap();
         sqlx::query(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
              WHERE datname = $1 AND pid <> pg_backend_pid()",
@@ -79,14 +89,14 @@ impl Drop for TestDatabase {
     fn drop(&mut self) {
         // Drop may run inside a runtime (or while one unwinds), where blocking on it would
         // stall; a thread with its own runtime does it.
-        let name = self.name.clone();
+        let (name, admin_url) = (self.name.clone(), self.admin.clone());
         let dropped = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .expect("a runtime to drop the test database");
             runtime.block_on(async move {
-                let mut admin = PgConnection::connect(admin_url()).await?;
+                let mut admin = PgConnection::connect(&admin_url).await?;
                 admin
                     .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
                     .await?;

@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::ApiError;
-use crate::audit::{Actor, AuditEvent};
+use crate::adapters::ChangeError;
+use crate::audit::Actor;
 use crate::governance;
 use crate::sandbox::{InstallError, ResolveError};
 use crate::store::messages::ReprocessFilter;
@@ -95,56 +96,64 @@ pub async fn status(State(state): State<AppState>) -> Result<Json<Value>, ApiErr
     })))
 }
 
+/// `GET /admin/v1/adapters`: what this replica has installed, and what the database records
+/// that it refused to install (bytes that do not match their digest, a component that does not
+/// install here).
 pub async fn list_adapters(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({"adapters": state.registry.list()})))
+    Ok(Json(json!({
+        "adapters": state.registry.list(),
+        "refused": state.adapters.refused(),
+    })))
 }
 
-/// `POST /admin/v1/adapters` with the component's bytes as the body.
+/// `POST /admin/v1/adapters` with the component's bytes as the body: installed here, then
+/// recorded for every replica.
 pub async fn install_adapter(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let info = state.registry.install(body.to_vec()).await.map_err(|e| {
-        let code = match e {
-            InstallError::Conflict(_) => StatusCode::CONFLICT,
-            InstallError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
-        };
-        ApiError::new(code, "adapter.install", e.to_string())
-    })?;
-    state
-        .store
-        .audit(AuditEvent::AdapterInstalled {
-            reference: info.reference(),
-            digest: info.digest.clone(),
-            size_bytes: info.size_bytes,
-            contract: info.contract.clone(),
-        })
-        .await?;
+    let info = state
+        .adapters
+        .install(body.to_vec())
+        .await
+        .map_err(change_error)?;
     Ok((StatusCode::CREATED, Json(json!({"adapter": info}))))
 }
 
-/// `DELETE /admin/v1/adapters/{id@version}` (or `{id}` for every version).
+/// `DELETE /admin/v1/adapters/{id@version}` (or `{id}` for every version), here and on every
+/// replica.
 pub async fn remove_adapter(
     State(state): State<AppState>,
     Path(reference): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let removed = state.registry.remove(&reference).map_err(|e| match e {
-        ResolveError::Unknown(_) => ApiError::not_found("adapter.unknown", e.to_string()),
-        ResolveError::BadReference(_) => {
+    let removed = state
+        .adapters
+        .remove(&reference)
+        .await
+        .map_err(change_error)?;
+    Ok(Json(json!({"removed": removed})))
+}
+
+fn change_error(e: ChangeError) -> ApiError {
+    match e {
+        ChangeError::Store(e) => e.into(),
+        ChangeError::Resolve(e @ ResolveError::Unknown(_)) => {
+            ApiError::not_found("adapter.unknown", e.to_string())
+        }
+        ChangeError::Resolve(e) => {
             ApiError::new(StatusCode::BAD_REQUEST, "adapter.reference", e.to_string())
         }
-    })?;
-    for info in &removed {
-        state
-            .store
-            .audit(AuditEvent::AdapterRemoved {
-                reference: info.reference(),
-                digest: info.digest.clone(),
-            })
-            .await?;
+        e => {
+            let code = match &e {
+                ChangeError::Install(InstallError::Conflict(_)) | ChangeError::Conflict(_) => {
+                    StatusCode::CONFLICT
+                }
+                ChangeError::Install(InstallError::Io(_)) => StatusCode::INTERNAL_SERVER_ERROR,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            ApiError::new(code, "adapter.install", e.to_string())
+        }
     }
-    Ok(Json(json!({"removed": removed})))
 }
 
 /// `GET /admin/v1/messages/{id}`: any partner's message as the operator sees it, with what its

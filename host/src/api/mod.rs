@@ -25,6 +25,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{delete, get, post};
 
+use crate::adapters::SharedAdapters;
 use crate::config::Settings;
 use crate::engine::Engine;
 use crate::governance::rate::RateLimits;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub store: Store,
     pub registry: Arc<AdapterRegistry>,
+    /// Installs and removals every replica follows.
+    pub adapters: Arc<SharedAdapters>,
     pub engine: Arc<Engine>,
     pub limits: Arc<RateLimits>,
     pub started_at: i64,

@@ -6,6 +6,12 @@
 //!
 //! The anchor is a lower bound: a crash between a commit and the anchor's replacement leaves it
 //! one batch behind, which verification accepts (the entries after it still have to chain).
+//!
+//! Several replicas may anchor one chain in one shared file. [`advance`] replaces it only with
+//! a higher sequence number, deciding under an exclusive lock on a sidecar `<anchor>.lock` (the
+//! anchor itself is renamed over, so it cannot carry the lock), so a replica that commits
+//! first and anchors last never moves the anchor backwards. Replicas may instead keep one file
+//! each; `wharf audit verify` checks every file it is given.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -56,6 +62,34 @@ pub fn read(path: &Path) -> Result<Option<Anchor>, AnchorError> {
         })
 }
 
+/// Replaces the anchor with `anchor` if it names a later entry than the one there (or there is
+/// none), atomically and under the anchor's lock, so that writers racing each other leave the
+/// highest. True when it was replaced. A damaged anchor is left as it is, for verification to
+/// report.
+pub fn advance(path: &Path, anchor: &Anchor) -> Result<bool, AnchorError> {
+    let failed = |source| AnchorError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let mut lock_name = path.file_name().unwrap_or_default().to_owned();
+    lock_name.push(".lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(lock_name))
+        .map_err(failed)?;
+    // Released when `lock` is closed, also on an early return.
+    lock.lock().map_err(failed)?;
+    if read(path)?.is_some_and(|current| current.seq >= anchor.seq) {
+        return Ok(false);
+    }
+    write(path, anchor)?;
+    Ok(true)
+}
+
 /// Replaces the anchor atomically: readers see the old one or the new one, never a part.
 pub fn write(path: &Path, anchor: &Anchor) -> Result<(), AnchorError> {
     let failed = |source| AnchorError::Write {
@@ -94,5 +128,74 @@ mod tests {
         assert_eq!(read(&path).unwrap(), Some(second));
         std::fs::write(&path, b"{\"seq\": 3").unwrap();
         assert!(matches!(read(&path), Err(AnchorError::Damaged { .. })));
+    }
+
+    fn at(seq: i64) -> Anchor {
+        Anchor {
+            seq,
+            hash: format!("{seq:064}"),
+        }
+    }
+
+    #[test]
+    fn an_anchor_only_moves_forward() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("anchor.json");
+        assert!(advance(&path, &at(5)).unwrap());
+        assert!(
+            !advance(&path, &at(3)).unwrap(),
+            "an older head is not anchored"
+        );
+        assert!(!advance(&path, &at(5)).unwrap());
+        assert_eq!(read(&path).unwrap(), Some(at(5)));
+        assert!(advance(&path, &at(6)).unwrap());
+        assert_eq!(read(&path).unwrap(), Some(at(6)));
+    }
+
+    /// Writers racing on one shared anchor, each anchoring heads in its own order, leave the
+    /// highest head anchored, and no reader ever sees it go back.
+    #[test]
+    fn writers_sharing_an_anchor_never_move_it_backwards() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("anchor.json");
+        let writers: Vec<_> = (0..4)
+            .map(|w| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    // Each writer anchors every fourth head, newest first half the time.
+                    let mut seqs: Vec<i64> = (1..=50).map(|n| n * 4 + w).collect();
+                    if w % 2 == 1 {
+                        seqs.reverse();
+                    }
+                    for seq in seqs {
+                        advance(&path, &at(seq)).unwrap();
+                    }
+                })
+            })
+            .collect();
+        let mut seen = 0;
+        while writers.iter().any(|w| !w.is_finished()) {
+            if let Some(anchor) = read(&path).unwrap() {
+                assert!(anchor.seq >= seen, "{} after {seen}", anchor.seq);
+                assert_eq!(anchor, at(anchor.seq));
+                seen = anchor.seq;
+            }
+        }
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        assert_eq!(read(&path).unwrap(), Some(at(203)));
+    }
+
+    #[test]
+    fn a_damaged_anchor_is_left_for_verification_to_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("anchor.json");
+        std::fs::write(&path, b"not an anchor").unwrap();
+        assert!(matches!(
+            advance(&path, &at(9)),
+            Err(AnchorError::Damaged { .. })
+        ));
+        assert_eq!(std::fs::read(&path).unwrap(), b"not an anchor");
     }
 }

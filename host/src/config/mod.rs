@@ -29,6 +29,8 @@ pub struct Settings {
     /// Connections in the store's pool; `None`: the backend's default.
     pub database_max_connections: Option<u32>,
     pub adapters_dir: PathBuf,
+    /// How often the registry is compared with the adapters the database records.
+    pub adapters_sync: std::time::Duration,
     pub max_body_bytes: usize,
     /// SHA-256 of the operator token; `None` disables the admin API.
     pub admin_token: Option<ApiKeyHash>,

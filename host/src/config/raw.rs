@@ -73,6 +73,9 @@ pub struct RawServer {
     pub database_max_connections: Option<u32>,
     /// Folder adapters are loaded from at start and installed into.
     pub adapters_dir: String,
+    /// How often, in ms, the host compares its installed adapters with the ones the database
+    /// records, when no other replica's announcement made it look sooner.
+    pub adapters_sync_ms: u64,
     /// Largest request body accepted, in KiB.
     pub max_body_kib: usize,
     /// Environment variable holding the operator token for the admin API.
@@ -91,6 +94,7 @@ impl Default for RawServer {
             database_url: String::new(),
             database_max_connections: None,
             adapters_dir: "adapters".into(),
+            adapters_sync_ms: 5_000,
             max_body_kib: 1024,
             admin_token_env: "WHARF_ADMIN_TOKEN".into(),
             audit_anchor: String::new(),

@@ -93,6 +93,9 @@ pub(super) fn resolve(
     if raw.server.max_body_kib == 0 {
         return Err(invalid("server.max_body_kib must be above 0"));
     }
+    if raw.server.adapters_sync_ms == 0 {
+        return Err(invalid("server.adapters_sync_ms must be above 0"));
+    }
     raw.limits
         .check()
         .map_err(|e| invalid(format!("limits: {e}")))?;
@@ -352,6 +355,7 @@ pub(super) fn resolve(
     Ok(Settings {
         listen,
         adapters_dir: absolute(base, &raw.server.adapters_dir),
+        adapters_sync: std::time::Duration::from_millis(raw.server.adapters_sync_ms),
         data_dir,
         database_url,
         database_max_connections: raw.server.database_max_connections,

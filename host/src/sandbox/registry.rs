@@ -50,6 +50,10 @@ pub struct AdapterRegistry {
     /// past its deadline keeps its permit until it really ends.
     compiling: Arc<tokio::sync::Semaphore>,
     adapters: RwLock<BTreeMap<String, Versions>>,
+    /// The files of the adapters directory each `id@version` was loaded from at start, when
+    /// not named `id@version.wasm`: removing the adapter deletes them too, so that a restart
+    /// does not bring it back.
+    loaded_from: std::sync::Mutex<BTreeMap<String, Vec<PathBuf>>>,
 }
 
 impl std::fmt::Debug for AdapterRegistry {
@@ -74,6 +78,7 @@ impl AdapterRegistry {
             cache,
             compiling: Arc::new(tokio::sync::Semaphore::new(1)),
             adapters: RwLock::new(BTreeMap::new()),
+            loaded_from: std::sync::Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -96,6 +101,14 @@ impl AdapterRegistry {
                 Ok(bytes) => self.install_bytes(bytes, false).await,
                 Err(e) => Err(InstallError::Io(format!("{}: {e}", path.display()))),
             };
+            if let Ok(info) = &outcome {
+                self.loaded_from
+                    .lock()
+                    .expect("registry lock is never poisoned")
+                    .entry(info.reference())
+                    .or_default()
+                    .push(path.clone());
+            }
             results.push((path, outcome));
         }
         results
@@ -321,9 +334,20 @@ impl AdapterRegistry {
         }
         drop(adapters);
         let infos: Vec<AdapterInfo> = removed.iter().map(|a| a.info.clone()).collect();
-        if let Some(dir) = &self.settings.adapters_dir {
-            for info in &infos {
-                let _ = std::fs::remove_file(dir.join(format!("{}.wasm", info.reference())));
+        let mut loaded_from = self
+            .loaded_from
+            .lock()
+            .expect("registry lock is never poisoned");
+        for info in &infos {
+            let reference = info.reference();
+            let files = self
+                .settings
+                .adapters_dir
+                .iter()
+                .map(|dir| dir.join(format!("{reference}.wasm")))
+                .chain(loaded_from.remove(&reference).unwrap_or_default());
+            for file in files {
+                let _ = std::fs::remove_file(file);
             }
         }
         Ok(infos)

@@ -19,8 +19,10 @@
 //! - [`audit`]: appending to and reading the hash-chained audit log.
 //! - [`exceptions`]: exceptions raised by processing, listed and acted on by operators.
 //! - [`business`]: business documents by their identity, for recognising duplicates.
+//! - [`adapters`]: the installed adapter components every replica follows.
 //! - [`wake`]: telling the workers of every replica that work was committed.
 
+pub mod adapters;
 pub mod audit;
 pub mod business;
 pub mod control;

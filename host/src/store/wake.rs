@@ -19,14 +19,24 @@ pub enum Work {
     Messages,
     /// Outbox entries to deliver.
     Deliveries,
+    /// An adapter was installed or removed: the registry should follow the store's record.
+    Adapters,
 }
 
 impl Work {
+    /// Every kind, for the wakes owed after notifications may have been lost.
+    pub const ALL: [Work; 3] = [Work::Messages, Work::Deliveries, Work::Adapters];
+
     fn channel(self) -> &'static str {
         match self {
             Work::Messages => "wharf_messages",
             Work::Deliveries => "wharf_deliveries",
+            Work::Adapters => "wharf_adapters",
         }
+    }
+
+    fn of_channel(channel: &str) -> Option<Work> {
+        Work::ALL.into_iter().find(|work| work.channel() == channel)
     }
 }
 
@@ -65,8 +75,7 @@ impl Store {
             if let Err(e) = listened {
                 tracing::warn!(error = %e, "not listening for other replicas' work; retrying");
             }
-            wake(Work::Messages);
-            wake(Work::Deliveries);
+            Work::ALL.into_iter().for_each(&wake);
             tokio::select! {
                 _ = &mut shutdown => return,
                 _ = tokio::time::sleep(backoff) => {}
@@ -77,25 +86,18 @@ impl Store {
 
     async fn listen_once(&self, wake: &(impl Fn(Work) + Sync)) -> Result<(), sqlx::Error> {
         let mut listener = PgListener::connect(&self.url.0).await?;
-        listener
-            .listen_all([Work::Messages.channel(), Work::Deliveries.channel()])
-            .await?;
+        listener.listen_all(Work::ALL.map(Work::channel)).await?;
         tracing::debug!("listening for other replicas' work");
         loop {
             match listener.try_recv().await? {
-                Some(notification) if notification.channel() == Work::Messages.channel() => {
-                    wake(Work::Messages)
+                Some(notification) => {
+                    if let Some(work) = Work::of_channel(notification.channel()) {
+                        wake(work)
+                    }
                 }
-                Some(notification) if notification.channel() == Work::Deliveries.channel() => {
-                    wake(Work::Deliveries)
-                }
-                Some(_) => {}
                 // The connection dropped and was reopened (and subscribed again): what was
                 // announced in between is lost, so look at everything.
-                None => {
-                    wake(Work::Messages);
-                    wake(Work::Deliveries);
-                }
+                None => Work::ALL.into_iter().for_each(wake),
             }
         }
     }
