@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use sqlx::Row;
 use support::postgres::TestDatabase;
 use support::*;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::sync::watch;
 
 /// A sink that answers a `webhook-id`'s first request only once released, and every later
@@ -60,36 +60,10 @@ async fn answer(
     seen: Arc<Mutex<BTreeMap<String, u32>>>,
     mut released: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 16 * 1024];
-    let header_end = loop {
-        let n = socket.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
+    let Some(request) = SinkRequest::read(&mut socket).await? else {
+        return Ok(());
     };
-    let head = String::from_utf8_lossy(&buffer[..header_end]).to_lowercase();
-    let header = |name: &str| {
-        head.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            (k.trim() == name).then(|| v.trim().to_owned())
-        })
-    };
-    let length: usize = header("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    while buffer.len() < header_end + length {
-        let n = socket.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-    }
-    let id = header("webhook-id").unwrap_or_default();
+    let id = request.header("webhook-id").unwrap_or_default();
     let first = {
         let mut seen = seen.lock().unwrap();
         let count = seen.entry(id).or_insert(0);

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::Row;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
 use crate::support::postgres::TestDatabase;
 use crate::support::*;
@@ -89,38 +89,9 @@ async fn serve(
     rng: Arc<Mutex<StdRng>>,
     fault_percent: u32,
 ) -> std::io::Result<()> {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 16 * 1024];
-    let header_end = loop {
-        let n = socket.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
+    let Some(request) = SinkRequest::read(&mut socket).await? else {
+        return Ok(());
     };
-    let head = String::from_utf8_lossy(&buffer[..header_end]).to_string();
-    let header = |name: &str| {
-        head.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.trim().to_owned())
-        })
-    };
-    let length: usize = header("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    while buffer.len() < header_end + length {
-        let n = socket.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-    }
-    let body = buffer[header_end..header_end + length].to_vec();
     requests.fetch_add(1, Ordering::SeqCst);
     let roll: u32 = rng.lock().unwrap().random_range(0..100 * 3);
     let fault = if roll < fault_percent * 3 {
@@ -130,11 +101,11 @@ async fn serve(
     };
     let delivery = StandInDelivery {
         at: Instant::now(),
-        content_type: header("content-type"),
-        delivery_id: header("webhook-id"),
-        timestamp: header("webhook-timestamp"),
-        signature: header("webhook-signature"),
-        body,
+        content_type: request.header("content-type"),
+        delivery_id: request.header("webhook-id"),
+        timestamp: request.header("webhook-timestamp"),
+        signature: request.header("webhook-signature"),
+        body: request.body,
     };
     match fault {
         // Dropped: the connection closes with no answer.

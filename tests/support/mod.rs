@@ -468,3 +468,56 @@ pub fn signature_verifies(secret: &str, delivery: &StandInDelivery) -> bool {
 }
 
 pub use wharf_host::cli::demo::standin::Delivery as StandInDelivery;
+
+/// One HTTP/1.1 request as a hand-written sink reads it off its socket.
+pub struct SinkRequest {
+    head: String,
+    pub body: Vec<u8>,
+}
+
+impl SinkRequest {
+    /// Reads one request (head and a `content-length` body); `None` when the peer closes
+    /// first.
+    pub async fn read(socket: &mut tokio::net::TcpStream) -> std::io::Result<Option<SinkRequest>> {
+        use tokio::io::AsyncReadExt;
+        let mut buffer = Vec::new();
+        let mut chunk = [0u8; 16 * 1024];
+        let header_end = loop {
+            let n = socket.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(None);
+            }
+            buffer.extend_from_slice(&chunk[..n]);
+            if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+        };
+        let mut request = SinkRequest {
+            head: String::from_utf8_lossy(&buffer[..header_end]).to_string(),
+            body: Vec::new(),
+        };
+        let length: usize = request
+            .header("content-length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        while buffer.len() < header_end + length {
+            let n = socket.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(None);
+            }
+            buffer.extend_from_slice(&chunk[..n]);
+        }
+        request.body = buffer[header_end..header_end + length].to_vec();
+        Ok(Some(request))
+    }
+
+    /// A header's value; names compare without case.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_owned())
+        })
+    }
+}
