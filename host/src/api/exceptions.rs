@@ -81,7 +81,7 @@ struct ActionRequest {
 
 /// `POST /admin/v1/exceptions/{id}/{action}` with `{"reason": "..."}` (an empty body is no
 /// reason): `acknowledge`, `retry` (the failed message back on the queue, or the dead letter
-/// replayed), `resolve` or `override`.
+/// replayed), `release` (a held invoice goes to finance as matched), `resolve` or `override`.
 pub async fn act(
     State(state): State<AppState>,
     Path((id, action)): Path<(String, String)>,
@@ -92,10 +92,13 @@ pub async fn act(
         "resolve" => ExceptionAction::Resolve,
         "override" => ExceptionAction::Override,
         "retry" => ExceptionAction::Retry,
+        "release" => ExceptionAction::Release,
         other => {
             return Err(ApiError::not_found(
                 "exception.action",
-                format!("no action {other:?}; use acknowledge, retry, resolve or override"),
+                format!(
+                    "no action {other:?}; use acknowledge, retry, release, resolve or override"
+                ),
             ));
         }
     };

@@ -71,6 +71,18 @@ pub enum AuditEvent {
         actor: Actor,
         reason: Option<String>,
     },
+    /// A step of the order's life after its acknowledgment: lines moved
+    /// (`lines_moved`, with each line's state after), an invoice matched (`invoice_matched`),
+    /// a held line cleared (`match_cleared`), a quality hold placed or released
+    /// (`quality_hold_placed`, `quality_hold_released`).
+    WorkflowStep {
+        step: &'static str,
+        order: Option<OrderKey>,
+        actor: Actor,
+        message_id: Option<String>,
+        document_id: Option<String>,
+        detail: Value,
+    },
     OrderTransition {
         order: OrderKey,
         actor: Actor,
@@ -236,6 +248,24 @@ impl AuditEvent {
                 "message_reprocessed",
                 format!("message:{message_id}"),
                 json!({"reason": reason}),
+            ),
+            AuditEvent::WorkflowStep {
+                step,
+                order,
+                actor,
+                message_id,
+                document_id,
+                detail,
+            } => (
+                actor.as_str().to_owned(),
+                *step,
+                match order {
+                    Some(order) => format!("order:{}/{}", order.buyer, order.po_number),
+                    None => format!("message:{}", message_id.as_deref().unwrap_or("")),
+                },
+                json!({"buyer": order.as_ref().map(|o| &o.buyer),
+                    "po_number": order.as_ref().map(|o| &o.po_number),
+                    "message_id": message_id, "document_id": document_id, "detail": detail}),
             ),
             AuditEvent::OrderTransition {
                 order,

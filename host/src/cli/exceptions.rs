@@ -1,4 +1,4 @@
-//! `wharf exceptions list|show|acknowledge|retry|resolve|override`: the exceptions teams own, through
+//! `wharf exceptions list|show|acknowledge|retry|release|resolve|override`: the exceptions teams own, through
 //! a running host's admin API (operator token from `WHARF_ADMIN_TOKEN`). Every action is
 //! audited by the host.
 
@@ -34,6 +34,13 @@ pub enum ExceptionsAction {
     /// Put the exception's failed message back on the queue (the exception stays; one that
     /// fails again raises a new one).
     Retry {
+        id: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Let what the exception holds go: an invoice waiting on its match counts as matched
+    /// and reaches finance (the exception is resolved).
+    Release {
         id: String,
         #[arg(long)]
         reason: Option<String>,
@@ -115,6 +122,7 @@ pub async fn run(action: ExceptionsAction, url: &str) -> anyhow::Result<()> {
             act(url, &id, "acknowledge", reason).await?
         }
         ExceptionsAction::Retry { id, reason } => act(url, &id, "retry", reason).await?,
+        ExceptionsAction::Release { id, reason } => act(url, &id, "release", reason).await?,
         ExceptionsAction::Resolve { id, reason } => act(url, &id, "resolve", reason).await?,
         ExceptionsAction::Override { id, reason } => {
             act(url, &id, "override", Some(reason)).await?

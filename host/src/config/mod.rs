@@ -3,6 +3,7 @@
 //! checked, secrets read from the environment and hashed. Nothing starts on a config that does
 //! not resolve.
 
+pub mod matching;
 mod owners;
 pub mod raw;
 mod resolve;
@@ -46,6 +47,7 @@ pub struct Settings {
     pub routes: Vec<Route>,
     pub xref: Arc<XrefTables>,
     pub exceptions: ExceptionOwners,
+    pub matching: matching::MatchSettings,
 }
 
 /// Which team owns each type of exception (see [`raw::RawExceptions`]).

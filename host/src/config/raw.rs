@@ -35,6 +35,64 @@ pub struct RawConfig {
     /// Which team owns which exceptions.
     #[serde(default)]
     pub exceptions: RawExceptions,
+    /// The three-way match and delivery tolerances.
+    #[serde(default)]
+    pub matching: RawMatching,
+}
+
+/// `[matching]`: tolerances of the three-way match and of deliveries.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawMatching {
+    /// How far shipped and received quantities may exceed what is due before they are an
+    /// exception, in percent (0: not at all).
+    pub delivery_tolerance_percent: f64,
+    /// Tolerance rules, the most specific one applying: `[[matching.tolerances]]`.
+    pub tolerances: Vec<RawTolerance>,
+    /// Outbound agreements that receive an invoice only once it matched (or an operator
+    /// released it); others receive it as it arrives.
+    pub finance_agreements: Vec<String>,
+}
+
+/// One tolerance rule of the three-way match.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawTolerance {
+    /// The supplier (partner id) it applies to; every supplier when left out.
+    pub supplier: Option<String>,
+    /// The material group it applies to; every group when left out.
+    pub material_group: Option<String>,
+    /// How far, in percent, an invoice's unit price may exceed the order's.
+    pub price_percent: Option<f64>,
+    /// How far, in the order's currency, an invoice's unit price may exceed the order's.
+    pub price_absolute: Option<f64>,
+    /// How far, in percent, the invoiced quantity may exceed what was received and kept.
+    pub quantity_percent: f64,
+    pub on_price_breach: BreachAction,
+    pub on_quantity_breach: BreachAction,
+}
+
+/// What a breach of a tolerance does to the invoice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreachAction {
+    /// Matched all the same; the variance is recorded.
+    Accept,
+    /// Held until an operator releases it or a later receipt closes the gap.
+    #[default]
+    Hold,
+    /// Held until an operator releases it; a receipt does not release it.
+    Block,
+}
+
+impl BreachAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BreachAction::Accept => "accept",
+            BreachAction::Hold => "hold",
+            BreachAction::Block => "block",
+        }
+    }
 }
 
 /// Who owns exceptions: `[exceptions] owners = { duplicate = "edi-team" }`.

@@ -348,6 +348,15 @@ pub(super) fn resolve(
     }
 
     let exceptions = super::owners::resolve(&raw.exceptions)?;
+    let matching = super::matching::resolve(
+        &raw.matching,
+        |p| partners.contains_key(p),
+        |a| {
+            agreements
+                .get(a)
+                .is_some_and(|a| a.direction == Direction::Outbound)
+        },
+    )?;
     let admin_token = secrets
         .secret(&raw.server.admin_token_env)
         .map(|token| ApiKeyHash::of(&token));
@@ -395,6 +404,7 @@ pub(super) fn resolve(
         routes,
         xref: Arc::new(raw.xref),
         exceptions,
+        matching,
     })
 }
 

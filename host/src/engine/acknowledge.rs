@@ -136,6 +136,7 @@ pub fn entries(
                     outbox_id: id,
                     control_number: None,
                 },
+                holds: Vec::new(),
             }
         })
         .collect()

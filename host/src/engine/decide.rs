@@ -15,6 +15,7 @@ use super::duplicates;
 use super::exceptions::{self, Involved};
 use super::failure::Failure;
 use super::lifecycle::{self, LifecycleError, OrderStatus, VisibleOrders};
+use super::workflow::Context;
 use crate::audit::{Actor, AuditEvent};
 use crate::config::{Agreement, Mode, Settings};
 use crate::model::validate::{self, Violation};
@@ -22,6 +23,7 @@ use crate::model::{Document, FunctionalAck};
 use crate::sandbox::{AdapterFailure, DecodeOutcome};
 use crate::store::business::{BusinessClaim, BusinessKey, SeenDocuments};
 use crate::store::exceptions::NewException;
+use crate::store::lines::{LineWrite, QualityHold, match_hold};
 use crate::store::messages::digest;
 use crate::store::new_id;
 use crate::store::orders::{NewOrderEvent, OrderState, OrderWrite};
@@ -46,6 +48,8 @@ pub struct World<'a> {
     pub seen: &'a SeenDocuments,
     /// Whether an agreement's adapter renders functional acknowledgments (`None`: unknown now).
     pub renders_acks: &'a (dyn Fn(&Agreement) -> Option<bool> + Sync),
+    /// Quality holds in force (read only for messages a hold may concern).
+    pub holds: &'a [QualityHold],
 }
 
 fn commit_for(inbound: &Inbound<'_>, outcome: MessageOutcome) -> ProcessingCommit {
@@ -56,6 +60,7 @@ fn commit_for(inbound: &Inbound<'_>, outcome: MessageOutcome) -> ProcessingCommi
         outcome,
         documents: Vec::new(),
         orders: Vec::new(),
+        lines: Vec::new(),
         order_events: Vec::new(),
         outbox: Vec::new(),
         audit: Vec::new(),
@@ -346,8 +351,21 @@ fn plan_document(
     let effect = if test {
         lifecycle::Effect::default()
     } else {
-        lifecycle::apply(&document.body, document_id, inbound.partner, state.as_ref())
-            .map_err(refuse)?
+        let named = lifecycle::resolve_all(&document.body, inbound.partner, orders, &routed_to);
+        let ctx = Context {
+            matching: &world.settings.matching,
+            holds: world.holds,
+            message_id: inbound.message_id,
+        };
+        lifecycle::apply(
+            &document.body,
+            document_id,
+            inbound.partner,
+            state.as_ref(),
+            &named,
+            ctx,
+        )
+        .map_err(refuse)?
     };
     if let Some((from, to, order)) = &effect.transition {
         commit.audit.push(AuditEvent::OrderTransition {
@@ -369,10 +387,8 @@ fn plan_document(
     // documents open none).
     let order = match &effect.transition {
         Some((_, to, key)) => {
-            let mut next = state.clone().unwrap_or_else(|| OrderState {
-                key: key.clone(),
-                status: String::new(),
-                parties: vec![inbound.partner.to_owned()],
+            let mut next = state.clone().unwrap_or_else(|| {
+                OrderState::new(key.clone(), "", vec![inbound.partner.to_owned()])
             });
             next.status = to.as_str().to_owned();
             let under = orders.entry(key.po_number.clone()).or_default();
@@ -384,8 +400,50 @@ fn plan_document(
         }
         None => state.as_ref().map(|s| s.key.clone()),
     };
+    // Later documents of the same message see the lines as this one leaves them.
+    for write in &effect.line_writes {
+        if let LineWrite::Lines {
+            key, lines, status, ..
+        } = write
+            && let Some(known) = orders
+                .get_mut(&key.po_number)
+                .and_then(|under| under.iter_mut().find(|o| o.key == *key))
+        {
+            known.version += 1;
+            known.status = status.clone();
+            for line in lines {
+                known.lines.insert(line.line_number.clone(), line.clone());
+            }
+        }
+    }
+    raise_workflow_exceptions(inbound, agreement, involved, world, &effect, commit);
+    for step in &effect.steps {
+        commit.audit.push(AuditEvent::WorkflowStep {
+            step: step.step,
+            order: step.order.clone(),
+            actor: Actor::Partner(inbound.partner.to_owned()),
+            message_id: Some(inbound.message_id.to_owned()),
+            document_id: Some(document_id.to_owned()),
+            detail: step.detail.clone(),
+        });
+    }
     commit.orders.extend(effect.writes);
+    commit.lines.extend(effect.line_writes);
     commit.order_events.extend(effect.events);
+    // An unmatched invoice waits for finance (the agreements `[matching]` names, else every
+    // destination); quality holds keep a receipt or invoice from every destination they
+    // would reach.
+    let finance = &world.settings.matching.finance_agreements;
+    let holds_for = |agreement: &str| -> Vec<String> {
+        effect
+            .holds
+            .iter()
+            .filter(|h| {
+                *h != &match_hold(document_id) || finance.is_empty() || finance.contains(agreement)
+            })
+            .cloned()
+            .collect()
+    };
 
     let document_mode = if test { Mode::Test } else { Mode::Production };
     for destination in destinations {
@@ -439,6 +497,7 @@ fn plan_document(
             endpoint: destination.endpoint.clone().unwrap_or_default(),
             render: Render::Encode,
             order: order.clone().filter(|_| !test),
+            holds: holds_for(&destination.id),
             routed: AuditEvent::DocumentRouted {
                 message_id: inbound.message_id.to_owned(),
                 document_id: Some(document_id.to_owned()),
@@ -451,4 +510,71 @@ fn plan_document(
         });
     }
     Ok(())
+}
+
+/// The exceptions what a document did to its orders raises: one per order for line issues,
+/// one per order for an invoice waiting on its match, one for quality holds.
+fn raise_workflow_exceptions(
+    inbound: &Inbound<'_>,
+    agreement: &Agreement,
+    involved: Involved<'_>,
+    world: &World<'_>,
+    effect: &lifecycle::Effect,
+    commit: &mut ProcessingCommit,
+) {
+    let mut orders: Vec<&crate::model::OrderKey> = effect
+        .issues
+        .iter()
+        .map(|(k, _)| k)
+        .chain(effect.mismatches.iter().map(|(k, _)| k))
+        .collect();
+    orders.sort();
+    orders.dedup();
+    for order in orders {
+        let issues: Vec<_> = effect
+            .issues
+            .iter()
+            .filter(|(k, _)| k == order)
+            .map(|(_, i)| i)
+            .collect();
+        commit.exceptions.extend(exceptions::line_issues(
+            world.settings,
+            inbound,
+            agreement,
+            involved,
+            order,
+            &issues,
+        ));
+        let waiting: Vec<_> = effect
+            .mismatches
+            .iter()
+            .filter(|(k, _)| k == order)
+            .map(|(_, m)| m)
+            .collect();
+        if !waiting.is_empty() {
+            commit.exceptions.push(exceptions::mismatch(
+                world.settings,
+                inbound,
+                agreement,
+                involved,
+                order,
+                &waiting,
+            ));
+        }
+    }
+    if !effect.quality_held.is_empty() {
+        let order = effect
+            .steps
+            .iter()
+            .find_map(|s| s.order.as_ref())
+            .or_else(|| effect.events.first().map(|e| &e.order));
+        commit.exceptions.push(exceptions::quality_held(
+            world.settings,
+            inbound,
+            agreement,
+            involved,
+            order,
+            &effect.quality_held,
+        ));
+    }
 }

@@ -111,6 +111,7 @@ fn decided(
         orders: &orders,
         seen,
         renders_acks: &|_: &crate::config::Agreement| Some(false),
+        holds: &[],
     };
     let agreement = settings.agreements["supplier-edi"].clone();
     decide(&inbound, &agreement, "x12@0.1.0", &decoded, &world)

@@ -9,10 +9,14 @@
 //! none).
 
 use super::decide::Inbound;
+use super::lines::LineIssue;
+use super::matching::LineMatch;
+use super::workflow;
 use crate::config::{Agreement, Settings};
 use crate::model::{CanonicalDocument, Document, Envelope, ExceptionKind, OrderKey};
 use crate::store::business::FirstSeen;
 use crate::store::exceptions::NewException;
+use crate::store::lines::QualityHold;
 use crate::store::new_id;
 use crate::store::outbox::{AttemptRecord, LeasedEntry};
 
@@ -198,6 +202,132 @@ pub fn delivery_failed(
         lines: Vec::new(),
         explanation,
     }
+}
+
+/// A document asked of order lines what their order does not allow (one exception per
+/// order, listing every issue).
+pub fn line_issues(
+    settings: &Settings,
+    inbound: &Inbound<'_>,
+    agreement: &Agreement,
+    involved: Involved<'_>,
+    order: &OrderKey,
+    issues: &[&LineIssue],
+) -> Option<NewException> {
+    let kind = issues.iter().map(|i| workflow::issue_kind(i)).max()?;
+    let explanation = format!(
+        "{} {} from {} (message {}) on order {order}: {}",
+        describe(&involved.document.body),
+        involved
+            .document
+            .body
+            .business_key()
+            .unwrap_or("without a number"),
+        inbound.partner,
+        inbound.message_id,
+        issues
+            .iter()
+            .map(|i| i.explain())
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    let mut exception = raise(
+        settings,
+        kind,
+        inbound,
+        agreement,
+        involved,
+        Some(&order.po_number),
+        explanation,
+    );
+    exception.order = Some(order.clone());
+    exception.lines = issues.iter().map(|i| i.line().to_owned()).collect();
+    exception.lines.dedup();
+    Some(exception)
+}
+
+/// An invoice's lines the three-way match held or blocked: the invoice waits for an
+/// operator's release (or, for quantity holds, the receipt that closes the gap).
+pub fn mismatch(
+    settings: &Settings,
+    inbound: &Inbound<'_>,
+    agreement: &Agreement,
+    involved: Involved<'_>,
+    order: &OrderKey,
+    waiting: &[&LineMatch],
+) -> NewException {
+    let explanation = format!(
+        "invoice {} from {} (message {}) on order {order} waits on its match: {}",
+        involved
+            .document
+            .body
+            .business_key()
+            .unwrap_or("without a number"),
+        inbound.partner,
+        inbound.message_id,
+        waiting
+            .iter()
+            .map(|m| m.explain())
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    let mut exception = raise(
+        settings,
+        ExceptionKind::Mismatch,
+        inbound,
+        agreement,
+        involved,
+        Some(&order.po_number),
+        explanation,
+    );
+    exception.order = Some(order.clone());
+    exception.lines = waiting
+        .iter()
+        .filter_map(|m| m.order_line.clone())
+        .collect();
+    exception
+}
+
+/// A receipt or an invoice under quality holds: its deliveries wait for their release.
+pub fn quality_held(
+    settings: &Settings,
+    inbound: &Inbound<'_>,
+    agreement: &Agreement,
+    involved: Involved<'_>,
+    order: Option<&OrderKey>,
+    holds: &[QualityHold],
+) -> NewException {
+    let explanation = format!(
+        "{} {} from {} (message {}) is under quality hold: {}; it is recorded, and its \
+         deliveries wait until the hold is released",
+        describe(&involved.document.body),
+        involved
+            .document
+            .body
+            .business_key()
+            .unwrap_or("without a number"),
+        inbound.partner,
+        inbound.message_id,
+        holds
+            .iter()
+            .map(|h| format!(
+                "{} {} held by {}'s notification {}",
+                h.scope, h.value, h.placed_by, h.notification
+            ))
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    let mut exception = raise(
+        settings,
+        ExceptionKind::QualityHold,
+        inbound,
+        agreement,
+        involved,
+        order.map(|o| o.po_number.as_str()),
+        explanation,
+    );
+    exception.order = order.cloned();
+    exception
 }
 
 fn describe(document: &Document) -> &'static str {

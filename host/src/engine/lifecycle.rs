@@ -5,15 +5,27 @@
 //! ```text
 //! released ──delivered──▶ sent ──order response──▶ accepted | changed | rejected | acknowledged
 //!     └──────────────order response─────────────────▲
+//!
+//! then, as its lines move (engine::workflow::order_status):
+//! partially_shipped ▶ shipped ▶ partially_received ▶ received ▶ invoiced ▶ matched ▶ closed
+//! (or cancelled, when the buyer cancels every line)
 //! ```
+//!
+//! Up to the acknowledgment the status moves by [`transition`]; after it, it is the least
+//! advanced stage of the order's live lines, so the status can never claim more than the
+//! lines show.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::json;
 
+use super::lines::{self, LineIssue};
+use super::matching::LineMatch;
+use super::workflow::{self, Context};
 use crate::config::UnknownOrders;
 use crate::model::{Document, OrderKey, OrderResponse, PurchaseOrder, ResponseStatus};
+use crate::store::lines::{LineWrite, QualityHold};
 use crate::store::orders::{NewOrderEvent, OrderState, OrderWrite};
 
 /// The orders a message's documents name, as their sender may see them: for each PO number,
@@ -33,6 +45,14 @@ pub enum OrderStatus {
     Rejected,
     /// Acknowledged without a decision yet.
     Acknowledged,
+    PartiallyShipped,
+    Shipped,
+    PartiallyReceived,
+    Received,
+    Invoiced,
+    Matched,
+    Closed,
+    Cancelled,
 }
 
 impl OrderStatus {
@@ -44,21 +64,59 @@ impl OrderStatus {
             OrderStatus::Changed => "changed",
             OrderStatus::Rejected => "rejected",
             OrderStatus::Acknowledged => "acknowledged",
+            OrderStatus::PartiallyShipped => "partially_shipped",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::PartiallyReceived => "partially_received",
+            OrderStatus::Received => "received",
+            OrderStatus::Invoiced => "invoiced",
+            OrderStatus::Matched => "matched",
+            OrderStatus::Closed => "closed",
+            OrderStatus::Cancelled => "cancelled",
         }
     }
 
+    pub const ALL: [OrderStatus; 14] = [
+        OrderStatus::Released,
+        OrderStatus::Sent,
+        OrderStatus::Accepted,
+        OrderStatus::Changed,
+        OrderStatus::Rejected,
+        OrderStatus::Acknowledged,
+        OrderStatus::PartiallyShipped,
+        OrderStatus::Shipped,
+        OrderStatus::PartiallyReceived,
+        OrderStatus::Received,
+        OrderStatus::Invoiced,
+        OrderStatus::Matched,
+        OrderStatus::Closed,
+        OrderStatus::Cancelled,
+    ];
+
     pub fn parse(text: &str) -> Option<OrderStatus> {
-        [
-            OrderStatus::Released,
-            OrderStatus::Sent,
-            OrderStatus::Accepted,
-            OrderStatus::Changed,
-            OrderStatus::Rejected,
-            OrderStatus::Acknowledged,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
+        OrderStatus::ALL.into_iter().find(|s| s.as_str() == text)
     }
+
+    /// Whether the order is still at (or before) its acknowledgment, where the supplier may
+    /// answer (again) and the status moves by [`transition`].
+    pub fn is_acknowledgment(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Released
+                | OrderStatus::Sent
+                | OrderStatus::Accepted
+                | OrderStatus::Changed
+                | OrderStatus::Rejected
+                | OrderStatus::Acknowledged
+        )
+    }
+}
+
+/// A step of the order's life for the audit chain (see [`crate::audit::AuditEvent::WorkflowStep`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub step: &'static str,
+    pub order: Option<OrderKey>,
+    pub detail: serde_json::Value,
 }
 
 /// What happens to an order.
@@ -124,29 +182,92 @@ pub fn transition(from: Option<OrderStatus>, event: OrderEvent) -> Option<OrderS
     }
 }
 
-/// What a document does to the order it concerns.
+/// What a document does to the orders it concerns.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Effect {
     pub writes: Vec<OrderWrite>,
     pub events: Vec<NewOrderEvent>,
     /// `(from, to, order)` when the order's status changes, for the audit entry.
     pub transition: Option<(Option<OrderStatus>, OrderStatus, OrderKey)>,
+    /// Lines, matches and holds to write.
+    pub line_writes: Vec<LineWrite>,
+    /// Steps for the audit chain beside the transition.
+    pub steps: Vec<Step>,
+    /// What the document asked of lines that their order does not allow.
+    pub issues: Vec<(OrderKey, LineIssue)>,
+    /// Invoice lines held or blocked by the match.
+    pub mismatches: Vec<(OrderKey, LineMatch)>,
+    /// Quality holds in force over what the document carries.
+    pub quality_held: Vec<QualityHold>,
+    /// What holds the document's deliveries back ([`crate::store::lines`]).
+    pub holds: Vec<String>,
 }
 
-/// Decides the effect of `document`, sent by `partner`, given the order's current `state`.
+/// Decides the effect of `document`, sent by `partner`, given the current `state` of the
+/// order it concerns and of every order it names (`named`, its own among them).
 pub fn apply(
     document: &Document,
     document_id: &str,
     partner: &str,
     state: Option<&OrderState>,
+    named: &[&OrderState],
+    ctx: Context<'_>,
 ) -> Result<Effect, LifecycleError> {
-    match document {
-        Document::PurchaseOrder(po) => release(po, document_id, partner, state),
-        Document::OrderResponse(response) => answer(response, document_id, partner, state),
-        // Later lifecycle steps (changes, shipments, receipts, invoices) are stored and routed
-        // without moving the order until their workflows land.
-        _ => Ok(Effect::default()),
+    let mut effect = match document {
+        Document::PurchaseOrder(po) => release(po, document_id, partner, state)?,
+        Document::OrderResponse(response) => answer(response, document_id, partner, state)?,
+        Document::FunctionalAck(_) | Document::Supplier(_) => Effect::default(),
+        _ => workflow::follow(document, document_id, partner, named, ctx),
+    };
+    // Every write to lines is in the audit chain with the lines as they are after it, so
+    // the chain alone tells each line's story.
+    let moved: Vec<Step> = effect
+        .line_writes
+        .iter()
+        .filter_map(|write| match write {
+            LineWrite::Lines { key, lines, .. } if !lines.is_empty() => Some(Step {
+                step: "lines_moved",
+                order: Some(key.clone()),
+                detail: serde_json::json!({"doc_type": document.doc_type(), "lines": lines}),
+            }),
+            _ => None,
+        })
+        .collect();
+    effect.steps.splice(0..0, moved);
+    Ok(effect)
+}
+
+/// Every order `document`, sent by `partner`, names that it may name, in the document's PO
+/// order (each once); numbers it has no order under are left out.
+pub fn resolve_all<'a>(
+    document: &Document,
+    partner: &str,
+    visible: &'a VisibleOrders,
+    routed_to: &[&str],
+) -> Vec<&'a OrderState> {
+    let mut found: Vec<&OrderState> = Vec::new();
+    for po_number in document.po_numbers() {
+        let under: Vec<&OrderState> = visible
+            .get(po_number)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter(|o| o.is_party(partner))
+            .collect();
+        let chosen = match under.as_slice() {
+            [one] => Some(*one),
+            several => several
+                .iter()
+                .copied()
+                .find(|o| routed_to.contains(&o.key.buyer.as_str())),
+        };
+        if let Some(order) = chosen
+            && !found.iter().any(|f| f.key == order.key)
+        {
+            found.push(order);
+        }
     }
+    found
 }
 
 /// Which order `document`, sent by `partner`, concerns (the order under its first PO number),
@@ -248,12 +369,19 @@ fn release(
     }
     .ok_or_else(|| LifecycleError::DuplicateOrder(po.po_number.clone()))?;
     let key = OrderKey::new(partner, po.po_number.clone());
+    let opened: Vec<_> = lines::open(po).into_values().collect();
     Ok(Effect {
         writes: vec![OrderWrite::Create {
             key: key.clone(),
             status: to.as_str().into(),
             document_id: document_id.to_owned(),
             parties: vec![partner.to_owned()],
+        }],
+        line_writes: vec![LineWrite::Lines {
+            key: key.clone(),
+            version: 0,
+            status: to.as_str().into(),
+            lines: opened,
         }],
         events: vec![NewOrderEvent {
             order: key.clone(),
@@ -263,6 +391,7 @@ fn release(
             detail: json!({"lines": po.lines.len(), "from": partner}),
         }],
         transition: Some((None, to, key)),
+        ..Effect::default()
     })
 }
 
@@ -288,16 +417,27 @@ fn answer(
         .iter()
         .map(|l| json!({"line": l.line_number, "status": l.status, "quantity": l.quantity}))
         .collect();
-    let mut writes = Vec::new();
-    if state.status != to.as_str() {
-        writes.push(OrderWrite::Transition {
-            key: state.key.clone(),
-            from: state.status.clone(),
-            to: to.as_str().into(),
-        });
+    // The answer's lines and the status move together, fenced on the order's version.
+    let confirmed = lines::confirm(&state.lines, response);
+    // An answer rejecting the last live line rejects the order, whatever its header says.
+    let mut after = state.lines.clone();
+    for line in &confirmed.changed {
+        after.insert(line.line_number.clone(), line.clone());
     }
+    let to = workflow::order_status(to, &after);
+    let line_writes = vec![LineWrite::Lines {
+        key: state.key.clone(),
+        version: state.version,
+        status: to.as_str().into(),
+        lines: confirmed.changed,
+    }];
     Ok(Effect {
-        writes,
+        line_writes,
+        issues: confirmed
+            .issues
+            .into_iter()
+            .map(|i| (state.key.clone(), i))
+            .collect(),
         events: vec![NewOrderEvent {
             order: state.key.clone(),
             event: "acknowledged".into(),
@@ -311,13 +451,32 @@ fn answer(
             }),
         }],
         transition: Some((from, to, state.key.clone())),
+        ..Effect::default()
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::matching::MatchSettings;
     use crate::model::{LineResponse, LineStatus};
+
+    /// `apply` for a document naming at most the one order it concerns.
+    fn decide_alone(
+        document: &Document,
+        document_id: &str,
+        partner: &str,
+        state: Option<&OrderState>,
+    ) -> Result<Effect, LifecycleError> {
+        let matching = MatchSettings::default();
+        let named: Vec<&OrderState> = state.into_iter().collect();
+        let ctx = Context {
+            matching: &matching,
+            holds: &[],
+            message_id: "m",
+        };
+        apply(document, document_id, partner, state, &named, ctx)
+    }
 
     fn response(status: ResponseStatus) -> Document {
         Document::OrderResponse(OrderResponse {
@@ -351,11 +510,11 @@ mod tests {
     }
 
     fn state_of(buyer: &str, status: &str, parties: &[&str]) -> OrderState {
-        OrderState {
-            key: OrderKey::new(buyer, "PO1"),
-            status: status.into(),
-            parties: parties.iter().map(|p| p.to_string()).collect(),
-        }
+        OrderState::new(
+            OrderKey::new(buyer, "PO1"),
+            status,
+            parties.iter().map(|p| p.to_string()).collect(),
+        )
     }
 
     fn notice() -> Document {
@@ -371,7 +530,7 @@ mod tests {
 
     #[test]
     fn a_response_moves_a_sent_order() {
-        let effect = apply(
+        let effect = decide_alone(
             &response(ResponseStatus::AcceptedWithChanges),
             "d",
             "portal",
@@ -379,16 +538,21 @@ mod tests {
         )
         .unwrap();
         assert!(
-            matches!(&effect.writes[0], OrderWrite::Transition { from, to, .. } if from == "sent" && to == "changed")
+            matches!(&effect.line_writes[0], LineWrite::Lines { status, version: 0, .. } if status == "changed")
+        );
+        assert_eq!(
+            effect.transition.as_ref().map(|(from, to, _)| (*from, *to)),
+            Some((Some(OrderStatus::Sent), OrderStatus::Changed))
         );
         assert_eq!(effect.events[0].status, "changed");
     }
 
     #[test]
     fn responses_for_unknown_or_unshared_orders_are_refused() {
-        let err = apply(&response(ResponseStatus::Accepted), "d", "portal", None).unwrap_err();
+        let err =
+            decide_alone(&response(ResponseStatus::Accepted), "d", "portal", None).unwrap_err();
         assert_eq!(err.code(), "order.unknown");
-        let err = apply(
+        let err = decide_alone(
             &response(ResponseStatus::Accepted),
             "d",
             "stranger",
@@ -396,7 +560,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.code(), "order.unknown");
-        let err = apply(
+        let err = decide_alone(
             &response(ResponseStatus::Accepted),
             "d",
             "portal",
@@ -451,14 +615,14 @@ mod tests {
             resolve(&po, "portal", &visible, UnknownOrders::Refuse, &[]).unwrap(),
             None
         );
-        let effect = apply(&po, "d", "portal", None).unwrap();
+        let effect = decide_alone(&po, "d", "portal", None).unwrap();
         assert!(
             matches!(&effect.writes[0], OrderWrite::Create { key, .. } if key == &OrderKey::new("portal", "PO1"))
         );
         // erp's own second release of PO1 is its duplicate.
         let own = resolve(&po, "erp", &visible, UnknownOrders::Refuse, &[]).unwrap();
         assert_eq!(
-            apply(&po, "d", "erp", own).unwrap_err().code(),
+            decide_alone(&po, "d", "erp", own).unwrap_err().code(),
             "order.duplicate"
         );
     }
@@ -509,17 +673,10 @@ mod tests {
 
     #[test]
     fn statuses_round_trip_through_their_names() {
-        for status in [
-            OrderStatus::Released,
-            OrderStatus::Sent,
-            OrderStatus::Accepted,
-            OrderStatus::Changed,
-            OrderStatus::Rejected,
-            OrderStatus::Acknowledged,
-        ] {
+        for status in OrderStatus::ALL {
             assert_eq!(OrderStatus::parse(status.as_str()), Some(status));
         }
-        assert_eq!(OrderStatus::parse("closed"), None);
+        assert_eq!(OrderStatus::parse("lost"), None);
     }
 
     #[test]
@@ -529,9 +686,9 @@ mod tests {
             "references": [], "payment_terms": null, "notes": [], "lines": [], "total": null, "extensions": []
         })).unwrap();
         let doc = Document::PurchaseOrder(po);
-        assert!(apply(&doc, "d", "erp", None).is_ok());
+        assert!(decide_alone(&doc, "d", "erp", None).is_ok());
         assert_eq!(
-            apply(&doc, "d", "erp", Some(&state("released")))
+            decide_alone(&doc, "d", "erp", Some(&state("released")))
                 .unwrap_err()
                 .code(),
             "order.duplicate"

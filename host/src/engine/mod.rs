@@ -20,7 +20,12 @@ pub mod duplicates;
 pub mod exceptions;
 pub mod failure;
 pub mod lifecycle;
+pub mod lines;
+pub mod matching;
 mod process;
+pub mod workflow;
+#[cfg(test)]
+mod workflow_props;
 
 use std::sync::Arc;
 use std::time::Duration;

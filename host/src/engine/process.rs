@@ -17,8 +17,10 @@ use super::lifecycle::VisibleOrders;
 use crate::config::Agreement;
 use crate::delivery::backoff::Backoff;
 use crate::governance::{self, CredentialError};
+use crate::model::Document;
 use crate::sandbox::{CallCost, CallScope, DecodeOutcome};
 use crate::store::business::SeenDocuments;
+use crate::store::lines::QualityHold;
 use crate::store::messages::QueuedMessage;
 use crate::store::processing::AdapterCost;
 use crate::store::{StoreError, now_ms};
@@ -61,9 +63,10 @@ impl Engine {
             let read = async {
                 let orders = self.read_orders(&message.partner, &decoded).await?;
                 let seen = self.read_seen(&message.partner, &decoded).await?;
-                Ok::<_, StoreError>((orders, seen))
+                let holds = self.read_holds(&decoded).await?;
+                Ok::<_, StoreError>((orders, seen, holds))
             };
-            let (orders, seen) = match read.await {
+            let (orders, seen, holds) = match read.await {
                 Ok(read) => read,
                 Err(e) => return self.requeue(&message, &format!("store: {e}")).await,
             };
@@ -74,6 +77,7 @@ impl Engine {
                     orders: &orders,
                     seen: &seen,
                     renders_acks: &renders_acks,
+                    holds: &holds,
                 };
                 decide::decide(&inbound, &agreement, &adapter, &decoded, &world)
             };
@@ -159,6 +163,21 @@ impl Engine {
         Ok(orders)
     }
 
+    /// The quality holds in force, when a document may be under one or release one.
+    async fn read_holds(&self, decoded: &DecodeOutcome) -> Result<Vec<QualityHold>, StoreError> {
+        let concerned = decoded.documents.iter().any(|d| {
+            matches!(
+                d.body,
+                Document::GoodsReceipt(_) | Document::Invoice(_) | Document::QualityNotification(_)
+            )
+        });
+        if concerned {
+            self.store.active_holds().await
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
     /// Which of the documents' business identities their sender sent before, and where.
     async fn read_seen(
         &self,
@@ -206,6 +225,7 @@ impl Engine {
                 orders: &orders,
                 seen: &seen,
                 renders_acks: &renders_acks,
+                holds: &[],
             };
             decide::fail(&inbound, agreement.as_deref(), failure, &[], &world)
         };

@@ -32,10 +32,19 @@ pub enum ExceptionKind {
     Overdue,
     /// An invoice that does not match its order and receipts.
     Mismatch,
+    /// A document names a line its order lacks, one rejected or cancelled, or counts it in
+    /// another unit.
+    LineMismatch,
+    /// More shipped than is due, beyond the delivery tolerance.
+    OverShipment,
+    /// More received than was shipped, beyond the delivery tolerance.
+    OverReceipt,
+    /// A receipt or an invoice under a quality hold: its deliveries wait for the release.
+    QualityHold,
 }
 
 impl ExceptionKind {
-    pub const ALL: [ExceptionKind; 7] = [
+    pub const ALL: [ExceptionKind; 11] = [
         ExceptionKind::Duplicate,
         ExceptionKind::UnknownOrder,
         ExceptionKind::Validation,
@@ -43,6 +52,10 @@ impl ExceptionKind {
         ExceptionKind::Rejected,
         ExceptionKind::Overdue,
         ExceptionKind::Mismatch,
+        ExceptionKind::LineMismatch,
+        ExceptionKind::OverShipment,
+        ExceptionKind::OverReceipt,
+        ExceptionKind::QualityHold,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +67,10 @@ impl ExceptionKind {
             ExceptionKind::Rejected => "rejected",
             ExceptionKind::Overdue => "overdue",
             ExceptionKind::Mismatch => "mismatch",
+            ExceptionKind::LineMismatch => "line_mismatch",
+            ExceptionKind::OverShipment => "over_shipment",
+            ExceptionKind::OverReceipt => "over_receipt",
+            ExceptionKind::QualityHold => "quality_hold",
         }
     }
 
@@ -68,6 +85,10 @@ impl ExceptionKind {
             ExceptionKind::DeliveryFailed => &[Retry, Resolve],
             ExceptionKind::Rejected | ExceptionKind::Overdue => &[Resolve],
             ExceptionKind::Mismatch => &[Release, Override, Resolve],
+            ExceptionKind::LineMismatch
+            | ExceptionKind::OverShipment
+            | ExceptionKind::OverReceipt
+            | ExceptionKind::QualityHold => &[Resolve],
         }
     }
 }
@@ -80,11 +101,12 @@ impl fmt::Display for ExceptionKind {
 
 /// A name that is not one of the exception kinds.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown exception type {0:?}; expected one of duplicate, unknown_order, validation, \
-     delivery_failed, rejected, overdue, mismatch"
-)]
+#[error("unknown exception type {0:?}; expected one of {kinds}", kinds = kind_names())]
 pub struct UnknownExceptionKind(pub String);
+
+fn kind_names() -> String {
+    ExceptionKind::ALL.map(ExceptionKind::as_str).join(", ")
+}
 
 impl FromStr for ExceptionKind {
     type Err = UnknownExceptionKind;
@@ -148,12 +170,14 @@ impl ExceptionState {
                 Err(ActionRefused::AlreadyAcknowledged)
             }
             (_, ExceptionAction::Acknowledge) => Ok(ExceptionState::Acknowledged),
-            (_, ExceptionAction::Resolve | ExceptionAction::Override) => {
-                Ok(ExceptionState::Resolved)
-            }
-            // Retrying and releasing act on the documents; the exception stays where it is
-            // until someone resolves it (a retry that fails again raises a new one).
-            (state, ExceptionAction::Retry | ExceptionAction::Release) => Ok(state),
+            // Releasing lets what was held go: nothing is left to do about it.
+            (
+                _,
+                ExceptionAction::Resolve | ExceptionAction::Override | ExceptionAction::Release,
+            ) => Ok(ExceptionState::Resolved),
+            // Retrying acts on the documents; the exception stays where it is until someone
+            // resolves it (a retry that fails again raises a new one).
+            (state, ExceptionAction::Retry) => Ok(state),
         }
     }
 }
@@ -208,6 +232,8 @@ pub enum ActionRefused {
         "the message is not failed, nor the delivery dead, any more; there is nothing to retry"
     )]
     NothingToRetry,
+    #[error("no invoice line waits on its match any more; there is nothing to release")]
+    NothingToRelease,
 }
 
 #[cfg(test)]

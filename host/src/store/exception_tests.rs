@@ -41,6 +41,7 @@ fn decision(message_id: &str, lease_token: &str, outcome: MessageOutcome) -> Pro
         outcome,
         documents: Vec::new(),
         orders: Vec::new(),
+        lines: Vec::new(),
         order_events: Vec::new(),
         outbox: Vec::new(),
         audit: Vec::new(),

@@ -237,6 +237,21 @@ impl WriteOp for Act {
                     return Ok(ActionOutcome::Refused(ActionRefused::NothingToRetry));
                 }
             }
+            // A release lets the held invoice's lines count as matched and its deliveries go,
+            // in this same transaction.
+            if self.action == ExceptionAction::Release {
+                let released = super::lines::release_invoice(
+                    &mut batch,
+                    &before.message_ids[0],
+                    before.business_key.as_deref(),
+                    &self.actor,
+                    reason,
+                )
+                .await?;
+                if released == 0 {
+                    return Ok(ActionOutcome::Refused(ActionRefused::NothingToRelease));
+                }
+            }
             // Fenced on the state read: two operators acting at once cannot both move it.
             let moved = sqlx::query(
                 "UPDATE exceptions SET state = $1, last_action = $2, reason = $3, updated_at = $4 \

@@ -30,6 +30,7 @@ pub mod cost;
 #[cfg(test)]
 mod exception_tests;
 pub mod exceptions;
+pub mod lines;
 pub mod messages;
 pub mod orders;
 pub mod outbox;

@@ -172,6 +172,25 @@ pub struct OrderState {
     pub key: OrderKey,
     pub status: String,
     pub parties: Vec<String>,
+    /// Rises with every write to the lines; a line write is fenced on it.
+    pub version: i64,
+    pub lines: crate::engine::lines::Lines,
+    /// Its invoice lines waiting on their match.
+    pub held: Vec<super::lines::HeldMatch>,
+}
+
+impl OrderState {
+    /// An order as a document about to open it leaves it: no lines yet, version 0.
+    pub fn new(key: OrderKey, status: impl Into<String>, parties: Vec<String>) -> OrderState {
+        OrderState {
+            key,
+            status: status.into(),
+            parties,
+            version: 0,
+            lines: Default::default(),
+            held: Vec::new(),
+        }
+    }
 }
 
 impl OrderState {
@@ -191,7 +210,7 @@ pub struct OrderEventView {
     pub detail: serde_json::Value,
 }
 
-/// An order with its canonical document and its history.
+/// An order with its canonical document, its timeline per line and its history.
 #[derive(Debug, Clone, Serialize)]
 pub struct OrderView {
     pub po_number: String,
@@ -200,7 +219,62 @@ pub struct OrderView {
     pub created_at: i64,
     pub updated_at: i64,
     pub document: serde_json::Value,
+    /// Per line: what was ordered, confirmed, shipped, received, invoiced and matched.
+    pub lines: Vec<LineTimeline>,
+    /// Every invoice line's match, with why.
+    pub matches: Vec<super::lines::MatchView>,
+    /// The exceptions about the order still open or acknowledged.
+    pub exceptions: Vec<OpenException>,
     pub history: Vec<OrderEventView>,
+}
+
+/// One line of the order's timeline. Quantities are in the line's unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct LineTimeline {
+    pub line_number: String,
+    pub stage: crate::engine::lines::LineStage,
+    pub unit: String,
+    pub ordered: String,
+    pub price: Option<String>,
+    pub confirmation: Option<crate::engine::lines::Confirmation>,
+    pub confirmed: Option<String>,
+    pub shipped: String,
+    pub received: String,
+    pub rejected: String,
+    pub invoiced: String,
+    pub matched: String,
+    pub lots: Vec<String>,
+}
+
+impl From<&crate::engine::lines::LineState> for LineTimeline {
+    fn from(l: &crate::engine::lines::LineState) -> Self {
+        let text = |d: rust_decimal::Decimal| d.normalize().to_string();
+        LineTimeline {
+            line_number: l.line_number.clone(),
+            stage: l.stage(),
+            unit: l.unit.clone(),
+            ordered: text(l.ordered),
+            price: l.agreed_price().map(text),
+            confirmation: l.confirmation,
+            confirmed: l.confirmed.map(text),
+            shipped: text(l.shipped),
+            received: text(l.received),
+            rejected: text(l.rejected),
+            invoiced: text(l.invoiced),
+            matched: text(l.matched),
+            lots: l.lots.clone(),
+        }
+    }
+}
+
+/// An exception about the order someone still has to act on.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenException {
+    pub id: String,
+    pub kind: String,
+    pub state: String,
+    pub lines: serde_json::Value,
+    pub explanation: String,
 }
 
 impl Store {
@@ -215,11 +289,9 @@ impl Store {
         else {
             return Ok(None);
         };
-        Ok(Some(OrderState {
-            key: key.clone(),
-            status: row.try_get("status")?,
-            parties: self.parties(key).await?,
-        }))
+        self.order_state_from(key.clone(), row.try_get("status")?)
+            .await
+            .map(Some)
     }
 
     /// Every order numbered `po_number` that `partner` is a party of (the buyer is one of its
@@ -241,13 +313,25 @@ impl Store {
         let mut orders = Vec::with_capacity(rows.len());
         for row in rows {
             let key = OrderKey::new(row.try_get::<String, _>("buyer")?, po_number);
-            orders.push(OrderState {
-                status: row.try_get("status")?,
-                parties: self.parties(&key).await?,
-                key,
-            });
+            orders.push(self.order_state_from(key, row.try_get("status")?).await?);
         }
         Ok(orders)
+    }
+
+    async fn order_state_from(
+        &self,
+        key: OrderKey,
+        status: String,
+    ) -> Result<OrderState, StoreError> {
+        let (version, lines) = self.order_lines(&key).await?;
+        Ok(OrderState {
+            parties: self.parties(&key).await?,
+            held: self.held_matches(&key).await?,
+            key,
+            status,
+            version,
+            lines,
+        })
     }
 
     async fn parties(&self, key: &OrderKey) -> Result<Vec<String>, StoreError> {
@@ -309,7 +393,32 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+        let (_, lines) = self.order_lines(key).await?;
+        let exceptions = sqlx::query(
+            "SELECT id, kind, state, lines, explanation FROM exceptions \
+             WHERE order_buyer = $1 AND po_number = $2 AND state <> 'resolved' \
+             ORDER BY created_at, id",
+        )
+        .bind(&key.buyer)
+        .bind(&key.po_number)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            let lines: String = r.try_get("lines")?;
+            Ok(OpenException {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                state: r.try_get("state")?,
+                lines: serde_json::from_str(&lines).unwrap_or(serde_json::Value::Null),
+                explanation: r.try_get("explanation")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Some(OrderView {
+            lines: lines.values().map(LineTimeline::from).collect(),
+            matches: self.order_matches(key).await?,
+            exceptions,
             po_number: row.try_get("po_number")?,
             status: row.try_get("status")?,
             buyer: row.try_get("buyer")?,

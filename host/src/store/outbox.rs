@@ -44,6 +44,10 @@ pub struct NewOutboxEntry {
     pub order: Option<OrderKey>,
     /// The audit entry recording the route; the store fills in the control number.
     pub routed: AuditEvent,
+    /// What holds the entry back from delivery ([`super::lines::match_hold`],
+    /// [`super::lines::quality_hold`]); it is inserted `held` and becomes pending when the
+    /// last of them is lifted.
+    pub holds: Vec<String>,
 }
 
 /// An entry leased for delivery.
@@ -145,7 +149,7 @@ pub(crate) async fn insert(batch: &mut Batch<'_>, e: &NewOutboxEntry) -> Result<
         "INSERT INTO outbox (id, message_id, document_id, doc_type, agreement, partner, endpoint, \
          content_type, payload, control_number, po_number, order_buyer, status, attempts, \
          next_attempt_at, created_at, render, ack, rendered, retry_from) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, $11, 'pending', 0, $12, $12, $13, \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, $11, $15, 0, $12, $12, $13, \
          $14, 0, $12)",
     )
     .bind(&e.id)
@@ -162,8 +166,17 @@ pub(crate) async fn insert(batch: &mut Batch<'_>, e: &NewOutboxEntry) -> Result<
     .bind(batch.now)
     .bind(render)
     .bind(ack)
+    .bind(if e.holds.is_empty() {
+        "pending"
+    } else {
+        "held"
+    })
     .execute(&mut **batch.tx)
     .await?;
+    if !e.holds.is_empty() {
+        super::lines::hold_entry(batch.tx, &e.id, &e.holds).await?;
+        return Ok(control);
+    }
     super::wake::announce(batch, Work::Deliveries).await?;
     Ok(control)
 }

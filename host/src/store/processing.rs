@@ -42,6 +42,8 @@ pub struct ProcessingCommit {
     pub outcome: MessageOutcome,
     pub documents: Vec<NewDocument>,
     pub orders: Vec<OrderWrite>,
+    /// Order lines, invoice matches and quality holds, applied after `orders`.
+    pub lines: Vec<super::lines::LineWrite>,
     pub order_events: Vec<NewOrderEvent>,
     pub outbox: Vec<NewOutboxEntry>,
     pub audit: Vec<AuditEvent>,
@@ -111,6 +113,9 @@ impl WriteOp for Record {
             }
             for write in &commit.orders {
                 apply_write(batch.tx, write, batch.now).await?;
+            }
+            for write in &commit.lines {
+                super::lines::apply(&mut batch, write).await?;
             }
             for e in &commit.order_events {
                 insert_event(batch.tx, e, Some(&commit.message_id), batch.now).await?;

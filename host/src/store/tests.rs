@@ -94,6 +94,7 @@ fn commit(message_id: &str, lease_token: &str, outbox: Vec<NewOutboxEntry>) -> P
         outcome: MessageOutcome::Processed,
         documents: Vec::new(),
         orders: Vec::new(),
+        lines: Vec::new(),
         order_events: Vec::new(),
         outbox,
         audit: Vec::new(),
@@ -123,6 +124,7 @@ fn entry(message_id: &str) -> NewOutboxEntry {
             outbox_id: String::new(),
             control_number: None,
         },
+        holds: Vec::new(),
     }
 }
 
