@@ -69,6 +69,7 @@ pub fn repo_file(relative: &str) -> PathBuf {
 pub const ERP_KEY: &str = "erp-test-key";
 pub const PORTAL_KEY: &str = "portal-test-key";
 pub const OTHER_KEY: &str = "other-test-key";
+pub const WAREHOUSE_KEY: &str = "warehouse-test-key";
 pub const ADMIN_TOKEN: &str = "operator-test-token";
 /// The Standard Webhooks secret deliveries are signed with unless an agreement names its own.
 pub const SIGNING_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -91,6 +92,7 @@ pub fn secrets() -> BTreeMap<String, String> {
         ("ERP_KEY", ERP_KEY),
         ("PORTAL_KEY", PORTAL_KEY),
         ("OTHER_KEY", OTHER_KEY),
+        ("WAREHOUSE_KEY", WAREHOUSE_KEY),
         ("WHARF_ADMIN_TOKEN", ADMIN_TOKEN),
         ("PORTAL_CXML_SECRET", "welcome-2026"),
         ("STALE_CXML_SECRET", "last-years-secret"),
