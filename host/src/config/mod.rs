@@ -46,6 +46,8 @@ pub struct Settings {
     pub routes: Vec<Route>,
     pub xref: Arc<XrefTables>,
     pub exceptions: ExceptionOwners,
+    /// What every supplier record must meet (`[suppliers]`).
+    pub suppliers: crate::suppliers::SupplierRules,
 }
 
 /// Which team owns each type of exception (see [`raw::RawExceptions`]).

@@ -348,6 +348,20 @@ pub(super) fn resolve(
     }
 
     let exceptions = super::owners::resolve(&raw.exceptions)?;
+    let suppliers = |raw: &super::raw::RawSuppliers| {
+        if raw
+            .required_certifications
+            .iter()
+            .any(|c| c.trim().is_empty())
+        {
+            return Err(ConfigError::Invalid(
+                "suppliers.required_certifications names an empty certification".into(),
+            ));
+        }
+        Ok(crate::suppliers::SupplierRules {
+            required_certifications: raw.required_certifications.clone(),
+        })
+    };
     let admin_token = secrets
         .secret(&raw.server.admin_token_env)
         .map(|token| ApiKeyHash::of(&token));
@@ -395,6 +409,7 @@ pub(super) fn resolve(
         routes,
         xref: Arc::new(raw.xref),
         exceptions,
+        suppliers: suppliers(&raw.suppliers)?,
     })
 }
 
