@@ -21,6 +21,7 @@ pub mod exceptions;
 pub mod failure;
 pub mod lifecycle;
 mod process;
+pub mod supplier_compliance;
 
 use std::sync::Arc;
 use std::time::Duration;

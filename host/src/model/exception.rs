@@ -32,10 +32,13 @@ pub enum ExceptionKind {
     Overdue,
     /// An invoice that does not match its order and receipts.
     Mismatch,
+    /// A supplier record that breaks the onboarding rules: an expired or missing
+    /// certification, a bad identifier or bank account (see `suppliers::rules`).
+    SupplierCompliance,
 }
 
 impl ExceptionKind {
-    pub const ALL: [ExceptionKind; 7] = [
+    pub const ALL: [ExceptionKind; 8] = [
         ExceptionKind::Duplicate,
         ExceptionKind::UnknownOrder,
         ExceptionKind::Validation,
@@ -43,6 +46,7 @@ impl ExceptionKind {
         ExceptionKind::Rejected,
         ExceptionKind::Overdue,
         ExceptionKind::Mismatch,
+        ExceptionKind::SupplierCompliance,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +58,7 @@ impl ExceptionKind {
             ExceptionKind::Rejected => "rejected",
             ExceptionKind::Overdue => "overdue",
             ExceptionKind::Mismatch => "mismatch",
+            ExceptionKind::SupplierCompliance => "supplier_compliance",
         }
     }
 
@@ -68,6 +73,9 @@ impl ExceptionKind {
             ExceptionKind::DeliveryFailed => &[Retry, Resolve],
             ExceptionKind::Rejected | ExceptionKind::Overdue => &[Resolve],
             ExceptionKind::Mismatch => &[Release, Override, Resolve],
+            // The record is stored as it came; someone renews the certificate or corrects
+            // the record, or accepts it as it is.
+            ExceptionKind::SupplierCompliance => &[Override, Resolve],
         }
     }
 }
@@ -82,7 +90,7 @@ impl fmt::Display for ExceptionKind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "unknown exception type {0:?}; expected one of duplicate, unknown_order, validation, \
-     delivery_failed, rejected, overdue, mismatch"
+     delivery_failed, rejected, overdue, mismatch, supplier_compliance"
 )]
 pub struct UnknownExceptionKind(pub String);
 
