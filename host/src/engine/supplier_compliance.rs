@@ -109,41 +109,5 @@ fn explain(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Identifier;
-
-    fn supplier(ids: &[(&str, &str)]) -> Supplier {
-        Supplier {
-            ids: ids
-                .iter()
-                .map(|(s, v)| Identifier {
-                    scheme: (*s).into(),
-                    value: (*v).into(),
-                })
-                .collect(),
-            name: "Lakeshore Castings".into(),
-            status: None,
-            tax_ids: vec![],
-            parties: vec![],
-            certifications: vec![],
-            bank_accounts: vec![],
-            compliance: vec![],
-            extensions: vec![],
-        }
-    }
-
-    #[test]
-    fn a_record_is_kept_under_its_gln_then_duns_then_first_id() {
-        let both = supplier(&[
-            ("buyer", "V-1"),
-            ("duns", "150483782"),
-            ("gln", "4012345000009"),
-        ]);
-        assert_eq!(supplier_key(&both), "gln:4012345000009");
-        let duns = supplier(&[("buyer", "V-1"), ("duns", "150483782")]);
-        assert_eq!(supplier_key(&duns), "duns:150483782");
-        assert_eq!(supplier_key(&supplier(&[("buyer", "V-1")])), "buyer:V-1");
-        assert_eq!(supplier_key(&supplier(&[])), "name:Lakeshore Castings");
-    }
-}
+#[path = "supplier_compliance_tests.rs"]
+mod tests;
