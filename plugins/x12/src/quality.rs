@@ -35,7 +35,7 @@
 //! until someone decides. A partner's own BNR01/BNR05 codes are kept and written back, as long
 //! as they still say the document's action.
 
-use wharf_guest_sdk::canonical::{Defect, Extension, QualityAction, QualityNotification};
+use wharf_guest_sdk::canonical::{Defect, Extension, Note, QualityAction, QualityNotification};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::error;
 
@@ -305,7 +305,7 @@ pub fn write(q: &QualityNotification, today: &str) -> Result<Vec<Out>, AdapterEr
     for (i, defect) in q.defects.iter().enumerate() {
         write_defect(defect, i, ext, &mut out);
         if i == 0 {
-            out.extend(q.notes.iter().flat_map(common::write_note));
+            out.extend(q.notes.iter().flat_map(nte));
         }
     }
     let general = raw_segments(ext, "G.");
@@ -313,12 +313,28 @@ pub fn write(q: &QualityNotification, today: &str) -> Result<Vec<Out>, AdapterEr
     let kept_ncd = (1..=7).any(|n| general_ncd.has(n));
     if q.defects.is_empty() && (!q.notes.is_empty() || !general.is_empty() || kept_ncd) {
         out.push(general_ncd.with_default(1, NON_CONFORMING));
-        out.extend(q.notes.iter().flat_map(common::write_note));
+        out.extend(q.notes.iter().flat_map(nte));
     }
     if !q.defects.is_empty() {
         out.extend(general);
     }
     Ok(out)
+}
+
+/// A note as NTE segments. The 842's NCD loop has NTE but no MSG, so a note of kind `MSG`
+/// (from an 850 written in 005010) goes as `NTE*MSG*…`, which reads back as the same note.
+fn nte(note: &Note) -> Vec<Out> {
+    if note.kind.as_deref() != Some("MSG") {
+        return common::write_note(note);
+    }
+    let plain = Note {
+        kind: None,
+        text: note.text.clone(),
+    };
+    common::write_note(&plain)
+        .into_iter()
+        .map(|out| out.with(1, "MSG"))
+        .collect()
 }
 
 /// BNR01 and BNR05: the partner's own when they still say `action`, else the table's.
