@@ -11,6 +11,7 @@
 //! - [`engine`]: processing a message; the order lifecycle; routing.
 //! - [`delivery`]: the outbox workers, retries with backoff, dead letters.
 //! - [`store`]: the only sqlx code: messages, documents, orders, outbox, audit.
+//! - [`suppliers`]: supplier master data: the onboarding rules and their exceptions.
 //! - [`governance`]: partner and operator authentication.
 //! - [`audit`]: typed audit events and the hash chain.
 //! - [`api`]: the HTTP API.
@@ -31,4 +32,5 @@ pub mod model;
 pub mod sandbox;
 pub mod server;
 pub mod store;
+pub mod suppliers;
 pub mod telemetry;

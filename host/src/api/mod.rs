@@ -3,6 +3,7 @@
 //!
 //! - [`partner`]: `/api/v1`: inbound messages, message status, order status, scoped to the
 //!   calling partner.
+//! - [`suppliers`]: `/api/v1/suppliers/validate`: the onboarding rules, answered at once.
 //! - [`admin`]: `/admin/v1`: adapters, dead letters, audit verification, for the operator.
 //! - [`exceptions`]: `/admin/v1/exceptions`: the exceptions teams own, and their actions.
 //! - [`health`]: `/healthz`, `/readyz`.
@@ -17,6 +18,7 @@ pub mod exceptions;
 pub mod health;
 pub mod partner;
 pub mod serve;
+pub mod suppliers;
 
 use std::sync::Arc;
 
@@ -55,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/inbound/{agreement}", post(partner::inbound))
         .route("/messages/{id}", get(partner::message))
         .route("/orders/{po_number}", get(partner::order))
+        .route("/suppliers/validate", post(suppliers::validate))
         // The inbound handler enforces the configured limit itself, keeping what it refused.
         .layer(DefaultBodyLimit::disable());
     let install = Router::new()

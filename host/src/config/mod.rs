@@ -48,6 +48,8 @@ pub struct Settings {
     pub xref: Arc<XrefTables>,
     pub exceptions: ExceptionOwners,
     pub matching: matching::MatchSettings,
+    /// What every supplier record must meet (`[suppliers]`).
+    pub suppliers: crate::suppliers::SupplierRules,
 }
 
 /// Which team owns each type of exception (see [`raw::RawExceptions`]).

@@ -38,6 +38,9 @@ pub struct RawConfig {
     /// The three-way match and delivery tolerances.
     #[serde(default)]
     pub matching: RawMatching,
+    /// What every supplier record must meet.
+    #[serde(default)]
+    pub suppliers: RawSuppliers,
 }
 
 /// `[matching]`: tolerances of the three-way match and of deliveries.
@@ -95,12 +98,22 @@ impl BreachAction {
     }
 }
 
+/// The onboarding rules' settings: `[suppliers] required_certifications = ["ISO 9001"]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawSuppliers {
+    /// Certifications every supplier must hold, unexpired, by name (compared ignoring case):
+    /// `POST /api/v1/suppliers/validate` and every supplier document are checked for them.
+    pub required_certifications: Vec<String>,
+}
+
 /// Who owns exceptions: `[exceptions] owners = { duplicate = "edi-team" }`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawExceptions {
     /// The team owning each type of exception. Keys are exception types: `duplicate`,
-    /// `unknown_order`, `validation`, `delivery_failed`, `rejected`, `overdue`, `mismatch`.
+    /// `unknown_order`, `validation`, `delivery_failed`, `rejected`, `overdue`, `mismatch`,
+    /// `supplier_compliance`.
     pub owners: BTreeMap<String, String>,
     /// The team owning every type `owners` does not name.
     pub default_owner: String,

@@ -357,6 +357,20 @@ pub(super) fn resolve(
                 .is_some_and(|a| a.direction == Direction::Outbound)
         },
     )?;
+    let suppliers = |raw: &super::raw::RawSuppliers| {
+        if raw
+            .required_certifications
+            .iter()
+            .any(|c| c.trim().is_empty())
+        {
+            return Err(ConfigError::Invalid(
+                "suppliers.required_certifications names an empty certification".into(),
+            ));
+        }
+        Ok(crate::suppliers::SupplierRules {
+            required_certifications: raw.required_certifications.clone(),
+        })
+    };
     let admin_token = secrets
         .secret(&raw.server.admin_token_env)
         .map(|token| ApiKeyHash::of(&token));
@@ -405,6 +419,7 @@ pub(super) fn resolve(
         xref: Arc::new(raw.xref),
         exceptions,
         matching,
+        suppliers: suppliers(&raw.suppliers)?,
     })
 }
 

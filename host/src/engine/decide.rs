@@ -15,6 +15,7 @@ use super::duplicates;
 use super::exceptions::{self, Involved};
 use super::failure::Failure;
 use super::lifecycle::{self, LifecycleError, OrderStatus, VisibleOrders};
+use super::supplier_compliance;
 use super::workflow::Context;
 use crate::audit::{Actor, AuditEvent};
 use crate::config::{Agreement, Mode, Settings};
@@ -67,6 +68,7 @@ fn commit_for(inbound: &Inbound<'_>, outcome: MessageOutcome) -> ProcessingCommi
         adapter_cost: None,
         exceptions: Vec::new(),
         claims: Vec::new(),
+        suppliers: Vec::new(),
     }
 }
 
@@ -229,6 +231,24 @@ fn plan(
             &mut orders,
             &mut commit,
         )?;
+        // Supplier master data becomes the sender's current record, checked as onboarding
+        // checks it; certificates expire by the calendar, so the day is read here.
+        if let Document::Supplier(supplier) = &document.body
+            && !document.envelope.test
+        {
+            let today = chrono::Utc::now().date_naive();
+            let assessed = supplier_compliance::assess(
+                world.settings,
+                inbound,
+                agreement,
+                involved,
+                &document_id,
+                supplier,
+                today,
+            );
+            commit.suppliers.push(assessed.record);
+            commit.exceptions.extend(assessed.exception);
+        }
         commit.documents.push(NewDocument {
             id: document_id,
             position: position as i64,

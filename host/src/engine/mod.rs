@@ -23,6 +23,7 @@ pub mod lifecycle;
 pub mod lines;
 pub mod matching;
 mod process;
+pub mod supplier_compliance;
 pub mod workflow;
 #[cfg(test)]
 mod workflow_props;

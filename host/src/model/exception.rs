@@ -41,10 +41,13 @@ pub enum ExceptionKind {
     OverReceipt,
     /// A receipt or an invoice under a quality hold: its deliveries wait for the release.
     QualityHold,
+    /// A supplier record that breaks the onboarding rules: an expired or missing
+    /// certification, a bad identifier or bank account (see `suppliers::rules`).
+    SupplierCompliance,
 }
 
 impl ExceptionKind {
-    pub const ALL: [ExceptionKind; 11] = [
+    pub const ALL: [ExceptionKind; 12] = [
         ExceptionKind::Duplicate,
         ExceptionKind::UnknownOrder,
         ExceptionKind::Validation,
@@ -56,6 +59,7 @@ impl ExceptionKind {
         ExceptionKind::OverShipment,
         ExceptionKind::OverReceipt,
         ExceptionKind::QualityHold,
+        ExceptionKind::SupplierCompliance,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +75,7 @@ impl ExceptionKind {
             ExceptionKind::OverShipment => "over_shipment",
             ExceptionKind::OverReceipt => "over_receipt",
             ExceptionKind::QualityHold => "quality_hold",
+            ExceptionKind::SupplierCompliance => "supplier_compliance",
         }
     }
 
@@ -89,6 +94,9 @@ impl ExceptionKind {
             | ExceptionKind::OverShipment
             | ExceptionKind::OverReceipt
             | ExceptionKind::QualityHold => &[Resolve],
+            // The record is stored as it came; someone renews the certificate or corrects
+            // the record, or accepts it as it is.
+            ExceptionKind::SupplierCompliance => &[Override, Resolve],
         }
     }
 }

@@ -35,6 +35,7 @@ pub mod messages;
 pub mod orders;
 pub mod outbox;
 pub mod processing;
+pub mod suppliers;
 #[cfg(test)]
 mod tests;
 pub mod wake;

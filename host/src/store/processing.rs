@@ -1,7 +1,8 @@
 //! The one write that records what the engine decided about a message: its canonical
 //! documents, the orders' new state and history, the outbox entries for every destination
 //! (with control numbers allocated here), the audit entries, the exceptions the decision raised,
-//! the business documents it claims as first of their identity, and the message's outcome —
+//! the business documents it claims as first of their identity, the supplier records it makes
+//! current, and the message's outcome —
 //! all or nothing, and only while the worker still holds the message's lease.
 
 use super::business::BusinessClaim;
@@ -9,6 +10,7 @@ pub use super::cost::AdapterCost;
 use super::exceptions::NewException;
 use super::orders::{NewOrderEvent, OrderWrite, apply_write, insert_event};
 use super::outbox::NewOutboxEntry;
+use super::suppliers::SupplierRecord;
 use super::writer::{Batch, OpFuture, WriteOp};
 use super::{Store, StoreError};
 use crate::audit::AuditEvent;
@@ -53,6 +55,8 @@ pub struct ProcessingCommit {
     pub exceptions: Vec<NewException>,
     /// Business documents processed here as the first of their identity.
     pub claims: Vec<BusinessClaim>,
+    /// Supplier records the message makes its sender's current ones.
+    pub suppliers: Vec<SupplierRecord>,
 }
 
 struct Record(ProcessingCommit);
@@ -125,6 +129,10 @@ impl WriteOp for Record {
             }
             for exception in &commit.exceptions {
                 super::exceptions::insert(&mut batch, exception).await?;
+            }
+            for record in &commit.suppliers {
+                super::suppliers::upsert(&mut batch, &commit.partner, &commit.message_id, record)
+                    .await?;
             }
             for entry in &mut commit.outbox {
                 let control = super::outbox::insert(&mut batch, entry).await?;

@@ -101,6 +101,7 @@ fn commit(message_id: &str, lease_token: &str, outbox: Vec<NewOutboxEntry>) -> P
         adapter_cost: None,
         exceptions: Vec::new(),
         claims: Vec::new(),
+        suppliers: Vec::new(),
     }
 }
 

@@ -9,7 +9,7 @@ use wharf_guest_sdk::error;
 
 use crate::common::{read_identifier, write_identifier};
 use crate::json::{Obj, Out};
-use crate::{invoice, order, quality, response, ship_notice};
+use crate::{invoice, order, quality, response, ship_notice, supplier};
 
 /// The schema this adapter reads and writes, and the `version` of the envelopes it makes.
 pub const SCHEMA: &str = "wharf.portal/1";
@@ -26,6 +26,7 @@ enum Kind {
     ShipNotice,
     Invoice,
     QualityNotification,
+    Supplier,
 }
 
 const KINDS: &[(&str, Kind)] = &[
@@ -35,6 +36,7 @@ const KINDS: &[(&str, Kind)] = &[
     ("ship_notice", Kind::ShipNotice),
     ("invoice", Kind::Invoice),
     ("quality_notification", Kind::QualityNotification),
+    ("supplier", Kind::Supplier),
 ];
 
 /// Reads one document at `path` (`$`, or `$[2]` in an array).
@@ -62,6 +64,7 @@ pub fn read(value: &Value, path: String) -> Result<CanonicalDocument, AdapterErr
         Kind::ShipNotice => Document::ShipNotice(ship_notice::read(&o)?),
         Kind::Invoice => Document::Invoice(invoice::read(&o)?),
         Kind::QualityNotification => Document::QualityNotification(quality::read(&o)?),
+        Kind::Supplier => Document::Supplier(supplier::read(&o)?),
     };
     o.finish()?;
     Ok(CanonicalDocument { envelope, body })
@@ -121,9 +124,13 @@ pub fn write(
             let kind = "quality_notification";
             (kind, quality::write(q, head(kind)))
         }
-        Document::GoodsReceipt(_) | Document::Supplier(_) | Document::FunctionalAck(_) => {
+        Document::Supplier(s) => {
+            let kind = "supplier";
+            (kind, supplier::write(s, head(kind)))
+        }
+        Document::GoodsReceipt(_) | Document::FunctionalAck(_) => {
             return Err(error::unsupported(
-                "wharf.portal/1 carries purchase orders, order changes, order responses, ship notices, invoices and quality notifications; not this document",
+                "wharf.portal/1 carries purchase orders, order changes, order responses, ship notices, invoices, quality notifications and supplier master data; not this document",
             ));
         }
     };

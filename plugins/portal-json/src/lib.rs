@@ -1,13 +1,14 @@
 //! Wharf's adapter for supplier portals that speak the canonical model as JSON: schema
 //! `wharf.portal/1`, documented field by field in this crate's README. Purchase orders, order
-//! changes, order responses (confirmations), ship notices, invoices and quality notifications,
-//! in both directions.
+//! changes, order responses (confirmations), ship notices, invoices, quality notifications and
+//! supplier master data, in both directions.
 //!
 //! # Layout
 //!
 //! - [`json`]: reading objects with the JSON path of every value, writing them in key order.
 //! - [`common`]: identifiers, quantities, money, dates, parties and the other shared records.
-//! - [`order`], [`response`], [`ship_notice`], [`invoice`], [`quality`]: one document each.
+//! - [`order`], [`response`], [`ship_notice`], [`invoice`], [`quality`], [`supplier`]: one
+//!   document each.
 //! - [`envelope`]: the `schema`, `type` and `envelope` fields that frame every document.
 //!
 //! Every error names where it happened as a JSON path, `$.lines[3].quantity.value: "12,5" is
@@ -27,6 +28,7 @@ pub mod order;
 pub mod quality;
 pub mod response;
 pub mod ship_notice;
+pub mod supplier;
 
 use serde_json::Value;
 use wharf_guest_sdk::canonical::{CanonicalDocument, DocType, FunctionalAck};
@@ -41,13 +43,14 @@ pub const ADAPTER_ID: &str = "portal-json";
 /// The portal JSON adapter.
 pub struct PortalJsonAdapter;
 
-const DOCUMENTS: [DocType; 6] = [
+const DOCUMENTS: [DocType; 7] = [
     DocType::PurchaseOrder,
     DocType::OrderChange,
     DocType::OrderResponse,
     DocType::ShipNotice,
     DocType::Invoice,
     DocType::QualityNotification,
+    DocType::Supplier,
 ];
 
 impl Adapter for PortalJsonAdapter {

@@ -38,10 +38,7 @@ fn other_goldens() -> Vec<PathBuf> {
 
 /// Whether the schema carries this document type.
 fn carried(body: &Document) -> bool {
-    !matches!(
-        body,
-        Document::GoodsReceipt(_) | Document::Supplier(_) | Document::FunctionalAck(_)
-    )
+    !matches!(body, Document::GoodsReceipt(_) | Document::FunctionalAck(_))
 }
 
 #[test]

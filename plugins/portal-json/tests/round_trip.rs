@@ -302,6 +302,7 @@ fn any_document() -> impl Strategy<Value = CanonicalDocument> {
         more::ship_notice(),
         more::invoice(),
         more::quality_notification(),
+        more::supplier(),
     ];
     (
         body,

@@ -22,6 +22,7 @@ pub fn functional_id(set_id: &str) -> &'static str {
         "860" => "PC",
         "865" => "CA",
         "810" => "IN",
+        "842" => "NC",
         _ => "FA",
     }
 }

@@ -1,5 +1,5 @@
 //! The `x12` reference adapter: ANSI ASC X12 (004010, and 004060/005010 where they differ)
-//! for 850, 855, 856, 860, 865, 810 and 997, in both directions.
+//! for 850, 855, 856, 860, 865, 810, 842 and 997, in both directions.
 //!
 //! A file may hold several interchanges, each with several functional groups, each with
 //! several transaction sets; every transaction set becomes one canonical document, its
@@ -17,7 +17,8 @@
 //! - [`codes`]: code tables; [`common`], [`parties`], [`items`]: segments the sets share.
 //! - One module per transaction set: [`purchase_order`] (850, with [`notes_005010`] for
 //!   005010's N9/MSG notes), [`order_response`] (855, 865), [`order_change`] (860),
-//!   [`ship_notice`] (856), [`invoice`] (810), [`functional_ack`] (997).
+//!   [`ship_notice`] (856), [`invoice`] (810), [`quality`] (842, the nonconformance report as
+//!   a quality notification), [`functional_ack`] (997).
 //! - [`settings`]: the agreement's configuration keys.
 
 // Every fallible function returns the contract's `AdapterError`, whose size the WIT record
@@ -36,6 +37,7 @@ pub mod order_change;
 pub mod order_response;
 pub mod parties;
 pub mod purchase_order;
+pub mod quality;
 pub mod reader;
 pub mod settings;
 pub mod ship_notice;
@@ -68,6 +70,7 @@ impl Adapter for X12Adapter {
             DocType::OrderChange,
             DocType::ShipNotice,
             DocType::Invoice,
+            DocType::QualityNotification,
             DocType::FunctionalAck,
         ];
         let mut descriptor = wharf_guest_sdk::descriptor(
@@ -153,11 +156,12 @@ impl Adapter for X12Adapter {
             Document::OrderChange(change) => ("860", order_change::write(change)?),
             Document::ShipNotice(notice) => ("856", ship_notice::write::write(notice, &today)?),
             Document::Invoice(invoice) => ("810", invoice::write::write(invoice)?),
+            Document::QualityNotification(q) => ("842", quality::write(q, &today)?),
             Document::FunctionalAck(ack) => ("997", functional_ack::write(ack)?),
             other => {
                 return Err(error::unsupported(format!(
-                    "{ADAPTER_ID} {ADAPTER_VERSION} writes 850, 855, 856, 860, 865, 810 and \
-                     997, not {}",
+                    "{ADAPTER_ID} {ADAPTER_VERSION} writes 850, 855, 856, 860, 865, 810, 842 \
+                     and 997, not {}",
                     document_name(other)
                 )));
             }
@@ -217,6 +221,7 @@ fn read_transaction(transaction: &Transaction, place: &Place) -> Result<Document
         "860" => Document::OrderChange(order_change::read(segments, place)?),
         "856" => Document::ShipNotice(ship_notice::read::read(segments, place)?),
         "810" => Document::Invoice(invoice::read::read(segments, place)?),
+        "842" => Document::QualityNotification(quality::read(segments, place)?),
         "997" => Document::FunctionalAck(functional_ack::read(segments, place)?),
         other => {
             let st = segments
@@ -230,7 +235,7 @@ fn read_transaction(transaction: &Transaction, place: &Place) -> Result<Document
             };
             return Err(error::unsupported(format!(
                 "transaction set {other:?} is not supported; the adapter reads 850, 855, 856, \
-                 860, 865, 810 and 997"
+                 860, 865, 810, 842 and 997"
             ))
             .at_segment(seg.location(Some(1))));
         }

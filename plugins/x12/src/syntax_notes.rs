@@ -86,6 +86,8 @@ pub const NOTES: &[Note] = &[
     note("LIN", Paired, &[26, 27]),
     note("LIN", Paired, &[28, 29]),
     note("LIN", Paired, &[30, 31]),
+    // NCD syntax note R0102 (842's nonconformance description)
+    note("NCD", Required, &[1, 2]),
     // N1 syntax notes R0203, P0304
     note("N1", Required, &[2, 3]),
     note("N1", Paired, &[3, 4]),

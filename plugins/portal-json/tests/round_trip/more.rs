@@ -1,4 +1,5 @@
-//! Generators for order responses, ship notices, invoices and quality notifications.
+//! Generators for order responses, ship notices, invoices, quality notifications and supplier
+//! master data.
 
 use proptest::collection::vec;
 use proptest::option;
@@ -360,6 +361,75 @@ pub fn order_response() -> impl Strategy<Value = Document> {
                     references,
                     notes,
                     lines,
+                    extensions,
+                })
+            },
+        )
+}
+
+pub fn supplier() -> impl Strategy<Value = Document> {
+    let certification = (
+        word(),
+        option::of(word()),
+        option::of(text()),
+        option::of(iso_date()),
+    )
+        .prop_map(|(name, number, issuer, valid_until)| Certification {
+            name,
+            number,
+            issuer,
+            valid_until,
+        });
+    let account = (
+        (option::of(text()), option::of(word()), option::of(word())),
+        (
+            option::of(word()),
+            option::of(word()),
+            option::of(text()),
+            option::of(word()),
+        ),
+    )
+        .prop_map(
+            |((holder, iban, bic), (account_number, bank_code, bank_name, currency))| BankAccount {
+                holder,
+                iban,
+                bic,
+                account_number,
+                bank_code,
+                bank_name,
+                currency,
+            },
+        );
+    let compliance = (word(), text()).prop_map(|(name, value)| ComplianceAttribute { name, value });
+    (
+        (
+            vec(identifier(), 0..3),
+            text(),
+            option::of(word()),
+            vec(identifier(), 0..2),
+        ),
+        (
+            vec(party(), 0..2),
+            vec(certification, 0..3),
+            vec(account, 0..2),
+            vec(compliance, 0..2),
+            vec(extension(), 0..2),
+        ),
+    )
+        .prop_map(
+            |(
+                (ids, name, status, tax_ids),
+                (parties, certifications, bank_accounts, compliance, extensions),
+            )| {
+                Document::Supplier(Supplier {
+                    ids,
+                    name,
+                    status,
+                    tax_ids,
+                    parties,
+                    certifications,
+                    bank_accounts,
+                    compliance,
                     extensions,
                 })
             },

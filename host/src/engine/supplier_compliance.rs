@@ -1,0 +1,113 @@
+//! Supplier documents as they flow through: each is checked with the onboarding rules
+//! ([`crate::suppliers::rules`], the same that answer `POST /api/v1/suppliers/validate`),
+//! becomes its sender's current record of that supplier, and one that breaks a rule — an
+//! expired or missing certification, a bad GLN or IBAN — raises a `supplier_compliance`
+//! exception for the team `[exceptions] owners` names. The document is processed and routed
+//! all the same: master data that is out of date is still the partner's latest word, and
+//! refusing it would hide it from the people who must chase the supplier.
+
+use chrono::NaiveDate;
+
+use super::decide::Inbound;
+use super::exceptions::Involved;
+use crate::config::{Agreement, Settings};
+use crate::model::{ExceptionKind, Supplier};
+use crate::store::exceptions::NewException;
+use crate::store::new_id;
+use crate::store::suppliers::SupplierRecord;
+use crate::suppliers::{self, SupplierViolation};
+
+/// What a supplier document leaves behind: the record to store, and the exception it raises.
+#[derive(Debug, Clone)]
+pub struct Assessed {
+    pub record: SupplierRecord,
+    pub exception: Option<NewException>,
+}
+
+/// The identity a supplier's record is kept under: its GLN, else its D-U-N-S number, else its
+/// first identifier, as `scheme:value`; its name when it has none.
+pub fn supplier_key(supplier: &Supplier) -> String {
+    let by = |scheme: &str| supplier.ids.iter().find(|i| i.scheme == scheme);
+    by("gln")
+        .or_else(|| by("duns"))
+        .or_else(|| supplier.ids.first())
+        .map(|i| format!("{}:{}", i.scheme, i.value.trim()))
+        .unwrap_or_else(|| format!("name:{}", supplier.name.trim()))
+}
+
+/// Checks `supplier` (document `document_id`) on the day `today`.
+pub fn assess(
+    settings: &Settings,
+    inbound: &Inbound<'_>,
+    agreement: &Agreement,
+    involved: Involved<'_>,
+    document_id: &str,
+    supplier: &Supplier,
+    today: NaiveDate,
+) -> Assessed {
+    let violations = suppliers::check(supplier, &settings.suppliers, today);
+    let key = supplier_key(supplier);
+    let record = SupplierRecord {
+        supplier_key: key.clone(),
+        name: supplier.name.clone(),
+        document_id: document_id.to_owned(),
+        valid: violations.is_empty(),
+        violations: serde_json::to_string(&violations).unwrap_or_else(|_| "[]".into()),
+    };
+    let exception = (!violations.is_empty()).then(|| {
+        let kind = ExceptionKind::SupplierCompliance;
+        NewException {
+            id: new_id(),
+            kind,
+            owner: settings.exceptions.owner(kind).to_owned(),
+            partner: inbound.partner.to_owned(),
+            agreement: Some(agreement.id.clone()),
+            message_id: inbound.message_id.to_owned(),
+            related_message_id: None,
+            outbox_id: None,
+            doc_type: Some(involved.document.body.doc_type().as_str().to_owned()),
+            business_key: Some(key.clone()),
+            order: None,
+            po_number: None,
+            lines: Vec::new(),
+            explanation: explain(supplier, &key, inbound, agreement, involved, &violations),
+        }
+    });
+    Assessed { record, exception }
+}
+
+fn explain(
+    supplier: &Supplier,
+    key: &str,
+    inbound: &Inbound<'_>,
+    agreement: &Agreement,
+    involved: Involved<'_>,
+    violations: &[SupplierViolation],
+) -> String {
+    let expired = violations.iter().filter(|v| v.is_expiry()).count();
+    let what = match expired {
+        0 => String::new(),
+        1 => " (an expired certification)".to_owned(),
+        n => format!(" ({n} expired certifications)"),
+    };
+    let list: Vec<String> = violations
+        .iter()
+        .map(|v| format!("{} at {}: {}", v.rule, v.field, v.message))
+        .collect();
+    format!(
+        "supplier record {} ({key}) from {} (document {} of message {}, agreement {}) breaks \
+         {} onboarding rule(s){what}: {}. It is stored as {}'s current record all the same",
+        supplier.name,
+        inbound.partner,
+        involved.position + 1,
+        inbound.message_id,
+        agreement.id,
+        violations.len(),
+        list.join("; "),
+        inbound.partner,
+    )
+}
+
+#[cfg(test)]
+#[path = "supplier_compliance_tests.rs"]
+mod tests;
