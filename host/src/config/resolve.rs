@@ -268,7 +268,9 @@ pub(super) fn resolve(
                 a.id
             )));
         }
+        let deadlines = deadlines(&a)?;
         let agreement = Agreement {
+            deadlines,
             signing_secrets,
             unknown_orders: a.unknown_orders,
             acknowledge_to: a.acknowledge_to,
@@ -347,7 +349,11 @@ pub(super) fn resolve(
         });
     }
 
-    let exceptions = super::owners::resolve(&raw.exceptions)?;
+    let exceptions = super::owners::resolve(
+        &raw.exceptions,
+        default_signing.as_deref(),
+        &d.signing_secret_env,
+    )?;
     let admin_token = secrets
         .secret(&raw.server.admin_token_env)
         .map(|token| ApiKeyHash::of(&token));
@@ -375,6 +381,7 @@ pub(super) fn resolve(
             retry_initial_ms: p.retry_initial_ms,
             retry_max_ms: p.retry_max_ms,
             poll_interval_ms: p.poll_interval_ms,
+            deadline_sweep_ms: p.deadline_sweep_ms.max(1),
         },
         delivery: DeliverySettings {
             max_attempts: d.max_attempts,
@@ -395,6 +402,33 @@ pub(super) fn resolve(
         routes,
         xref: Arc::new(raw.xref),
         exceptions,
+    })
+}
+
+/// An outbound agreement's deadlines, each above zero.
+fn deadlines(a: &super::raw::RawAgreement) -> Result<super::AgreementDeadlines, ConfigError> {
+    let within = |key: &str, n: Option<u32>, unit_ms: i64| match n {
+        Some(0) => Err(invalid(format!(
+            "agreement {}: {key} must be above 0",
+            a.id
+        ))),
+        Some(_) if a.direction != Direction::Outbound => Err(invalid(format!(
+            "agreement {}: {key} applies to outbound agreements only",
+            a.id
+        ))),
+        n => Ok(n.map(|n| i64::from(n) * unit_ms)),
+    };
+    Ok(super::AgreementDeadlines {
+        functional_ack_ms: within(
+            "functional_ack_within_minutes",
+            a.functional_ack_within_minutes,
+            60_000,
+        )?,
+        order_response_ms: within(
+            "order_response_within_hours",
+            a.order_response_within_hours,
+            3_600_000,
+        )?,
     })
 }
 

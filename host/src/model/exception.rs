@@ -32,10 +32,12 @@ pub enum ExceptionKind {
     Overdue,
     /// An invoice that does not match its order and receipts.
     Mismatch,
+    /// A functional acknowledgment (997, CONTRL) answering nothing Wharf sent to its sender.
+    UnmatchedAck,
 }
 
 impl ExceptionKind {
-    pub const ALL: [ExceptionKind; 7] = [
+    pub const ALL: [ExceptionKind; 8] = [
         ExceptionKind::Duplicate,
         ExceptionKind::UnknownOrder,
         ExceptionKind::Validation,
@@ -43,6 +45,7 @@ impl ExceptionKind {
         ExceptionKind::Rejected,
         ExceptionKind::Overdue,
         ExceptionKind::Mismatch,
+        ExceptionKind::UnmatchedAck,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +57,7 @@ impl ExceptionKind {
             ExceptionKind::Rejected => "rejected",
             ExceptionKind::Overdue => "overdue",
             ExceptionKind::Mismatch => "mismatch",
+            ExceptionKind::UnmatchedAck => "unmatched_ack",
         }
     }
 
@@ -67,6 +71,7 @@ impl ExceptionKind {
             ExceptionKind::UnknownOrder | ExceptionKind::Validation => &[Retry, Resolve],
             ExceptionKind::DeliveryFailed => &[Retry, Resolve],
             ExceptionKind::Rejected | ExceptionKind::Overdue => &[Resolve],
+            ExceptionKind::UnmatchedAck => &[Retry, Resolve],
             ExceptionKind::Mismatch => &[Release, Override, Resolve],
         }
     }
@@ -82,7 +87,7 @@ impl fmt::Display for ExceptionKind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "unknown exception type {0:?}; expected one of duplicate, unknown_order, validation, \
-     delivery_failed, rejected, overdue, mismatch"
+     delivery_failed, rejected, overdue, mismatch, unmatched_ack"
 )]
 pub struct UnknownExceptionKind(pub String);
 
