@@ -47,6 +47,7 @@ fn decision(message_id: &str, lease_token: &str, outcome: MessageOutcome) -> Pro
         adapter_cost: None,
         exceptions: Vec::new(),
         claims: Vec::new(),
+        deadlines: Vec::new(),
     }
 }
 

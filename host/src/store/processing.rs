@@ -6,6 +6,7 @@
 
 use super::business::BusinessClaim;
 pub use super::cost::AdapterCost;
+use super::deadlines::DeadlineWrite;
 use super::exceptions::NewException;
 use super::orders::{NewOrderEvent, OrderWrite, apply_write, insert_event};
 use super::outbox::NewOutboxEntry;
@@ -51,6 +52,8 @@ pub struct ProcessingCommit {
     pub exceptions: Vec<NewException>,
     /// Business documents processed here as the first of their identity.
     pub claims: Vec<BusinessClaim>,
+    /// Deliveries answered and deadlines met by the message ([`super::deadlines`]).
+    pub deadlines: Vec<DeadlineWrite>,
 }
 
 struct Record(ProcessingCommit);
@@ -120,6 +123,9 @@ impl WriteOp for Record {
             }
             for exception in &commit.exceptions {
                 super::exceptions::insert(&mut batch, exception).await?;
+            }
+            for write in &commit.deadlines {
+                super::deadlines::apply(&mut batch, write).await?;
             }
             for entry in &mut commit.outbox {
                 let control = super::outbox::insert(&mut batch, entry).await?;
