@@ -62,6 +62,7 @@ fn commit_for(inbound: &Inbound<'_>, outcome: MessageOutcome) -> ProcessingCommi
         adapter_cost: None,
         exceptions: Vec::new(),
         claims: Vec::new(),
+        deadlines: Vec::new(),
     }
 }
 
