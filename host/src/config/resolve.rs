@@ -566,6 +566,45 @@ mod tests {
             s.exceptions.owner(crate::model::ExceptionKind::Overdue),
             "operations"
         );
+        assert!(s.exceptions.webhooks.contains_key("operations"));
+        assert_eq!(
+            s.agreements["portal-orders"].deadlines.order_response_ms,
+            Some(24 * 3_600_000)
+        );
+    }
+
+    #[test]
+    fn deadlines_belong_to_outbound_agreements_and_are_above_zero() {
+        let config = |direction: &str, line: &str| {
+            let endpoint = if direction == "outbound" {
+                "endpoint = \"http://127.0.0.1:9/\""
+            } else {
+                ""
+            };
+            let text = format!(
+                "[[partners]]\nid = \"p\"\n[[agreements]]\nid = \"a\"\npartner = \"p\"\n\
+                 direction = \"{direction}\"\nadapter = \"x12\"\n{endpoint}\n{line}\n"
+            );
+            let raw: RawConfig = toml::from_str(&text).unwrap();
+            let secrets: BTreeMap<String, String> = [(
+                "WHARF_SIGNING_SECRET".to_owned(),
+                "a-secret-of-some-length".to_owned(),
+            )]
+            .into();
+            resolve(raw, Path::new("/srv"), &secrets)
+        };
+        let s = config("outbound", "functional_ack_within_minutes = 30").unwrap();
+        assert_eq!(
+            s.agreements["a"].deadlines.functional_ack_ms,
+            Some(1_800_000)
+        );
+        let err = config("inbound", "order_response_within_hours = 4").unwrap_err();
+        assert!(
+            err.to_string().contains("outbound agreements only"),
+            "{err}"
+        );
+        let err = config("outbound", "functional_ack_within_minutes = 0").unwrap_err();
+        assert!(err.to_string().contains("above 0"), "{err}");
     }
 
     #[test]
