@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use tokio::sync::Notify;
+use tokio::sync::watch;
 
 /// A source of "now" in ms since the epoch, shared by everything that holds a clone.
 #[derive(Debug, Clone)]
@@ -23,8 +23,9 @@ pub struct Clock {
 struct Inner {
     /// `None`: the system clock; `Some`: a manual clock at this time.
     manual: Option<AtomicI64>,
-    /// Woken when a manual clock moves, so a sweep waiting on it looks at once.
-    moved: Notify,
+    /// The manual clock's time, published on every move: a sweep that was busy when the clock
+    /// moved still sees the move the next time it waits, unlike with a bare notification.
+    moved: watch::Sender<i64>,
 }
 
 impl Clock {
@@ -33,7 +34,7 @@ impl Clock {
         Clock {
             inner: Arc::new(Inner {
                 manual: None,
-                moved: Notify::new(),
+                moved: watch::Sender::new(0),
             }),
         }
     }
@@ -43,7 +44,7 @@ impl Clock {
         Clock {
             inner: Arc::new(Inner {
                 manual: Some(AtomicI64::new(now_ms)),
-                moved: Notify::new(),
+                moved: watch::Sender::new(now_ms),
             }),
         }
     }
@@ -56,18 +57,19 @@ impl Clock {
         }
     }
 
-    /// Moves a manual clock forward and wakes whoever waits for it; the system clock cannot be
-    /// moved, and is left alone.
+    /// Moves a manual clock forward and tells every [`Clock::moves`] receiver; the system clock
+    /// cannot be moved, and is left alone.
     pub fn advance(&self, by: Duration) {
         if let Some(at) = &self.inner.manual {
-            at.fetch_add(by.as_millis() as i64, Ordering::SeqCst);
-            self.inner.moved.notify_waiters();
+            let now = at.fetch_add(by.as_millis() as i64, Ordering::SeqCst) + by.as_millis() as i64;
+            self.inner.moved.send_replace(now);
         }
     }
 
-    /// Resolves when a manual clock moves (never for the system clock).
-    pub async fn moved(&self) {
-        self.inner.moved.notified().await
+    /// A receiver whose `changed()` resolves after each move of a manual clock since it last
+    /// looked (never for the system clock).
+    pub fn moves(&self) -> watch::Receiver<i64> {
+        self.inner.moved.subscribe()
     }
 }
 
@@ -100,17 +102,21 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn advancing_wakes_a_waiter() {
+    async fn a_move_made_while_nobody_waits_is_seen_at_the_next_wait() {
         let clock = Clock::manual(0);
-        let waiter = {
-            let clock = clock.clone();
-            tokio::spawn(async move { clock.moved().await })
-        };
-        // The waiter registers before the move: keep moving until it has seen one.
-        while !waiter.is_finished() {
-            clock.advance(Duration::from_millis(1));
-            tokio::task::yield_now().await;
-        }
-        waiter.await.unwrap();
+        let mut moves = clock.moves();
+        clock.advance(Duration::from_millis(5));
+        tokio::time::timeout(Duration::from_secs(5), moves.changed())
+            .await
+            .expect("the move was kept for the next wait")
+            .unwrap();
+        assert_eq!(*moves.borrow_and_update(), 5);
+        let system = Clock::system();
+        let mut still = system.moves();
+        system.advance(Duration::from_secs(1));
+        assert!(
+            !still.has_changed().unwrap(),
+            "the system clock never moves"
+        );
     }
 }

@@ -38,6 +38,7 @@ impl DeadlineSweep {
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
         let every = Duration::from_millis(self.settings.processing.deadline_sweep_ms);
+        let mut moves = self.clock.moves();
         loop {
             match self.sweep().await {
                 Ok(0) => {}
@@ -47,7 +48,7 @@ impl DeadlineSweep {
             tokio::select! {
                 _ = &mut shutdown => return,
                 _ = tokio::time::sleep(every) => {}
-                _ = self.clock.moved() => {}
+                _ = moves.changed() => {}
             }
         }
     }
