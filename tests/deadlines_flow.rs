@@ -106,9 +106,9 @@ fn x12_element(edi: &str, tag: &str, n: usize) -> String {
         .to_owned()
 }
 
-/// A 997 from the supplier answering group `gs06` (set `st02`) with `set_status` (AK5) and
-/// `group_status` (AK9).
-fn ack_997(gs06: &str, st02: &str, set_status: &str, group_status: &str) -> Vec<u8> {
+/// A 997 from the supplier, in its interchange `isa13`, answering group `gs06` (set `st02`)
+/// with `set_status` (AK5) and `group_status` (AK9).
+fn ack_997(isa13: u32, gs06: &str, st02: &str, set_status: &str, group_status: &str) -> Vec<u8> {
     let (ak5, ak3) = if set_status == "R" {
         ("AK5*R*5~", "AK3*PO1*4**8~AK4*2**7*XX~")
     } else {
@@ -120,8 +120,8 @@ fn ack_997(gs06: &str, st02: &str, set_status: &str, group_status: &str) -> Vec<
     );
     let segments = body.matches('~').count() + 1;
     format!(
-        "ISA*00*          *00*          *ZZ*LAKESHORE      *ZZ*KESSLERUS      *260120*0750*U*00401*000000729*0*P*>~\
-         GS*FA*LAKESHORE*KESSLERUS*20260120*0750*729*X*004010~{body}SE*{segments}*0001~GE*1*729~IEA*1*000000729~"
+        "ISA*00*          *00*          *ZZ*LAKESHORE      *ZZ*KESSLERUS      *260120*0750*U*00401*{isa13:09}*0*P*>~\
+         GS*FA*LAKESHORE*KESSLERUS*20260120*0750*{isa13}*X*004010~{body}SE*{segments}*0001~GE*1*{isa13}~IEA*1*{isa13:09}~"
     )
     .into_bytes()
 }
@@ -261,7 +261,7 @@ async fn a_997_rejecting_our_850_raises_rejected_and_an_accepting_one_meets_the_
         .post(
             "supplier-in",
             PORTAL_KEY,
-            ack_997(&format!("{gs_a:0>9}"), &st_a, "A", "A"),
+            ack_997(701, &format!("{gs_a:0>9}"), &st_a, "A", "A"),
         )
         .await;
     assert_eq!(status, 202, "{receipt}");
@@ -273,7 +273,11 @@ async fn a_997_rejecting_our_850_raises_rejected_and_an_accepting_one_meets_the_
 
     // ... and rejects the second.
     let (status, receipt) = host
-        .post("supplier-in", PORTAL_KEY, ack_997(&gs_r, &st_r, "R", "R"))
+        .post(
+            "supplier-in",
+            PORTAL_KEY,
+            ack_997(702, &gs_r, &st_r, "R", "R"),
+        )
         .await;
     assert_eq!(status, 202, "{receipt}");
     let ack_id = receipt["tracking_id"].as_str().unwrap().to_owned();
@@ -291,6 +295,19 @@ async fn a_997_rejecting_our_850_raises_rejected_and_an_accepting_one_meets_the_
         explanation.contains(&format!("group {gs_r}")) && explanation.contains("PO1 at 4"),
         "{explanation}"
     );
+    // The same rejection again, in a new interchange, is recorded but not raised twice.
+    let (_, receipt) = host
+        .post(
+            "supplier-in",
+            PORTAL_KEY,
+            ack_997(704, &gs_r, &st_r, "R", "R"),
+        )
+        .await;
+    let view = host
+        .settled(receipt["tracking_id"].as_str().unwrap(), PORTAL_KEY)
+        .await;
+    assert_eq!(view["status"], "processed", "{view}");
+    assert_eq!(exceptions(&host, "type=rejected").await.len(), 1);
     // Both were answered: no functional-ack deadline is left to miss.
     let states: Vec<String> = deadline_states(&host)
         .await
@@ -307,7 +324,7 @@ async fn a_997_rejecting_our_850_raises_rejected_and_an_accepting_one_meets_the_
         .post(
             "supplier-in",
             PORTAL_KEY,
-            ack_997("31337", "0001", "A", "A"),
+            ack_997(703, "31337", "0001", "A", "A"),
         )
         .await;
     let view = host
@@ -359,7 +376,11 @@ async fn a_missed_functional_ack_raises_overdue() {
     // A late 997 still reconciles, and raises nothing more.
     let (gs06, st02) = (x12_element(&sent, "GS", 6), x12_element(&sent, "ST", 2));
     let (_, receipt) = host
-        .post("supplier-in", PORTAL_KEY, ack_997(&gs06, &st02, "A", "A"))
+        .post(
+            "supplier-in",
+            PORTAL_KEY,
+            ack_997(801, &gs06, &st02, "A", "A"),
+        )
         .await;
     let view = host
         .settled(receipt["tracking_id"].as_str().unwrap(), PORTAL_KEY)

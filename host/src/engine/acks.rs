@@ -7,7 +7,8 @@
 //!   `functional_ack` deadline met.
 //! - Matched and rejected (AK9 R, or the AK5 of our transaction set R; CONTRL UCI or our UCM
 //!   4): recorded, the deadline met (the partner did answer), and a `rejected` exception on the
-//!   document and order we sent, for the team that owns rejections.
+//!   document and order we sent, for the team that owns rejections (once: the same rejection
+//!   again is recorded only).
 //! - Matching nothing we sent to that partner: the message fails with `ack.unmatched`, and an
 //!   `unmatched_ack` exception tells the operator (a retry reprocesses it, e.g. once a
 //!   delivery still settling is recorded).
@@ -119,7 +120,8 @@ pub fn reconcile(
             interchange_control: delivery.controls.interchange_control.clone(),
             group_control: delivery.controls.group_control.clone(),
         });
-        if rejected {
+        // The same rejection sent again is recorded, not raised twice.
+        if rejected && delivery.acknowledged.as_deref() != Some("rejected") {
             commit
                 .exceptions
                 .push(rejection(world, inbound, ack, delivery));

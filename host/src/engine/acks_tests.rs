@@ -26,6 +26,7 @@ fn sent(outbox_id: &str, group: &str, set: &str) -> SentInterchange {
             message_control: Some(set.into()),
             message_type: Some("850".into()),
         },
+        acknowledged: None,
         created_at: 0,
     }
 }

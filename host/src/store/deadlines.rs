@@ -63,6 +63,8 @@ pub struct SentInterchange {
     pub partner: String,
     pub order: Option<OrderKey>,
     pub controls: SentControls,
+    /// The verdict of an acknowledgment that answered it already (`accepted`, `rejected`).
+    pub acknowledged: Option<String>,
     pub created_at: i64,
 }
 
@@ -407,7 +409,7 @@ impl Store {
         sqlx::query(
             "SELECT id, message_id, document_id, doc_type, agreement, partner, order_buyer, \
              po_number, standard, interchange_control, group_control, message_control, \
-             message_type, created_at FROM outbox WHERE partner = $1 AND standard = $2 \
+             message_type, ack_status, created_at FROM outbox WHERE partner = $1 AND standard = $2 \
              AND ($3 IS NULL OR interchange_control = $3) AND ($4 IS NULL OR group_control = $4) \
              ORDER BY created_at DESC, id LIMIT 20",
         )
@@ -434,6 +436,7 @@ impl Store {
                     message_control: r.try_get("message_control")?,
                     message_type: r.try_get("message_type")?,
                 },
+                acknowledged: r.try_get("ack_status")?,
                 created_at: r.try_get("created_at")?,
             })
         })
