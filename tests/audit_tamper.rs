@@ -24,7 +24,7 @@ fn config(portal_url: &str) -> String {
 /// A host that took `ORDERS` orders from the ERP to the portal, every delivery recorded.
 async fn host_with_traffic() -> (TestHost, StandIn) {
     let portal = StandIn::start(Behaviour::Accept).await.unwrap();
-    let host = TestHost::start(&config(&portal.url), &[&components().cxml]).await;
+    let host = TestHost::start_sqlite(&config(&portal.url), &[&components().cxml]).await;
     for i in 0..ORDERS {
         let (status, receipt) = host
             .post(

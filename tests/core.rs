@@ -103,7 +103,8 @@ async fn two_processes_on_one_database_process_each_message_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_fault_mid_processing_leaves_the_message_retried_not_failed() {
     let portal = StandIn::start(Behaviour::Accept).await.unwrap();
-    let host = TestHost::start(&config(&portal.url), &[&components().cxml]).await;
+    // Its fault is injected into the SQLite file itself.
+    let host = TestHost::start_sqlite(&config(&portal.url), &[&components().cxml]).await;
     // A second connection makes every document insert fail, as a full disk or a damaged
     // page would, until the fault is lifted.
     let fault = sqlx::SqlitePool::connect(&format!("sqlite://{}", host.database().display()))

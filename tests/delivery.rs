@@ -89,7 +89,14 @@ async fn deliveries_pending_at_a_kill_9_are_made_after_the_restart() {
     // The portal is down: nothing listens on its port yet.
     let portal_port = free_port();
     let portal_url = format!("http://127.0.0.1:{portal_port}/");
-    let mut wharf = WharfProcess::start(dir.path(), &config(&portal_url, 50)).await;
+    let backend = TestBackend::from_env().await;
+    let mut wharf = WharfProcess::start_on(
+        dir.path(),
+        "wharf.toml",
+        backend.database_url(),
+        &config(&portal_url, 50),
+    )
+    .await;
     let client = reqwest::Client::new();
     let mut tracking = Vec::new();
     for n in 0..3 {

@@ -166,6 +166,43 @@ pub async fn standalone_adapter(
     registry.resolve(&info.reference()).expect("installed")
 }
 
+/// The database the end-to-end tests' hosts use unless a test names one: SQLite in the host's
+/// folder, or, with `WHARF_TEST_DATABASE=postgres` (`.ci/run`'s second pass), a fresh
+/// PostgreSQL database of the test's own on the server the build probed, dropped with it.
+pub struct TestBackend {
+    postgres: Option<postgres::TestDatabase>,
+}
+
+impl TestBackend {
+    /// The backend `WHARF_TEST_DATABASE` asks for (`sqlite`, the default, or `postgres`).
+    pub async fn from_env() -> TestBackend {
+        match std::env::var("WHARF_TEST_DATABASE").as_deref() {
+            Err(_) | Ok("") | Ok("sqlite") => TestBackend { postgres: None },
+            Ok("postgres") => {
+                assert!(
+                    cfg!(wharf_postgres),
+                    "WHARF_TEST_DATABASE=postgres, but no PostgreSQL answered when the tests \
+                     were built (WHARF_TEST_POSTGRES, default 127.0.0.1:5432)"
+                );
+                TestBackend {
+                    postgres: Some(postgres::TestDatabase::create().await),
+                }
+            }
+            Ok(other) => panic!("WHARF_TEST_DATABASE={other}: expected sqlite or postgres"),
+        }
+    }
+
+    /// The URL a host's `server.database_url` takes (`None`: SQLite in its folder).
+    pub fn database_url(&self) -> Option<&str> {
+        self.postgres.as_ref().map(|db| db.url())
+    }
+
+    /// Whether the hosts run on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+}
+
 /// A host running in this process, stopped when dropped.
 pub struct TestHost {
     pub base: String,
@@ -175,11 +212,24 @@ pub struct TestHost {
     /// What the host measures deadlines by: the system clock unless the test gave its own.
     pub clock: Clock,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Declared last: the database outlives the host using it.
+    backend: Option<TestBackend>,
 }
 
 impl TestHost {
-    /// Starts a host on `config` with the given adapters installed in its adapters folder.
+    /// Starts a host on `config` with the given adapters installed in its adapters folder, on
+    /// the database [`TestBackend::from_env`] chooses.
     pub async fn start(config: &str, adapters: &[&Path]) -> TestHost {
+        let backend = TestBackend::from_env().await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut host = Self::start_in_on(dir, backend.database_url(), config, adapters).await;
+        host.backend = Some(backend);
+        host
+    }
+
+    /// Starts a host on SQLite in its folder whatever the environment asks: for tests that
+    /// reach into the SQLite file itself (fault injection, tampering).
+    pub async fn start_sqlite(config: &str, adapters: &[&Path]) -> TestHost {
         let dir = tempfile::tempdir().expect("temp dir");
         Self::start_in(dir, config, adapters).await
     }
@@ -251,6 +301,7 @@ impl TestHost {
             client: reqwest::Client::new(),
             clock,
             stop: Some(stop),
+            backend: None,
         }
     }
 
@@ -322,8 +373,13 @@ impl TestHost {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
-    /// The path of the host's SQLite database.
+    /// The path of the host's SQLite database (a host started on PostgreSQL has none).
     pub fn database(&self) -> PathBuf {
+        assert!(
+            !self.backend.as_ref().is_some_and(TestBackend::is_postgres),
+            "this host runs on PostgreSQL; start it with TestHost::start_sqlite to reach into \
+             its SQLite file"
+        );
         self.dir.path().join("wharf-data").join("wharf.db")
     }
 
@@ -403,11 +459,25 @@ impl WharfProcess {
     /// Like [`WharfProcess::start`] with its own config file name, so several processes can
     /// share one folder (and so one database).
     pub async fn start_named(dir: &Path, name: &str, config: &str) -> WharfProcess {
+        Self::start_on(dir, name, None, config).await
+    }
+
+    /// Like [`WharfProcess::start_named`] with the store at `database_url` (`None`: SQLite in
+    /// `dir`), as a [`TestBackend`] gives it.
+    pub async fn start_on(
+        dir: &Path,
+        name: &str,
+        database_url: Option<&str>,
+        config: &str,
+    ) -> WharfProcess {
         let port = free_port();
         let path = dir.join(name);
+        let database = database_url
+            .map(|url| format!("database_url = \"{url}\"\n"))
+            .unwrap_or_default();
         std::fs::write(
             &path,
-            format!("[server]\nlisten = \"127.0.0.1:{port}\"\n{config}"),
+            format!("[server]\nlisten = \"127.0.0.1:{port}\"\n{database}{config}"),
         )
         .unwrap();
         Self::start_existing(path, port).await
