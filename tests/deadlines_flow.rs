@@ -173,7 +173,13 @@ async fn an_order_response_overdue_raises_overdue_and_notifies_the_owning_team()
             planning.url
         ),
     );
-    let host = TestHost::start_with_clock(&config, &[&c.idoc, &c.x12], clock()).await;
+    let host = TestHost::start_with_clock(
+        TestBackend::from_env().await,
+        &config,
+        &[&c.idoc, &c.x12],
+        clock(),
+    )
+    .await;
     release(&host, &supplier, "4500077001", 1).await;
     assert_eq!(
         deadline_states(&host).await,
@@ -245,7 +251,13 @@ async fn a_997_rejecting_our_850_raises_rejected_and_an_accepting_one_meets_the_
         "functional_ack_within_minutes = 30",
         "owners = { rejected = \"edi-team\" }",
     );
-    let host = TestHost::start_with_clock(&config, &[&c.idoc, &c.x12], clock()).await;
+    let host = TestHost::start_with_clock(
+        TestBackend::from_env().await,
+        &config,
+        &[&c.idoc, &c.x12],
+        clock(),
+    )
+    .await;
     let accepted_850 = release(&host, &supplier, "4500077101", 1).await;
     let rejected_850 = release(&host, &supplier, "4500077102", 2).await;
     let controls = |edi: &str| (x12_element(edi, "GS", 6), x12_element(edi, "ST", 2));
@@ -352,7 +364,13 @@ async fn a_missed_functional_ack_raises_overdue() {
         "functional_ack_within_minutes = 30",
         "owners = { overdue = \"edi-team\" }",
     );
-    let host = TestHost::start_with_clock(&config, &[&c.idoc, &c.x12], clock()).await;
+    let host = TestHost::start_with_clock(
+        TestBackend::from_env().await,
+        &config,
+        &[&c.idoc, &c.x12],
+        clock(),
+    )
+    .await;
     let sent = release(&host, &supplier, "4500077201", 1).await;
     let isa13 = x12_element(&sent, "ISA", 13);
 
@@ -399,7 +417,13 @@ async fn a_contrl_rejecting_our_orders_raises_rejected() {
         "functional_ack_within_minutes = 30",
         "",
     );
-    let host = TestHost::start_with_clock(&config, &[&c.idoc, &c.edifact], clock()).await;
+    let host = TestHost::start_with_clock(
+        TestBackend::from_env().await,
+        &config,
+        &[&c.idoc, &c.edifact],
+        clock(),
+    )
+    .await;
     let sent = release(&host, &supplier, "4500077301", 1).await;
     let unb = sent
         .split('\'')

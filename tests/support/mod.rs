@@ -251,10 +251,18 @@ impl TestHost {
         Self::start_in_on(dir, database_url, config, adapters).await
     }
 
-    /// Starts a host whose deadlines are measured by `clock` (a manual one the test moves).
-    pub async fn start_with_clock(config: &str, adapters: &[&Path], clock: Clock) -> TestHost {
+    /// Starts a host on `backend` whose deadlines are measured by `clock` (a manual one the
+    /// test moves).
+    pub async fn start_with_clock(
+        backend: TestBackend,
+        config: &str,
+        adapters: &[&Path],
+        clock: Clock,
+    ) -> TestHost {
         let dir = tempfile::tempdir().expect("temp dir");
-        Self::start_full(dir, None, config, adapters, clock).await
+        let mut host = Self::start_full(dir, backend.database_url(), config, adapters, clock).await;
+        host.backend = Some(backend);
+        host
     }
 
     async fn start_in_on(
