@@ -112,7 +112,7 @@ mod tests {
             .unwrap();
         assert_eq!(*moves.borrow_and_update(), 5);
         let system = Clock::system();
-        let mut still = system.moves();
+        let still = system.moves();
         system.advance(Duration::from_secs(1));
         assert!(
             !still.has_changed().unwrap(),
