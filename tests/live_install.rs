@@ -108,13 +108,8 @@ fn wharf_cli(base: &str, args: &[&str]) -> std::process::Output {
 async fn an_adapter_installed_while_running_serves_the_next_message() {
     let dir = tempfile::tempdir().unwrap();
     let backend = TestBackend::from_env().await;
-    let wharf = WharfProcess::start_on(
-        dir.path(),
-        "wharf.toml",
-        backend.database_url(),
-        &config(),
-    )
-    .await;
+    let wharf =
+        WharfProcess::start_on(dir.path(), "wharf.toml", backend.database_url(), &config()).await;
     let client = reqwest::Client::new();
     let before = status(&client, &wharf.base).await;
     assert_eq!(before["pid"], wharf.child.id());

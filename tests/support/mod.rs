@@ -179,11 +179,12 @@ impl TestBackend {
         match std::env::var("WHARF_TEST_DATABASE").as_deref() {
             Err(_) | Ok("") | Ok("sqlite") => TestBackend { postgres: None },
             Ok("postgres") => {
-                assert!(
-                    cfg!(wharf_postgres),
-                    "WHARF_TEST_DATABASE=postgres, but no PostgreSQL answered when the tests \
-                     were built (WHARF_TEST_POSTGRES, default 127.0.0.1:5432)"
-                );
+                if !cfg!(wharf_postgres) {
+                    panic!(
+                        "WHARF_TEST_DATABASE=postgres, but no PostgreSQL answered when the tests \
+                         were built (WHARF_TEST_POSTGRES, default 127.0.0.1:5432)"
+                    );
+                }
                 TestBackend {
                     postgres: Some(postgres::TestDatabase::create().await),
                 }
