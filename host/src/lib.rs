@@ -15,6 +15,7 @@
 //! - [`governance`]: partner and operator authentication.
 //! - [`audit`]: typed audit events and the hash chain.
 //! - [`api`]: the HTTP API.
+//! - [`clock`]: the controllable clock deadlines are measured by.
 //! - [`config`]: reads `wharf.toml` strictly and resolves it before anything runs.
 //! - [`telemetry`]: the tracing setup.
 //! - [`server`]: assembling and running a host.
@@ -24,6 +25,7 @@ pub mod adapters;
 pub mod api;
 pub mod audit;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod delivery;
 pub mod engine;

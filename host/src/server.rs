@@ -1,7 +1,7 @@
 //! Assembles a running host from [`Settings`]: opens the store, starts the sandbox, loads the
 //! adapters directory and brings in the adapters the database records ([`crate::adapters`]),
-//! and runs the HTTP API, the processing workers, the delivery workers and the adapters'
-//! follower until shutdown. Nothing is requeued at start: work a previous run (or another
+//! and runs the HTTP API, the processing workers, the delivery workers, the deadline sweep and
+//! the adapters' follower until shutdown. Nothing is requeued at start: work a previous run (or another
 //! process on the same database) left half done is leased, and comes back when its lease runs
 //! out.
 //!
@@ -21,9 +21,11 @@ use tokio::sync::{Notify, watch};
 
 use crate::adapters::SharedAdapters;
 use crate::api::{self, AppState};
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::delivery::DeliveryWorker;
 use crate::engine::Engine;
+use crate::engine::sweep::DeadlineSweep;
 use crate::governance::rate::RateLimits;
 use crate::sandbox::{AdapterRegistry, RegistrySettings, SandboxEngine, SandboxError};
 use crate::store::messages::RejectedKeep;
@@ -49,6 +51,11 @@ pub struct Host {
 
 impl Host {
     pub async fn start(settings: Settings) -> Result<Host, HostError> {
+        Host::start_with_clock(settings, Clock::system()).await
+    }
+
+    /// Starts a host whose deadlines are measured by `clock` (a manual one in tests).
+    pub async fn start_with_clock(settings: Settings, clock: Clock) -> Result<Host, HostError> {
         let settings = Arc::new(settings);
         let store = Store::open_with(
             &settings.database_url,
@@ -89,12 +96,10 @@ impl Host {
             registry.clone(),
             outbound.clone(),
         ));
-        let delivery = Arc::new(DeliveryWorker::new(
-            store.clone(),
-            settings.clone(),
-            registry.clone(),
-            outbound,
-        ));
+        let delivery = Arc::new(
+            DeliveryWorker::new(store.clone(), settings.clone(), registry.clone(), outbound)
+                .with_clock(clock.clone()),
+        );
         let limits = Arc::new(RateLimits::new(&settings));
         Ok(Host {
             state: AppState {
@@ -104,6 +109,7 @@ impl Host {
                 adapters,
                 engine,
                 limits,
+                clock,
                 started_at: now_ms(),
             },
             delivery,
@@ -126,6 +132,12 @@ impl Host {
         self.state.engine.wake();
         tracing::info!(address = %listener.local_addr()?, "wharf is listening");
         let pruner = tokio::spawn(prune_refusals(self.state.clone(), wait(stopped.clone())));
+        let sweep = DeadlineSweep::new(
+            self.state.store.clone(),
+            self.state.settings.clone(),
+            self.state.clock.clone(),
+        );
+        let sweeper = tokio::spawn(sweep.run(wait(stopped.clone())));
         // Other replicas' commits wake this one's workers (PostgreSQL; returns at once on
         // SQLite, where this process is the only writer).
         let engine = self.state.engine.clone();
@@ -152,6 +164,7 @@ impl Host {
         })
         .await;
         let _ = pruner.await;
+        let _ = sweeper.await;
         let _ = announcements.await;
         let _ = follower.await;
         let _ = processor.await;

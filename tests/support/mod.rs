@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use wharf_host::cli::bundled;
+use wharf_host::clock::Clock;
 use wharf_host::config::{RawConfig, Settings};
 use wharf_host::server::Host;
 use wharf_host::store::Store;
@@ -213,6 +214,8 @@ pub struct TestHost {
     pub store: Store,
     pub dir: tempfile::TempDir,
     pub client: reqwest::Client,
+    /// What the host measures deadlines by: the system clock unless the test gave its own.
+    pub clock: Clock,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     /// Declared last: the database outlives the host using it.
     backend: Option<TestBackend>,
@@ -253,11 +256,35 @@ impl TestHost {
         Self::start_in_on(dir, database_url, config, adapters).await
     }
 
+    /// Starts a host on `backend` whose deadlines are measured by `clock` (a manual one the
+    /// test moves).
+    pub async fn start_with_clock(
+        backend: TestBackend,
+        config: &str,
+        adapters: &[&Path],
+        clock: Clock,
+    ) -> TestHost {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut host = Self::start_full(dir, backend.database_url(), config, adapters, clock).await;
+        host.backend = Some(backend);
+        host
+    }
+
     async fn start_in_on(
         dir: tempfile::TempDir,
         database_url: Option<&str>,
         config: &str,
         adapters: &[&Path],
+    ) -> TestHost {
+        Self::start_full(dir, database_url, config, adapters, Clock::system()).await
+    }
+
+    async fn start_full(
+        dir: tempfile::TempDir,
+        database_url: Option<&str>,
+        config: &str,
+        adapters: &[&Path],
+        clock: Clock,
     ) -> TestHost {
         let adapters_dir = dir.path().join("adapters");
         std::fs::create_dir_all(&adapters_dir).unwrap();
@@ -270,7 +297,9 @@ impl TestHost {
         }
         let settings =
             Settings::from_raw(raw, dir.path(), &secrets()).expect("test config resolves");
-        let host = Host::start(settings).await.expect("host starts");
+        let host = Host::start_with_clock(settings, clock.clone())
+            .await
+            .expect("host starts");
         let store = host.state.store.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -283,6 +312,7 @@ impl TestHost {
             store,
             dir,
             client: reqwest::Client::new(),
+            clock,
             stop: Some(stop),
             backend: None,
         }

@@ -44,6 +44,8 @@ pub struct AppState {
     pub adapters: Arc<SharedAdapters>,
     pub engine: Arc<Engine>,
     pub limits: Arc<RateLimits>,
+    /// What deadlines are measured by ([`crate::clock`]).
+    pub clock: crate::clock::Clock,
     pub started_at: i64,
 }
 

@@ -171,6 +171,42 @@ pub enum AuditEvent {
         to: String,
         reason: Option<String>,
     },
+    /// A functional acknowledgment (997, CONTRL) matched to the delivery it answers.
+    AckReconciled {
+        outbox_id: String,
+        /// The message that carried the acknowledgment.
+        message_id: String,
+        agreement: String,
+        /// `accepted` or `rejected`.
+        verdict: String,
+        interchange_control: Option<String>,
+        group_control: Option<String>,
+    },
+    /// A delivery set a deadline for what its partner owes back ([`crate::engine::deadlines`]).
+    DeadlineSet {
+        deadline_id: String,
+        kind: String,
+        outbox_id: String,
+        agreement: String,
+        order: Option<OrderKey>,
+        due_at: i64,
+    },
+    /// What a deadline waited for came, from this message.
+    DeadlineMet {
+        deadline_id: String,
+        kind: String,
+        message_id: String,
+    },
+    /// A deadline passed without what it waited for: an `overdue` exception, and the owning
+    /// team's notification when it has a webhook.
+    DeadlineMissed {
+        deadline_id: String,
+        kind: String,
+        exception_id: String,
+        owner: String,
+        /// The outbox entry notifying the team, if any.
+        notification: Option<String>,
+    },
     AccessDenied {
         request_id: String,
         partner: Option<String>,
@@ -414,6 +450,58 @@ impl AuditEvent {
                 "exception_acted",
                 format!("exception:{exception_id}"),
                 json!({"action": action, "from": from, "to": to, "reason": reason}),
+            ),
+            AuditEvent::AckReconciled {
+                outbox_id,
+                message_id,
+                agreement,
+                verdict,
+                interchange_control,
+                group_control,
+            } => (
+                wharf(),
+                "ack_reconciled",
+                format!("outbox:{outbox_id}"),
+                json!({"message_id": message_id, "agreement": agreement, "verdict": verdict,
+                    "interchange_control": interchange_control, "group_control": group_control}),
+            ),
+            AuditEvent::DeadlineSet {
+                deadline_id,
+                kind,
+                outbox_id,
+                agreement,
+                order,
+                due_at,
+            } => (
+                wharf(),
+                "deadline_set",
+                format!("deadline:{deadline_id}"),
+                json!({"kind": kind, "outbox_id": outbox_id, "agreement": agreement,
+                    "buyer": order.as_ref().map(|o| &o.buyer),
+                    "po_number": order.as_ref().map(|o| &o.po_number), "due_at": due_at}),
+            ),
+            AuditEvent::DeadlineMet {
+                deadline_id,
+                kind,
+                message_id,
+            } => (
+                wharf(),
+                "deadline_met",
+                format!("deadline:{deadline_id}"),
+                json!({"kind": kind, "message_id": message_id}),
+            ),
+            AuditEvent::DeadlineMissed {
+                deadline_id,
+                kind,
+                exception_id,
+                owner,
+                notification,
+            } => (
+                wharf(),
+                "deadline_missed",
+                format!("deadline:{deadline_id}"),
+                json!({"kind": kind, "exception_id": exception_id, "owner": owner,
+                    "notification": notification}),
             ),
             AuditEvent::AccessDenied {
                 request_id,

@@ -57,6 +57,10 @@ pub struct Settings {
 pub struct ExceptionOwners {
     pub owners: BTreeMap<crate::model::ExceptionKind, String>,
     pub default_owner: String,
+    /// Each team's notification endpoint.
+    pub webhooks: BTreeMap<String, String>,
+    /// What notifications are signed with (the default delivery secret).
+    pub signing_secrets: Vec<SigningSecret>,
 }
 
 impl ExceptionOwners {
@@ -71,6 +75,8 @@ impl Default for ExceptionOwners {
         ExceptionOwners {
             owners: BTreeMap::new(),
             default_owner: "operations".into(),
+            webhooks: BTreeMap::new(),
+            signing_secrets: Vec::new(),
         }
     }
 }
@@ -125,6 +131,15 @@ pub struct Agreement {
     pub signing_secrets: Vec<SigningSecret>,
     /// What later documents naming an order unknown to their sender do.
     pub unknown_orders: UnknownOrders,
+    /// What the partner owes back after a delivery, and within how long.
+    pub deadlines: AgreementDeadlines,
+}
+
+/// An outbound agreement's deadlines (see [`raw::RawAgreement`]); `None`: nothing expected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AgreementDeadlines {
+    pub functional_ack_ms: Option<i64>,
+    pub order_response_ms: Option<i64>,
 }
 
 /// A Standard Webhooks signing secret's key bytes. Never printed.
@@ -184,6 +199,7 @@ impl Agreement {
             acknowledge_to: None,
             signing_secrets: Vec::new(),
             unknown_orders: UnknownOrders::default(),
+            deadlines: AgreementDeadlines::default(),
         }
     }
 }
@@ -204,6 +220,7 @@ pub struct ProcessingSettings {
     pub retry_initial_ms: u64,
     pub retry_max_ms: u64,
     pub poll_interval_ms: u64,
+    pub deadline_sweep_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy)]

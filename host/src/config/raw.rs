@@ -113,10 +113,17 @@ pub struct RawSuppliers {
 pub struct RawExceptions {
     /// The team owning each type of exception. Keys are exception types: `duplicate`,
     /// `unknown_order`, `validation`, `delivery_failed`, `rejected`, `overdue`, `mismatch`,
-    /// `supplier_compliance`.
+    /// `line_mismatch`, `over_shipment`, `over_receipt`, `quality_hold`,
+    /// `supplier_compliance`, `unmatched_ack`.
     pub owners: BTreeMap<String, String>,
     /// The team owning every type `owners` does not name.
     pub default_owner: String,
+    /// Where each team is notified of the exceptions it owns that need it at once (an
+    /// `overdue` deadline): `webhooks = { planning = "https://…" }`. A signed webhook
+    /// (`delivery.signing_secret_env`'s secret) delivered through the outbox, retried and
+    /// audited like any delivery. A team without one is not notified; its exceptions are
+    /// still listed.
+    pub webhooks: BTreeMap<String, String>,
 }
 
 impl Default for RawExceptions {
@@ -124,6 +131,7 @@ impl Default for RawExceptions {
         RawExceptions {
             owners: BTreeMap::new(),
             default_owner: "operations".into(),
+            webhooks: BTreeMap::new(),
         }
     }
 }
@@ -237,6 +245,9 @@ pub struct RawProcessing {
     pub retry_max_ms: u64,
     /// How often idle workers look for due work when nothing wakes them.
     pub poll_interval_ms: u64,
+    /// How often each replica looks for overdue deadlines (functional acknowledgments, order
+    /// responses); each one is found once across replicas.
+    pub deadline_sweep_ms: u64,
 }
 
 impl Default for RawProcessing {
@@ -248,6 +259,7 @@ impl Default for RawProcessing {
             retry_initial_ms: 1_000,
             retry_max_ms: 300_000,
             poll_interval_ms: 500,
+            deadline_sweep_ms: 30_000,
         }
     }
 }
@@ -372,6 +384,16 @@ pub struct RawAgreement {
     /// purchase orders do not pass through Wharf.
     #[serde(default)]
     pub unknown_orders: UnknownOrders,
+    /// For outbound X12/EDIFACT agreements: minutes the partner has to answer each delivered
+    /// interchange with a functional acknowledgment (997, CONTRL). Past it, an `overdue`
+    /// exception for its owning team. Absent: none is expected.
+    #[serde(default)]
+    pub functional_ack_within_minutes: Option<u32>,
+    /// For outbound agreements carrying purchase orders: hours the partner has to answer a
+    /// delivered purchase order with an order response. Past it, an `overdue` exception.
+    /// Absent: none is expected.
+    #[serde(default)]
+    pub order_response_within_hours: Option<u32>,
 }
 
 /// What an inbound agreement does with later documents naming orders Wharf does not hold for

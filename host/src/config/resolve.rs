@@ -268,7 +268,9 @@ pub(super) fn resolve(
                 a.id
             )));
         }
+        let deadlines = deadlines(&a)?;
         let agreement = Agreement {
+            deadlines,
             signing_secrets,
             unknown_orders: a.unknown_orders,
             acknowledge_to: a.acknowledge_to,
@@ -347,7 +349,11 @@ pub(super) fn resolve(
         });
     }
 
-    let exceptions = super::owners::resolve(&raw.exceptions)?;
+    let exceptions = super::owners::resolve(
+        &raw.exceptions,
+        default_signing.as_deref(),
+        &d.signing_secret_env,
+    )?;
     let matching = super::matching::resolve(
         &raw.matching,
         |p| partners.contains_key(p),
@@ -398,6 +404,7 @@ pub(super) fn resolve(
             retry_initial_ms: p.retry_initial_ms,
             retry_max_ms: p.retry_max_ms,
             poll_interval_ms: p.poll_interval_ms,
+            deadline_sweep_ms: p.deadline_sweep_ms.max(1),
         },
         delivery: DeliverySettings {
             max_attempts: d.max_attempts,
@@ -420,6 +427,33 @@ pub(super) fn resolve(
         exceptions,
         matching,
         suppliers: suppliers(&raw.suppliers)?,
+    })
+}
+
+/// An outbound agreement's deadlines, each above zero.
+fn deadlines(a: &super::raw::RawAgreement) -> Result<super::AgreementDeadlines, ConfigError> {
+    let within = |key: &str, n: Option<u32>, unit_ms: i64| match n {
+        Some(0) => Err(invalid(format!(
+            "agreement {}: {key} must be above 0",
+            a.id
+        ))),
+        Some(_) if a.direction != Direction::Outbound => Err(invalid(format!(
+            "agreement {}: {key} applies to outbound agreements only",
+            a.id
+        ))),
+        n => Ok(n.map(|n| i64::from(n) * unit_ms)),
+    };
+    Ok(super::AgreementDeadlines {
+        functional_ack_ms: within(
+            "functional_ack_within_minutes",
+            a.functional_ack_within_minutes,
+            60_000,
+        )?,
+        order_response_ms: within(
+            "order_response_within_hours",
+            a.order_response_within_hours,
+            3_600_000,
+        )?,
     })
 }
 
@@ -557,6 +591,45 @@ mod tests {
             s.exceptions.owner(crate::model::ExceptionKind::Overdue),
             "operations"
         );
+        assert!(s.exceptions.webhooks.contains_key("operations"));
+        assert_eq!(
+            s.agreements["portal-orders"].deadlines.order_response_ms,
+            Some(24 * 3_600_000)
+        );
+    }
+
+    #[test]
+    fn deadlines_belong_to_outbound_agreements_and_are_above_zero() {
+        let config = |direction: &str, line: &str| {
+            let endpoint = if direction == "outbound" {
+                "endpoint = \"http://127.0.0.1:9/\""
+            } else {
+                ""
+            };
+            let text = format!(
+                "[[partners]]\nid = \"p\"\n[[agreements]]\nid = \"a\"\npartner = \"p\"\n\
+                 direction = \"{direction}\"\nadapter = \"x12\"\n{endpoint}\n{line}\n"
+            );
+            let raw: RawConfig = toml::from_str(&text).unwrap();
+            let secrets: BTreeMap<String, String> = [(
+                "WHARF_SIGNING_SECRET".to_owned(),
+                "a-secret-of-some-length".to_owned(),
+            )]
+            .into();
+            resolve(raw, Path::new("/srv"), &secrets)
+        };
+        let s = config("outbound", "functional_ack_within_minutes = 30").unwrap();
+        assert_eq!(
+            s.agreements["a"].deadlines.functional_ack_ms,
+            Some(1_800_000)
+        );
+        let err = config("inbound", "order_response_within_hours = 4").unwrap_err();
+        assert!(
+            err.to_string().contains("outbound agreements only"),
+            "{err}"
+        );
+        let err = config("outbound", "functional_ack_within_minutes = 0").unwrap_err();
+        assert!(err.to_string().contains("above 0"), "{err}");
     }
 
     #[test]

@@ -26,10 +26,11 @@ use serde_json::json;
 use tokio::sync::{Notify, Semaphore};
 use tracing::Instrument;
 
+use crate::clock::Clock;
 use crate::config::Settings;
-use crate::engine::{Outage, exceptions, lifecycle};
+use crate::engine::{Outage, deadlines, exceptions, lifecycle};
 use crate::sandbox::AdapterRegistry;
-use crate::store::outbox::{AttemptRecord, LeasedEntry, Rendered, Settlement};
+use crate::store::outbox::{AttemptRecord, LeasedEntry, Render, Rendered, Settlement};
 use crate::store::{Store, StoreError, now_ms};
 use backoff::Backoff;
 use breaker::Admission;
@@ -45,6 +46,8 @@ pub struct DeliveryWorker {
     wake: Arc<Notify>,
     in_flight: Arc<Semaphore>,
     admission: Admission,
+    /// What deadlines set on delivery are measured by.
+    clock: Clock,
 }
 
 impl DeliveryWorker {
@@ -67,7 +70,14 @@ impl DeliveryWorker {
             settings,
             registry,
             wake,
+            clock: Clock::system(),
         }
+    }
+
+    /// The same worker setting deadlines by `clock`.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Tells the worker entries are due (another replica committed some).
@@ -170,12 +180,16 @@ impl DeliveryWorker {
                 }
             },
         };
-        let secrets = self
-            .settings
-            .agreements
-            .get(&entry.agreement)
-            .map(|a| a.signing_secrets.clone())
-            .unwrap_or_default();
+        // A team's notification has no agreement: it is signed with the default secret.
+        let secrets = match &entry.render {
+            Render::Notification(_) => self.settings.exceptions.signing_secrets.clone(),
+            _ => self
+                .settings
+                .agreements
+                .get(&entry.agreement)
+                .map(|a| a.signing_secrets.clone())
+                .unwrap_or_default(),
+        };
         let signature = signing::sign(&secrets, &entry.id, now_ms() / 1000, &payload.bytes);
         let (answer, took) = send::attempt(
             &self.client,
@@ -205,7 +219,13 @@ impl DeliveryWorker {
                             "outbox_id": entry.id}),
                     )
                 });
-                (Settlement::Delivered { order }, Some(true))
+                let sent = fresh
+                    .as_ref()
+                    .and_then(|r| r.sent.as_ref())
+                    .or(entry.sent.as_ref());
+                let deadlines =
+                    deadlines::on_delivery(&self.settings, &entry, sent, self.clock.now_ms());
+                (Settlement::Delivered { order, deadlines }, Some(true))
             }
             Answer::Final { .. } => (Settlement::Dead, Some(false)),
             Answer::Retryable { retry_after, .. } => (

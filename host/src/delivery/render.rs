@@ -7,6 +7,7 @@
 //! adapter or a deadline hit under load pass, and the entry is tried again later.
 
 use super::DeliveryWorker;
+use crate::engine::deadlines;
 use crate::model::{CanonicalDocument, FunctionalAck};
 use crate::sandbox::{CallError, LimitBreach};
 use crate::store::outbox::{LeasedEntry, Render, Rendered};
@@ -20,6 +21,16 @@ pub enum RenderFault {
 
 impl DeliveryWorker {
     pub(super) async fn render(&self, entry: &LeasedEntry) -> Result<Rendered, RenderFault> {
+        if let Render::Notification(bytes) = &entry.render {
+            // Written ready to send; only a damaged row lacks its payload.
+            return Ok(Rendered {
+                bytes: bytes.clone(),
+                content_type: "application/json".into(),
+                adapter: String::new(),
+                cost: None,
+                sent: None,
+            });
+        }
         let agreement = self
             .settings
             .agreements
@@ -41,13 +52,22 @@ impl DeliveryWorker {
             .unwrap_or_default()
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let doing = format!("encoding for agreement {}", agreement.id);
+        let mut sent = None;
         let encoded = match &entry.render {
+            Render::Notification(_) => {
+                return Err(RenderFault::Final(
+                    "a notification has nothing to render".into(),
+                ));
+            }
             Render::Encode => {
                 let document = self.document(entry).await?;
-                adapter
+                let encoded = adapter
                     .encode(scope, &document, entry.control_number.clone(), timestamp)
                     .await
-                    .map_err(|e| fault(&doing, e))?
+                    .map_err(|e| fault(&doing, e))?;
+                // What a 997/CONTRL will name; acknowledgments we send are not acknowledged.
+                sent = deadlines::sent_controls(&encoded.envelope);
+                encoded
             }
             Render::Acknowledge(ack) => {
                 let ack: FunctionalAck = serde_json::from_str(ack).map_err(|e| {
@@ -70,6 +90,7 @@ impl DeliveryWorker {
             content_type: encoded.content_type,
             adapter: adapter.info.reference(),
             cost: Some(crate::store::processing::AdapterCost::from(encoded.cost)),
+            sent,
         })
     }
 

@@ -69,6 +69,7 @@ fn commit_for(inbound: &Inbound<'_>, outcome: MessageOutcome) -> ProcessingCommi
         exceptions: Vec::new(),
         claims: Vec::new(),
         suppliers: Vec::new(),
+        deadlines: Vec::new(),
     }
 }
 

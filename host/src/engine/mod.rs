@@ -7,12 +7,16 @@
 //! other messages' writes. A conflict reruns only the decision. The document's own faults fail
 //! the message, located ([`failure`]); passing faults put it back on the queue. Some refusals
 //! raise an exception a team owns ([`exceptions`]); a business document sent again under new
-//! control numbers is held as a duplicate ([`duplicates`]).
+//! control numbers is held as a duplicate ([`duplicates`]). A returning 997/CONTRL is matched
+//! to what was sent ([`acks`]); deliveries set deadlines ([`deadlines`]) that arriving answers
+//! meet and a [`sweep`] finds overdue.
 //!
 //! Arrivals wake a worker at once; polling is only the safety net that finds expired leases
 //! and retries that came due.
 
 pub mod acknowledge;
+pub mod acks;
+pub mod deadlines;
 pub mod decide;
 #[cfg(test)]
 mod decide_tests;
@@ -24,6 +28,7 @@ pub mod lines;
 pub mod matching;
 mod process;
 pub mod supplier_compliance;
+pub mod sweep;
 pub mod workflow;
 #[cfg(test)]
 mod workflow_props;

@@ -10,6 +10,8 @@ use std::time::Duration;
 use tracing::Instrument;
 
 use super::Engine;
+use super::acks::{self, SentForAcks};
+use super::deadlines;
 use super::decide::{self, Inbound, World};
 use super::duplicates;
 use super::failure::{Failure, Fault};
@@ -64,9 +66,10 @@ impl Engine {
                 let orders = self.read_orders(&message.partner, &decoded).await?;
                 let seen = self.read_seen(&message.partner, &decoded).await?;
                 let holds = self.read_holds(&decoded).await?;
-                Ok::<_, StoreError>((orders, seen, holds))
+                let sent = self.read_sent(&message.partner, &decoded).await?;
+                Ok::<_, StoreError>((orders, seen, holds, sent))
             };
-            let (orders, seen, holds) = match read.await {
+            let (orders, seen, holds, sent) = match read.await {
                 Ok(read) => read,
                 Err(e) => return self.requeue(&message, &format!("store: {e}")).await,
             };
@@ -79,7 +82,15 @@ impl Engine {
                     renders_acks: &renders_acks,
                     holds: &holds,
                 };
-                decide::decide(&inbound, &agreement, &adapter, &decoded, &world)
+                let decided = decide::decide(&inbound, &agreement, &adapter, &decoded, &world);
+                let mut commit =
+                    acks::reconcile(decided, &inbound, &agreement, &decoded, &sent, &world);
+                if commit.outcome == crate::store::processing::MessageOutcome::Processed {
+                    commit
+                        .deadlines
+                        .extend(deadlines::responses_arrived(&commit));
+                }
+                commit
             };
             commit.adapter_cost = cost;
             let deliveries = commit.outbox.len();
@@ -193,6 +204,25 @@ impl Engine {
         self.store
             .first_business_documents(partner, &identities)
             .await
+    }
+
+    /// The deliveries to `partner` each functional acknowledgment in the message may answer.
+    async fn read_sent(
+        &self,
+        partner: &str,
+        decoded: &DecodeOutcome,
+    ) -> Result<SentForAcks, StoreError> {
+        let mut sent = SentForAcks::new();
+        for (position, document) in decoded.documents.iter().enumerate() {
+            if let Some((standard, interchange, group)) = acks::lookup(document) {
+                let found = self
+                    .store
+                    .sent_matching(partner, &standard, interchange.as_deref(), group.as_deref())
+                    .await?;
+                sent.insert(position, found);
+            }
+        }
+        Ok(sent)
     }
 
     fn renders_acks(&self, agreement: &Agreement) -> Option<bool> {

@@ -44,10 +44,12 @@ pub enum ExceptionKind {
     /// A supplier record that breaks the onboarding rules: an expired or missing
     /// certification, a bad identifier or bank account (see `suppliers::rules`).
     SupplierCompliance,
+    /// A functional acknowledgment (997, CONTRL) answering nothing Wharf sent to its sender.
+    UnmatchedAck,
 }
 
 impl ExceptionKind {
-    pub const ALL: [ExceptionKind; 12] = [
+    pub const ALL: [ExceptionKind; 13] = [
         ExceptionKind::Duplicate,
         ExceptionKind::UnknownOrder,
         ExceptionKind::Validation,
@@ -60,6 +62,7 @@ impl ExceptionKind {
         ExceptionKind::OverReceipt,
         ExceptionKind::QualityHold,
         ExceptionKind::SupplierCompliance,
+        ExceptionKind::UnmatchedAck,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -76,6 +79,7 @@ impl ExceptionKind {
             ExceptionKind::OverReceipt => "over_receipt",
             ExceptionKind::QualityHold => "quality_hold",
             ExceptionKind::SupplierCompliance => "supplier_compliance",
+            ExceptionKind::UnmatchedAck => "unmatched_ack",
         }
     }
 
@@ -89,6 +93,7 @@ impl ExceptionKind {
             ExceptionKind::UnknownOrder | ExceptionKind::Validation => &[Retry, Resolve],
             ExceptionKind::DeliveryFailed => &[Retry, Resolve],
             ExceptionKind::Rejected | ExceptionKind::Overdue => &[Resolve],
+            ExceptionKind::UnmatchedAck => &[Retry, Resolve],
             ExceptionKind::Mismatch => &[Release, Override, Resolve],
             ExceptionKind::LineMismatch
             | ExceptionKind::OverShipment

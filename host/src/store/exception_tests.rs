@@ -49,6 +49,7 @@ fn decision(message_id: &str, lease_token: &str, outcome: MessageOutcome) -> Pro
         exceptions: Vec::new(),
         claims: Vec::new(),
         suppliers: Vec::new(),
+        deadlines: Vec::new(),
     }
 }
 

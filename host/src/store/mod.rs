@@ -18,6 +18,7 @@
 //! - [`orders`]: order status and history, scoped to a partner.
 //! - [`audit`]: appending to and reading the hash-chained audit log.
 //! - [`exceptions`]: exceptions raised by processing, listed and acted on by operators.
+//! - [`deadlines`]: the control numbers deliveries carried, and deadlines set, met and missed.
 //! - [`business`]: business documents by their identity, for recognising duplicates.
 //! - [`adapters`]: the installed adapter components every replica follows.
 //! - [`wake`]: telling the workers of every replica that work was committed.
@@ -27,6 +28,9 @@ pub mod audit;
 pub mod business;
 pub mod control;
 pub mod cost;
+#[cfg(test)]
+mod deadline_tests;
+pub mod deadlines;
 #[cfg(test)]
 mod exception_tests;
 pub mod exceptions;

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::cost::AdapterCost;
+use super::deadlines::{NewDeadline, SentControls};
 use super::exceptions::NewException;
 use super::orders::{NewOrderEvent, OrderKey, OrderWrite, apply_write, insert_event};
 use super::wake::Work;
@@ -26,6 +27,8 @@ pub enum Render {
     Encode,
     /// Render this functional acknowledgment (canonical JSON).
     Acknowledge(String),
+    /// Nothing to render: these JSON bytes are sent as they are (a team's notification).
+    Notification(Vec<u8>),
 }
 
 /// An entry to enqueue.
@@ -64,6 +67,8 @@ pub struct LeasedEntry {
     /// The wire bytes once rendered.
     pub payload: Option<Rendered>,
     pub control_number: String,
+    /// The control numbers an earlier attempt's rendering wrote, if any.
+    pub sent: Option<SentControls>,
     pub order: Option<OrderKey>,
     pub attempts: i64,
     pub created_at: i64,
@@ -80,6 +85,9 @@ pub struct Rendered {
     pub adapter: String,
     /// What the adapter call cost, when this attempt rendered it (`None` when read back).
     pub cost: Option<AdapterCost>,
+    /// The control numbers the adapter wrote, when this attempt rendered it and they are
+    /// X12's or EDIFACT's (kept on the entry with the bytes).
+    pub sent: Option<SentControls>,
 }
 
 /// One delivery attempt's result.
@@ -99,6 +107,8 @@ pub enum Settlement {
     /// Delivered; with the order's history entry (and advance) the delivery makes.
     Delivered {
         order: Option<(NewOrderEvent, Option<OrderWrite>)>,
+        /// What the partner owes back now, and by when.
+        deadlines: Vec<NewDeadline>,
     },
     /// Try again at this time.
     Retry { next_attempt_at: i64 },
@@ -141,16 +151,23 @@ pub struct ReplayFilter {
 /// Inserts an entry with the agreement's next control number; returns the number.
 pub(crate) async fn insert(batch: &mut Batch<'_>, e: &NewOutboxEntry) -> Result<i64, StoreError> {
     let control = super::control::allocate(batch.tx, &e.agreement).await?;
-    let (render, ack) = match &e.render {
-        Render::Encode => ("encode", None),
-        Render::Acknowledge(ack) => ("acknowledge", Some(ack.as_str())),
+    let (render, ack, payload) = match &e.render {
+        Render::Encode => ("encode", None, None),
+        Render::Acknowledge(ack) => ("acknowledge", Some(ack.as_str()), None),
+        Render::Notification(bytes) => ("notification", None, Some(bytes.clone())),
     };
+    let content_type = if payload.is_some() {
+        "application/json"
+    } else {
+        ""
+    };
+    let rendered = i64::from(payload.is_some());
     sqlx::query(
         "INSERT INTO outbox (id, message_id, document_id, doc_type, agreement, partner, endpoint, \
          content_type, payload, control_number, po_number, order_buyer, status, attempts, \
          next_attempt_at, created_at, render, ack, rendered, retry_from) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, $11, $15, 0, $12, $12, $13, \
-         $14, 0, $12)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $15, $8, $9, $10, $11, $17, 0, $12, $12, $13, \
+         $14, $16, $12)",
     )
     .bind(&e.id)
     .bind(&e.message_id)
@@ -159,13 +176,15 @@ pub(crate) async fn insert(batch: &mut Batch<'_>, e: &NewOutboxEntry) -> Result<
     .bind(&e.agreement)
     .bind(&e.partner)
     .bind(&e.endpoint)
-    .bind(Vec::<u8>::new())
+    .bind(payload.unwrap_or_default())
     .bind(control.to_string())
     .bind(e.order.as_ref().map(|o| &o.po_number))
     .bind(e.order.as_ref().map(|o| &o.buyer))
     .bind(batch.now)
     .bind(render)
     .bind(ack)
+    .bind(content_type)
+    .bind(rendered)
     .bind(if e.holds.is_empty() {
         "pending"
     } else {
@@ -212,7 +231,8 @@ impl WriteOp for LeaseDue {
                   ORDER BY o.next_attempt_at, o.id LIMIT $4 {skip_locked}) \
                  RETURNING id, message_id, document_id, doc_type, agreement, partner, endpoint, \
                  content_type, payload, rendered, render, ack, adapter, control_number, po_number, \
-                 order_buyer, attempts, created_at, retry_from, lease_token",
+                 order_buyer, attempts, created_at, retry_from, lease_token, standard, \
+                 interchange_control, group_control, message_control, message_type",
                 skip_locked = batch.backend.skip_locked()
             );
             let mut query = sqlx::query(&sql)
@@ -238,6 +258,7 @@ fn leased(r: &sqlx::any::AnyRow) -> Result<LeasedEntry, StoreError> {
                 StoreError::Corrupt("an acknowledgment entry without its ack".into())
             })?)
         }
+        "notification" => Render::Notification(r.try_get("payload")?),
         _ => Render::Encode,
     };
     let payload = if rendered == 1 {
@@ -248,9 +269,20 @@ fn leased(r: &sqlx::any::AnyRow) -> Result<LeasedEntry, StoreError> {
                 .try_get::<Option<String>, _>("adapter")?
                 .unwrap_or_default(),
             cost: None,
+            sent: None,
         })
     } else {
         None
+    };
+    let sent = match r.try_get::<Option<String>, _>("standard")? {
+        Some(standard) => Some(SentControls {
+            standard,
+            interchange_control: r.try_get("interchange_control")?,
+            group_control: r.try_get("group_control")?,
+            message_control: r.try_get("message_control")?,
+            message_type: r.try_get("message_type")?,
+        }),
+        None => None,
     };
     let created_at: i64 = r.try_get("created_at")?;
     Ok(LeasedEntry {
@@ -264,6 +296,7 @@ fn leased(r: &sqlx::any::AnyRow) -> Result<LeasedEntry, StoreError> {
         render,
         payload,
         control_number: r.try_get("control_number")?,
+        sent,
         order: match (
             r.try_get::<Option<String>, _>("order_buyer")?,
             r.try_get::<Option<String>, _>("po_number")?,
@@ -334,6 +367,9 @@ impl WriteOp for Settle {
                 .bind(&entry.id)
                 .execute(&mut **batch.tx)
                 .await?;
+                if let Some(sent) = &rendered.sent {
+                    super::deadlines::record_sent(&mut batch, &entry.id, sent).await?;
+                }
                 super::audit::append(
                     &mut batch,
                     &AuditEvent::Rendered {
@@ -360,12 +396,15 @@ impl WriteOp for Settle {
             .await?;
             let payload = self.rendered.as_ref().or(entry.payload.as_ref());
             let event = match &self.settlement {
-                Settlement::Delivered { order } => {
+                Settlement::Delivered { order, deadlines } => {
                     if let Some((event, advance)) = order {
                         if let Some(write) = advance {
                             apply_write(batch.tx, write, batch.now).await?;
                         }
                         insert_event(batch.tx, event, Some(&entry.message_id), batch.now).await?;
+                    }
+                    for deadline in deadlines {
+                        super::deadlines::insert(&mut batch, deadline).await?;
                     }
                     AuditEvent::Delivered {
                         outbox_id: entry.id.clone(),

@@ -7,6 +7,7 @@
 
 use super::business::BusinessClaim;
 pub use super::cost::AdapterCost;
+use super::deadlines::DeadlineWrite;
 use super::exceptions::NewException;
 use super::orders::{NewOrderEvent, OrderWrite, apply_write, insert_event};
 use super::outbox::NewOutboxEntry;
@@ -57,6 +58,8 @@ pub struct ProcessingCommit {
     pub claims: Vec<BusinessClaim>,
     /// Supplier records the message makes its sender's current ones.
     pub suppliers: Vec<SupplierRecord>,
+    /// Deliveries answered and deadlines met by the message ([`super::deadlines`]).
+    pub deadlines: Vec<DeadlineWrite>,
 }
 
 struct Record(ProcessingCommit);
@@ -133,6 +136,9 @@ impl WriteOp for Record {
             for record in &commit.suppliers {
                 super::suppliers::upsert(&mut batch, &commit.partner, &commit.message_id, record)
                     .await?;
+            }
+            for write in &commit.deadlines {
+                super::deadlines::apply(&mut batch, write).await?;
             }
             for entry in &mut commit.outbox {
                 let control = super::outbox::insert(&mut batch, entry).await?;

@@ -102,6 +102,7 @@ fn commit(message_id: &str, lease_token: &str, outbox: Vec<NewOutboxEntry>) -> P
         exceptions: Vec::new(),
         claims: Vec::new(),
         suppliers: Vec::new(),
+        deadlines: Vec::new(),
     }
 }
 
@@ -202,7 +203,10 @@ async fn an_expired_delivery_lease_cannot_settle_the_entry(db: &TestDb) {
             first[0].clone(),
             None,
             attempt.clone(),
-            Settlement::Delivered { order: None },
+            Settlement::Delivered {
+                order: None,
+                deadlines: Vec::new(),
+            },
             None,
         )
         .await;
@@ -213,7 +217,10 @@ async fn an_expired_delivery_lease_cannot_settle_the_entry(db: &TestDb) {
             second[0].clone(),
             None,
             attempt,
-            Settlement::Delivered { order: None },
+            Settlement::Delivered {
+                order: None,
+                deadlines: Vec::new(),
+            },
             None,
         )
         .await
