@@ -14,6 +14,9 @@ CREATE TABLE order_lines (
     -- received, rejected, invoiced, matched, lots, stage).
     state           TEXT NOT NULL,
     stage           TEXT NOT NULL,
+    -- What was shipped and received, as normalized decimals, for the key figures.
+    shipped         TEXT NOT NULL DEFAULT '0',
+    received        TEXT NOT NULL DEFAULT '0',
     updated_at      INTEGER NOT NULL,
     PRIMARY KEY (buyer, po_number, line_number)
 );

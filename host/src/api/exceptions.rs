@@ -56,6 +56,13 @@ pub async fn list(
     Ok(Json(json!({"exceptions": exceptions})))
 }
 
+/// `GET /admin/v1/kpis`: acknowledgment latency, ship notice timeliness and completeness,
+/// first-pass invoice match rate and match cycle time, open exceptions by type and age.
+pub async fn kpis(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let kpis = state.store.kpis(crate::store::now_ms()).await?;
+    Ok(Json(serde_json::to_value(kpis).unwrap_or_default()))
+}
+
 /// `GET /admin/v1/exceptions/{id}`.
 pub async fn show(
     State(state): State<AppState>,

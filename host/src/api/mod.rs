@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .route("/messages/reprocess", post(admin::reprocess))
         .route("/audit/verify", get(admin::verify_audit))
         .route("/exceptions", get(exceptions::list))
+        .route("/kpis", get(exceptions::kpis))
         .route("/exceptions/{id}", get(exceptions::show))
         .route("/exceptions/{id}/{action}", post(exceptions::act))
         .layer(DefaultBodyLimit::max(MAX_ADMIN_JSON_BYTES))

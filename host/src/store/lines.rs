@@ -117,9 +117,10 @@ pub(crate) async fn apply(batch: &mut Batch<'_>, write: &LineWrite) -> Result<()
                     .map_err(|e| StoreError::Corrupt(format!("order line: {e}")))?;
                 sqlx::query(
                     "INSERT INTO order_lines (buyer, po_number, line_number, state, stage, \
-                     updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                     shipped, received, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                      ON CONFLICT (buyer, po_number, line_number) DO UPDATE SET \
                      state = excluded.state, stage = excluded.stage, \
+                     shipped = excluded.shipped, received = excluded.received, \
                      updated_at = excluded.updated_at",
                 )
                 .bind(&key.buyer)
@@ -127,6 +128,8 @@ pub(crate) async fn apply(batch: &mut Batch<'_>, write: &LineWrite) -> Result<()
                 .bind(&line.line_number)
                 .bind(state)
                 .bind(line.stage().as_str())
+                .bind(line.shipped.normalize().to_string())
+                .bind(line.received.normalize().to_string())
                 .bind(now)
                 .execute(&mut **batch.tx)
                 .await?;

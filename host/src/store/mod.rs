@@ -34,6 +34,7 @@ pub mod deadlines;
 #[cfg(test)]
 mod exception_tests;
 pub mod exceptions;
+pub mod kpis;
 pub mod lines;
 pub mod messages;
 pub mod orders;
