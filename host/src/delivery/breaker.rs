@@ -1,6 +1,7 @@
 //! Per-endpoint admission: how many deliveries an agreement's endpoint has in flight, and its
-//! circuit breaker. An endpoint at its cap, or whose breaker is open, is left out of the next
-//! lease, so one slow or failing partner never holds the slots every other partner needs.
+//! circuit breaker. The next lease takes no more of an endpoint's entries than it has free
+//! slots, and none while its breaker is open, so one slow or failing partner never holds the
+//! slots every other partner needs, and entries are not leased only to be given back.
 //!
 //! The breaker opens after a run of consecutive failures, keeps the endpoint untried for a
 //! cool-down, then lets one probe through: success closes it, failure opens it again for twice
@@ -9,6 +10,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use crate::store::outbox::EndpointRoom;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -55,27 +58,28 @@ impl Admission {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Agreements that must not be leased now.
-    pub fn closed_to_work(&self, now: Instant) -> Vec<String> {
+    /// How many more entries each endpoint takes now: its free slots, none while its breaker
+    /// is open, one probe when it is half open. Endpoints not seen yet take the full cap.
+    pub fn room(&self, now: Instant) -> EndpointRoom {
         let mut endpoints = self.lock();
-        let mut closed = Vec::new();
+        let mut limited = HashMap::new();
         for (agreement, e) in endpoints.iter_mut() {
             if let State::Open { until } = e.state
                 && now >= until
             {
                 e.state = State::HalfOpen { probing: false };
             }
-            let full = e.in_flight >= self.per_endpoint;
-            let blocked = match e.state {
-                State::Closed => false,
-                State::Open { .. } => true,
-                State::HalfOpen { probing } => probing || e.in_flight > 0,
+            let free = match e.state {
+                State::Closed => self.per_endpoint.saturating_sub(e.in_flight),
+                State::Open { .. } => 0,
+                State::HalfOpen { probing } => u32::from(!probing && e.in_flight == 0),
             };
-            if full || blocked {
-                closed.push(agreement.clone());
-            }
+            limited.insert(agreement.clone(), free as usize);
         }
-        closed
+        EndpointRoom {
+            limited,
+            otherwise: Some(self.per_endpoint as usize),
+        }
     }
 
     /// Takes a slot for `agreement`; false when it has none free (the entry goes back).
@@ -154,9 +158,16 @@ mod tests {
         assert!(admission.admit("a"));
         assert!(!admission.admit("a"));
         assert!(admission.admit("b"));
-        assert_eq!(admission.closed_to_work(Instant::now()), ["a"]);
+        let room = admission.room(Instant::now());
+        assert_eq!(room.of("a"), Some(0));
+        assert_eq!(room.of("b"), Some(1));
+        assert_eq!(
+            room.of("c"),
+            Some(2),
+            "an endpoint not seen yet takes the full cap"
+        );
         admission.release("a", Some(true), Instant::now());
-        assert!(admission.closed_to_work(Instant::now()).is_empty());
+        assert_eq!(admission.room(Instant::now()).of("a"), Some(1));
     }
 
     #[test]
@@ -169,16 +180,16 @@ mod tests {
             admission.release("a", Some(false), start);
         }
         assert!(!admission.admit("a"), "open after two failures");
-        assert_eq!(admission.closed_to_work(start), ["a"]);
+        assert_eq!(admission.room(start).of("a"), Some(0));
         // After the cool-down one probe goes through, and only one.
         let later = start + cooldown;
-        assert!(admission.closed_to_work(later).is_empty());
+        assert_eq!(admission.room(later).of("a"), Some(1));
         assert!(admission.admit("a"));
         assert!(!admission.admit("a"));
         // A failed probe opens it for twice as long.
         admission.release("a", Some(false), later);
-        assert_eq!(admission.closed_to_work(later + cooldown), ["a"]);
-        assert!(admission.closed_to_work(later + cooldown * 2).is_empty());
+        assert_eq!(admission.room(later + cooldown).of("a"), Some(0));
+        assert_eq!(admission.room(later + cooldown * 2).of("a"), Some(1));
         assert!(admission.admit("a"));
         admission.release("a", Some(true), later + cooldown * 2);
         assert!(admission.admit("a"));

@@ -99,8 +99,8 @@ impl DeliveryWorker {
         loop {
             let free = self.in_flight.available_permits() as i64;
             if free > 0 {
-                let exclude = self.admission.closed_to_work(Instant::now());
-                match self.store.lease_due(free, self.lease_ms(), exclude).await {
+                let room = self.admission.room(Instant::now());
+                match self.store.lease_due(free, self.lease_ms(), room).await {
                     Ok(entries) => {
                         if outage.over() {
                             tracing::info!("outbox available again");
@@ -134,8 +134,9 @@ impl DeliveryWorker {
 
     async fn dispatch(self: &Arc<Self>, entry: LeasedEntry) {
         if !self.admission.admit(&entry.agreement) {
-            // Its endpoint filled up within this lease: give the entry back untried rather than
-            // let it wait for a slot while holding one of everybody's.
+            // Leases take no more than an endpoint's free slots, so this is rare: give the
+            // entry back untried rather than let it wait for a slot while holding one of
+            // everybody's.
             self.release_early(entry).await;
             return;
         }
@@ -148,11 +149,12 @@ impl DeliveryWorker {
             po_number = entry.order.as_ref().map(|o| o.po_number.as_str()).unwrap_or(""));
         tokio::spawn(
             async move {
-                let agreement = entry.agreement.clone();
-                let healthy = worker.deliver(entry).await;
-                worker
-                    .admission
-                    .release(&agreement, healthy, Instant::now());
+                let slot = Slot {
+                    worker: &worker,
+                    agreement: entry.agreement.clone(),
+                    given_back: false,
+                };
+                worker.deliver(entry, slot).await;
                 drop(permit);
                 worker.wake.notify_one();
             }
@@ -166,17 +168,19 @@ impl DeliveryWorker {
         }
     }
 
-    /// Makes one attempt at `entry` and records its outcome. Returns what the attempt says
-    /// about the endpoint's health, for its breaker.
-    pub async fn deliver(&self, entry: LeasedEntry) -> Option<bool> {
+    /// Makes one attempt at `entry` and records its outcome. The endpoint's `slot` is given
+    /// back as soon as the endpoint answered, with what the answer says about its health, so
+    /// the endpoint's next request does not wait for this one's bookkeeping.
+    async fn deliver(&self, entry: LeasedEntry, slot: Slot<'_>) {
         let attempt_number = entry.attempts + 1;
         let (payload, fresh) = match &entry.payload {
             Some(payload) => (payload.clone(), None),
             None => match self.render(&entry).await {
                 Ok(rendered) => (rendered.clone(), Some(rendered)),
                 Err(fault) => {
+                    drop(slot);
                     self.settle_render_fault(entry, attempt_number, fault).await;
-                    return None;
+                    return;
                 }
             },
         };
@@ -251,8 +255,8 @@ impl DeliveryWorker {
                 "delivery failed; will retry"
             ),
         }
+        slot.give_back(healthy);
         self.record(entry, fresh, record, settlement).await;
-        healthy
     }
 
     /// The next attempt's time, or dead when the series is over.
@@ -324,5 +328,34 @@ impl DeliveryWorker {
             Err(e) => tracing::error!(error = %e,
                 "could not record the delivery outcome; the lease will run out and it is retried"),
         }
+    }
+}
+
+/// An endpoint slot taken by [`Admission::admit`] for one attempt. Given back with what the
+/// attempt said about the endpoint's health; dropped, it is given back saying nothing.
+struct Slot<'a> {
+    worker: &'a DeliveryWorker,
+    agreement: String,
+    given_back: bool,
+}
+
+impl Slot<'_> {
+    fn give_back(mut self, healthy: Option<bool>) {
+        self.hand_over(healthy);
+    }
+
+    fn hand_over(&mut self, healthy: Option<bool>) {
+        if !std::mem::replace(&mut self.given_back, true) {
+            self.worker
+                .admission
+                .release(&self.agreement, healthy, Instant::now());
+            self.worker.wake.notify_one();
+        }
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.hand_over(None);
     }
 }

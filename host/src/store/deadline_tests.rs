@@ -5,7 +5,7 @@
 use super::deadlines::{DeadlineKind, DeadlineWrite, MissedDeadline, NewDeadline, SentControls};
 use super::exceptions::{ExceptionFilter, NewException};
 use super::messages::NewMessage;
-use super::outbox::{AttemptRecord, NewOutboxEntry, Render, Rendered, Settlement};
+use super::outbox::{AttemptRecord, EndpointRoom, NewOutboxEntry, Render, Rendered, Settlement};
 use super::processing::{MessageOutcome, ProcessingCommit};
 use super::tests::{TestDb, on_both};
 use super::{Store, StoreError, new_id};
@@ -110,7 +110,10 @@ fn deadline(outbox_id: &str, message_id: &str, kind: DeadlineKind, due_at: i64) 
 /// deadline due at 1000 and an order-response deadline due at 5000. Returns the outbox id.
 async fn deliver(store: &Store) -> (String, String) {
     let message_id = processed(store, 1, vec![purchase_order("pending")], Vec::new()).await;
-    let leased = store.lease_due(10, 60_000, Vec::new()).await.unwrap();
+    let leased = store
+        .lease_due(10, 60_000, EndpointRoom::default())
+        .await
+        .unwrap();
     let entry = leased.into_iter().next().unwrap();
     let outbox_id = entry.id.clone();
     let rendered = Rendered {
@@ -312,7 +315,10 @@ async fn an_overdue_deadline_is_missed_once_and_a_met_one_never(db: &TestDb) {
         .unwrap();
     assert_eq!(raised.len(), 1, "{raised:?}");
     // The notification waits in the outbox, ready to send as written.
-    let queued = store.lease_due(10, 60_000, Vec::new()).await.unwrap();
+    let queued = store
+        .lease_due(10, 60_000, EndpointRoom::default())
+        .await
+        .unwrap();
     assert_eq!(queued.len(), 1);
     assert_eq!(queued[0].doc_type, "exception_notification");
     let payload = queued[0].payload.as_ref().expect("written ready to send");

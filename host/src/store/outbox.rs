@@ -7,6 +7,8 @@
 //! An order's later documents (changes, ship notices, invoices) are not leased for an
 //! agreement while that agreement's copy of the purchase order itself is undelivered.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -200,51 +202,112 @@ pub(crate) async fn insert(batch: &mut Batch<'_>, e: &NewOutboxEntry) -> Result<
     Ok(control)
 }
 
+/// How many entries of each agreement one lease may take: its endpoint's free slots.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndpointRoom {
+    /// Agreements with a limit of their own; 0 leaves the agreement out.
+    pub limited: HashMap<String, usize>,
+    /// The limit of every other agreement; `None`: only the lease's overall limit.
+    pub otherwise: Option<usize>,
+}
+
+impl EndpointRoom {
+    /// How many entries of `agreement` may be leased; `None` when there is no limit.
+    pub fn of(&self, agreement: &str) -> Option<usize> {
+        self.limited.get(agreement).copied().or(self.otherwise)
+    }
+
+    fn closed(&self) -> Vec<&str> {
+        let mut closed: Vec<&str> = self
+            .limited
+            .iter()
+            .filter(|(_, room)| **room == 0)
+            .map(|(agreement, _)| agreement.as_str())
+            .collect();
+        closed.sort_unstable();
+        closed
+    }
+}
+
 struct LeaseDue {
     limit: i64,
     lease_ms: i64,
-    /// Agreements whose endpoints take no more work now (full, or their breaker is open).
-    exclude: Vec<String>,
+    room: EndpointRoom,
 }
 
 impl WriteOp for LeaseDue {
     type Output = Vec<LeasedEntry>;
     fn apply<'a>(&'a mut self, batch: Batch<'a>) -> OpFuture<'a, Vec<LeasedEntry>> {
         Box::pin(async move {
-            let token = new_id();
-            let excluded = if self.exclude.is_empty() {
+            // The due entries in order, leaving out the agreements with no room; then as many
+            // of each agreement's as its endpoint has room for. The others stay untouched for
+            // a later round: leased, they would only be given back.
+            let closed = self.room.closed();
+            let excluded = if closed.is_empty() {
                 String::new()
             } else {
-                let marks: Vec<String> = (0..self.exclude.len())
-                    .map(|i| format!("${}", i + 5))
-                    .collect();
+                let marks: Vec<String> = (0..closed.len()).map(|i| format!("${}", i + 3)).collect();
                 format!("AND o.agreement NOT IN ({})", marks.join(", "))
             };
             let sql = format!(
-                "UPDATE outbox SET lease_token = $1, lease_until = $2 WHERE id IN \
-                 (SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= $3 \
-                  AND (o.lease_until IS NULL OR o.lease_until < $3) {excluded} \
-                  AND NOT (o.doc_type <> 'purchase_order' AND o.po_number IS NOT NULL AND EXISTS \
-                    (SELECT 1 FROM outbox p WHERE p.po_number = o.po_number \
-                     AND p.order_buyer = o.order_buyer AND p.agreement = o.agreement AND p.doc_type = 'purchase_order' \
-                     AND p.status IN ('pending', 'dead'))) \
-                  ORDER BY o.next_attempt_at, o.id LIMIT $4 {skip_locked}) \
+                "SELECT o.id, o.agreement FROM outbox o WHERE o.status = 'pending' \
+                 AND o.next_attempt_at <= $1 AND (o.lease_until IS NULL OR o.lease_until < $1) \
+                 {excluded} \
+                 AND NOT (o.doc_type <> 'purchase_order' AND o.po_number IS NOT NULL AND EXISTS \
+                   (SELECT 1 FROM outbox p WHERE p.po_number = o.po_number \
+                    AND p.order_buyer = o.order_buyer AND p.agreement = o.agreement AND p.doc_type = 'purchase_order' \
+                    AND p.status IN ('pending', 'dead'))) \
+                 ORDER BY o.next_attempt_at, o.id LIMIT $2 {skip_locked}",
+                skip_locked = batch.backend.skip_locked()
+            );
+            let mut query = sqlx::query(&sql).bind(batch.now).bind(self.limit);
+            for agreement in &closed {
+                query = query.bind(*agreement);
+            }
+            let due = query.fetch_all(&mut **batch.tx).await?;
+            let mut taken: HashMap<String, usize> = HashMap::new();
+            let mut chosen = Vec::new();
+            for row in &due {
+                let id: String = row.try_get("id")?;
+                let agreement: String = row.try_get("agreement")?;
+                let count = taken.entry(agreement.clone()).or_default();
+                if self.room.of(&agreement).is_none_or(|room| *count < room) {
+                    *count += 1;
+                    chosen.push(id);
+                }
+            }
+            if chosen.is_empty() {
+                return Ok(Vec::new());
+            }
+            let marks: Vec<String> = (0..chosen.len()).map(|i| format!("${}", i + 3)).collect();
+            let sql = format!(
+                "UPDATE outbox SET lease_token = $1, lease_until = $2 WHERE id IN ({}) \
                  RETURNING id, message_id, document_id, doc_type, agreement, partner, endpoint, \
                  content_type, payload, rendered, render, ack, adapter, control_number, po_number, \
                  order_buyer, attempts, created_at, retry_from, lease_token, standard, \
                  interchange_control, group_control, message_control, message_type",
-                skip_locked = batch.backend.skip_locked()
+                marks.join(", ")
             );
             let mut query = sqlx::query(&sql)
-                .bind(&token)
-                .bind(batch.now + self.lease_ms)
-                .bind(batch.now)
-                .bind(self.limit);
-            for agreement in &self.exclude {
-                query = query.bind(agreement);
+                .bind(new_id())
+                .bind(batch.now + self.lease_ms);
+            for id in &chosen {
+                query = query.bind(id);
             }
-            let rows = query.fetch_all(&mut **batch.tx).await?;
-            rows.iter().map(leased).collect()
+            let mut entries = query
+                .fetch_all(&mut **batch.tx)
+                .await?
+                .iter()
+                .map(leased)
+                .collect::<Result<Vec<_>, _>>()?;
+            // In the order they came due.
+            let order: HashMap<&str, usize> = chosen
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (id.as_str(), i))
+                .collect();
+            entries.sort_by_key(|e| order.get(e.id.as_str()).copied());
+            Ok(entries)
         })
     }
 }
@@ -524,17 +587,18 @@ impl WriteOp for Replay {
 }
 
 impl Store {
-    /// Leases up to `limit` due entries for `lease_ms`, leaving out `exclude`d agreements.
+    /// Leases up to `limit` due entries for `lease_ms`, of each agreement no more than its
+    /// endpoint has `room` for.
     pub async fn lease_due(
         &self,
         limit: i64,
         lease_ms: i64,
-        exclude: Vec<String>,
+        room: EndpointRoom,
     ) -> Result<Vec<LeasedEntry>, StoreError> {
         self.write(LeaseDue {
             limit,
             lease_ms,
-            exclude,
+            room,
         })
         .await
     }

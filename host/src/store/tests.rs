@@ -7,7 +7,7 @@
 //! build found no server (`cfg(wharf_postgres)`, never in CI).
 
 use super::messages::NewMessage;
-use super::outbox::{AttemptRecord, NewOutboxEntry, Render, Settlement};
+use super::outbox::{AttemptRecord, EndpointRoom, NewOutboxEntry, Render, Settlement};
 use super::processing::{MessageOutcome, ProcessingCommit};
 use super::{Store, StoreError};
 use crate::audit::AuditEvent;
@@ -178,19 +178,25 @@ async fn an_expired_delivery_lease_cannot_settle_the_entry(db: &TestDb) {
         ))
         .await
         .unwrap();
-    let first = store.lease_due(10, 60_000, Vec::new()).await.unwrap();
+    let first = store
+        .lease_due(10, 60_000, EndpointRoom::default())
+        .await
+        .unwrap();
     assert_eq!(first.len(), 1);
     assert_eq!(first[0].control_number, "1");
     assert!(
         store
-            .lease_due(10, 60_000, Vec::new())
+            .lease_due(10, 60_000, EndpointRoom::default())
             .await
             .unwrap()
             .is_empty(),
         "held"
     );
     expire_leases(&store, "outbox").await;
-    let second = store.lease_due(10, 5_000, Vec::new()).await.unwrap();
+    let second = store
+        .lease_due(10, 5_000, EndpointRoom::default())
+        .await
+        .unwrap();
     assert_eq!(second[0].id, first[0].id);
     let attempt = AttemptRecord {
         attempt: 1,
@@ -262,7 +268,7 @@ async fn control_numbers_rise_in_commit_order(db: &TestDb) {
         .await
         .unwrap();
     let mut numbers: Vec<String> = store
-        .lease_due(10, 5_000, Vec::new())
+        .lease_due(10, 5_000, EndpointRoom::default())
         .await
         .unwrap()
         .into_iter()
@@ -316,7 +322,7 @@ async fn two_replicas_never_claim_the_same_work(db: &TestDb) {
     for store in [&one, &two] {
         numbers.extend(
             store
-                .lease_due(MESSAGES as i64, 60_000, Vec::new())
+                .lease_due(MESSAGES as i64, 60_000, EndpointRoom::default())
                 .await
                 .unwrap()
                 .into_iter()
