@@ -359,7 +359,9 @@ pub async fn latency(
     while senders.join_next().await.is_some() {}
     let settle = Instant::now();
     let mut latencies = Vec::new();
-    while settle.elapsed() < Duration::from_secs(60) {
+    // As when draining: what has not arrived five seconds after the last arrival was dropped.
+    let (mut seen, mut moved) = (0, Instant::now());
+    while settle.elapsed() < Duration::from_secs(60) && moved.elapsed() < Duration::from_secs(5) {
         latencies.clear();
         {
             let sent = load.sent.lock().unwrap();
@@ -373,6 +375,9 @@ pub async fn latency(
         }
         if latencies.len() as u64 == total {
             break;
+        }
+        if latencies.len() != seen {
+            (seen, moved) = (latencies.len(), Instant::now());
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -457,11 +462,21 @@ pub async fn measure(
     let saturation = (count_end - count_start) as f64 / window;
     let cpu = (cpu_end - cpu_start) / window;
     let accepted = counter.load(std::sync::atomic::Ordering::SeqCst);
-    // Let the backlog drain before the latency phase.
+    // Let the backlog drain before the latency phase. A target without durability may have
+    // dropped some documents for good: stop waiting once nothing arrived for five seconds.
     let drain = Instant::now();
-    while arrivals.lock().unwrap().at.len() < load.sent.lock().unwrap().len()
-        && drain.elapsed() < Duration::from_secs(300)
-    {
+    let (mut seen, mut moved) = (0, Instant::now());
+    loop {
+        let arrived = arrivals.lock().unwrap().at.len();
+        if arrived >= load.sent.lock().unwrap().len()
+            || drain.elapsed() > Duration::from_secs(300)
+            || moved.elapsed() > Duration::from_secs(5)
+        {
+            break;
+        }
+        if arrived != seen {
+            (seen, moved) = (arrived, Instant::now());
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
