@@ -2,32 +2,26 @@
 //! compiled natively into this binary:
 //! - an ORDERS05 decoded by `idoc` and the purchase order encoded as a cXML OrderRequest by
 //!   `cxml`, per message;
-//! - a 50-line X12 850 decoded by `x12`, in documents per second;
+//! - a 50-line X12 850 (`common::fixtures`) decoded by `x12`, in documents per second;
 //! - instantiating an adapter and calling it with no work;
 //! - the same decodes with fuel metering on (the default) and off, for what counting each
 //!   call's cost costs.
 //!
 //! Run with `cargo bench -p wharf-host --bench sandbox`.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::fixtures::{CXML_CONFIG, ORDERS05_GOLDEN as FIXTURE};
 use wharf_guest_sdk::Adapter;
 use wharf_guest_sdk::contract::Inbound;
 use wharf_host::cli::bundled;
 use wharf_host::sandbox::{
     AdapterRegistry, CallScope, EngineOptions, RegistrySettings, SandboxEngine,
 };
-
-const FIXTURE: &str = "plugins/idoc/tests/golden/orders05-standard.decode.xml";
-const CXML_CONFIG: [(&str, &str); 5] = [
-    ("default_classification_value", "31160000"),
-    ("from_domain", "NetworkID"),
-    ("from_identity", "ACME"),
-    ("to_domain", "NetworkID"),
-    ("to_identity", "PORTAL"),
-];
 
 fn report(label: &str, total: Duration, n: u32) {
     let per = total / n;
@@ -59,37 +53,6 @@ fn native(orders05: &[u8], n: u32) -> Duration {
         }
     });
     started.elapsed()
-}
-
-/// A 50-line 850 as a buyer's translator writes it.
-fn x12_850(lines: usize) -> Vec<u8> {
-    let mut segments = vec![
-        "ST*850*0001".to_owned(),
-        "BEG*00*SA*PO-BENCH-1**20261127".to_owned(),
-        "CUR*BY*USD".to_owned(),
-        "N1*ST*Plant One*92*P1".to_owned(),
-    ];
-    for i in 1..=lines {
-        segments.push(format!(
-            "PO1*{i}*{}*EA*{}.25**BP*PART-{i:04}*VP*V-{i:04}",
-            10 + i,
-            i
-        ));
-        segments.push(format!("PID*F****Precision part {i}"));
-        segments.push("DTM*002*20261215".to_owned());
-    }
-    segments.push(format!("CTT*{lines}"));
-    segments.push(format!("SE*{}*0001", segments.len() + 1));
-    let mut text = String::from(
-        "ISA*00*          *00*          *ZZ*BUYER          *ZZ*SUPPLIER       \
-         *261127*1200*U*00401*000000001*0*P*>~GS*PO*BUYER*SUPPLIER*20261127*1200*1*X*004010~",
-    );
-    for segment in segments {
-        text.push_str(&segment);
-        text.push('~');
-    }
-    text.push_str("GE*1*1~IEA*1*000000001~");
-    text.into_bytes()
 }
 
 fn native_x12(input: &[u8], n: u32) -> Duration {
@@ -193,7 +156,7 @@ async fn main() {
     );
 
     let x12 = registry.resolve("x12").unwrap();
-    let order = x12_850(50);
+    let order = common::fixtures::x12_850(50).into_bytes();
     native_x12(&order, 50);
     let started = Instant::now();
     for _ in 0..n {
