@@ -121,7 +121,7 @@ pub async fn act(
         })?
     };
     match state
-        .store
+        .engine
         .act_on_exception(&id, action, Actor::Operator, request.reason)
         .await?
     {
