@@ -12,6 +12,7 @@ use tracing::Instrument;
 use super::Engine;
 use super::acks::{self, SentForAcks};
 use super::deadlines;
+use super::notify;
 use super::decide::{self, Inbound, World};
 use super::duplicates;
 use super::failure::{Failure, Fault};
@@ -81,6 +82,7 @@ impl Engine {
                     seen: &seen,
                     renders_acks: &renders_acks,
                     holds: &holds,
+                    now_ms: self.clock.now_ms(),
                 };
                 let decided = decide::decide(&inbound, &agreement, &adapter, &decoded, &world);
                 let mut commit =
@@ -93,6 +95,9 @@ impl Engine {
                 commit
             };
             commit.adapter_cost = cost;
+            // Each exception raised tells its team, in the same write.
+            let notifications = notify::for_exceptions(&self.settings, &commit.exceptions);
+            commit.outbox.extend(notifications);
             let deliveries = commit.outbox.len();
             let documents = commit.documents.len();
             let failed = !matches!(
@@ -256,10 +261,13 @@ impl Engine {
                 seen: &seen,
                 renders_acks: &renders_acks,
                 holds: &[],
+                now_ms: self.clock.now_ms(),
             };
             decide::fail(&inbound, agreement.as_deref(), failure, &[], &world)
         };
         commit.adapter_cost = cost;
+        let notifications = notify::for_exceptions(&self.settings, &commit.exceptions);
+        commit.outbox.extend(notifications);
         let deliveries = commit.outbox.len();
         match self.store.record_processing(commit).await {
             Ok(()) => {

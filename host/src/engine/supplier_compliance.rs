@@ -5,6 +5,12 @@
 //! exception for the team `[exceptions] owners` names. The document is processed and routed
 //! all the same: master data that is out of date is still the partner's latest word, and
 //! refusing it would hide it from the people who must chase the supplier.
+//!
+//! Certifications also expire later: each one still valid when the record is stored is
+//! watched as a `certificate_expiry` deadline ([`watch`]), due when the host's clock reaches
+//! the day after its `valid_until`; the sweep then raises the same kind of exception
+//! ([`expired`]), once. The partner's next record of the supplier replaces what is watched,
+//! so a renewed certificate moves its deadline.
 
 use chrono::NaiveDate;
 
@@ -12,9 +18,13 @@ use super::decide::Inbound;
 use super::exceptions::Involved;
 use crate::config::{Agreement, Settings};
 use crate::model::{ExceptionKind, Supplier};
+use crate::store::deadlines::{
+    DeadlineKind, DeadlineWrite, DueDeadline, NewDeadline, WatchedCertificate,
+};
 use crate::store::exceptions::NewException;
 use crate::store::new_id;
 use crate::store::suppliers::SupplierRecord;
+use crate::suppliers::rules::day_of;
 use crate::suppliers::{self, SupplierViolation};
 
 /// What a supplier document leaves behind: the record to store, and the exception it raises.
@@ -74,6 +84,94 @@ pub fn assess(
         }
     });
     Assessed { record, exception }
+}
+
+/// The certificate expiries `supplier` (document `document_id`, kept under `key`) leaves to
+/// watch at `now_ms`: one per certification valid today or later, due at the start (UTC) of
+/// the day after its last valid day. They replace what the sender's earlier record left.
+pub fn watch(
+    inbound: &Inbound<'_>,
+    agreement: &Agreement,
+    document_id: &str,
+    supplier: &Supplier,
+    key: &str,
+    now_ms: i64,
+) -> DeadlineWrite {
+    let expiries = supplier
+        .certifications
+        .iter()
+        .enumerate()
+        .filter_map(|(n, cert)| {
+            let last_day = day_of(cert.valid_until.as_deref()?)?;
+            let due_at = last_day
+                .succ_opt()?
+                .and_hms_opt(0, 0, 0)?
+                .and_utc()
+                .timestamp_millis();
+            (due_at > now_ms).then(|| NewDeadline {
+                id: new_id(),
+                kind: DeadlineKind::CertificateExpiry,
+                agreement: agreement.id.clone(),
+                partner: inbound.partner.to_owned(),
+                outbox_id: format!("certificate:{document_id}:{n}"),
+                message_id: inbound.message_id.to_owned(),
+                document_id: Some(document_id.to_owned()),
+                doc_type: "supplier".to_owned(),
+                order: None,
+                control_number: format!("{last_day}"),
+                created_at: now_ms,
+                due_at,
+                certificate: Some(WatchedCertificate {
+                    supplier_key: key.to_owned(),
+                    certificate: match &cert.number {
+                        Some(number) => format!("{} ({number})", cert.name),
+                        None => cert.name.clone(),
+                    },
+                }),
+            })
+        })
+        .collect();
+    DeadlineWrite::WatchCertificates {
+        partner: inbound.partner.to_owned(),
+        supplier_key: key.to_owned(),
+        message_id: inbound.message_id.to_owned(),
+        expiries,
+    }
+}
+
+/// The exception a watched certificate raises when the host's clock passes its expiry.
+pub fn expired(
+    settings: &Settings,
+    due: &DueDeadline,
+    certificate: &WatchedCertificate,
+) -> NewException {
+    let kind = ExceptionKind::SupplierCompliance;
+    let last_day = due.control_number.as_deref().unwrap_or("?");
+    NewException {
+        id: new_id(),
+        kind,
+        owner: settings.exceptions.owner(kind).to_owned(),
+        partner: due.partner.clone(),
+        agreement: Some(due.agreement.clone()),
+        message_id: due.message_id.clone(),
+        related_message_id: None,
+        outbox_id: None,
+        doc_type: Some(due.doc_type.clone()),
+        business_key: Some(certificate.supplier_key.clone()),
+        order: None,
+        po_number: None,
+        lines: Vec::new(),
+        explanation: format!(
+            "supplier {} ({}'s current record, from message {}, agreement {}): the \
+             certification {} expired; it was valid until {last_day}, and no renewed \
+             record has come since",
+            certificate.supplier_key,
+            due.partner,
+            due.message_id,
+            due.agreement,
+            certificate.certificate,
+        ),
+    }
 }
 
 fn explain(
