@@ -122,7 +122,7 @@ pub async fn act(
     };
     match state
         .engine
-        .act_on_exception(&id, action, Actor::Operator, request.reason)
+        .take_action(&id, action, Actor::Operator, request.reason)
         .await?
     {
         ActionOutcome::Done(exception) => {

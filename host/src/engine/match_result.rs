@@ -160,23 +160,19 @@ pub fn for_writes(
             LineWrite::Matches {
                 order,
                 document_id,
-                partner,
+                partner: supplier,
                 invoice_number,
                 matches,
             } => {
                 let invoice = MatchedInvoice {
                     order,
                     document_id,
-                    supplier: partner,
+                    supplier,
                     invoice_number,
                 };
+                let decided = DecidedBy::Match;
                 out.extend(entries(
-                    settings,
-                    message_id,
-                    invoice,
-                    matches,
-                    DecidedBy::Match,
-                    None,
+                    settings, message_id, invoice, matches, decided, None,
                 ));
             }
             LineWrite::Cleared { document_id, .. } if !cleared.contains(&document_id.as_str()) => {

@@ -184,28 +184,32 @@ impl Engine {
 }
 
 impl Engine {
-    /// Takes `action` on exception `id` for `actor`. A release is decided here
-    /// ([`release`]) from the order as read and written with the action; an order that moved
-    /// meanwhile reruns the decision.
-    pub async fn act_on_exception(
+    /// An operator's `action` on exception `exception_id`, for the audit trail by `by`. A
+    /// release is decided here ([`release`]) from the order as read and written with the
+    /// action; an order that moved meanwhile reruns the decision.
+    pub async fn take_action(
         &self,
-        id: &str,
+        exception_id: &str,
         action: ExceptionAction,
-        actor: Actor,
+        by: Actor,
         reason: Option<String>,
     ) -> Result<ActionOutcome, StoreError> {
+        let store = &self.store;
         if action != ExceptionAction::Release {
-            return self.store.act_on_exception(id, action, actor, reason).await;
+            return store
+                .act_on_exception(exception_id, action, by, reason, None)
+                .await;
         }
         let mut attempts = 0;
         loop {
-            let Some(exception) = self.store.exception(id).await? else {
+            let Some(exception) = store.exception(exception_id).await? else {
                 return Ok(ActionOutcome::Unknown);
             };
-            let writes = self.decide_release(&exception, &actor, reason.as_deref()).await?;
-            match self
-                .store
-                .release_on_exception(id, actor.clone(), reason.clone(), writes)
+            let writes = self
+                .decide_release(&exception, &by, reason.as_deref())
+                .await?;
+            match store
+                .act_on_exception(exception_id, action, by.clone(), reason.clone(), writes)
                 .await
             {
                 Err(StoreError::Conflict(_)) if attempts < RELEASE_ATTEMPTS => attempts += 1,

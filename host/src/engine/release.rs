@@ -4,7 +4,7 @@
 //! lines fenced on the order's version ([`LineWrite::Lines`]), audits each step, and tells
 //! finance the new match result ([`super::match_result`]). The store applies it in the same
 //! transaction as the exception's action; a conflict reruns the decision
-//! ([`super::Engine::act_on_exception`]).
+//! ([`super::Engine::take_action`]).
 
 use serde_json::json;
 

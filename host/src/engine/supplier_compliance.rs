@@ -65,23 +65,17 @@ pub fn assess(
         violations: serde_json::to_string(&violations).unwrap_or_else(|_| "[]".into()),
     };
     let exception = (!violations.is_empty()).then(|| {
-        let kind = ExceptionKind::SupplierCompliance;
-        NewException {
-            id: new_id(),
-            kind,
-            owner: settings.exceptions.owner(kind).to_owned(),
-            partner: inbound.partner.to_owned(),
-            agreement: Some(agreement.id.clone()),
-            message_id: inbound.message_id.to_owned(),
-            related_message_id: None,
-            outbox_id: None,
-            doc_type: Some(involved.document.body.doc_type().as_str().to_owned()),
-            business_key: Some(key.clone()),
-            order: None,
-            po_number: None,
-            lines: Vec::new(),
-            explanation: explain(supplier, &key, inbound, agreement, involved, &violations),
-        }
+        noncompliant(
+            settings,
+            Concerned {
+                partner: inbound.partner,
+                agreement: &agreement.id,
+                message_id: inbound.message_id,
+                doc_type: involved.document.body.doc_type().as_str(),
+                supplier_key: &key,
+            },
+            explain(supplier, &key, inbound, agreement, involved, &violations),
+        )
     });
     Assessed { record, exception }
 }
@@ -145,23 +139,18 @@ pub fn expired(
     due: &DueDeadline,
     certificate: &WatchedCertificate,
 ) -> NewException {
-    let kind = ExceptionKind::SupplierCompliance;
     let last_day = due.control_number.as_deref().unwrap_or("?");
-    NewException {
-        id: new_id(),
-        kind,
-        owner: settings.exceptions.owner(kind).to_owned(),
-        partner: due.partner.clone(),
-        agreement: Some(due.agreement.clone()),
-        message_id: due.message_id.clone(),
-        related_message_id: None,
-        outbox_id: None,
-        doc_type: Some(due.doc_type.clone()),
-        business_key: Some(certificate.supplier_key.clone()),
-        order: None,
-        po_number: None,
-        lines: Vec::new(),
-        explanation: format!(
+    let concerned = Concerned {
+        partner: &due.partner,
+        agreement: &due.agreement,
+        message_id: &due.message_id,
+        doc_type: &due.doc_type,
+        supplier_key: &certificate.supplier_key,
+    };
+    noncompliant(
+        settings,
+        concerned,
+        format!(
             "supplier {} ({}'s current record, from message {}, agreement {}): the \
              certification {} expired; it was valid until {last_day}, and no renewed \
              record has come since",
@@ -171,6 +160,35 @@ pub fn expired(
             due.agreement,
             certificate.certificate,
         ),
+    )
+}
+
+/// Who and what a `supplier_compliance` exception concerns.
+struct Concerned<'a> {
+    partner: &'a str,
+    agreement: &'a str,
+    message_id: &'a str,
+    doc_type: &'a str,
+    supplier_key: &'a str,
+}
+
+fn noncompliant(settings: &Settings, about: Concerned<'_>, explanation: String) -> NewException {
+    let kind = ExceptionKind::SupplierCompliance;
+    NewException {
+        id: new_id(),
+        kind,
+        owner: settings.exceptions.owner(kind).to_owned(),
+        partner: about.partner.to_owned(),
+        agreement: Some(about.agreement.to_owned()),
+        message_id: about.message_id.to_owned(),
+        related_message_id: None,
+        outbox_id: None,
+        doc_type: Some(about.doc_type.to_owned()),
+        business_key: Some(about.supplier_key.to_owned()),
+        order: None,
+        po_number: None,
+        lines: Vec::new(),
+        explanation,
     }
 }
 

@@ -328,37 +328,20 @@ impl Store {
         row.as_ref().map(view).transpose()
     }
 
-    /// Takes `action` on exception `id` for `actor`, audited with `reason`.
+    /// Takes `action` on exception `id` for `actor`, audited with `reason`; a release writes
+    /// what the engine decided it does (`release`, `None`: nothing waits). Fails with
+    /// [`StoreError::Conflict`], writing nothing, when an order moved since that decision.
     pub async fn act_on_exception(
         &self,
         id: &str,
         action: ExceptionAction,
         actor: Actor,
         reason: Option<String>,
-    ) -> Result<ActionOutcome, StoreError> {
-        self.write(Act {
-            id: id.to_owned(),
-            action,
-            actor,
-            reason,
-            release: None,
-        })
-        .await
-    }
-
-    /// Releases the held invoice of exception `id` for `actor`, writing what the engine
-    /// decided the release does (`None`: nothing waits). Fails with
-    /// [`StoreError::Conflict`], writing nothing, when the order moved since the decision.
-    pub async fn release_on_exception(
-        &self,
-        id: &str,
-        actor: Actor,
-        reason: Option<String>,
         release: Option<ReleaseWrites>,
     ) -> Result<ActionOutcome, StoreError> {
         self.write(Act {
             id: id.to_owned(),
-            action: ExceptionAction::Release,
+            action,
             actor,
             reason,
             release,
