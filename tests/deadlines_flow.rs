@@ -344,7 +344,10 @@ async fn a_997_rejecting_our_850_raises_rejected_and_an_accepting_one_meets_the_
     // history and the transition audited under the 997; the accepted one stays sent.
     let (status, history) = order(&host, "4500077102").await;
     assert_eq!(status, "released");
-    assert!(history.contains(&"transmission_rejected".to_owned()), "{history:?}");
+    assert!(
+        history.contains(&"transmission_rejected".to_owned()),
+        "{history:?}"
+    );
     assert_eq!(order(&host, "4500077101").await.0, "sent");
     let log = host.store.audit_log().await.unwrap();
     assert!(log.iter().any(|e| e.action == "order_transition"

@@ -481,7 +481,10 @@ async fn an_order_lives_from_release_to_close_across_five_partners() {
     assert_eq!(result["version"], 1);
     assert_eq!(result["invoice_number"], "INV-1");
     assert_eq!(result["supplier"], "portal");
-    assert_eq!((&result["buyer"], &result["po_number"]), (&json!("erp"), &json!(PO)));
+    assert_eq!(
+        (&result["buyer"], &result["po_number"]),
+        (&json!("erp"), &json!(PO))
+    );
     assert_eq!(result["result"], "matched");
     assert_eq!(result["decided_by"], "match");
     assert_eq!(result["lines"].as_array().unwrap().len(), 3, "{result}");
@@ -650,7 +653,10 @@ async fn a_price_over_tolerance_is_held_until_an_operator_releases_it() {
         "price increase agreed by purchasing on 2026-11-28"
     );
     assert_eq!(after["lines"][0]["result"], "released");
-    assert_eq!(after["lines"][0]["breaches"], held_result["lines"][0]["breaches"]);
+    assert_eq!(
+        after["lines"][0]["breaches"],
+        held_result["lines"][0]["breaches"]
+    );
     assert_eq!(after["lines"][1]["result"], "matched");
     let order = plant.order().await;
     assert_eq!(order["status"], "closed", "{order}");
@@ -678,12 +684,22 @@ async fn an_invoice_ahead_of_its_receipt_is_released_by_the_receipt() {
     for n in 0..3 {
         let (invoice_line, order_line, _, _, amounts) = invoiced_as_received(n, "", "");
         let line = &results[0]["lines"][n];
-        assert_eq!((&line["invoice_line"], &line["order_line"]), (&json!(invoice_line), &json!(order_line)));
+        assert_eq!(
+            (&line["invoice_line"], &line["order_line"]),
+            (&json!(invoice_line), &json!(order_line))
+        );
         assert_eq!(line["result"], "held", "{line}");
         assert_eq!(dec(&line["accepted"]), rust_decimal::Decimal::ZERO);
         let breach = &line["breaches"][0];
-        assert_eq!((&breach["check"], &breach["limit"]), (&json!("quantity"), &json!("0%")));
-        assert_eq!(dec(&breach["variance"]), amounts[4].parse().unwrap(), "{breach}");
+        assert_eq!(
+            (&breach["check"], &breach["limit"]),
+            (&json!("quantity"), &json!("0%"))
+        );
+        assert_eq!(
+            dec(&breach["variance"]),
+            amounts[4].parse().unwrap(),
+            "{breach}"
+        );
         assert_eq!(breach["variance_percent"], Value::Null);
     }
     // The goods arrive: the gap closes, the invoice goes, the exception is resolved, and

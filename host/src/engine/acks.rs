@@ -28,15 +28,15 @@ use super::decide::{self, Inbound, World};
 use super::failure::Failure;
 use super::lifecycle::{OrderEvent, OrderStatus, transition};
 use crate::audit::{Actor, AuditEvent};
-use crate::store::orders::{NewOrderEvent, OrderWrite};
-use serde_json::json;
 use crate::config::Agreement;
 use crate::model::{AckStatus, CanonicalDocument, Document, ExceptionKind, FunctionalAck};
 use crate::sandbox::DecodeOutcome;
 use crate::store::deadlines::{DeadlineWrite, SentInterchange};
 use crate::store::exceptions::NewException;
 use crate::store::new_id;
+use crate::store::orders::{NewOrderEvent, OrderWrite};
 use crate::store::processing::{MessageOutcome, ProcessingCommit};
+use serde_json::json;
 
 /// For each acknowledgment in a message (by position), the deliveries it may answer, newest
 /// first, as read before deciding.
@@ -142,7 +142,10 @@ pub fn reconcile(
 fn unsend(commit: &mut ProcessingCommit, inbound: &Inbound<'_>, delivery: &SentInterchange) {
     let (Some(order), Some(from)) = (
         &delivery.order,
-        delivery.order_status.as_deref().and_then(OrderStatus::parse),
+        delivery
+            .order_status
+            .as_deref()
+            .and_then(OrderStatus::parse),
     ) else {
         return;
     };

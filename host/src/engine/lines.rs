@@ -441,7 +441,12 @@ pub fn ship(lines: &Lines, items: &[&ShippedItem], tolerance_percent: Decimal) -
         lines,
         items.iter().copied(),
         &mut outcome,
-        |item| (item.order_line.as_deref().unwrap_or(&item.line_number), &item.quantity),
+        |item| {
+            (
+                item.order_line.as_deref().unwrap_or(&item.line_number),
+                &item.quantity,
+            )
+        },
         |item, line, _| {
             line.shipped += dec(&item.quantity.value);
             line.lots.extend(item.lots.iter().cloned());

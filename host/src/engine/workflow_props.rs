@@ -239,7 +239,8 @@ impl Replica {
                     h.line = matched.clone();
                 }
                 let still = |id: &str, held: &[HeldMatch]| {
-                    held.iter().any(|h| h.document_id == id && h.line.result.is_waiting())
+                    held.iter()
+                        .any(|h| h.document_id == id && h.line.result.is_waiting())
                 };
                 if !still(document_id, &self.order.held) {
                     self.order.held.retain(|h| h.document_id != *document_id);

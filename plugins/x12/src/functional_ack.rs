@@ -199,7 +199,8 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<FunctionalAck, Adapte
             ("AK5", Some(message)) => {
                 message.errors.extend(pending.take());
                 segment = None;
-                message.status = status(seg.require(1, "AK501/IK501, the transaction set status,")?);
+                message.status =
+                    status(seg.require(1, "AK501/IK501, the transaction set status,")?);
                 for n in 2..=6 {
                     if let Some(code) = seg.owned(n) {
                         message.errors.push(AckError {
