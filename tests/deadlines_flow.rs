@@ -144,6 +144,35 @@ fn reject_999(isa13: u32, gs06: &str, st02: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// A host delivering X12 850s to `supplier`, expecting its 997s within 30 minutes, the
+/// rejections owned by `edi-team`.
+async fn owning_rejections(supplier: &StandIn) -> TestHost {
+    let c = components();
+    let config = config(
+        "x12",
+        &supplier.url,
+        "functional_ack_within_minutes = 30",
+        "owners = { rejected = \"edi-team\" }",
+    );
+    TestHost::start_with_clock(
+        TestBackend::from_env().await,
+        &config,
+        &[&c.idoc, &c.x12],
+        clock(),
+    )
+    .await
+}
+
+/// Posts the supplier's functional acknowledgment; returns its tracking id once processed.
+async fn acknowledged(host: &TestHost, ack: Vec<u8>) -> String {
+    let (status, receipt) = host.post("supplier-in", PORTAL_KEY, ack).await;
+    assert_eq!(status, 202, "{receipt}");
+    let id = receipt["tracking_id"].as_str().unwrap().to_owned();
+    let view = host.settled(&id, PORTAL_KEY).await;
+    assert_eq!(view["status"], "processed", "{view}");
+    id
+}
+
 /// The status of order `po_number` and the events in its history, as the ERP sees them.
 async fn order(host: &TestHost, po_number: &str) -> (String, Vec<String>) {
     let (status, order) = host
@@ -277,20 +306,7 @@ async fn an_order_response_overdue_raises_overdue_and_notifies_the_owning_team()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_997_rejecting_our_850_raises_rejected_and_an_accepting_one_meets_the_deadline() {
     let supplier = StandIn::start(Behaviour::Accept).await.unwrap();
-    let c = components();
-    let config = config(
-        "x12",
-        &supplier.url,
-        "functional_ack_within_minutes = 30",
-        "owners = { rejected = \"edi-team\" }",
-    );
-    let host = TestHost::start_with_clock(
-        TestBackend::from_env().await,
-        &config,
-        &[&c.idoc, &c.x12],
-        clock(),
-    )
-    .await;
+    let host = owning_rejections(&supplier).await;
     let accepted_850 = release(&host, &supplier, "4500077101", 1).await;
     let rejected_850 = release(&host, &supplier, "4500077102", 2).await;
     let controls = |edi: &str| (x12_element(edi, "GS", 6), x12_element(edi, "ST", 2));
@@ -317,17 +333,7 @@ async fn a_997_rejecting_our_850_raises_rejected_and_an_accepting_one_meets_the_
     assert!(exceptions(&host, "").await.is_empty());
 
     // ... and rejects the second.
-    let (status, receipt) = host
-        .post(
-            "supplier-in",
-            PORTAL_KEY,
-            ack_997(702, &gs_r, &st_r, "R", "R"),
-        )
-        .await;
-    assert_eq!(status, 202, "{receipt}");
-    let ack_id = receipt["tracking_id"].as_str().unwrap().to_owned();
-    let view = host.settled(&ack_id, PORTAL_KEY).await;
-    assert_eq!(view["status"], "processed", "{view}");
+    let ack_id = acknowledged(&host, ack_997(702, &gs_r, &st_r, "R", "R")).await;
     let raised = exceptions(&host, "state=open&type=rejected&owner=edi-team").await;
     assert_eq!(raised.len(), 1, "{raised:?}");
     let rejection = &raised[0];
@@ -512,29 +518,10 @@ async fn a_contrl_rejecting_our_orders_raises_rejected() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_999_rejecting_our_850_is_reconciled_like_a_997() {
     let supplier = StandIn::start(Behaviour::Accept).await.unwrap();
-    let c = components();
-    let config = config(
-        "x12",
-        &supplier.url,
-        "functional_ack_within_minutes = 30",
-        "owners = { rejected = \"edi-team\" }",
-    );
-    let host = TestHost::start_with_clock(
-        TestBackend::from_env().await,
-        &config,
-        &[&c.idoc, &c.x12],
-        clock(),
-    )
-    .await;
+    let host = owning_rejections(&supplier).await;
     let sent = release(&host, &supplier, "4500077401", 1).await;
     let (gs06, st02) = (x12_element(&sent, "GS", 6), x12_element(&sent, "ST", 2));
-    let (status, receipt) = host
-        .post("supplier-in", PORTAL_KEY, reject_999(901, &gs06, &st02))
-        .await;
-    assert_eq!(status, 202, "{receipt}");
-    let ack_id = receipt["tracking_id"].as_str().unwrap().to_owned();
-    let view = host.settled(&ack_id, PORTAL_KEY).await;
-    assert_eq!(view["status"], "processed", "{view}");
+    let ack_id = acknowledged(&host, reject_999(901, &gs06, &st02)).await;
 
     let raised = exceptions(&host, "state=open&type=rejected&owner=edi-team").await;
     assert_eq!(raised.len(), 1, "{raised:?}");

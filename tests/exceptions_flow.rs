@@ -59,6 +59,25 @@ async fn wharf(host: &TestHost, args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
+/// The supplier's ship notices (X12) go to the ERP.
+fn asn_flow(erp_url: &str) -> Flow {
+    Flow::new()
+        .inbound("supplier-edi", "portal", "x12", "")
+        .outbound("erp-asn", "erp", "x12", erp_url, ERP_X12)
+        .route("ship_notice", "portal", "erp-asn")
+}
+
+/// The supplier's 856 naming two POs, the first (4500012399) unknown to Wharf; returns its
+/// tracking id and its view once settled.
+async fn unknown_po_notice(host: &TestHost) -> (String, serde_json::Value) {
+    let asn = golden("asn-two-orders.decode.edi");
+    let (status, receipt) = host.post("supplier-edi", PORTAL_KEY, asn).await;
+    assert_eq!(status, 202, "{receipt}");
+    let id = receipt["tracking_id"].as_str().unwrap().to_owned();
+    let view = host.settled(&id, PORTAL_KEY).await;
+    (id, view)
+}
+
 fn invoice_config(erp_url: &str) -> String {
     Flow::new()
         // The invoice names an order that never passed through Wharf.
@@ -197,23 +216,10 @@ async fn an_invoice_under_a_new_isa13_is_held_as_a_duplicate_and_resolved_by_an_
 async fn a_ship_notice_for_an_unknown_po_is_refused_and_raises_an_exception() {
     let erp = StandIn::start(Behaviour::Accept).await.unwrap();
     let c = components();
-    let config = Flow::new()
-        .inbound("supplier-edi", "portal", "x12", "")
-        .outbound("erp-asn", "erp", "x12", &erp.url, ERP_X12)
-        .route("ship_notice", "portal", "erp-asn")
-        .toml();
+    let config = asn_flow(&erp.url).toml();
     let host = TestHost::start(&config, &[&c.x12]).await;
 
-    let (status, receipt) = host
-        .post(
-            "supplier-edi",
-            PORTAL_KEY,
-            golden("asn-two-orders.decode.edi"),
-        )
-        .await;
-    assert_eq!(status, 202, "{receipt}");
-    let id = receipt["tracking_id"].as_str().unwrap().to_owned();
-    let view = host.settled(&id, PORTAL_KEY).await;
+    let (id, view) = unknown_po_notice(&host).await;
     // The supplier hears what it heard before: the first PO it names (PRF01 4500012399) is
     // not an order of its, and nothing more.
     assert_eq!(view["status"], "failed", "{view}");
@@ -395,10 +401,7 @@ async fn every_exception_notifies_its_owning_team_once() {
     let erp = StandIn::start(Behaviour::Accept).await.unwrap();
     let receiving = StandIn::start(Behaviour::Accept).await.unwrap();
     let c = components();
-    let config = Flow::new()
-        .inbound("supplier-edi", "portal", "x12", "")
-        .outbound("erp-asn", "erp", "x12", &erp.url, ERP_X12)
-        .route("ship_notice", "portal", "erp-asn")
+    let config = asn_flow(&erp.url)
         .raw(&format!(
             "[exceptions]\nowners = {{ unknown_order = \"receiving\" }}\n\
              webhooks = {{ receiving = \"{}\" }}",
@@ -406,16 +409,7 @@ async fn every_exception_notifies_its_owning_team_once() {
         ))
         .toml();
     let host = TestHost::start(&config, &[&c.x12]).await;
-    let (status, receipt) = host
-        .post(
-            "supplier-edi",
-            PORTAL_KEY,
-            golden("asn-two-orders.decode.edi"),
-        )
-        .await;
-    assert_eq!(status, 202, "{receipt}");
-    let id = receipt["tracking_id"].as_str().unwrap().to_owned();
-    let view = host.settled(&id, PORTAL_KEY).await;
+    let (id, view) = unknown_po_notice(&host).await;
     assert_eq!(view["status"], "failed", "{view}");
 
     let (_, listed) = host.admin_get("/exceptions?type=unknown_order").await;

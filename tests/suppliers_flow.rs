@@ -391,6 +391,20 @@ async fn sweep_now(host: &TestHost, config: &str) -> usize {
     .unwrap()
 }
 
+/// A host taking the portal's supplier batches whose clock stands at 1 June 2030, and its
+/// configuration.
+async fn on_june_1_2030() -> (TestHost, String) {
+    let config = config("http://127.0.0.1:9/", "http://127.0.0.1:9/");
+    let host = TestHost::start_with_clock(
+        TestBackend::from_env().await,
+        &config,
+        &[&components().csv],
+        wharf_host::clock::Clock::manual(JUNE_1_2030),
+    )
+    .await;
+    (host, config)
+}
+
 async fn compliance(host: &TestHost) -> Vec<Value> {
     let (status, listed) = host.admin_get("/exceptions?type=supplier_compliance").await;
     assert_eq!(status, 200, "{listed}");
@@ -408,15 +422,7 @@ async fn store_record(host: &TestHost, batch: String) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_certification_that_expires_later_raises_an_exception_once_when_the_clock_passes_it() {
-    let c = components();
-    let config = config("http://127.0.0.1:9/", "http://127.0.0.1:9/");
-    let host = TestHost::start_with_clock(
-        TestBackend::from_env().await,
-        &config,
-        &[&c.csv],
-        wharf_host::clock::Clock::manual(JUNE_1_2030),
-    )
-    .await;
+    let (host, config) = on_june_1_2030().await;
     // Valid through 30 June 2030: fine on 1 June, watched until 1 July 00:00 UTC.
     let first = store_record(&host, certified_until("30.06.2030")).await;
     assert!(compliance(&host).await.is_empty());
@@ -462,15 +468,7 @@ async fn a_certification_that_expires_later_raises_an_exception_once_when_the_cl
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_renewed_certification_moves_its_expiry_instead_of_raising() {
-    let c = components();
-    let config = config("http://127.0.0.1:9/", "http://127.0.0.1:9/");
-    let host = TestHost::start_with_clock(
-        TestBackend::from_env().await,
-        &config,
-        &[&c.csv],
-        wharf_host::clock::Clock::manual(JUNE_1_2030),
-    )
-    .await;
+    let (host, config) = on_june_1_2030().await;
     let first = store_record(&host, certified_until("30.06.2030")).await;
     // Renewed on 10 June until the end of 2031: the pending expiry is replaced.
     host.clock.advance(9 * DAY);
