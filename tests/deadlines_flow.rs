@@ -6,11 +6,13 @@
 //! - an order response that does not come within `order_response_within_hours` raises an
 //!   `overdue` exception for the team that owns them, and that team's webhook receives a signed
 //!   notification;
-//! - a 997 rejecting our 850 raises a `rejected` exception on that order and document; an
+//! - a 997 rejecting our 850 raises a `rejected` exception on that order and document and
+//!   takes the order back from `sent` to `released` (the supplier's system never took it); an
 //!   accepting one raises nothing and meets the functional-ack deadline; a 997 answering no
 //!   group we sent fails with `ack.unmatched`;
+//! - a 005010 999 rejecting our 850 is reconciled exactly like a 997;
 //! - a missed functional-ack deadline raises `overdue`;
-//! - a CONTRL rejecting an EDIFACT ORDERS we sent raises `rejected`.
+//! - a CONTRL rejecting an EDIFACT ORDERS we sent raises `rejected` and unsends the order.
 
 mod support;
 
@@ -124,6 +126,66 @@ fn ack_997(isa13: u32, gs06: &str, st02: &str, set_status: &str, group_status: &
          GS*FA*LAKESHORE*KESSLERUS*20260120*0750*{isa13}*X*004010~{body}SE*{segments}*0001~GE*1*{isa13}~IEA*1*{isa13:09}~"
     )
     .into_bytes()
+}
+
+/// A 999 (005010X231) from the supplier, in its interchange `isa13`, rejecting set `st02` of
+/// group `gs06`: a PO1 element fails the implementation's pattern (IK4 I12), so the set is
+/// rejected (IK5 R, I5) and so is the group (AK9 R, 1 set received, 0 accepted).
+fn reject_999(isa13: u32, gs06: &str, st02: &str) -> Vec<u8> {
+    let body = format!(
+        "ST*999*0001*005010X231A1~AK1*PO*{gs06}*004010~AK2*850*{st02}~IK3*PO1*4**8~\
+         IK4*2*212*I12*1X~IK5*R*I5~AK9*R*1*1*0~"
+    );
+    let segments = body.matches('~').count() + 1;
+    format!(
+        "ISA*00*          *00*          *ZZ*LAKESHORE      *ZZ*KESSLERUS      *260120*0750*^*00501*{isa13:09}*0*P*>~\
+         GS*FA*LAKESHORE*KESSLERUS*20260120*0750*{isa13}*X*005010X231A1~{body}SE*{segments}*0001~GE*1*{isa13}~IEA*1*{isa13:09}~"
+    )
+    .into_bytes()
+}
+
+/// A host delivering X12 850s to `supplier`, expecting its 997s within 30 minutes, the
+/// rejections owned by `edi-team`.
+async fn owning_rejections(supplier: &StandIn) -> TestHost {
+    let c = components();
+    let config = config(
+        "x12",
+        &supplier.url,
+        "functional_ack_within_minutes = 30",
+        "owners = { rejected = \"edi-team\" }",
+    );
+    TestHost::start_with_clock(
+        TestBackend::from_env().await,
+        &config,
+        &[&c.idoc, &c.x12],
+        clock(),
+    )
+    .await
+}
+
+/// Posts the supplier's functional acknowledgment; returns its tracking id once processed.
+async fn acknowledged(host: &TestHost, ack: Vec<u8>) -> String {
+    let (status, receipt) = host.post("supplier-in", PORTAL_KEY, ack).await;
+    assert_eq!(status, 202, "{receipt}");
+    let id = receipt["tracking_id"].as_str().unwrap().to_owned();
+    let view = host.settled(&id, PORTAL_KEY).await;
+    assert_eq!(view["status"], "processed", "{view}");
+    id
+}
+
+/// The status of order `po_number` and the events in its history, as the ERP sees them.
+async fn order(host: &TestHost, po_number: &str) -> (String, Vec<String>) {
+    let (status, order) = host
+        .get(&format!("/api/v1/orders/{po_number}"), ERP_KEY)
+        .await;
+    assert_eq!(status, 200, "{order}");
+    let events = order["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap().to_owned())
+        .collect();
+    (order["status"].as_str().unwrap().to_owned(), events)
 }
 
 async fn exceptions(host: &TestHost, query: &str) -> Vec<Value> {
@@ -244,20 +306,7 @@ async fn an_order_response_overdue_raises_overdue_and_notifies_the_owning_team()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_997_rejecting_our_850_raises_rejected_and_an_accepting_one_meets_the_deadline() {
     let supplier = StandIn::start(Behaviour::Accept).await.unwrap();
-    let c = components();
-    let config = config(
-        "x12",
-        &supplier.url,
-        "functional_ack_within_minutes = 30",
-        "owners = { rejected = \"edi-team\" }",
-    );
-    let host = TestHost::start_with_clock(
-        TestBackend::from_env().await,
-        &config,
-        &[&c.idoc, &c.x12],
-        clock(),
-    )
-    .await;
+    let host = owning_rejections(&supplier).await;
     let accepted_850 = release(&host, &supplier, "4500077101", 1).await;
     let rejected_850 = release(&host, &supplier, "4500077102", 2).await;
     let controls = |edi: &str| (x12_element(edi, "GS", 6), x12_element(edi, "ST", 2));
@@ -284,17 +333,7 @@ async fn a_997_rejecting_our_850_raises_rejected_and_an_accepting_one_meets_the_
     assert!(exceptions(&host, "").await.is_empty());
 
     // ... and rejects the second.
-    let (status, receipt) = host
-        .post(
-            "supplier-in",
-            PORTAL_KEY,
-            ack_997(702, &gs_r, &st_r, "R", "R"),
-        )
-        .await;
-    assert_eq!(status, 202, "{receipt}");
-    let ack_id = receipt["tracking_id"].as_str().unwrap().to_owned();
-    let view = host.settled(&ack_id, PORTAL_KEY).await;
-    assert_eq!(view["status"], "processed", "{view}");
+    let ack_id = acknowledged(&host, ack_997(702, &gs_r, &st_r, "R", "R")).await;
     let raised = exceptions(&host, "state=open&type=rejected&owner=edi-team").await;
     assert_eq!(raised.len(), 1, "{raised:?}");
     let rejection = &raised[0];
@@ -307,6 +346,20 @@ async fn a_997_rejecting_our_850_raises_rejected_and_an_accepting_one_meets_the_
         explanation.contains(&format!("group {gs_r}")) && explanation.contains("PO1 at 4"),
         "{explanation}"
     );
+    // The rejected order is not with the supplier: back to released, with the reason in its
+    // history and the transition audited under the 997; the accepted one stays sent.
+    let (status, history) = order(&host, "4500077102").await;
+    assert_eq!(status, "released");
+    assert!(
+        history.contains(&"transmission_rejected".to_owned()),
+        "{history:?}"
+    );
+    assert_eq!(order(&host, "4500077101").await.0, "sent");
+    let log = host.store.audit_log().await.unwrap();
+    assert!(log.iter().any(|e| e.action == "order_transition"
+        && e.detail["from"] == "sent"
+        && e.detail["to"] == "released"
+        && e.detail["message_id"] == ack_id.as_str()));
     // The same rejection again, in a new interchange, is recorded but not raised twice.
     let (_, receipt) = host
         .post(
@@ -320,6 +373,7 @@ async fn a_997_rejecting_our_850_raises_rejected_and_an_accepting_one_meets_the_
         .await;
     assert_eq!(view["status"], "processed", "{view}");
     assert_eq!(exceptions(&host, "type=rejected").await.len(), 1);
+    assert_eq!(order(&host, "4500077102").await.0, "released");
     // Both were answered: no functional-ack deadline is left to miss.
     let states: Vec<String> = deadline_states(&host)
         .await
@@ -458,4 +512,38 @@ async fn a_contrl_rejecting_our_orders_raises_rejected() {
         "{explanation}"
     );
     assert_eq!(deadline_states(&host).await[0].1, "met");
+    assert_eq!(order(&host, "4500077301").await.0, "released");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_999_rejecting_our_850_is_reconciled_like_a_997() {
+    let supplier = StandIn::start(Behaviour::Accept).await.unwrap();
+    let host = owning_rejections(&supplier).await;
+    let sent = release(&host, &supplier, "4500077401", 1).await;
+    let (gs06, st02) = (x12_element(&sent, "GS", 6), x12_element(&sent, "ST", 2));
+    let ack_id = acknowledged(&host, reject_999(901, &gs06, &st02)).await;
+
+    let raised = exceptions(&host, "state=open&type=rejected&owner=edi-team").await;
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    assert_eq!(raised[0]["po_number"], "4500077401");
+    assert_eq!(raised[0]["message_ids"][0], ack_id.as_str());
+    let explanation = raised[0]["explanation"].as_str().unwrap();
+    assert!(
+        explanation.contains(&format!("group {gs06}"))
+            && explanation.contains("PO1 at 4")
+            && explanation.contains("Implementation pattern match failure"),
+        "{explanation}"
+    );
+    assert_eq!(order(&host, "4500077401").await.0, "released");
+    // Answered: the functional-ack deadline is met, and nothing is overdue later.
+    assert_eq!(
+        deadline_states(&host).await,
+        [(
+            "functional_ack".into(),
+            "met".into(),
+            Some("4500077401".into())
+        )]
+    );
+    host.clock.advance(31 * MINUTE);
+    assert_eq!(sweep_now(&host).await, 0);
 }

@@ -7,7 +7,8 @@
 //! - a ship notice naming a PO Wharf holds no order under is refused to the supplier as before
 //!   (`order.unknown`, the same text) and raises an `unknown_order` exception; an operator's
 //!   retry processes it again;
-//! - a delivery given up on raises `delivery_failed`; a retry replays the dead letter.
+//! - a delivery given up on raises `delivery_failed`; a retry replays the dead letter;
+//! - every exception, whatever its type, notifies the webhook of the team that owns it, once.
 
 mod support;
 
@@ -56,6 +57,25 @@ async fn wharf(host: &TestHost, args: &[&str]) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).unwrap()
+}
+
+/// The supplier's ship notices (X12) go to the ERP.
+fn asn_flow(erp_url: &str) -> Flow {
+    Flow::new()
+        .inbound("supplier-edi", "portal", "x12", "")
+        .outbound("erp-asn", "erp", "x12", erp_url, ERP_X12)
+        .route("ship_notice", "portal", "erp-asn")
+}
+
+/// The supplier's 856 naming two POs, the first (4500012399) unknown to Wharf; returns its
+/// tracking id and its view once settled.
+async fn unknown_po_notice(host: &TestHost) -> (String, serde_json::Value) {
+    let asn = golden("asn-two-orders.decode.edi");
+    let (status, receipt) = host.post("supplier-edi", PORTAL_KEY, asn).await;
+    assert_eq!(status, 202, "{receipt}");
+    let id = receipt["tracking_id"].as_str().unwrap().to_owned();
+    let view = host.settled(&id, PORTAL_KEY).await;
+    (id, view)
 }
 
 fn invoice_config(erp_url: &str) -> String {
@@ -196,23 +216,10 @@ async fn an_invoice_under_a_new_isa13_is_held_as_a_duplicate_and_resolved_by_an_
 async fn a_ship_notice_for_an_unknown_po_is_refused_and_raises_an_exception() {
     let erp = StandIn::start(Behaviour::Accept).await.unwrap();
     let c = components();
-    let config = Flow::new()
-        .inbound("supplier-edi", "portal", "x12", "")
-        .outbound("erp-asn", "erp", "x12", &erp.url, ERP_X12)
-        .route("ship_notice", "portal", "erp-asn")
-        .toml();
+    let config = asn_flow(&erp.url).toml();
     let host = TestHost::start(&config, &[&c.x12]).await;
 
-    let (status, receipt) = host
-        .post(
-            "supplier-edi",
-            PORTAL_KEY,
-            golden("asn-two-orders.decode.edi"),
-        )
-        .await;
-    assert_eq!(status, 202, "{receipt}");
-    let id = receipt["tracking_id"].as_str().unwrap().to_owned();
-    let view = host.settled(&id, PORTAL_KEY).await;
+    let (id, view) = unknown_po_notice(&host).await;
     // The supplier hears what it heard before: the first PO it names (PRF01 4500012399) is
     // not an order of its, and nothing more.
     assert_eq!(view["status"], "failed", "{view}");
@@ -320,8 +327,13 @@ async fn a_dead_letter_raises_delivery_failed_and_a_retry_replays_it() {
     // The portal refuses for good (400) until it is mended.
     let portal = StandIn::start(Behaviour::Status(400)).await.unwrap();
     let c = components();
+    let integration = StandIn::start(Behaviour::Accept).await.unwrap();
     let config = cxml_order_flow(&portal.url)
-        .raw("[exceptions]\nowners = { delivery_failed = \"integration\" }")
+        .raw(&format!(
+            "[exceptions]\nowners = {{ delivery_failed = \"integration\" }}\n\
+             webhooks = {{ integration = \"{}\" }}",
+            integration.url
+        ))
         .toml();
     let host = TestHost::start(&config, &[&c.cxml]).await;
     let (status, receipt) = host
@@ -355,6 +367,13 @@ async fn a_dead_letter_raises_delivery_failed_and_a_retry_replays_it() {
     );
     let explanation = exception["explanation"].as_str().unwrap();
     assert!(explanation.contains("HTTP 400"), "{explanation}");
+    // The team that owns failed deliveries is told, signed.
+    let notified = integration.wait_for(1, Duration::from_secs(60)).await;
+    assert!(signature_verifies(SIGNING_SECRET, &notified[0]));
+    let told: serde_json::Value = serde_json::from_slice(&notified[0].body).unwrap();
+    assert_eq!(told["type"], "exception.raised");
+    assert_eq!(told["exception"]["type"], "delivery_failed");
+    assert_eq!(told["exception"]["id"], exception["id"]);
     let (_, dead) = host.admin_get("/dead-letters").await;
     assert_eq!(
         dead["dead_letters"][0]["id"], exception["outbox_id"],
@@ -375,4 +394,54 @@ async fn a_dead_letter_raises_delivery_failed_and_a_retry_replays_it() {
         .admin_post(&format!("/exceptions/{exception_id}/retry"), json!({}))
         .await;
     assert_eq!(status, 409, "nothing is dead now: {again}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_exception_notifies_its_owning_team_once() {
+    let erp = StandIn::start(Behaviour::Accept).await.unwrap();
+    let receiving = StandIn::start(Behaviour::Accept).await.unwrap();
+    let c = components();
+    let config = asn_flow(&erp.url)
+        .raw(&format!(
+            "[exceptions]\nowners = {{ unknown_order = \"receiving\" }}\n\
+             webhooks = {{ receiving = \"{}\" }}",
+            receiving.url
+        ))
+        .toml();
+    let host = TestHost::start(&config, &[&c.x12]).await;
+    let (id, view) = unknown_po_notice(&host).await;
+    assert_eq!(view["status"], "failed", "{view}");
+
+    let (_, listed) = host.admin_get("/exceptions?type=unknown_order").await;
+    let exception = &listed["exceptions"][0];
+    let notified = receiving.wait_for(1, Duration::from_secs(60)).await;
+    assert!(signature_verifies(SIGNING_SECRET, &notified[0]));
+    let told: serde_json::Value = serde_json::from_slice(&notified[0].body).unwrap();
+    assert_eq!(told["type"], "exception.raised");
+    let about = &told["exception"];
+    assert_eq!(about["id"], exception["id"]);
+    assert_eq!(about["type"], "unknown_order");
+    assert_eq!(about["owner"], "receiving");
+    assert_eq!(about["partner"], "portal");
+    assert_eq!(about["message_id"], id.as_str());
+    // BSN02 is the shipment id, PRF01 of the first order the PO.
+    assert_eq!(about["business_key"], "ASN-26-0412");
+    assert_eq!(about["po_number"], "4500012399");
+    assert_eq!(about["explanation"], exception["explanation"]);
+    // Once: the message's only notification is this one, recorded as delivered; the
+    // supplier does not see it among its message's deliveries.
+    assert_eq!(view["deliveries"], json!([]), "{view}");
+    eventually("the notification recorded as delivered", || async {
+        let (_, view) = host.admin_get(&format!("/messages/{id}")).await;
+        let notifications: Vec<_> = view["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["doc_type"] == "exception_notification")
+            .cloned()
+            .collect();
+        notifications.len() == 1 && notifications[0]["status"] == "delivered"
+    })
+    .await;
+    assert_eq!(receiving.deliveries().await.len(), 1);
 }

@@ -203,9 +203,15 @@ async fn a_sleeping_adapter_fails_at_its_wall_clock_deadline() {
         })
     };
     // The host stays responsive meanwhile: another call of the same adapter completes while the
-    // sleeping one is still held. (The pause only lets the sleeper enter its call first; what
-    // is asserted is that it has not finished.)
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // sleeping one is still held. The sleeper enters its call first (it holds a permit).
+    let entered = Instant::now();
+    while adapter.calls_in_flight() == 0 {
+        assert!(
+            entered.elapsed() < Duration::from_secs(10),
+            "the sleeping call never started"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
     let decoded = adapter
         .decode(CallScope::default(), b"PO-1".to_vec(), None)
         .await

@@ -7,6 +7,9 @@
 //! - A CSV supplier batch whose record holds an expired certification is processed, stored as
 //!   the portal's current record of that supplier, and raises a `supplier_compliance`
 //!   exception for the team the configuration names.
+//! - A certification still valid when its record is stored raises the same exception once
+//!   the host's (manual) clock passes its last valid day, once; a renewed record before then
+//!   moves the deadline instead.
 //! - A supplier's X12 842 (a hold) reaches the ERP as portal-json; the ERP's portal-json
 //!   release reaches the supplier as an 842 whose BNR says so.
 
@@ -354,4 +357,145 @@ async fn a_supplier_842_hold_reaches_the_erp_and_the_erps_release_reaches_the_su
         edi.contains("NTE**Released after X-ray inspection.~"),
         "{edi}"
     );
+}
+
+/// 2030-06-01T00:00:00Z and 2030-07-01T00:00:00Z, in ms since the epoch.
+const JUNE_1_2030: i64 = 1_906_502_400_000;
+const JULY_1_2030: i64 = 1_909_094_400_000;
+const DAY: Duration = Duration::from_secs(24 * 3600);
+
+/// The CSV batch the portal sends: Lakeshore Castings, its ISO 9001 valid until `until`
+/// (DD.MM.YYYY).
+fn certified_until(until: &str) -> String {
+    format!(
+        "supplier_id;name;iban;bic;certification;certification_number;certification_valid_until\n\
+         4012345000009;Lakeshore Castings;DE89 3704 0044 0532 0130 00;COBADEFFXXX;ISO 9001;Q-118;{until}\n"
+    )
+}
+
+/// Runs one sweep by hand on the host's clock; returns how many deadlines it found missed.
+async fn sweep_now(host: &TestHost, config: &str) -> usize {
+    let settings = wharf_host::config::Settings::from_raw(
+        toml::from_str(config).unwrap(),
+        host.dir.path(),
+        &secrets(),
+    )
+    .unwrap();
+    wharf_host::engine::sweep::DeadlineSweep::new(
+        host.store.clone(),
+        settings.into(),
+        host.clock.clone(),
+    )
+    .sweep()
+    .await
+    .unwrap()
+}
+
+/// A host taking the portal's supplier batches whose clock stands at 1 June 2030, and its
+/// configuration.
+async fn on_june_1_2030() -> (TestHost, String) {
+    let config = config("http://127.0.0.1:9/", "http://127.0.0.1:9/");
+    let host = TestHost::start_with_clock(
+        TestBackend::from_env().await,
+        &config,
+        &[&components().csv],
+        wharf_host::clock::Clock::manual(JUNE_1_2030),
+    )
+    .await;
+    (host, config)
+}
+
+async fn compliance(host: &TestHost) -> Vec<Value> {
+    let (status, listed) = host.admin_get("/exceptions?type=supplier_compliance").await;
+    assert_eq!(status, 200, "{listed}");
+    listed["exceptions"].as_array().cloned().unwrap_or_default()
+}
+
+async fn store_record(host: &TestHost, batch: String) -> String {
+    let (status, receipt) = host.post("supplier-master", PORTAL_KEY, batch).await;
+    assert_eq!(status, 202, "{receipt}");
+    let tracking = receipt["tracking_id"].as_str().unwrap().to_owned();
+    let view = host.settled(&tracking, PORTAL_KEY).await;
+    assert_eq!(view["status"], "processed", "{view}");
+    tracking
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_certification_that_expires_later_raises_an_exception_once_when_the_clock_passes_it() {
+    let (host, config) = on_june_1_2030().await;
+    // Valid through 30 June 2030: fine on 1 June, watched until 1 July 00:00 UTC.
+    let first = store_record(&host, certified_until("30.06.2030")).await;
+    assert!(compliance(&host).await.is_empty());
+    let watched = host.store.deadlines(Some(&first)).await.unwrap();
+    assert_eq!(watched.len(), 1, "{watched:?}");
+    assert_eq!(
+        (watched[0].kind.as_str(), watched[0].state.as_str()),
+        ("certificate_expiry", "open")
+    );
+    assert_eq!(watched[0].due_at, JULY_1_2030);
+
+    // 30 June, the last valid day: nothing yet.
+    host.clock.advance(29 * DAY);
+    assert_eq!(sweep_now(&host, &config).await, 0);
+    assert!(compliance(&host).await.is_empty());
+
+    // 1 July: expired, raised for the owning team, naming supplier and certificate.
+    host.clock.advance(DAY);
+    eventually("the expired certification's exception", || async {
+        !compliance(&host).await.is_empty()
+    })
+    .await;
+    let raised = compliance(&host).await;
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    let exception = &raised[0];
+    assert_eq!(exception["owner"], "supplier-quality");
+    assert_eq!(exception["partner"], "portal");
+    assert_eq!(exception["business_key"], "gln:4012345000009");
+    assert_eq!(exception["message_ids"], json!([first]));
+    let explanation = exception["explanation"].as_str().unwrap();
+    for part in [
+        "gln:4012345000009",
+        "ISO 9001 (Q-118)",
+        "valid until 2030-06-30",
+    ] {
+        assert!(explanation.contains(part), "{part} in {explanation}");
+    }
+    // Once: a later sweep finds nothing more.
+    host.clock.advance(30 * DAY);
+    assert_eq!(sweep_now(&host, &config).await, 0);
+    assert_eq!(compliance(&host).await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewed_certification_moves_its_expiry_instead_of_raising() {
+    let (host, config) = on_june_1_2030().await;
+    let first = store_record(&host, certified_until("30.06.2030")).await;
+    // Renewed on 10 June until the end of 2031: the pending expiry is replaced.
+    host.clock.advance(9 * DAY);
+    let renewed = store_record(&host, certified_until("31.12.2031")).await;
+    let states: Vec<(String, String)> = host
+        .store
+        .deadlines(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.kind, d.state))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("certificate_expiry".to_owned(), "replaced".to_owned()),
+            ("certificate_expiry".to_owned(), "open".to_owned()),
+        ]
+    );
+    assert_eq!(
+        host.store.deadlines(Some(&first)).await.unwrap()[0].closed_by_message,
+        Some(renewed.clone())
+    );
+    // 1 July passes without a word.
+    host.clock.advance(30 * DAY);
+    assert_eq!(sweep_now(&host, &config).await, 0);
+    assert!(compliance(&host).await.is_empty());
+    let log = host.store.audit_log().await.unwrap();
+    assert!(log.iter().any(|e| e.action == "deadline_replaced"));
 }

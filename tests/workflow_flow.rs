@@ -327,14 +327,79 @@ const INVOICED: &[(&str, &str, &str, &str)] = &[
     ("00030", "6", "EA", "89.90"),
 ];
 
-/// The status of a message's delivery through `agreement`.
+/// The status of a message's delivery of its own document through `agreement` (not of a
+/// match result).
 fn delivery<'a>(view: &'a Value, agreement: &str) -> &'a Value {
     let found = view["deliveries"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|d| d["agreement"] == agreement);
+        .find(|d| d["agreement"] == agreement && d["doc_type"] != "match_result");
     &found.unwrap_or_else(|| panic!("no delivery through {agreement} in {view}"))["status"]
+}
+
+/// What finance has received once `count` deliveries arrived: the invoices (IDoc bytes) and
+/// the match results (JSON), each in arrival order.
+async fn at_finance(plant: &Plant, count: usize) -> (Vec<Vec<u8>>, Vec<Value>) {
+    let arrived = plant.finance.wait_for(count, Duration::from_secs(60)).await;
+    assert_eq!(arrived.len(), count, "finance got {arrived:?}");
+    let (results, invoices): (Vec<_>, Vec<_>) = arrived
+        .into_iter()
+        .partition(|d| d.content_type.as_deref() == Some("application/json"));
+    (
+        invoices.into_iter().map(|d| d.body).collect(),
+        results
+            .iter()
+            .map(|d| serde_json::from_slice(&d.body).expect("a JSON match result"))
+            .collect(),
+    )
+}
+
+fn dec(value: &Value) -> rust_decimal::Decimal {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("a decimal string: {value}"))
+        .parse()
+        .unwrap()
+}
+
+/// Checks one line of a match result: `(invoice line, order line, result, rule, quantity,
+/// unit price, agreed price, accepted, invoiced)`, amounts compared as decimals.
+fn assert_line(result: &Value, n: usize, expected: (&str, &str, &str, &str, [&str; 5])) {
+    let line = &result["lines"][n];
+    let (invoice_line, order_line, outcome, rule, amounts) = expected;
+    assert_eq!(line["invoice_line"], invoice_line, "{line}");
+    assert_eq!(line["order_line"], order_line, "{line}");
+    assert_eq!(line["result"], outcome, "{line}");
+    assert_eq!(line["rule"], rule, "{line}");
+    for (key, amount) in [
+        "quantity",
+        "unit_price",
+        "agreed_price",
+        "accepted",
+        "invoiced",
+    ]
+    .into_iter()
+    .zip(amounts)
+    {
+        let want: rust_decimal::Decimal = amount.parse().unwrap();
+        assert_eq!(dec(&line[key]), want, "{key} of {line}");
+    }
+}
+
+/// The three lines as [`INVOICED`] invoices them, against what [`SHIPPED`] received:
+/// 12.50 per PCE, 1,850.00 per 100 KGM (18.50 per KGM), 89.90 per EA.
+fn invoiced_as_received<'a>(
+    n: usize,
+    result: &'a str,
+    rule: &'a str,
+) -> (&'a str, &'a str, &'a str, &'a str, [&'a str; 5]) {
+    let (invoice_line, order_line, amounts) = match n {
+        0 => ("1", "00010", ["100", "12.50", "12.50", "100", "100"]),
+        1 => ("2", "00020", ["250.5", "18.50", "18.50", "250.5", "250.5"]),
+        _ => ("3", "00030", ["6", "89.90", "89.90", "6", "6"]),
+    };
+    (invoice_line, order_line, result, rule, amounts)
 }
 
 fn line<'a>(order: &'a Value, number: &str) -> &'a Value {
@@ -402,14 +467,32 @@ async fn an_order_lives_from_release_to_close_across_five_partners() {
     assert!(at_erp[1].text().contains("MBGMCR"), "{}", at_erp[1].text());
     assert_eq!(plant.order().await["status"], "received");
 
-    // The supplier's 810 matches; finance is told, and the order closes.
+    // The supplier's 810 matches; finance is told (the invoice, and the match result), and
+    // the order closes.
     let view = plant.invoice("INV-1", INVOICED).await;
     assert_eq!(view["status"], "processed", "{view}");
-    let at_finance = plant.finance.wait_for(1, Duration::from_secs(60)).await;
-    let Document::Invoice(told) = decoded(&plant.idoc, &at_finance[0].body).await else {
-        panic!("finance got an invoice: {}", at_finance[0].text());
+    let (invoices, results) = at_finance(&plant, 2).await;
+    let Document::Invoice(told) = decoded(&plant.idoc, &invoices[0]).await else {
+        panic!("finance got an invoice");
     };
     assert_eq!(told.invoice_number, "INV-1");
+    let result = &results[0];
+    assert_eq!(result["type"], "match_result", "{result}");
+    assert_eq!(result["version"], 1);
+    assert_eq!(result["invoice_number"], "INV-1");
+    assert_eq!(result["supplier"], "portal");
+    assert_eq!(
+        (&result["buyer"], &result["po_number"]),
+        (&json!("erp"), &json!(PO))
+    );
+    assert_eq!(result["result"], "matched");
+    assert_eq!(result["decided_by"], "match");
+    assert_eq!(result["lines"].as_array().unwrap().len(), 3, "{result}");
+    // No tolerance configured: the strict default rule, every line as ordered and received.
+    for n in 0..3 {
+        assert_line(result, n, invoiced_as_received(n, "matched", "default"));
+        assert_eq!(result["lines"][n]["breaches"], json!([]));
+    }
     let order = plant.order().await;
     assert_eq!(order["status"], "closed", "{order}");
 
@@ -516,9 +599,38 @@ async fn a_price_over_tolerance_is_held_until_an_operator_releases_it() {
     assert_eq!(order["status"], "invoiced", "{order}");
     assert_eq!(line(&order, "00010")["matched"], "0");
     assert_eq!(order["exceptions"][0]["kind"], "mismatch");
-    // Finance hears nothing while it is held (the two other lines matched, but the invoice
-    // goes whole or not at all).
+    // Finance gets no invoice while it is held (the two other lines matched, but the invoice
+    // goes whole or not at all); it is told the match result and why at once.
     assert_eq!(delivery(&view, "erp-finance"), "held", "{view}");
+    let (invoices, results) = at_finance(&plant, 1).await;
+    assert!(invoices.is_empty());
+    let held_result = &results[0];
+    assert_eq!(held_result["result"], "held", "{held_result}");
+    assert_eq!(held_result["decided_by"], "match");
+    assert_eq!(held_result["reason"], Value::Null);
+    let rule = "matching.tolerances[0]";
+    let mut first = invoiced_as_received(0, "held", rule);
+    first.4[1] = "12.90";
+    assert_line(held_result, 0, first);
+    // 12.90 against 12.50: 0.40 over, 0.40 / 12.50 = 3.2%, beyond the rule's 2%.
+    let breaches = held_result["lines"][0]["breaches"].as_array().unwrap();
+    assert_eq!(breaches.len(), 1, "{breaches:?}");
+    let breach = &breaches[0];
+    assert_eq!(
+        (&breach["check"], &breach["limit"], &breach["action"]),
+        (&json!("price"), &json!("2%"), &json!("hold"))
+    );
+    for (key, want) in [
+        ("expected", "12.50"),
+        ("actual", "12.90"),
+        ("variance", "0.40"),
+        ("variance_percent", "3.2"),
+    ] {
+        assert_eq!(dec(&breach[key]), want.parse().unwrap(), "{key}: {breach}");
+    }
+    for n in 1..3 {
+        assert_line(held_result, n, invoiced_as_received(n, "matched", rule));
+    }
 
     let id = held[0]["id"].as_str().unwrap();
     let (status, released) = plant
@@ -530,8 +642,22 @@ async fn a_price_over_tolerance_is_held_until_an_operator_releases_it() {
         .await;
     assert_eq!(status, 200, "{released}");
     assert_eq!(released["state"], "resolved", "{released}");
-    let at_finance = plant.finance.wait_for(1, Duration::from_secs(60)).await;
-    assert_eq!(at_finance.len(), 1);
+    // The invoice goes, and the changed match result with the operator's reason.
+    let (invoices, results) = at_finance(&plant, 3).await;
+    assert_eq!(invoices.len(), 1);
+    let after = &results[1];
+    assert_eq!(after["result"], "released", "{after}");
+    assert_eq!(after["decided_by"], "operator");
+    assert_eq!(
+        after["reason"],
+        "price increase agreed by purchasing on 2026-11-28"
+    );
+    assert_eq!(after["lines"][0]["result"], "released");
+    assert_eq!(
+        after["lines"][0]["breaches"],
+        held_result["lines"][0]["breaches"]
+    );
+    assert_eq!(after["lines"][1]["result"], "matched");
     let order = plant.order().await;
     assert_eq!(order["status"], "closed", "{order}");
     assert_eq!(order["matches"][0]["result"], "released");
@@ -551,10 +677,44 @@ async fn an_invoice_ahead_of_its_receipt_is_released_by_the_receipt() {
     let held = plant.exceptions("mismatch").await;
     assert_eq!(held.len(), 1, "{held:?}");
     assert_eq!(delivery(&view, "erp-finance"), "held", "{view}");
-    // The goods arrive: the gap closes, the invoice goes, the exception is resolved.
+    // Nothing received yet: under the strict default rule every line is held, 0 kept
+    // against what is invoiced (no percentage of nothing).
+    let (_, results) = at_finance(&plant, 1).await;
+    assert_eq!(results[0]["result"], "held", "{}", results[0]);
+    let lines = results[0]["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    for (n, line) in lines.iter().enumerate() {
+        let (invoice_line, order_line, _, _, amounts) = invoiced_as_received(n, "", "");
+        assert_eq!(
+            (&line["invoice_line"], &line["order_line"]),
+            (&json!(invoice_line), &json!(order_line))
+        );
+        assert_eq!(line["result"], "held", "{line}");
+        assert_eq!(dec(&line["accepted"]), rust_decimal::Decimal::ZERO);
+        let breach = &line["breaches"][0];
+        assert_eq!(
+            (&breach["check"], &breach["limit"]),
+            (&json!("quantity"), &json!("0%"))
+        );
+        assert_eq!(
+            dec(&breach["variance"]),
+            amounts[4].parse().unwrap(),
+            "{breach}"
+        );
+        assert_eq!(breach["variance_percent"], Value::Null);
+    }
+    // The goods arrive: the gap closes, the invoice goes, the exception is resolved, and
+    // finance is told the match changed.
     plant.receive("GR-1", SHIPPED).await;
-    let at_finance = plant.finance.wait_for(1, Duration::from_secs(60)).await;
-    assert_eq!(at_finance.len(), 1);
+    let (invoices, results) = at_finance(&plant, 3).await;
+    assert_eq!(invoices.len(), 1);
+    let cleared = &results[1];
+    assert_eq!(cleared["result"], "matched", "{cleared}");
+    assert_eq!(cleared["decided_by"], "receipt");
+    for n in 0..3 {
+        assert_line(cleared, n, invoiced_as_received(n, "matched", "default"));
+        assert_eq!(cleared["lines"][n]["breaches"], json!([]));
+    }
     let order = plant.order().await;
     assert_eq!(order["status"], "closed", "{order}");
     assert_eq!(order["exceptions"], json!([]));
@@ -616,10 +776,14 @@ async fn a_quality_hold_keeps_the_invoice_from_finance_until_it_is_released() {
     let history = events(&plant.order().await);
     assert!(history.contains(&"quality_hold".to_owned()), "{history:?}");
 
+    // The match result is not the invoice: it says "matched" at once.
+    let (invoices, results) = at_finance(&plant, 1).await;
+    assert!(invoices.is_empty());
+    assert_eq!(results[0]["result"], "matched");
     let bytes = encode(&plant.portal_json, &[], "portal-json", hold("Release"), "2").await;
     plant.send("erp-quality", ERP_KEY, bytes).await;
-    let at_finance = plant.finance.wait_for(1, Duration::from_secs(60)).await;
-    assert_eq!(at_finance.len(), 1);
+    let (invoices, _) = at_finance(&plant, 2).await;
+    assert_eq!(invoices.len(), 1);
     let log = plant.host.store.audit_log().await.unwrap();
     for step in ["quality_hold_placed", "quality_hold_released"] {
         assert!(log.iter().any(|e| e.action == step), "{step}");
@@ -633,7 +797,7 @@ async fn the_same_invoice_under_a_new_isa13_is_a_duplicate_not_processed_twice()
     plant.ship(SHIPPED).await;
     plant.receive("GR-1", SHIPPED).await;
     plant.invoice("INV-5", INVOICED).await;
-    plant.finance.wait_for(1, Duration::from_secs(60)).await;
+    at_finance(&plant, 2).await;
     // The same invoice again: the X12 file gets the next ISA13.
     let view = plant.invoice("INV-5", INVOICED).await;
     assert_eq!(view["status"], "failed", "{view}");

@@ -90,12 +90,15 @@ impl Host {
         // What other replicas installed is here before the first message is taken.
         adapters.sync().await?;
         let outbound = Arc::new(Notify::new());
-        let engine = Arc::new(Engine::new(
-            settings.clone(),
-            store.clone(),
-            registry.clone(),
-            outbound.clone(),
-        ));
+        let engine = Arc::new(
+            Engine::new(
+                settings.clone(),
+                store.clone(),
+                registry.clone(),
+                outbound.clone(),
+            )
+            .with_clock(clock.clone()),
+        );
         let delivery = Arc::new(
             DeliveryWorker::new(store.clone(), settings.clone(), registry.clone(), outbound)
                 .with_clock(clock.clone()),

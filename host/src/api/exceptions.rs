@@ -121,8 +121,8 @@ pub async fn act(
         })?
     };
     match state
-        .store
-        .act_on_exception(&id, action, Actor::Operator, request.reason)
+        .engine
+        .take_action(&id, action, Actor::Operator, request.reason)
         .await?
     {
         ActionOutcome::Done(exception) => {

@@ -197,6 +197,12 @@ pub enum AuditEvent {
         kind: String,
         message_id: String,
     },
+    /// A pending deadline another took the place of (a supplier's renewed certificate).
+    DeadlineReplaced {
+        deadline_id: String,
+        kind: String,
+        message_id: String,
+    },
     /// A deadline passed without what it waited for: an `overdue` exception, and the owning
     /// team's notification when it has a webhook.
     DeadlineMissed {
@@ -487,6 +493,16 @@ impl AuditEvent {
             } => (
                 wharf(),
                 "deadline_met",
+                format!("deadline:{deadline_id}"),
+                json!({"kind": kind, "message_id": message_id}),
+            ),
+            AuditEvent::DeadlineReplaced {
+                deadline_id,
+                kind,
+                message_id,
+            } => (
+                wharf(),
+                "deadline_replaced",
                 format!("deadline:{deadline_id}"),
                 json!({"kind": kind, "message_id": message_id}),
             ),

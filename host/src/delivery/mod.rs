@@ -28,7 +28,7 @@ use tracing::Instrument;
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::engine::{Outage, deadlines, exceptions, lifecycle};
+use crate::engine::{Outage, deadlines, exceptions, lifecycle, notify};
 use crate::sandbox::AdapterRegistry;
 use crate::store::outbox::{AttemptRecord, LeasedEntry, Render, Rendered, Settlement};
 use crate::store::{Store, StoreError, now_ms};
@@ -314,8 +314,11 @@ impl DeliveryWorker {
     ) {
         // A dead letter is an exception for the team that owns failed deliveries, raised
         // in the write that gives up.
-        let exception = matches!(settlement, Settlement::Dead)
-            .then(|| exceptions::delivery_failed(&self.settings, &entry, &record));
+        let exception = matches!(settlement, Settlement::Dead).then(|| {
+            let exception = exceptions::delivery_failed(&self.settings, &entry, &record);
+            let notification = notify::notification(&self.settings, &exception, None);
+            (exception, notification)
+        });
         match self
             .store
             .settle(entry, rendered, record, settlement, exception)

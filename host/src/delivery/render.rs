@@ -21,7 +21,7 @@ pub enum RenderFault {
 
 impl DeliveryWorker {
     pub(super) async fn render(&self, entry: &LeasedEntry) -> Result<Rendered, RenderFault> {
-        if let Render::Notification(bytes) = &entry.render {
+        if let Render::Notification(bytes) | Render::Prepared(bytes) = &entry.render {
             // Written ready to send; only a damaged row lacks its payload.
             return Ok(Rendered {
                 bytes: bytes.clone(),
@@ -54,9 +54,9 @@ impl DeliveryWorker {
         let doing = format!("encoding for agreement {}", agreement.id);
         let mut sent = None;
         let encoded = match &entry.render {
-            Render::Notification(_) => {
+            Render::Notification(_) | Render::Prepared(_) => {
                 return Err(RenderFault::Final(
-                    "a notification has nothing to render".into(),
+                    "a notification or a prepared document has nothing to render".into(),
                 ));
             }
             Render::Encode => {

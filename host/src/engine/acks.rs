@@ -8,7 +8,10 @@
 //! - Matched and rejected (AK9 R, or the AK5 of our transaction set R; CONTRL UCI or our UCM
 //!   4): recorded, the deadline met (the partner did answer), and a `rejected` exception on the
 //!   document and order we sent, for the team that owns rejections (once: the same rejection
-//!   again is recorded only).
+//!   again is recorded only). A rejected purchase order whose order is still `sent` goes
+//!   back to `released` ([`OrderEvent::TransmissionRejected`]): the supplier's system never
+//!   took it, so a planner must not count on it until it is corrected and sent again (the
+//!   next delivery marks it sent).
 //! - Matching nothing we sent to that partner: the message fails with `ack.unmatched`, and an
 //!   `unmatched_ack` exception tells the operator (a retry reprocesses it, e.g. once a
 //!   delivery still settling is recorded).
@@ -16,20 +19,24 @@
 //! An X12 997 names the group (AK102 = our GS06) and the sets (AK202 = ST02), never the
 //! interchange; a CONTRL names the interchange (UCI 0020 = our UNB 0020) and the messages
 //! (UCM 0062). Each is matched on what it names; when it names messages, the delivery must
-//! be one of them. 999 is not read by the X12 adapter yet.
+//! be one of them. An X12 999 reads like a 997 (IK5 for AK5).
 
 use std::collections::BTreeMap;
 
 use super::deadlines::control_key;
 use super::decide::{self, Inbound, World};
 use super::failure::Failure;
+use super::lifecycle::{OrderEvent, OrderStatus, transition};
+use crate::audit::{Actor, AuditEvent};
 use crate::config::Agreement;
 use crate::model::{AckStatus, CanonicalDocument, Document, ExceptionKind, FunctionalAck};
 use crate::sandbox::DecodeOutcome;
 use crate::store::deadlines::{DeadlineWrite, SentInterchange};
 use crate::store::exceptions::NewException;
 use crate::store::new_id;
+use crate::store::orders::{NewOrderEvent, OrderWrite};
 use crate::store::processing::{MessageOutcome, ProcessingCommit};
+use serde_json::json;
 
 /// For each acknowledgment in a message (by position), the deliveries it may answer, newest
 /// first, as read before deciding.
@@ -125,9 +132,50 @@ pub fn reconcile(
             commit
                 .exceptions
                 .push(rejection(world, inbound, ack, delivery));
+            unsend(&mut commit, inbound, delivery);
         }
     }
     commit
+}
+
+/// A purchase order refused in transmission: its order, still `sent`, is not.
+fn unsend(commit: &mut ProcessingCommit, inbound: &Inbound<'_>, delivery: &SentInterchange) {
+    let (Some(order), Some(from)) = (
+        &delivery.order,
+        delivery
+            .order_status
+            .as_deref()
+            .and_then(OrderStatus::parse),
+    ) else {
+        return;
+    };
+    let Some(to) = transition(Some(from), OrderEvent::TransmissionRejected) else {
+        return;
+    };
+    if delivery.doc_type != "purchase_order" {
+        return;
+    }
+    commit.orders.push(OrderWrite::Transition {
+        key: order.clone(),
+        from: from.as_str().to_owned(),
+        to: to.as_str().to_owned(),
+    });
+    commit.order_events.push(NewOrderEvent {
+        order: order.clone(),
+        event: "transmission_rejected".into(),
+        status: to.as_str().to_owned(),
+        document_id: delivery.document_id.clone(),
+        detail: json!({"agreement": delivery.agreement, "outbox_id": delivery.outbox_id,
+            "acknowledgment": inbound.message_id}),
+    });
+    commit.audit.push(AuditEvent::OrderTransition {
+        order: order.clone(),
+        actor: Actor::Partner(inbound.partner.to_owned()),
+        from: Some(from.as_str().to_owned()),
+        to: to.as_str().to_owned(),
+        message_id: Some(inbound.message_id.to_owned()),
+        document_id: delivery.document_id.clone(),
+    });
 }
 
 fn unmatched_text(inbound: &Inbound<'_>, ack: &FunctionalAck, position: usize) -> String {

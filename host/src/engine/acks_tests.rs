@@ -27,6 +27,7 @@ fn sent(outbox_id: &str, group: &str, set: &str) -> SentInterchange {
             message_type: Some("850".into()),
         },
         acknowledged: None,
+        order_status: Some("sent".into()),
         created_at: 0,
     }
 }

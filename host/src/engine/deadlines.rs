@@ -1,8 +1,8 @@
 //! Deadlines, decided: what a delivery leaves its partner owing and by when ([`on_delivery`]),
 //! which deadlines an arriving order response meets ([`responses_arrived`]), and what missing
-//! one raises ([`missed`]): an `overdue` exception for the team `[exceptions] owners` names,
-//! and, when that team has a webhook, a signed notification queued in the outbox like any
-//! delivery (durable, retried, audited). Pure functions of what was read; the store writes
+//! one raises ([`missed`]): an `overdue` exception for the team `[exceptions] owners` names
+//! (a `supplier_compliance` one for a certificate expiry), and, when that team has a webhook,
+//! its notification ([`super::notify`]). Pure functions of what was read; the store writes
 //! them ([`crate::store::deadlines`]) and the [`super::sweep`] finds the overdue ones.
 //!
 //! Per outbound agreement: `functional_ack_within_minutes` sets a `functional_ack` deadline on
@@ -12,7 +12,7 @@
 
 use serde_json::json;
 
-use crate::audit::AuditEvent;
+use super::notify;
 use crate::config::Settings;
 use crate::model::{Envelope, ExceptionKind};
 use crate::store::deadlines::{
@@ -20,14 +20,13 @@ use crate::store::deadlines::{
 };
 use crate::store::exceptions::NewException;
 use crate::store::new_id;
-use crate::store::outbox::{LeasedEntry, NewOutboxEntry, Render};
+use crate::store::outbox::{LeasedEntry, Render};
 use crate::store::processing::ProcessingCommit;
 
 /// The standards whose functional acknowledgments Wharf reconciles.
 const ACKNOWLEDGED_STANDARDS: [&str; 2] = ["x12", "edifact"];
 
-/// What an outbox entry's notification is called in the outbox and the audit trail.
-pub const NOTIFICATION: &str = "exception_notification";
+pub use super::notify::NOTIFICATION;
 
 /// A control number as compared: trimmed, without leading zeros (AK102 may be padded or
 /// not); all zeros is "0".
@@ -82,6 +81,7 @@ pub fn on_delivery(
         control_number: entry.control_number.clone(),
         created_at: now,
         due_at: now.saturating_add(within),
+        certificate: None,
     };
     let mut deadlines = Vec::new();
     if let (Some(within), Some(_)) = (agreement.deadlines.functional_ack_ms, sent)
@@ -124,6 +124,21 @@ pub fn responses_arrived(commit: &ProcessingCommit) -> Vec<DeadlineWrite> {
 
 /// What missing `due` writes: the exception, and the owning team's notification.
 pub fn missed(settings: &Settings, due: DueDeadline, now: i64) -> MissedDeadline {
+    let exception = match &due.certificate {
+        Some(certificate) => super::supplier_compliance::expired(settings, &due, certificate),
+        None => overdue(settings, &due, now),
+    };
+    let deadline = json!({"id": due.id, "kind": due.kind.as_str(), "due_at": due.due_at});
+    let notification = notify::notification(settings, &exception, Some(("deadline", deadline)));
+    MissedDeadline {
+        deadline: due,
+        exception,
+        notification,
+    }
+}
+
+/// The `overdue` exception of a delivery's answer that did not come in time.
+fn overdue(settings: &Settings, due: &DueDeadline, now: i64) -> NewException {
     let owner = settings.exceptions.owner(ExceptionKind::Overdue).to_owned();
     let late_by = format_minutes(now - due.due_at);
     let waited_for = match due.kind {
@@ -132,6 +147,7 @@ pub fn missed(settings: &Settings, due: DueDeadline, now: i64) -> MissedDeadline
             due.control_number.as_deref().unwrap_or("?")
         ),
         DeadlineKind::OrderResponse => "an order response".to_owned(),
+        DeadlineKind::CertificateExpiry => "a renewed certification".to_owned(),
     };
     let what = match &due.order {
         Some(order) => format!("{} for PO {}", due.doc_type, order.po_number),
@@ -145,7 +161,7 @@ pub fn missed(settings: &Settings, due: DueDeadline, now: i64) -> MissedDeadline
         due.outbox_id,
         format_minutes(due.due_at - due.created_at),
     );
-    let exception = NewException {
+    NewException {
         id: new_id(),
         kind: ExceptionKind::Overdue,
         owner: owner.clone(),
@@ -160,64 +176,6 @@ pub fn missed(settings: &Settings, due: DueDeadline, now: i64) -> MissedDeadline
         po_number: due.order.as_ref().map(|o| o.po_number.clone()),
         lines: Vec::new(),
         explanation,
-    };
-    let notification = settings
-        .exceptions
-        .webhooks
-        .get(&owner)
-        .map(|endpoint| notification(&due, &exception, endpoint));
-    MissedDeadline {
-        deadline: due,
-        exception,
-        notification,
-    }
-}
-
-/// The outbox entry carrying `exception` to its team's webhook.
-fn notification(due: &DueDeadline, exception: &NewException, endpoint: &str) -> NewOutboxEntry {
-    let id = new_id();
-    let agreement = format!("exceptions:{}", exception.owner);
-    let body = json!({
-        "type": "exception.raised",
-        "exception": {
-            "id": exception.id,
-            "type": exception.kind,
-            "owner": exception.owner,
-            "partner": exception.partner,
-            "agreement": exception.agreement,
-            "message_id": exception.message_id,
-            "outbox_id": exception.outbox_id,
-            "doc_type": exception.doc_type,
-            "buyer": exception.order.as_ref().map(|o| &o.buyer),
-            "po_number": exception.po_number,
-            "explanation": exception.explanation,
-        },
-        "deadline": {
-            "id": due.id,
-            "kind": due.kind.as_str(),
-            "due_at": due.due_at,
-        },
-    });
-    NewOutboxEntry {
-        id: id.clone(),
-        message_id: due.message_id.clone(),
-        document_id: None,
-        doc_type: NOTIFICATION.to_owned(),
-        agreement: agreement.clone(),
-        partner: exception.owner.clone(),
-        endpoint: endpoint.to_owned(),
-        render: Render::Notification(body.to_string().into_bytes()),
-        order: None,
-        routed: AuditEvent::DocumentRouted {
-            message_id: due.message_id.clone(),
-            document_id: None,
-            doc_type: NOTIFICATION.to_owned(),
-            agreement,
-            partner: exception.owner.clone(),
-            outbox_id: id,
-            control_number: None,
-        },
-        holds: Vec::new(),
     }
 }
 

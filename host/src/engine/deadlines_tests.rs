@@ -155,6 +155,7 @@ fn due(kind: DeadlineKind) -> DueDeadline {
         due_at: 4 * 60 * MINUTE,
         created_at: 0,
         lease_token: "lease".into(),
+        certificate: None,
     }
 }
 

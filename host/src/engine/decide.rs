@@ -15,6 +15,7 @@ use super::duplicates;
 use super::exceptions::{self, Involved};
 use super::failure::Failure;
 use super::lifecycle::{self, LifecycleError, OrderStatus, VisibleOrders};
+use super::match_result;
 use super::supplier_compliance;
 use super::workflow::Context;
 use crate::audit::{Actor, AuditEvent};
@@ -51,6 +52,8 @@ pub struct World<'a> {
     pub renders_acks: &'a (dyn Fn(&Agreement) -> Option<bool> + Sync),
     /// Quality holds in force (read only for messages a hold may concern).
     pub holds: &'a [QualityHold],
+    /// Now by the host's [`crate::clock::Clock`]: certifications expire by it.
+    pub now_ms: i64,
 }
 
 fn commit_for(inbound: &Inbound<'_>, outcome: MessageOutcome) -> ProcessingCommit {
@@ -233,11 +236,13 @@ fn plan(
             &mut commit,
         )?;
         // Supplier master data becomes the sender's current record, checked as onboarding
-        // checks it; certificates expire by the calendar, so the day is read here.
+        // checks it on the host clock's day; its certifications are watched from now on.
         if let Document::Supplier(supplier) = &document.body
             && !document.envelope.test
         {
-            let today = chrono::Utc::now().date_naive();
+            let today = chrono::DateTime::from_timestamp_millis(world.now_ms)
+                .unwrap_or_default()
+                .date_naive();
             let assessed = supplier_compliance::assess(
                 world.settings,
                 inbound,
@@ -247,6 +252,14 @@ fn plan(
                 supplier,
                 today,
             );
+            commit.deadlines.push(supplier_compliance::watch(
+                inbound,
+                agreement,
+                &document_id,
+                supplier,
+                &assessed.record.supplier_key,
+                world.now_ms,
+            ));
             commit.suppliers.push(assessed.record);
             commit.exceptions.extend(assessed.exception);
         }
@@ -448,6 +461,13 @@ fn plan_document(
             detail: step.detail.clone(),
         });
     }
+    // Finance hears the match as it is decided, and again when a receipt changes it.
+    commit.outbox.extend(match_result::for_writes(
+        world.settings,
+        inbound.message_id,
+        orders,
+        &effect.line_writes,
+    ));
     commit.orders.extend(effect.writes);
     commit.lines.extend(effect.line_writes);
     commit.order_events.extend(effect.events);

@@ -112,6 +112,7 @@ fn decided(
         seen,
         renders_acks: &|_: &crate::config::Agreement| Some(false),
         holds: &[],
+        now_ms: crate::store::now_ms(),
     };
     let agreement = settings.agreements["supplier-edi"].clone();
     decide(&inbound, &agreement, "x12@0.1.0", &decoded, &world)

@@ -65,14 +65,9 @@ pub fn unknown_order(
     po_number: &str,
 ) -> NewException {
     let explanation = format!(
-        "{} {} from {} (document {} of message {}, agreement {}) names PO {po_number}, under \
+        "{} from {} (document {} of message {}, agreement {}) names PO {po_number}, under \
          which Wharf holds no order shared with {}; the partner was told order.unknown",
-        describe(&involved.document.body),
-        involved
-            .document
-            .body
-            .business_key()
-            .unwrap_or("without a number"),
+        subject(involved),
         inbound.partner,
         involved.position + 1,
         inbound.message_id,
@@ -216,13 +211,8 @@ pub fn line_issues(
 ) -> Option<NewException> {
     let kind = issues.iter().map(|i| workflow::issue_kind(i)).max()?;
     let explanation = format!(
-        "{} {} from {} (message {}) on order {order}: {}",
-        describe(&involved.document.body),
-        involved
-            .document
-            .body
-            .business_key()
-            .unwrap_or("without a number"),
+        "{} from {} (message {}) on order {order}: {}",
+        subject(involved),
         inbound.partner,
         inbound.message_id,
         issues
@@ -257,12 +247,8 @@ pub fn mismatch(
     waiting: &[&LineMatch],
 ) -> NewException {
     let explanation = format!(
-        "invoice {} from {} (message {}) on order {order} waits on its match: {}",
-        involved
-            .document
-            .body
-            .business_key()
-            .unwrap_or("without a number"),
+        "{} from {} (message {}) on order {order} waits on its match: {}",
+        subject(involved),
         inbound.partner,
         inbound.message_id,
         waiting
@@ -298,14 +284,9 @@ pub fn quality_held(
     holds: &[QualityHold],
 ) -> NewException {
     let explanation = format!(
-        "{} {} from {} (message {}) is under quality hold: {}; it is recorded, and its \
+        "{} from {} (message {}) is under quality hold: {}; it is recorded, and its \
          deliveries wait until the hold is released",
-        describe(&involved.document.body),
-        involved
-            .document
-            .body
-            .business_key()
-            .unwrap_or("without a number"),
+        subject(involved),
         inbound.partner,
         inbound.message_id,
         holds
@@ -328,6 +309,16 @@ pub fn quality_held(
     );
     exception.order = order.cloned();
     exception
+}
+
+/// What the document is, by kind and number: `invoice INV-1`, `ship notice without a number`.
+fn subject(involved: Involved<'_>) -> String {
+    let body = &involved.document.body;
+    format!(
+        "{} {}",
+        describe(body),
+        body.business_key().unwrap_or("without a number")
+    )
 }
 
 fn describe(document: &Document) -> &'static str {

@@ -128,6 +128,9 @@ pub enum OrderEvent {
     Delivered,
     /// The supplier answered with an order response.
     Answered(ResponseStatus),
+    /// The supplier's translator refused the purchase order we sent (a 997/999/CONTRL
+    /// rejection): it never reached the supplier's system, so the order is not sent.
+    TransmissionRejected,
 }
 
 /// A document the order's state does not allow.
@@ -168,6 +171,9 @@ pub fn transition(from: Option<OrderStatus>, event: OrderEvent) -> Option<OrderS
     match (from, event) {
         (None, OrderEvent::Released) => Some(Released),
         (Some(Released), OrderEvent::Delivered) => Some(Sent),
+        // Back to released: it must be corrected and sent again (a replay's delivery moves
+        // it to sent once more); an order the supplier answered already stays answered.
+        (Some(Sent), OrderEvent::TransmissionRejected) => Some(Released),
         // A supplier may answer (again) until the order moves past acknowledgment.
         (
             Some(Released | Sent | Accepted | Changed | Rejected | Acknowledged),

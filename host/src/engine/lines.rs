@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::units;
 use crate::model::{
     GoodsReceipt, Identifier, LineChangeKind, LineStatus, OrderChange, OrderLine, OrderResponse,
-    PurchaseOrder, ShipNotice, ShippedItem,
+    PurchaseOrder, Quantity, ShipNotice, ShippedItem,
 };
 
 /// How a supplier answered for a line.
@@ -437,29 +437,22 @@ pub fn shipped_items<'a>(notice: &'a ShipNotice, po_number: &str) -> Vec<&'a Shi
 /// A ship notice's quantities added to the lines they name.
 pub fn ship(lines: &Lines, items: &[&ShippedItem], tolerance_percent: Decimal) -> LineOutcome {
     let mut outcome = LineOutcome::default();
-    let mut next: Lines = BTreeMap::new();
-    for item in items {
-        let number = item.order_line.as_deref().unwrap_or(&item.line_number);
-        let Some(found) = live_line(lines, number, &mut outcome, true) else {
-            continue;
-        };
-        let line = next
-            .get(&found.line_number)
-            .cloned()
-            .unwrap_or_else(|| found.clone());
-        if !units::same(&item.quantity.unit, &line.unit) {
-            outcome.issues.push(LineIssue::UnitMismatch {
-                line: number.to_owned(),
-                unit: item.quantity.unit.clone(),
-                expected: line.unit.clone(),
-            });
-            continue;
-        }
-        let mut line = line;
-        line.shipped += dec(&item.quantity.value);
-        line.lots.extend(item.lots.iter().cloned());
-        next.insert(line.line_number.clone(), line);
-    }
+    let next = accumulate(
+        lines,
+        items.iter().copied(),
+        &mut outcome,
+        |item| {
+            (
+                item.order_line.as_deref().unwrap_or(&item.line_number),
+                &item.quantity,
+            )
+        },
+        |item, line, _| {
+            line.shipped += dec(&item.quantity.value);
+            line.lots.extend(item.lots.iter().cloned());
+            true
+        },
+    );
     for (number, line) in next {
         let limit = with_tolerance(line.due(), tolerance_percent);
         if line.shipped > limit {
@@ -487,47 +480,35 @@ pub fn receive(
     tolerance_percent: Decimal,
 ) -> LineOutcome {
     let mut outcome = LineOutcome::default();
-    let mut next: Lines = BTreeMap::new();
     let mine = receipt.lines.iter().filter(|l| match &l.po_number {
         Some(po) => po == po_number,
         None => single_order,
     });
-    for received in mine {
-        let number = received
-            .order_line
-            .as_deref()
-            .unwrap_or(&received.line_number);
-        let Some(found) = live_line(lines, number, &mut outcome, true) else {
-            continue;
-        };
-        let line = next
-            .get(&found.line_number)
-            .cloned()
-            .unwrap_or_else(|| found.clone());
-        if !units::same(&received.received.unit, &line.unit) {
-            outcome.issues.push(LineIssue::UnitMismatch {
-                line: number.to_owned(),
-                unit: received.received.unit.clone(),
-                expected: line.unit.clone(),
-            });
-            continue;
-        }
-        let quantity = dec(&received.received.value);
-        let rejected = received.rejected.as_ref().map(|r| dec(&r.value));
-        if let Some(rejected) = rejected.filter(|r| *r > quantity) {
-            outcome.issues.push(LineIssue::RejectedBeyondReceived {
-                line: line.line_number.clone(),
-                received: quantity,
-                rejected,
-            });
-            continue;
-        }
-        let mut line = line;
-        line.received += quantity;
-        line.rejected += rejected.unwrap_or_default();
-        line.lots.extend(received.lots.iter().cloned());
-        next.insert(line.line_number.clone(), line);
-    }
+    let next = accumulate(
+        lines,
+        mine,
+        &mut outcome,
+        |received| {
+            let number = received.order_line.as_deref();
+            (number.unwrap_or(&received.line_number), &received.received)
+        },
+        |received, line, outcome| {
+            let quantity = dec(&received.received.value);
+            let rejected = received.rejected.as_ref().map(|r| dec(&r.value));
+            if let Some(rejected) = rejected.filter(|r| *r > quantity) {
+                outcome.issues.push(LineIssue::RejectedBeyondReceived {
+                    line: line.line_number.clone(),
+                    received: quantity,
+                    rejected,
+                });
+                return false;
+            }
+            line.received += quantity;
+            line.rejected += rejected.unwrap_or_default();
+            line.lots.extend(received.lots.iter().cloned());
+            true
+        },
+    );
     for (number, line) in next {
         let announced = if line.shipped > Decimal::ZERO {
             line.shipped
@@ -546,6 +527,42 @@ pub fn receive(
         outcome.changed.push(line);
     }
     outcome
+}
+
+/// Adds each of a document's `entries` to the order line it names (`named`: the line and
+/// the quantity with its unit), on top of what the document's earlier entries added: `add`
+/// moves the line, or refuses the entry (false). An unknown or closed line, or a unit other
+/// than the line's, is an issue instead. Returns the lines moved.
+fn accumulate<'d, T: 'd>(
+    lines: &Lines,
+    entries: impl IntoIterator<Item = &'d T>,
+    outcome: &mut LineOutcome,
+    named: impl Fn(&'d T) -> (&'d str, &'d Quantity),
+    mut add: impl FnMut(&'d T, &mut LineState, &mut LineOutcome) -> bool,
+) -> Lines {
+    let mut next: Lines = BTreeMap::new();
+    for entry in entries {
+        let (number, quantity) = named(entry);
+        let Some(found) = live_line(lines, number, outcome, true) else {
+            continue;
+        };
+        let mut line = next
+            .get(&found.line_number)
+            .cloned()
+            .unwrap_or_else(|| found.clone());
+        if !units::same(&quantity.unit, &line.unit) {
+            outcome.issues.push(LineIssue::UnitMismatch {
+                line: number.to_owned(),
+                unit: quantity.unit.clone(),
+                expected: line.unit.clone(),
+            });
+            continue;
+        }
+        if add(entry, &mut line, outcome) {
+            next.insert(line.line_number.clone(), line);
+        }
+    }
+    next
 }
 
 /// `quantity` raised by `percent`.

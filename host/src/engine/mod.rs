@@ -25,8 +25,11 @@ pub mod exceptions;
 pub mod failure;
 pub mod lifecycle;
 pub mod lines;
+pub mod match_result;
 pub mod matching;
+pub mod notify;
 mod process;
+pub mod release;
 pub mod supplier_compliance;
 pub mod sweep;
 pub mod workflow;
@@ -38,8 +41,12 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
+use crate::audit::Actor;
+use crate::clock::Clock;
 use crate::config::Settings;
+use crate::model::ExceptionAction;
 use crate::sandbox::AdapterRegistry;
+use crate::store::exceptions::{ActionOutcome, ExceptionView, ReleaseWrites};
 use crate::store::{Store, StoreError};
 
 pub use failure::{Failure, Fault};
@@ -53,6 +60,8 @@ pub struct Engine {
     inbound: Notify,
     /// Woken when outbox entries were written.
     pub(crate) outbound: Arc<Notify>,
+    /// What deadlines set while deciding are measured by.
+    pub(crate) clock: Clock,
 }
 
 impl Engine {
@@ -68,7 +77,14 @@ impl Engine {
             registry,
             inbound: Notify::new(),
             outbound,
+            clock: Clock::system(),
         }
+    }
+
+    /// Measures the deadlines its decisions set by `clock` (a test's manual one).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Tells a worker a message is waiting.
@@ -166,6 +182,75 @@ impl Engine {
         Ok(count)
     }
 }
+
+impl Engine {
+    /// An operator's `action` on exception `exception_id`, for the audit trail by `by`. A
+    /// release is decided here ([`release`]) from the order as read and written with the
+    /// action; an order that moved meanwhile reruns the decision.
+    pub async fn take_action(
+        &self,
+        exception_id: &str,
+        action: ExceptionAction,
+        by: Actor,
+        reason: Option<String>,
+    ) -> Result<ActionOutcome, StoreError> {
+        let store = &self.store;
+        if action != ExceptionAction::Release {
+            return store
+                .act_on_exception(exception_id, action, by, reason, None)
+                .await;
+        }
+        let mut attempts = 0;
+        loop {
+            let Some(exception) = store.exception(exception_id).await? else {
+                return Ok(ActionOutcome::Unknown);
+            };
+            let writes = self
+                .decide_release(&exception, &by, reason.as_deref())
+                .await?;
+            match store
+                .act_on_exception(exception_id, action, by.clone(), reason.clone(), writes)
+                .await
+            {
+                Err(StoreError::Conflict(_)) if attempts < RELEASE_ATTEMPTS => attempts += 1,
+                outcome => {
+                    if matches!(outcome, Ok(ActionOutcome::Done(_))) {
+                        self.outbound.notify_one();
+                    }
+                    return outcome;
+                }
+            }
+        }
+    }
+
+    async fn decide_release(
+        &self,
+        exception: &ExceptionView,
+        actor: &Actor,
+        reason: Option<&str>,
+    ) -> Result<Option<ReleaseWrites>, StoreError> {
+        let (Some(order), Some(message_id)) = (&exception.order, exception.message_ids.first())
+        else {
+            return Ok(None);
+        };
+        let Some(state) = self.store.order_state(order).await? else {
+            return Ok(None);
+        };
+        let documents = self
+            .store
+            .invoice_documents(message_id, exception.business_key.as_deref())
+            .await?;
+        let by = release::Releasing {
+            actor,
+            reason: reason.map(str::trim).filter(|r| !r.is_empty()),
+            message_id,
+        };
+        Ok(release::decide(&self.settings, &state, &documents, by))
+    }
+}
+
+/// How often a release is decided again when the order keeps moving under it.
+const RELEASE_ATTEMPTS: u32 = 5;
 
 /// Consecutive failures to reach the store, and how long to wait after each: the poll
 /// interval, doubling up to five seconds.

@@ -16,6 +16,7 @@ use super::decide::{self, Inbound, World};
 use super::duplicates;
 use super::failure::{Failure, Fault};
 use super::lifecycle::VisibleOrders;
+use super::notify;
 use crate::config::Agreement;
 use crate::delivery::backoff::Backoff;
 use crate::governance::{self, CredentialError};
@@ -81,6 +82,7 @@ impl Engine {
                     seen: &seen,
                     renders_acks: &renders_acks,
                     holds: &holds,
+                    now_ms: self.clock.now_ms(),
                 };
                 let decided = decide::decide(&inbound, &agreement, &adapter, &decoded, &world);
                 let mut commit =
@@ -93,6 +95,9 @@ impl Engine {
                 commit
             };
             commit.adapter_cost = cost;
+            // Each exception raised tells its team, in the same write.
+            let notifications = notify::for_exceptions(&self.settings, &commit.exceptions);
+            commit.outbox.extend(notifications);
             let deliveries = commit.outbox.len();
             let documents = commit.documents.len();
             let failed = !matches!(
@@ -256,10 +261,13 @@ impl Engine {
                 seen: &seen,
                 renders_acks: &renders_acks,
                 holds: &[],
+                now_ms: self.clock.now_ms(),
             };
             decide::fail(&inbound, agreement.as_deref(), failure, &[], &world)
         };
         commit.adapter_cost = cost;
+        let notifications = notify::for_exceptions(&self.settings, &commit.exceptions);
+        commit.outbox.extend(notifications);
         let deliveries = commit.outbox.len();
         match self.store.record_processing(commit).await {
             Ok(()) => {

@@ -110,6 +110,7 @@ fn decided(settings: &Settings, document: CanonicalDocument) -> ProcessingCommit
         seen: &seen,
         renders_acks: &|_: &Agreement| Some(false),
         holds: &[],
+        now_ms: crate::store::now_ms(),
     };
     let agreement = settings.agreements["supplier-master"].clone();
     decide(&inbound, &agreement, "csv@0.1.0", &decoded, &world)

@@ -214,7 +214,9 @@ impl Replica {
                 matches,
                 ..
             } => {
-                for m in matches.iter().filter(|m| m.result.is_waiting()) {
+                // The store reads every line of an invoice that still waits.
+                let waiting = matches.iter().any(|m| m.result.is_waiting());
+                for m in matches.iter().filter(|_| waiting) {
                     self.order.held.push(HeldMatch {
                         document_id: document_id.clone(),
                         partner: partner.to_owned(),
@@ -226,9 +228,24 @@ impl Replica {
             LineWrite::Cleared {
                 document_id,
                 matched,
-            } => self.order.held.retain(|h| {
-                !(h.document_id == *document_id && h.line.invoice_line == matched.invoice_line)
-            }),
+            }
+            | LineWrite::Released {
+                document_id,
+                released: matched,
+            } => {
+                for h in self.order.held.iter_mut().filter(|h| {
+                    h.document_id == *document_id && h.line.invoice_line == matched.invoice_line
+                }) {
+                    h.line = matched.clone();
+                }
+                let still = |id: &str, held: &[HeldMatch]| {
+                    held.iter()
+                        .any(|h| h.document_id == id && h.line.result.is_waiting())
+                };
+                if !still(document_id, &self.order.held) {
+                    self.order.held.retain(|h| h.document_id != *document_id);
+                }
+            }
             LineWrite::PlaceHold(hold) => self.holds.push(hold.clone()),
             LineWrite::ReleaseHolds {
                 placed_by,
@@ -382,7 +399,7 @@ proptest! {
             prop_assert_eq!(workflow::order_status(acknowledged, &replica.order.lines), status);
             // An invoice line waiting on a line the order lacks is blocked: no receipt can
             // clear it, only an operator.
-            for held in &replica.order.held {
+            for held in replica.order.held.iter().filter(|h| h.line.result.is_waiting()) {
                 let known = held.line.order_line.as_ref().is_some_and(|l| replica.order.lines.contains_key(l));
                 prop_assert!(known || held.line.result == super::matching::MatchResult::Blocked);
             }

@@ -105,6 +105,11 @@ impl LoadedAdapter {
         }
     }
 
+    /// How many calls of this adapter hold one of its concurrency permits now.
+    pub fn calls_in_flight(&self) -> usize {
+        (self.limits.max_concurrency as usize).saturating_sub(self.permits.available_permits())
+    }
+
     /// Asks a freshly instantiated component who it is.
     pub(crate) async fn describe(
         pre: &AdapterPre<CallState>,

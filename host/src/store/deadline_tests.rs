@@ -103,6 +103,7 @@ fn deadline(outbox_id: &str, message_id: &str, kind: DeadlineKind, due_at: i64) 
         control_number: "1".into(),
         created_at: 0,
         due_at,
+        certificate: None,
     }
 }
 

@@ -23,6 +23,9 @@ pub enum DeadlineKind {
     FunctionalAck,
     /// An order response to a purchase order.
     OrderResponse,
+    /// A supplier's certification runs out (nothing answers it; a newer record of the
+    /// supplier replaces it).
+    CertificateExpiry,
 }
 
 impl DeadlineKind {
@@ -30,6 +33,7 @@ impl DeadlineKind {
         match self {
             DeadlineKind::FunctionalAck => "functional_ack",
             DeadlineKind::OrderResponse => "order_response",
+            DeadlineKind::CertificateExpiry => "certificate_expiry",
         }
     }
 
@@ -37,6 +41,7 @@ impl DeadlineKind {
         match text {
             "functional_ack" => Ok(DeadlineKind::FunctionalAck),
             "order_response" => Ok(DeadlineKind::OrderResponse),
+            "certificate_expiry" => Ok(DeadlineKind::CertificateExpiry),
             other => Err(StoreError::Corrupt(format!("deadline kind {other:?}"))),
         }
     }
@@ -65,6 +70,8 @@ pub struct SentInterchange {
     pub controls: SentControls,
     /// The verdict of an acknowledgment that answered it already (`accepted`, `rejected`).
     pub acknowledged: Option<String>,
+    /// The status of the order it carried, as read.
+    pub order_status: Option<String>,
     pub created_at: i64,
 }
 
@@ -84,6 +91,17 @@ pub struct NewDeadline {
     /// By the host's [`crate::clock::Clock`].
     pub created_at: i64,
     pub due_at: i64,
+    /// For a certificate expiry: the certificate watched.
+    pub certificate: Option<WatchedCertificate>,
+}
+
+/// The supplier certification a `certificate_expiry` deadline watches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchedCertificate {
+    /// The supplier's identity in its sender's records (`gln:4012345000009`).
+    pub supplier_key: String,
+    /// The certification's name and number, as people read it (`ISO 9001 (Q-118)`).
+    pub certificate: String,
 }
 
 /// What an arriving message does to deadlines and deliveries, as the engine decided it.
@@ -102,6 +120,14 @@ pub enum DeadlineWrite {
     },
     /// An order response for this order arrived: its `order_response` deadlines are met.
     ResponseArrived { order: OrderKey, message_id: String },
+    /// `partner`'s record of the supplier `supplier_key` was stored: its pending certificate
+    /// expiries are replaced by `expiries`.
+    WatchCertificates {
+        partner: String,
+        supplier_key: String,
+        message_id: String,
+        expiries: Vec<NewDeadline>,
+    },
 }
 
 /// A deadline the sweep holds, overdue.
@@ -120,6 +146,8 @@ pub struct DueDeadline {
     pub due_at: i64,
     pub created_at: i64,
     pub lease_token: String,
+    /// For a certificate expiry: the certificate watched.
+    pub certificate: Option<WatchedCertificate>,
 }
 
 /// What missing a deadline writes, as the engine decided it.
@@ -156,8 +184,9 @@ pub(crate) async fn record_sent(
 pub(crate) async fn insert(batch: &mut Batch<'_>, d: &NewDeadline) -> Result<(), StoreError> {
     let inserted = sqlx::query(
         "INSERT INTO deadlines (id, kind, state, agreement, partner, outbox_id, message_id, \
-         document_id, doc_type, order_buyer, po_number, control_number, due_at, created_at) \
-         VALUES ($1, $2, 'open', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         document_id, doc_type, order_buyer, po_number, control_number, due_at, created_at, \
+         supplier_key, certificate) \
+         VALUES ($1, $2, 'open', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
          ON CONFLICT (outbox_id, kind) DO NOTHING",
     )
     .bind(&d.id)
@@ -173,6 +202,8 @@ pub(crate) async fn insert(batch: &mut Batch<'_>, d: &NewDeadline) -> Result<(),
     .bind(&d.control_number)
     .bind(d.due_at)
     .bind(d.created_at)
+    .bind(d.certificate.as_ref().map(|c| &c.supplier_key))
+    .bind(d.certificate.as_ref().map(|c| &c.certificate))
     .execute(&mut **batch.tx)
     .await?;
     if inserted.rows_affected() == 1 {
@@ -230,6 +261,39 @@ pub(crate) async fn apply(batch: &mut Batch<'_>, write: &DeadlineWrite) -> Resul
             .await?;
             (rows, message_id)
         }
+        DeadlineWrite::WatchCertificates {
+            partner,
+            supplier_key,
+            message_id,
+            expiries,
+        } => {
+            let replaced = sqlx::query(
+                "UPDATE deadlines SET state = 'replaced', closed_at = $1, closed_by_message = $2, \
+                 lease_token = NULL, lease_until = NULL WHERE partner = $3 AND supplier_key = $4 \
+                 AND kind = 'certificate_expiry' AND state = 'open' RETURNING id",
+            )
+            .bind(batch.now)
+            .bind(message_id)
+            .bind(partner)
+            .bind(supplier_key)
+            .fetch_all(&mut **batch.tx)
+            .await?;
+            for row in &replaced {
+                super::audit::append(
+                    batch,
+                    &AuditEvent::DeadlineReplaced {
+                        deadline_id: row.try_get(0)?,
+                        kind: DeadlineKind::CertificateExpiry.as_str().to_owned(),
+                        message_id: message_id.clone(),
+                    },
+                )
+                .await?;
+            }
+            for expiry in expiries {
+                insert(batch, expiry).await?;
+            }
+            return Ok(());
+        }
         DeadlineWrite::ResponseArrived { order, message_id } => {
             let rows = sqlx::query(
                 "SELECT id, kind FROM deadlines WHERE po_number = $1 AND order_buyer = $2 \
@@ -284,7 +348,8 @@ impl WriteOp for ClaimOverdue {
                   AND (d.lease_until IS NULL OR d.lease_until < $4) \
                   ORDER BY d.due_at, d.id LIMIT $5 {skip_locked}) \
                  RETURNING id, kind, agreement, partner, outbox_id, message_id, document_id, \
-                 doc_type, order_buyer, po_number, control_number, due_at, created_at, lease_token",
+                 doc_type, order_buyer, po_number, control_number, due_at, created_at, lease_token, \
+                 supplier_key, certificate",
                 skip_locked = batch.backend.skip_locked()
             );
             let rows = sqlx::query(&sql)
@@ -315,6 +380,16 @@ fn due(r: &AnyRow) -> Result<DueDeadline, StoreError> {
         due_at: r.try_get("due_at")?,
         created_at: r.try_get("created_at")?,
         lease_token: r.try_get("lease_token")?,
+        certificate: match (
+            r.try_get::<Option<String>, _>("supplier_key")?,
+            r.try_get::<Option<String>, _>("certificate")?,
+        ) {
+            (Some(supplier_key), Some(certificate)) => Some(WatchedCertificate {
+                supplier_key,
+                certificate,
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -355,11 +430,7 @@ impl WriteOp for RecordMissed {
             super::exceptions::insert(&mut batch, &missed.exception).await?;
             let notification = match &mut missed.notification {
                 Some(entry) => {
-                    let control = super::outbox::insert(&mut batch, entry).await?;
-                    if let AuditEvent::DocumentRouted { control_number, .. } = &mut entry.routed {
-                        *control_number = Some(control.to_string());
-                    }
-                    super::audit::append(&mut batch, &entry.routed).await?;
+                    super::outbox::enqueue(&mut batch, entry).await?;
                     Some(entry.id.clone())
                 }
                 None => None,
@@ -407,11 +478,15 @@ impl Store {
             return Ok(Vec::new());
         }
         sqlx::query(
-            "SELECT id, message_id, document_id, doc_type, agreement, partner, order_buyer, \
-             po_number, standard, interchange_control, group_control, message_control, \
-             message_type, ack_status, created_at FROM outbox WHERE partner = $1 AND standard = $2 \
-             AND ($3 IS NULL OR interchange_control = $3) AND ($4 IS NULL OR group_control = $4) \
-             ORDER BY created_at DESC, id LIMIT 20",
+            "SELECT o.id, o.message_id, o.document_id, o.doc_type, o.agreement, o.partner, \
+             o.order_buyer, o.po_number, o.standard, o.interchange_control, o.group_control, \
+             o.message_control, o.message_type, o.ack_status, o.created_at, \
+             d.status AS order_status FROM outbox o LEFT JOIN orders d \
+             ON d.buyer = o.order_buyer AND d.po_number = o.po_number \
+             WHERE o.partner = $1 AND o.standard = $2 \
+             AND ($3 IS NULL OR o.interchange_control = $3) \
+             AND ($4 IS NULL OR o.group_control = $4) \
+             ORDER BY o.created_at DESC, o.id LIMIT 20",
         )
         .bind(partner)
         .bind(standard)
@@ -437,6 +512,7 @@ impl Store {
                     message_type: r.try_get("message_type")?,
                 },
                 acknowledged: r.try_get("ack_status")?,
+                order_status: r.try_get("order_status")?,
                 created_at: r.try_get("created_at")?,
             })
         })

@@ -127,7 +127,7 @@ async fn an_exception_is_raised_with_its_decision_and_acted_on_in_order(db: &Tes
         let reason = reason.map(str::to_owned);
         async move {
             store
-                .act_on_exception(&id, action, Actor::Operator, reason)
+                .act_on_exception(&id, action, Actor::Operator, reason, None)
                 .await
                 .unwrap()
         }
@@ -168,7 +168,13 @@ async fn an_exception_is_raised_with_its_decision_and_acted_on_in_order(db: &Tes
     );
     assert_eq!(
         store
-            .act_on_exception("no-such", ExceptionAction::Resolve, Actor::Operator, None)
+            .act_on_exception(
+                "no-such",
+                ExceptionAction::Resolve,
+                Actor::Operator,
+                None,
+                None,
+            )
             .await
             .unwrap(),
         ActionOutcome::Unknown

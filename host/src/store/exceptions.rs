@@ -79,6 +79,15 @@ pub struct ExceptionFilter {
     pub owner: Option<String>,
 }
 
+/// What releasing a held invoice writes, as the engine decided it
+/// ([`crate::engine::release`]): its lines, its audit entries and finance's match results.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReleaseWrites {
+    pub lines: Vec<super::lines::LineWrite>,
+    pub audit: Vec<AuditEvent>,
+    pub outbox: Vec<super::outbox::NewOutboxEntry>,
+}
+
 /// How an operator's action on an exception ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActionOutcome {
@@ -184,6 +193,8 @@ struct Act {
     action: ExceptionAction,
     actor: Actor,
     reason: Option<String>,
+    /// For a release: what it writes.
+    release: Option<ReleaseWrites>,
 }
 
 impl WriteOp for Act {
@@ -240,16 +251,17 @@ impl WriteOp for Act {
             // A release lets the held invoice's lines count as matched and its deliveries go,
             // in this same transaction.
             if self.action == ExceptionAction::Release {
-                let released = super::lines::release_invoice(
-                    &mut batch,
-                    &before.message_ids[0],
-                    before.business_key.as_deref(),
-                    &self.actor,
-                    reason,
-                )
-                .await?;
-                if released == 0 {
+                let Some(release) = &mut self.release else {
                     return Ok(ActionOutcome::Refused(ActionRefused::NothingToRelease));
+                };
+                for write in &release.lines {
+                    super::lines::apply(&mut batch, write).await?;
+                }
+                for event in &release.audit {
+                    super::audit::append(&mut batch, event).await?;
+                }
+                for entry in &mut release.outbox {
+                    super::outbox::enqueue(&mut batch, entry).await?;
                 }
             }
             // Fenced on the state read: two operators acting at once cannot both move it.
@@ -316,20 +328,44 @@ impl Store {
         row.as_ref().map(view).transpose()
     }
 
-    /// Takes `action` on exception `id` for `actor`, audited with `reason`.
+    /// Takes `action` on exception `id` for `actor`, audited with `reason`; a release writes
+    /// what the engine decided it does (`release`, `None`: nothing waits). Fails with
+    /// [`StoreError::Conflict`], writing nothing, when an order moved since that decision.
     pub async fn act_on_exception(
         &self,
         id: &str,
         action: ExceptionAction,
         actor: Actor,
         reason: Option<String>,
+        release: Option<ReleaseWrites>,
     ) -> Result<ActionOutcome, StoreError> {
         self.write(Act {
             id: id.to_owned(),
             action,
             actor,
             reason,
+            release,
         })
         .await
+    }
+
+    /// The invoices of message `message_id`, those numbered `invoice_number` when given, in
+    /// the message's order.
+    pub async fn invoice_documents(
+        &self,
+        message_id: &str,
+        invoice_number: Option<&str>,
+    ) -> Result<Vec<String>, StoreError> {
+        sqlx::query(
+            "SELECT id FROM documents WHERE message_id = $1 AND doc_type = 'invoice' \
+             AND ($2 IS NULL OR business_key = $2) ORDER BY position",
+        )
+        .bind(message_id)
+        .bind(invoice_number)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get::<String, _>(0)?))
+        .collect()
     }
 }

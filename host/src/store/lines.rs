@@ -13,7 +13,6 @@ use sqlx::Row;
 
 use super::writer::{Batch, Tx};
 use super::{Store, StoreError};
-use crate::engine::lifecycle::OrderStatus;
 use crate::engine::lines::{LineState, Lines};
 use crate::engine::matching::{LineMatch, MatchResult};
 use crate::model::OrderKey;
@@ -43,6 +42,13 @@ pub enum LineWrite {
         document_id: String,
         matched: LineMatch,
     },
+    /// A held or blocked invoice line an operator released: it counts as matched, and the
+    /// invoice's deliveries go once none of its lines waits. The exception is the
+    /// operator's action to settle, not this write's.
+    Released {
+        document_id: String,
+        released: LineMatch,
+    },
     /// A quality hold placed by `placed_by`'s notification.
     PlaceHold(QualityHold),
     /// Every active hold `placed_by`'s notification `notification` placed is released, and
@@ -68,7 +74,8 @@ pub struct QualityHold {
     pub released_at: Option<i64>,
 }
 
-/// An invoice line waiting on its match, as the engine reads it for the order.
+/// A line of an invoice waiting on its match, as the engine reads it for the order: a line
+/// still waiting, or one of the same invoice that matched already.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeldMatch {
     pub document_id: String,
@@ -166,35 +173,15 @@ pub(crate) async fn apply(batch: &mut Batch<'_>, write: &LineWrite) -> Result<()
             document_id,
             matched,
         } => {
-            let moved = sqlx::query(
-                "UPDATE invoice_matches SET result = $1, explanation = $2, updated_at = $3 \
-                 WHERE document_id = $4 AND invoice_line = $5 AND result IN ('held', 'blocked')",
-            )
-            .bind(matched.result.as_str())
-            .bind(explanation(matched)?)
-            .bind(now)
-            .bind(document_id)
-            .bind(&matched.invoice_line)
-            .execute(&mut **batch.tx)
-            .await?;
-            if moved.rows_affected() == 0 {
-                return Err(StoreError::Conflict(format!(
-                    "invoice line {} of {document_id} no longer waits",
-                    matched.invoice_line
-                )));
-            }
-            let waiting: i64 = sqlx::query(
-                "SELECT COUNT(*) FROM invoice_matches WHERE document_id = $1 \
-                 AND result IN ('held', 'blocked')",
-            )
-            .bind(document_id)
-            .fetch_one(&mut **batch.tx)
-            .await?
-            .try_get(0)?;
-            if waiting == 0 {
-                release(batch.tx, &match_hold(document_id), now).await?;
+            if settle(batch, document_id, matched).await? {
                 resolve_mismatch(batch, document_id).await?;
             }
+        }
+        LineWrite::Released {
+            document_id,
+            released,
+        } => {
+            settle(batch, document_id, released).await?;
         }
         LineWrite::PlaceHold(hold) => {
             sqlx::query(
@@ -238,149 +225,44 @@ pub(crate) async fn apply(batch: &mut Batch<'_>, write: &LineWrite) -> Result<()
     Ok(())
 }
 
-/// An operator's release of an invoice waiting on its match (the invoice of `message_id`
-/// numbered `invoice_number`): its held and blocked lines count as matched on their order
-/// lines, and its deliveries go. Returns how many lines were released.
-pub(crate) async fn release_invoice(
+/// Records a waiting invoice line's new result; when none of the invoice's lines waits any
+/// more its deliveries go. Returns whether the invoice stopped waiting.
+async fn settle(
     batch: &mut Batch<'_>,
-    message_id: &str,
-    invoice_number: Option<&str>,
-    actor: &crate::audit::Actor,
-    reason: Option<&str>,
-) -> Result<usize, StoreError> {
+    document_id: &str,
+    line: &LineMatch,
+) -> Result<bool, StoreError> {
     let now = batch.now;
-    let documents: Vec<String> = sqlx::query(
-        "SELECT id FROM documents WHERE message_id = $1 AND doc_type = 'invoice' \
-         AND ($2 IS NULL OR business_key = $2) ORDER BY position",
+    let moved = sqlx::query(
+        "UPDATE invoice_matches SET result = $1, explanation = $2, updated_at = $3 \
+         WHERE document_id = $4 AND invoice_line = $5 AND result IN ('held', 'blocked')",
     )
-    .bind(message_id)
-    .bind(invoice_number)
-    .fetch_all(&mut **batch.tx)
-    .await?
-    .iter()
-    .map(|r| r.try_get::<String, _>(0))
-    .collect::<Result<_, _>>()?;
-    let mut released = 0;
-    for document_id in documents {
-        let rows = sqlx::query(
-            "SELECT invoice_line, buyer, po_number, explanation FROM invoice_matches \
-             WHERE document_id = $1 AND result IN ('held', 'blocked') ORDER BY invoice_line",
-        )
-        .bind(&document_id)
-        .fetch_all(&mut **batch.tx)
-        .await?;
-        for row in rows {
-            let stored: String = row.try_get("explanation")?;
-            let mut line: LineMatch = serde_json::from_str(&stored)
-                .map_err(|e| StoreError::Corrupt(format!("invoice match: {e}")))?;
-            let order = OrderKey::new(
-                row.try_get::<String, _>("buyer")?,
-                row.try_get::<String, _>("po_number")?,
-            );
-            line.result = MatchResult::Released;
-            sqlx::query(
-                "UPDATE invoice_matches SET result = 'released', explanation = $1, \
-                 updated_at = $2 WHERE document_id = $3 AND invoice_line = $4",
-            )
-            .bind(explanation(&line)?)
-            .bind(now)
-            .bind(&document_id)
-            .bind(&line.invoice_line)
-            .execute(&mut **batch.tx)
-            .await?;
-            if let Some(order_line) = &line.order_line {
-                count_matched(batch, &order, order_line, line.quantity).await?;
-            }
-            super::audit::append(
-                batch,
-                &crate::audit::AuditEvent::WorkflowStep {
-                    step: "match_released",
-                    order: Some(order),
-                    actor: actor.clone(),
-                    message_id: Some(message_id.to_owned()),
-                    document_id: Some(document_id.clone()),
-                    detail: serde_json::json!({"invoice_line": line.invoice_line,
-                        "order_line": line.order_line, "reason": reason}),
-                },
-            )
-            .await?;
-            released += 1;
-        }
-        release(batch.tx, &match_hold(&document_id), now).await?;
-    }
-    Ok(released)
-}
-
-/// Adds `quantity` to what is matched on an order line, and moves the order's status and
-/// version with it.
-async fn count_matched(
-    batch: &mut Batch<'_>,
-    order: &OrderKey,
-    order_line: &str,
-    quantity: rust_decimal::Decimal,
-) -> Result<(), StoreError> {
-    let Some(row) = sqlx::query("SELECT status FROM orders WHERE buyer = $1 AND po_number = $2")
-        .bind(&order.buyer)
-        .bind(&order.po_number)
-        .fetch_optional(&mut **batch.tx)
-        .await?
-    else {
-        return Ok(());
-    };
-    let status: String = row.try_get(0)?;
-    let mut lines = Lines::new();
-    for row in sqlx::query("SELECT state FROM order_lines WHERE buyer = $1 AND po_number = $2")
-        .bind(&order.buyer)
-        .bind(&order.po_number)
-        .fetch_all(&mut **batch.tx)
-        .await?
-    {
-        let state: String = row.try_get(0)?;
-        let line: LineState = serde_json::from_str(&state)
-            .map_err(|e| StoreError::Corrupt(format!("order line of {order}: {e}")))?;
-        lines.insert(line.line_number.clone(), line);
-    }
-    let Some(line) = lines.get_mut(order_line) else {
-        return Ok(());
-    };
-    line.matched += quantity;
-    let changed = line.clone();
-    let acknowledged = OrderStatus::parse(&status)
-        .filter(|s| s.is_acknowledgment())
-        .unwrap_or(OrderStatus::Accepted);
-    let to = crate::engine::workflow::order_status(acknowledged, &lines);
-    let version: i64 =
-        sqlx::query("SELECT version FROM orders WHERE buyer = $1 AND po_number = $2")
-            .bind(&order.buyer)
-            .bind(&order.po_number)
-            .fetch_one(&mut **batch.tx)
-            .await?
-            .try_get(0)?;
-    apply(
-        batch,
-        &LineWrite::Lines {
-            key: order.clone(),
-            version,
-            status: to.as_str().to_owned(),
-            lines: vec![changed],
-        },
-    )
+    .bind(line.result.as_str())
+    .bind(explanation(line)?)
+    .bind(now)
+    .bind(document_id)
+    .bind(&line.invoice_line)
+    .execute(&mut **batch.tx)
     .await?;
-    if to.as_str() != status {
-        super::audit::append(
-            batch,
-            &crate::audit::AuditEvent::OrderTransition {
-                order: order.clone(),
-                actor: crate::audit::Actor::Operator,
-                from: Some(status),
-                to: to.as_str().to_owned(),
-                message_id: None,
-                document_id: None,
-            },
-        )
-        .await?;
+    if moved.rows_affected() == 0 {
+        return Err(StoreError::Conflict(format!(
+            "invoice line {} of {document_id} no longer waits",
+            line.invoice_line
+        )));
     }
-    Ok(())
+    let waiting: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM invoice_matches WHERE document_id = $1 \
+         AND result IN ('held', 'blocked')",
+    )
+    .bind(document_id)
+    .fetch_one(&mut **batch.tx)
+    .await?
+    .try_get(0)?;
+    if waiting > 0 {
+        return Ok(false);
+    }
+    release(batch.tx, &match_hold(document_id), now).await?;
+    Ok(true)
 }
 
 /// The match exception of the invoice `document_id` is resolved: a receipt closed its gap.
@@ -503,6 +385,12 @@ pub struct MatchView {
     pub detail: LineMatch,
 }
 
+/// A stored invoice line match with the partner whose invoice it is.
+struct StoredMatch {
+    partner: String,
+    view: MatchView,
+}
+
 impl Store {
     /// The order's version and lines (the engine's read).
     pub async fn order_lines(&self, key: &OrderKey) -> Result<(i64, Lines), StoreError> {
@@ -533,50 +421,63 @@ impl Store {
         Ok((version, lines))
     }
 
-    /// The order's invoice lines still waiting on their match.
+    /// Every line of the order's invoices that still wait on their match (the lines that
+    /// matched included, so what finance is told of such an invoice is whole).
     pub async fn held_matches(&self, key: &OrderKey) -> Result<Vec<HeldMatch>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT document_id, partner, invoice_number, explanation FROM invoice_matches \
-             WHERE buyer = $1 AND po_number = $2 AND result IN ('held', 'blocked') \
-             ORDER BY created_at, document_id, invoice_line",
-        )
-        .bind(&key.buyer)
-        .bind(&key.po_number)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let explanation: String = r.try_get("explanation")?;
-                Ok(HeldMatch {
-                    document_id: r.try_get("document_id")?,
-                    partner: r.try_get("partner")?,
-                    invoice_number: r.try_get("invoice_number")?,
-                    line: serde_json::from_str(&explanation)
-                        .map_err(|e| StoreError::Corrupt(format!("invoice match: {e}")))?,
-                })
+        Ok(self
+            .matches(key, true)
+            .await?
+            .into_iter()
+            .map(|m| HeldMatch {
+                document_id: m.view.document_id,
+                partner: m.partner,
+                invoice_number: m.view.invoice_number,
+                line: m.view.detail,
             })
-            .collect()
+            .collect())
     }
 
     /// Every invoice line's match on the order, oldest first.
     pub async fn order_matches(&self, key: &OrderKey) -> Result<Vec<MatchView>, StoreError> {
+        Ok(self
+            .matches(key, false)
+            .await?
+            .into_iter()
+            .map(|m| m.view)
+            .collect())
+    }
+
+    /// The order's invoice line matches, oldest first; only those of invoices with a line
+    /// still waiting when `waiting_invoices` is set.
+    async fn matches(
+        &self,
+        key: &OrderKey,
+        waiting_invoices: bool,
+    ) -> Result<Vec<StoredMatch>, StoreError> {
         let rows = sqlx::query(
-            "SELECT document_id, invoice_number, result, explanation FROM invoice_matches \
-             WHERE buyer = $1 AND po_number = $2 ORDER BY created_at, document_id, invoice_line",
+            "SELECT document_id, partner, invoice_number, result, explanation \
+             FROM invoice_matches m WHERE buyer = $1 AND po_number = $2 \
+             AND ($3 = 0 OR EXISTS (SELECT 1 FROM invoice_matches w \
+                 WHERE w.document_id = m.document_id AND w.result IN ('held', 'blocked'))) \
+             ORDER BY created_at, document_id, invoice_line",
         )
         .bind(&key.buyer)
         .bind(&key.po_number)
+        .bind(i64::from(waiting_invoices))
         .fetch_all(self.pool())
         .await?;
         rows.iter()
             .map(|r| {
                 let explanation: String = r.try_get("explanation")?;
-                Ok(MatchView {
-                    invoice_number: r.try_get("invoice_number")?,
-                    document_id: r.try_get("document_id")?,
-                    result: r.try_get("result")?,
-                    detail: serde_json::from_str(&explanation)
-                        .map_err(|e| StoreError::Corrupt(format!("invoice match: {e}")))?,
+                Ok(StoredMatch {
+                    partner: r.try_get("partner")?,
+                    view: MatchView {
+                        invoice_number: r.try_get("invoice_number")?,
+                        document_id: r.try_get("document_id")?,
+                        result: r.try_get("result")?,
+                        detail: serde_json::from_str(&explanation)
+                            .map_err(|e| StoreError::Corrupt(format!("invoice match: {e}")))?,
+                    },
                 })
             })
             .collect()

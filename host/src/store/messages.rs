@@ -645,12 +645,17 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+        // A team's notification about the message is the operator's business, not the
+        // sender's.
         let deliveries = sqlx::query(
             "SELECT id, agreement, doc_type, status, attempts, delivered_at, render_fuel, \
              render_epoch_ticks, render_wall_us, render_memory_bytes \
-             FROM outbox WHERE message_id = $1 ORDER BY created_at, id",
+             FROM outbox WHERE message_id = $1 AND ($2 = 1 OR doc_type <> $3) \
+             ORDER BY created_at, id",
         )
         .bind(id)
+        .bind(i64::from(operator))
+        .bind(crate::engine::notify::NOTIFICATION)
         .fetch_all(self.pool())
         .await?
         .iter()

@@ -29,8 +29,12 @@ pub enum Render {
     Encode,
     /// Render this functional acknowledgment (canonical JSON).
     Acknowledge(String),
-    /// Nothing to render: these JSON bytes are sent as they are (a team's notification).
+    /// Nothing to render: these JSON bytes are sent as they are (a team's notification),
+    /// signed with `[exceptions]`' secrets.
     Notification(Vec<u8>),
+    /// Nothing to render: these JSON bytes, written by the engine, are sent as they are to
+    /// the entry's agreement, signed with its secrets (a match result for finance).
+    Prepared(Vec<u8>),
 }
 
 /// An entry to enqueue.
@@ -157,6 +161,7 @@ pub(crate) async fn insert(batch: &mut Batch<'_>, e: &NewOutboxEntry) -> Result<
         Render::Encode => ("encode", None, None),
         Render::Acknowledge(ack) => ("acknowledge", Some(ack.as_str()), None),
         Render::Notification(bytes) => ("notification", None, Some(bytes.clone())),
+        Render::Prepared(bytes) => ("prepared", None, Some(bytes.clone())),
     };
     let content_type = if payload.is_some() {
         "application/json"
@@ -200,6 +205,18 @@ pub(crate) async fn insert(batch: &mut Batch<'_>, e: &NewOutboxEntry) -> Result<
     }
     super::wake::announce(batch, Work::Deliveries).await?;
     Ok(control)
+}
+
+/// Inserts `entry` and its route's audit entry, with the control number allocated.
+pub(crate) async fn enqueue(
+    batch: &mut Batch<'_>,
+    entry: &mut NewOutboxEntry,
+) -> Result<(), StoreError> {
+    let control = insert(batch, entry).await?;
+    if let AuditEvent::DocumentRouted { control_number, .. } = &mut entry.routed {
+        *control_number = Some(control.to_string());
+    }
+    super::audit::append(batch, &entry.routed).await
 }
 
 /// How many entries of each agreement one lease may take: its endpoint's free slots.
@@ -322,6 +339,7 @@ fn leased(r: &sqlx::any::AnyRow) -> Result<LeasedEntry, StoreError> {
             })?)
         }
         "notification" => Render::Notification(r.try_get("payload")?),
+        "prepared" => Render::Prepared(r.try_get("payload")?),
         _ => Render::Encode,
     };
     let payload = if rendered == 1 {
@@ -382,8 +400,8 @@ struct Settle {
     rendered: Option<Rendered>,
     attempt: AttemptRecord,
     settlement: Settlement,
-    /// Raised with the outcome (a dead letter's `delivery_failed`).
-    exception: Option<NewException>,
+    /// Raised with the outcome (a dead letter's `delivery_failed`), with its notification.
+    exception: Option<(NewException, Option<NewOutboxEntry>)>,
 }
 
 impl WriteOp for Settle {
@@ -499,8 +517,11 @@ impl WriteOp for Settle {
                 },
             };
             super::audit::append(&mut batch, &event).await?;
-            if let Some(exception) = &self.exception {
+            if let Some((exception, notification)) = &mut self.exception {
                 super::exceptions::insert(&mut batch, exception).await?;
+                if let Some(notification) = notification {
+                    enqueue(&mut batch, notification).await?;
+                }
             }
             Ok(())
         })
@@ -604,7 +625,7 @@ impl Store {
     }
 
     /// Records an attempt and its outcome, with the bytes rendered for it and the exception
-    /// the outcome raises. Fails with [`StoreError::LeaseLost`] (writing nothing) when another
+    /// the outcome raises (with its team's notification). Fails with [`StoreError::LeaseLost`] (writing nothing) when another
     /// worker owns the entry now.
     pub async fn settle(
         &self,
@@ -612,7 +633,7 @@ impl Store {
         rendered: Option<Rendered>,
         attempt: AttemptRecord,
         settlement: Settlement,
-        exception: Option<NewException>,
+        exception: Option<(NewException, Option<NewOutboxEntry>)>,
     ) -> Result<(), StoreError> {
         self.write(Settle {
             entry,

@@ -141,11 +141,7 @@ impl WriteOp for Record {
                 super::deadlines::apply(&mut batch, write).await?;
             }
             for entry in &mut commit.outbox {
-                let control = super::outbox::insert(&mut batch, entry).await?;
-                if let AuditEvent::DocumentRouted { control_number, .. } = &mut entry.routed {
-                    *control_number = Some(control.to_string());
-                }
-                super::audit::append(&mut batch, &entry.routed).await?;
+                super::outbox::enqueue(&mut batch, entry).await?;
             }
             Ok(())
         })

@@ -2,6 +2,10 @@
 //! 997 becomes a [`FunctionalAck`] the host matches to the group it sent (AK1: GS01, GS06;
 //! AK2: ST01, ST02), and `acknowledge` renders one for a group the host received.
 //!
+//! A received 999 Implementation Acknowledgment (005010X231) reads the same way: its IK3,
+//! IK4 and IK5 stand where a 997 has AK3, AK4 and AK5, with the same elements, and their
+//! implementation codes (`I4` … `I13`, `23` … `27`) are described too. Wharf answers with 997s.
+//!
 //! AK5/AK9 codes A, E, P, R are the four statuses (M, W, X are rejections, their code kept as
 //! `x12.AK9.01`). AK3 reports a segment (id, position, error code), AK4 an element in it;
 //! an AK3 with code 8 ("segment has data element errors") and AK4s under it is carried by
@@ -45,6 +49,11 @@ fn segment_error(code: &str) -> &'static str {
         "6" => "Segment not in defined transaction set",
         "7" => "Segment not in proper sequence",
         "8" => "Segment has data element errors",
+        "I4" => "Implementation \"Not Used\" segment present",
+        "I6" => "Implementation dependent segment missing",
+        "I7" => "Implementation loop occurs under minimum times",
+        "I8" => "Implementation segment below minimum use",
+        "I9" => "Implementation dependent \"Not Used\" segment present",
         _ => "Segment error",
     }
 }
@@ -62,6 +71,14 @@ fn element_error(code: &str) -> &'static str {
         "8" => "Invalid date",
         "9" => "Invalid time",
         "10" => "Exclusion condition violated",
+        "12" => "Too many repetitions",
+        "13" => "Too many components",
+        "I6" => "Code value not used in implementation",
+        "I9" => "Implementation dependent data element missing",
+        "I10" => "Implementation \"Not Used\" data element present",
+        "I11" => "Implementation too few repetitions",
+        "I12" => "Implementation pattern match failure",
+        "I13" => "Implementation dependent \"Not Used\" data element present",
         _ => "Data element error",
     }
 }
@@ -76,6 +93,13 @@ fn set_error(code: &str) -> &'static str {
         "5" => "One or more segments in error",
         "6" => "Missing or invalid transaction set identifier",
         "7" => "Missing or invalid transaction set control number",
+        "23" => "Transaction set control number not unique within the functional group",
+        "24" => "S3E security end segment missing for S3S security start segment",
+        "25" => "S3S security start segment missing for S3E security end segment",
+        "26" => "S4E security end segment missing for S4S security start segment",
+        "27" => "S4S security start segment missing for S4E security end segment",
+        "I5" => "Implementation one or more segments in error",
+        "I6" => "Implementation convention not supported",
         _ => "Transaction set error",
     }
 }
@@ -111,7 +135,14 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<FunctionalAck, Adapte
     let mut pending: Option<AckError> = None;
     while let Some(seg) = body.next_seg() {
         let message = ack.messages.last_mut();
-        match (seg.id(), message) {
+        // A 999's implementation segments carry what a 997's syntax segments do.
+        let id = match seg.id() {
+            "IK3" => "AK3",
+            "IK4" => "AK4",
+            "IK5" => "AK5",
+            other => other,
+        };
+        match (id, message) {
             ("AK2", _) => {
                 ack.messages.push(MessageAck {
                     message_control: seg
@@ -168,7 +199,8 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<FunctionalAck, Adapte
             ("AK5", Some(message)) => {
                 message.errors.extend(pending.take());
                 segment = None;
-                message.status = status(seg.require(1, "AK501, the transaction set status,")?);
+                message.status =
+                    status(seg.require(1, "AK501/IK501, the transaction set status,")?);
                 for n in 2..=6 {
                     if let Some(code) = seg.owned(n) {
                         message.errors.push(AckError {
@@ -189,8 +221,8 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<FunctionalAck, Adapte
                 }
                 seg.leftovers(&[1, 2, 3, 4], "", &mut ack.extensions);
             }
-            (id @ ("AK3" | "AK4" | "AK5"), None) => {
-                return Err(seg.invalid(0, format!("{id} before any AK2")));
+            ("AK3" | "AK4" | "AK5", None) => {
+                return Err(seg.invalid(0, format!("{} before any AK2", seg.id())));
             }
             _ => ack.extensions.push(seg.raw_extension("")),
         }

@@ -1,5 +1,5 @@
 //! The `x12` reference adapter: ANSI ASC X12 (004010, and 004060/005010 where they differ)
-//! for 850, 855, 856, 860, 865, 810, 842 and 997, in both directions.
+//! for 850, 855, 856, 860, 865, 810, 842 and 997, in both directions, and reads 999s.
 //!
 //! A file may hold several interchanges, each with several functional groups, each with
 //! several transaction sets; every transaction set becomes one canonical document, its
@@ -18,7 +18,7 @@
 //! - One module per transaction set: [`purchase_order`] (850, with [`notes_005010`] for
 //!   005010's N9/MSG notes), [`order_response`] (855, 865), [`order_change`] (860),
 //!   [`ship_notice`] (856), [`invoice`] (810), [`quality`] (842, the nonconformance report as
-//!   a quality notification), [`functional_ack`] (997).
+//!   a quality notification), [`functional_ack`] (997, and 999 read as one).
 //! - [`settings`]: the agreement's configuration keys.
 
 // Every fallible function returns the contract's `AdapterError`, whose size the WIT record
@@ -222,7 +222,7 @@ fn read_transaction(transaction: &Transaction, place: &Place) -> Result<Document
         "856" => Document::ShipNotice(ship_notice::read::read(segments, place)?),
         "810" => Document::Invoice(invoice::read::read(segments, place)?),
         "842" => Document::QualityNotification(quality::read(segments, place)?),
-        "997" => Document::FunctionalAck(functional_ack::read(segments, place)?),
+        "997" | "999" => Document::FunctionalAck(functional_ack::read(segments, place)?),
         other => {
             let st = segments
                 .first()
@@ -235,7 +235,7 @@ fn read_transaction(transaction: &Transaction, place: &Place) -> Result<Document
             };
             return Err(error::unsupported(format!(
                 "transaction set {other:?} is not supported; the adapter reads 850, 855, 856, \
-                 860, 865, 810, 842 and 997"
+                 860, 865, 810, 842, 997 and 999"
             ))
             .at_segment(seg.location(Some(1))));
         }
