@@ -196,15 +196,25 @@ pub fn start_wharf(
         let port = free_port();
         let config = dir.join(format!("wharf-{replica}.toml"));
         std::fs::write(&config, wharf_config(port, replica, &store, sink_url)).unwrap();
-        let child = std::process::Command::new(wharf_bin())
+        // `WHARF_BENCH_LOG` (a `RUST_LOG` filter) keeps Wharf's log in the system's temporary
+        // folder (the run's own folder is removed with it), to see where the time goes: the
+        // store writer's batches are at debug level.
+        let log = std::env::var("WHARF_BENCH_LOG").ok();
+        let mut command = std::process::Command::new(wharf_bin());
+        command
             .args(["serve", "--config"])
             .arg(&config)
             .env("BENCH_ERP_KEY", ERP_KEY)
             .env("BENCH_STRANGER_KEY", STRANGER_KEY)
             .env("WHARF_SIGNING_SECRET", SIGNING_SECRET)
-            .env("RUST_LOG", "error")
-            .spawn()
-            .expect("wharf starts");
+            .env("RUST_LOG", log.as_deref().unwrap_or("error"));
+        if log.is_some() {
+            let path = std::env::temp_dir().join(format!("wharf-bench-{replica}.log"));
+            eprintln!("Wharf's log: {}", path.display());
+            let file = std::fs::File::create(&path).unwrap();
+            command.stdout(file.try_clone().unwrap()).stderr(file);
+        }
+        let child = command.spawn().expect("wharf starts");
         let base = format!("http://127.0.0.1:{port}");
         target.children.push(child);
         target

@@ -214,7 +214,9 @@ async fn run(
                 Err(_) => break,
             }
         }
+        let started = std::time::Instant::now();
         let committed = commit_batch(&pool, backend, &mut ops, &mut last).await;
+        let commit_us = started.elapsed().as_micros() as u64;
         match &committed {
             Err(reason) => {
                 tracing::error!(operations = ops.len(), error = %reason, "store batch not committed")
@@ -227,6 +229,13 @@ async fn run(
             }
             Ok(None) => {}
         }
+        tracing::debug!(
+            operations = ops.len(),
+            commit_us,
+            anchored_us = started.elapsed().as_micros() as u64 - commit_us,
+            waiting = incoming.len(),
+            "store batch committed"
+        );
         let committed = committed.map(|_| ());
         for op in &mut ops {
             op.answer(committed.clone());
