@@ -11,13 +11,11 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::fixtures::{CXML_CONFIG, ORDERS05_GOLDEN as FIXTURE};
-use wharf_guest_sdk::Adapter;
-use wharf_guest_sdk::contract::Inbound;
+use common::fixtures::ORDERS05_GOLDEN as FIXTURE;
+use common::transform::{cxml_scope, native_decode, native_to_cxml, sandboxed_to_cxml};
 use wharf_host::cli::bundled;
 use wharf_host::sandbox::{
     AdapterRegistry, CallScope, EngineOptions, RegistrySettings, SandboxEngine,
@@ -34,37 +32,16 @@ fn report(label: &str, total: Duration, n: u32) {
 
 fn native(orders05: &[u8], n: u32) -> Duration {
     let started = Instant::now();
-    wharf_guest_sdk::testing::with_config(&CXML_CONFIG, || {
-        for _ in 0..n {
-            let decoded = wharf_plugin_idoc::IdocAdapter::decode(Inbound {
-                bytes: orders05.to_vec(),
-                content_type: None,
-                context: wharf_guest_sdk::testing::call_context(),
-            })
-            .expect("the fixture decodes");
-            for document in decoded.documents {
-                let encoded = wharf_plugin_cxml::CxmlAdapter::encode(
-                    document,
-                    wharf_guest_sdk::testing::encode_context(),
-                )
-                .expect("the order encodes");
-                std::hint::black_box(encoded);
-            }
-        }
-    });
+    for _ in 0..n {
+        native_to_cxml("idoc", orders05);
+    }
     started.elapsed()
 }
 
 fn native_x12(input: &[u8], n: u32) -> Duration {
     let started = Instant::now();
     for _ in 0..n {
-        let decoded = wharf_plugin_x12::X12Adapter::decode(Inbound {
-            bytes: input.to_vec(),
-            content_type: None,
-            context: wharf_guest_sdk::testing::call_context(),
-        })
-        .expect("the 850 decodes");
-        std::hint::black_box(decoded);
+        std::hint::black_box(native_decode("x12", input));
     }
     started.elapsed()
 }
@@ -84,15 +61,7 @@ async fn main() {
     }
     let idoc = registry.resolve("idoc").unwrap();
     let cxml = registry.resolve("cxml").unwrap();
-    let cxml_scope = CallScope {
-        config: Arc::new(
-            CXML_CONFIG
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect::<BTreeMap<_, _>>(),
-        ),
-        ..CallScope::default()
-    };
+    let cxml_scope = cxml_scope();
 
     // Warm up both paths once.
     native(&orders05, 50);
@@ -120,22 +89,7 @@ async fn main() {
 
     let started = Instant::now();
     for _ in 0..n {
-        let decoded = idoc
-            .decode(CallScope::default(), orders05.clone(), None)
-            .await
-            .expect("decodes");
-        for document in &decoded.documents {
-            let encoded = cxml
-                .encode(
-                    cxml_scope.clone(),
-                    document,
-                    "1".into(),
-                    "2026-01-02T03:04:05+00:00".into(),
-                )
-                .await
-                .expect("encodes");
-            std::hint::black_box(encoded);
-        }
+        sandboxed_to_cxml(&idoc, &cxml, &cxml_scope, &orders05).await;
     }
     let sandboxed = started.elapsed();
     report(

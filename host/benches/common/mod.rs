@@ -2,6 +2,7 @@
 //! - [`fixtures`]: the documents measured (the golden ORDERS05 and X12 850 grown to n lines);
 //! - [`e2e`]: the sink, the load generator and the systems under load, end to end;
 //! - [`peers`]: installing and building the peers (Node-RED, node-x12, Extism) on demand;
+//! - [`transform`]: the decode and encode calls timed, in the sandbox and natively;
 //! - here: statistics and the machine's description.
 //!
 //! Each bench uses part of this module, so what one bench leaves unused is not dead code.
@@ -10,6 +11,7 @@
 pub mod e2e;
 pub mod fixtures;
 pub mod peers;
+pub mod transform;
 
 use std::time::Duration;
 

@@ -3,17 +3,15 @@
 //! instance per call and natively (the same adapter code linked into this binary); and
 //! node-x12 parsing the same X12 files into its segment tree. Medians per document.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use wharf_guest_sdk::Adapter;
-use wharf_guest_sdk::contract::Inbound;
 use wharf_host::cli::bundled;
 use wharf_host::sandbox::{AdapterRegistry, CallScope, RegistrySettings, SandboxEngine};
 
 use crate::Size;
-use crate::common::fixtures::{self, CXML_CONFIG};
+use crate::common::fixtures;
+use crate::common::transform::{cxml_scope, native_decode, native_to_cxml, sandboxed_to_cxml};
 use crate::common::{median, peers};
 use crate::table::{Peer, Table, ratio};
 
@@ -58,32 +56,6 @@ macro_rules! sample {
         }
         median(&mut samples)
     }};
-}
-
-fn native_decode(adapter: &str, bytes: &[u8]) -> wharf_guest_sdk::contract::Decoded {
-    let input = Inbound {
-        bytes: bytes.to_vec(),
-        content_type: None,
-        context: wharf_guest_sdk::testing::call_context(),
-    };
-    match adapter {
-        "x12" => wharf_plugin_x12::X12Adapter::decode(input),
-        _ => wharf_plugin_idoc::IdocAdapter::decode(input),
-    }
-    .expect("the fixture decodes natively")
-}
-
-fn native_decode_encode(adapter: &str, bytes: &[u8]) {
-    wharf_guest_sdk::testing::with_config(&CXML_CONFIG, || {
-        for document in native_decode(adapter, bytes).documents {
-            let encoded = wharf_plugin_cxml::CxmlAdapter::encode(
-                document,
-                wharf_guest_sdk::testing::encode_context(),
-            )
-            .expect("the order encodes natively");
-            std::hint::black_box(encoded);
-        }
-    });
 }
 
 fn us(d: Duration) -> String {
@@ -135,15 +107,7 @@ pub async fn run(size: Size, table: &mut Table) {
             .expect("adapter installs");
     }
     let cxml = registry.resolve("cxml").expect("cxml installed");
-    let cxml_scope = CallScope {
-        config: Arc::new(
-            CXML_CONFIG
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect::<BTreeMap<_, _>>(),
-        ),
-        ..CallScope::default()
-    };
+    let cxml_scope = cxml_scope();
 
     let cases = cases();
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -178,7 +142,7 @@ pub async fn run(size: Size, table: &mut Table) {
                 "{} decodes to documents",
                 case.label
             );
-            native_decode_encode(case.adapter, &case.bytes);
+            native_to_cxml(case.adapter, &case.bytes);
         }
         let sandbox_decode = sample!(n, {
             let decoded = adapter
@@ -188,28 +152,13 @@ pub async fn run(size: Size, table: &mut Table) {
             std::hint::black_box(decoded);
         });
         let sandbox_both = sample!(n, {
-            let decoded = adapter
-                .decode(CallScope::default(), case.bytes.clone(), None)
-                .await
-                .expect("decodes");
-            for document in &decoded.documents {
-                let encoded = cxml
-                    .encode(
-                        cxml_scope.clone(),
-                        document,
-                        "1".into(),
-                        "2026-01-02T03:04:05+00:00".into(),
-                    )
-                    .await
-                    .expect("encodes");
-                std::hint::black_box(encoded);
-            }
+            sandboxed_to_cxml(&adapter, &cxml, &cxml_scope, &case.bytes).await;
         });
         let native_decode_only = sample!(n, {
             std::hint::black_box(native_decode(case.adapter, &case.bytes));
         });
         let native_both = sample!(n, {
-            native_decode_encode(case.adapter, &case.bytes);
+            native_to_cxml(case.adapter, &case.bytes);
         });
 
         let peer = if case.x12 {
