@@ -69,6 +69,24 @@ impl ApiError {
     }
 }
 
+impl From<crate::engine::intake::IntakeRefusal> for ApiError {
+    fn from(refusal: crate::engine::intake::IntakeRefusal) -> Self {
+        use crate::engine::intake::IntakeRefusal;
+        match refusal {
+            IntakeRefusal::Busy { .. } => {
+                let mut error = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "intake.busy",
+                    refusal.to_string(),
+                );
+                error.retry_after = Some(1);
+                error
+            }
+            IntakeRefusal::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         if let StoreError::Refused(reason) = &e {
@@ -98,5 +116,28 @@ impl IntoResponse for ApiError {
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::intake::IntakeRefusal;
+
+    #[test]
+    fn a_busy_intake_is_503_with_retry_after_and_says_why() {
+        let error = ApiError::from(IntakeRefusal::Busy {
+            backlog: 2_000,
+            limit: 2_000,
+        });
+        assert_eq!(error.body.code, "intake.busy");
+        assert!(
+            error.body.message.contains("2000 messages are waiting"),
+            "{}",
+            error.body.message
+        );
+        let response = error.into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1");
     }
 }

@@ -226,6 +226,9 @@ pub async fn inbound(
         );
         return Err(refusal.refuse_read(error, &raw, raw.len() as u64).await);
     }
+    // Over the backlog's limit this waits for the workers, and refuses after a while: the
+    // sender keeps the document, so nothing is kept here either.
+    state.engine.admit().await?;
     let received = state
         .store
         .receive(NewMessage {

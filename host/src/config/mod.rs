@@ -221,6 +221,9 @@ pub struct ProcessingSettings {
     pub retry_max_ms: u64,
     pub poll_interval_ms: u64,
     pub deadline_sweep_ms: u64,
+    /// 0: no limit ([`crate::engine::intake`]).
+    pub max_backlog: u64,
+    pub intake_wait_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -248,6 +248,11 @@ pub struct RawProcessing {
     /// How often each replica looks for overdue deadlines (functional acknowledgments, order
     /// responses); each one is found once across replicas.
     pub deadline_sweep_ms: u64,
+    /// Received messages due for processing above which a new POST waits for the workers to
+    /// catch up, so a flood is taken in no faster than it is processed; 0: no limit.
+    pub max_backlog: u64,
+    /// How long such a POST waits at most before it is refused with 503 and `Retry-After`.
+    pub intake_wait_ms: u64,
 }
 
 impl Default for RawProcessing {
@@ -260,6 +265,8 @@ impl Default for RawProcessing {
             retry_max_ms: 300_000,
             poll_interval_ms: 500,
             deadline_sweep_ms: 30_000,
+            max_backlog: 2_000,
+            intake_wait_ms: 10_000,
         }
     }
 }

@@ -405,6 +405,8 @@ pub(super) fn resolve(
             retry_max_ms: p.retry_max_ms,
             poll_interval_ms: p.poll_interval_ms,
             deadline_sweep_ms: p.deadline_sweep_ms.max(1),
+            max_backlog: p.max_backlog,
+            intake_wait_ms: p.intake_wait_ms,
         },
         delivery: DeliverySettings {
             max_attempts: d.max_attempts,

@@ -11,7 +11,8 @@
 //! to what was sent ([`acks`]); deliveries set deadlines ([`deadlines`]) that arriving answers
 //! meet and a [`sweep`] finds overdue.
 //!
-//! Arrivals wake a worker at once; polling is only the safety net that finds expired leases
+//! The API takes new messages in no faster than they are processed ([`intake`]). Arrivals
+//! wake a worker at once; polling is only the safety net that finds expired leases
 //! and retries that came due.
 
 pub mod acknowledge;
@@ -23,6 +24,7 @@ mod decide_tests;
 pub mod duplicates;
 pub mod exceptions;
 pub mod failure;
+pub mod intake;
 pub mod lifecycle;
 pub mod lines;
 pub mod match_result;
@@ -58,6 +60,8 @@ pub struct Engine {
     pub(crate) store: Store,
     pub(crate) registry: Arc<AdapterRegistry>,
     inbound: Notify,
+    /// Paces the API's intake by the backlog ([`intake`]).
+    intake: intake::Intake,
     /// Woken when outbox entries were written.
     pub(crate) outbound: Arc<Notify>,
     /// What deadlines set while deciding are measured by.
@@ -71,11 +75,16 @@ impl Engine {
         registry: Arc<AdapterRegistry>,
         outbound: Arc<Notify>,
     ) -> Self {
+        let intake = intake::Intake::new(
+            settings.processing.max_backlog,
+            Duration::from_millis(settings.processing.intake_wait_ms),
+        );
         Engine {
             settings,
             store,
             registry,
             inbound: Notify::new(),
+            intake,
             outbound,
             clock: Clock::system(),
         }
@@ -85,6 +94,11 @@ impl Engine {
     pub fn with_clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
         self
+    }
+
+    /// Returns once the API may take in another message ([`intake`]).
+    pub async fn admit(&self) -> Result<(), intake::IntakeRefusal> {
+        self.intake.admit(&self.store).await
     }
 
     /// Tells a worker a message is waiting.

@@ -562,6 +562,19 @@ impl Store {
         self.write(PruneRejected(keep)).await
     }
 
+    /// How many received messages are due for processing at `now` (those waiting for a
+    /// later retry are not): the backlog intake is paced by.
+    pub async fn due_backlog(&self, now: i64) -> Result<i64, StoreError> {
+        let count: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM messages WHERE status = 'received' AND next_attempt_at <= $1",
+        )
+        .bind(now)
+        .fetch_one(self.pool())
+        .await?
+        .try_get(0)?;
+        Ok(count)
+    }
+
     /// Bytes the kept refusals weigh, as the cap counts them.
     pub async fn rejected_bytes(&self) -> Result<i64, StoreError> {
         let total: Option<i64> = sqlx::query(&format!(

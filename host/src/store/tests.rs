@@ -74,6 +74,7 @@ on_both!(
     one_failing_operation_does_not_spoil_its_batch,
     control_numbers_rise_in_commit_order,
     two_replicas_never_claim_the_same_work,
+    the_backlog_counts_the_messages_due_for_processing,
 );
 
 fn message(n: u32) -> NewMessage {
@@ -139,6 +140,32 @@ async fn expire_leases(store: &Store, table: &str) {
     .execute(store.pool())
     .await
     .unwrap();
+}
+
+async fn the_backlog_counts_the_messages_due_for_processing(db: &TestDb) {
+    let store = db.open().await;
+    for n in 1..=3 {
+        store.receive(message(n)).await.unwrap();
+    }
+    let now = super::now_ms();
+    assert_eq!(store.due_backlog(now).await.unwrap(), 3);
+    // One processed, one back on the queue for a retry a minute from now: neither is due.
+    let claimed = store.claim_received(2, 60_000).await.unwrap();
+    assert_eq!(claimed.len(), 2);
+    store
+        .record_processing(commit(&claimed[0].id, &claimed[0].lease_token, Vec::new()))
+        .await
+        .unwrap();
+    store
+        .requeue(&claimed[1], "adapter missing", now + 60_000)
+        .await
+        .unwrap();
+    assert_eq!(store.due_backlog(now).await.unwrap(), 1);
+    assert_eq!(
+        store.due_backlog(now + 60_000).await.unwrap(),
+        2,
+        "the retry counts once it is due"
+    );
 }
 
 async fn a_worker_whose_lease_ran_out_cannot_record_the_outcome(db: &TestDb) {
