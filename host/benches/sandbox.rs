@@ -15,11 +15,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::fixtures::ORDERS05_GOLDEN as FIXTURE;
-use common::transform::{cxml_scope, native_decode, native_to_cxml, sandboxed_to_cxml};
-use wharf_host::cli::bundled;
-use wharf_host::sandbox::{
-    AdapterRegistry, CallScope, EngineOptions, RegistrySettings, SandboxEngine,
+use common::transform::{
+    bundled_registry, cxml_scope, native_decode, native_to_cxml, sandboxed_to_cxml,
 };
+use wharf_host::cli::bundled;
+use wharf_host::sandbox::{CallScope, EngineOptions, SandboxEngine};
 
 fn report(label: &str, total: Duration, n: u32) {
     let per = total / n;
@@ -49,16 +49,9 @@ fn native_x12(input: &[u8], n: u32) -> Duration {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let orders05 = std::fs::read(bundled::workspace_root().join(FIXTURE)).expect("fixture");
-    let components = bundled::build_adapters(&["idoc", "cxml", "x12"]).expect("adapters build");
     let engine = Arc::new(SandboxEngine::new().expect("engine"));
     println!("pooling allocator: {}", engine.pooling());
-    let registry = AdapterRegistry::new(engine, RegistrySettings::default());
-    for component in &components {
-        registry
-            .install_file(component)
-            .await
-            .expect("adapter installs");
-    }
+    let registry = bundled_registry(engine, &["idoc", "cxml", "x12"]).await;
     let idoc = registry.resolve("idoc").unwrap();
     let cxml = registry.resolve("cxml").unwrap();
     let cxml_scope = cxml_scope();
@@ -130,19 +123,16 @@ async fn main() {
         sandboxed.as_secs_f64() / natively.as_secs_f64()
     );
 
-    fuel_overhead(&components, &orders05, &order, n).await;
+    fuel_overhead(&orders05, &order, n).await;
 }
 
 /// Decodes with fuel metering on and off, alternating rounds so both see the same machine.
-async fn fuel_overhead(components: &[std::path::PathBuf], orders05: &[u8], x12_850: &[u8], n: u32) {
+async fn fuel_overhead(orders05: &[u8], x12_850: &[u8], n: u32) {
     let mut registries = Vec::new();
     for meter_fuel in [true, false] {
         let engine =
             Arc::new(SandboxEngine::with_options(EngineOptions { meter_fuel }).expect("engine"));
-        let registry = AdapterRegistry::new(engine, RegistrySettings::default());
-        for component in components {
-            registry.install_file(component).await.expect("installs");
-        }
+        let registry = bundled_registry(engine, &["idoc", "x12"]).await;
         registries.push((meter_fuel, registry));
     }
     for (label, adapter, input) in [

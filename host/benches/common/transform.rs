@@ -6,9 +6,25 @@ use std::sync::Arc;
 
 use wharf_guest_sdk::Adapter;
 use wharf_guest_sdk::contract::{Decoded, Inbound};
-use wharf_host::sandbox::{CallScope, LoadedAdapter};
+use wharf_host::cli::bundled;
+use wharf_host::sandbox::{
+    AdapterRegistry, CallScope, LoadedAdapter, RegistrySettings, SandboxEngine,
+};
 
 use super::fixtures::CXML_CONFIG;
+
+/// A registry on `engine` with the bundled adapters `ids` built and installed.
+pub async fn bundled_registry(engine: Arc<SandboxEngine>, ids: &[&str]) -> AdapterRegistry {
+    let components = bundled::build_adapters(ids).expect("adapters build");
+    let registry = AdapterRegistry::new(engine, RegistrySettings::default());
+    for component in &components {
+        registry
+            .install_file(component)
+            .await
+            .expect("adapter installs");
+    }
+    registry
+}
 
 /// The `cxml` adapter's call scope: the agreement settings an OrderRequest needs.
 pub fn cxml_scope() -> CallScope {

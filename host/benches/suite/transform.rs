@@ -6,12 +6,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use wharf_host::cli::bundled;
-use wharf_host::sandbox::{AdapterRegistry, CallScope, RegistrySettings, SandboxEngine};
+use wharf_host::sandbox::{CallScope, SandboxEngine};
 
 use crate::Size;
 use crate::common::fixtures;
-use crate::common::transform::{cxml_scope, native_decode, native_to_cxml, sandboxed_to_cxml};
+use crate::common::transform::{
+    bundled_registry, cxml_scope, native_decode, native_to_cxml, sandboxed_to_cxml,
+};
 use crate::common::{median, peers};
 use crate::table::{Peer, Table, ratio};
 
@@ -97,15 +98,8 @@ fn node_x12(size: Size, files: &[(String, std::path::PathBuf)]) -> Result<Vec<f6
 pub async fn run(size: Size, table: &mut Table) {
     eprintln!("suite: transform cost…");
     let n: u32 = size.pick(5, 300, 2_000);
-    let components = bundled::build_adapters(&["idoc", "cxml", "x12"]).expect("adapters build");
     let engine = Arc::new(SandboxEngine::new().expect("the sandbox engine"));
-    let registry = AdapterRegistry::new(engine, RegistrySettings::default());
-    for component in &components {
-        registry
-            .install_file(component)
-            .await
-            .expect("adapter installs");
-    }
+    let registry = bundled_registry(engine, &["idoc", "cxml", "x12"]).await;
     let cxml = registry.resolve("cxml").expect("cxml installed");
     let cxml_scope = cxml_scope();
 
