@@ -11,6 +11,8 @@
 //! # Layout
 //!
 //! - [`control`]: EDI_DC40 and the interchange frame, to and from the envelope.
+//! - `flat`: flat (fixed-width) IDoc files as SAP's file port writes them, read into the same
+//!   tree as the XML, with errors located at line and column.
 //! - `message_type`: customer message types (`ZORDERS`, `/ACME/…`) read by their basic type.
 //! - `orders`, `ordchg`, `ordrsp`, `desadv`, `invoice`, `receipt`: the messages, read and
 //!   written.
@@ -29,6 +31,7 @@
 mod codes;
 mod control;
 mod desadv;
+mod flat;
 mod header;
 mod invoice;
 mod items;
@@ -142,6 +145,9 @@ impl Adapter for IdocAdapter {
     }
 
     fn decode(input: Inbound) -> Result<Decoded, AdapterError> {
+        if flat::is_flat(&input.bytes) {
+            return flat::decode(&input.bytes, decode_idoc);
+        }
         let mut root = xml::parse(&input.bytes)?;
         // SAP's IDoc XML schema leaves elements unqualified; middleware that qualifies them
         // all (`<ns0:IDOC>`) sends the same IDoc.

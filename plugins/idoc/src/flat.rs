@@ -1,0 +1,386 @@
+//! Flat IDoc files, as SAP's file port writes them: one fixed-width record per line, a control
+//! record EDI_DC40 opening each IDoc, then its data records EDI_DD40 (segment name, client,
+//! IDoc number, segment number, parent segment number, level, then the segment's fields at
+//! fixed offsets in the 1000-character data part).
+//!
+//! [`is_flat`] tells such a file from IDoc XML by its first non-blank characters. [`decode`]
+//! turns each IDoc into the element tree the XML reader would have built from the same IDoc
+//! (`<ORDERS05><IDOC BEGIN="1"><EDI_DC40 SEGMENT="1">…`), so every message mapping reads both
+//! alike, and tells the errors and warnings the mappings raise at the line and column of the
+//! file (see [`places`]). Field positions come from [`widths`]. Lines may end in LF or CRLF
+//! and lose their trailing blanks; blank fields are left out, as SAP leaves them out of XML.
+
+mod places;
+mod widths;
+
+use wharf_guest_sdk::canonical::CanonicalDocument;
+use wharf_guest_sdk::contract::{AdapterError, Decoded};
+use wharf_guest_sdk::error;
+use wharf_guest_sdk::xml::Element;
+
+use crate::segments::SEGMENT_MARK;
+use places::{Place, Places, column_number};
+use widths::{DATA_HEADER, EDI_DC40, Field, SDATA_LENGTH, SDATA_OFFSET};
+
+/// How the control record of release 4.x starts; older releases wrote `EDI_DC`.
+const CONTROL: &str = "EDI_DC40";
+
+/// Segment nesting deeper than this is refused; SAP's basic types nest a handful of levels.
+const MAX_DEPTH: usize = 64;
+
+/// True when `bytes` start (after a byte-order mark and blanks) with a control record.
+pub fn is_flat(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
+    start.is_some_and(|at| bytes[at..].starts_with(b"EDI_DC"))
+}
+
+/// Reads every IDoc of a flat file and hands each, as its `<IDOC>` element, to `read_idoc`.
+pub fn decode(
+    bytes: &[u8],
+    read_idoc: impl Fn(&Element, &mut Vec<AdapterError>) -> Result<CanonicalDocument, AdapterError>,
+) -> Result<Decoded, AdapterError> {
+    let text = text_of(bytes);
+    let mut warnings = Vec::new();
+    let mut documents = Vec::new();
+    for idoc in read(&text, &mut warnings)? {
+        let mut raised = Vec::new();
+        let document =
+            read_idoc(&idoc.element, &mut raised).map_err(|e| idoc.places.relocate(e))?;
+        warnings.extend(raised.into_iter().map(|w| idoc.places.relocate(w)));
+        documents.push(document);
+    }
+    Ok(Decoded {
+        documents,
+        warnings,
+        rejected: Vec::new(),
+    })
+}
+
+/// The file as text: UTF-8 when it is valid UTF-8, else ISO-8859-1, which a non-Unicode SAP
+/// system writes and which maps every byte to one character, so columns stay columns.
+fn text_of(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
+/// One IDoc read from a flat file: its `<IDOC>` element and where its segments came from.
+struct FlatIdoc {
+    element: Element,
+    places: Places,
+}
+
+/// A segment read but not yet placed in its parent.
+struct Node {
+    element: Element,
+    segment: String,
+    line: u32,
+    first_column: usize,
+    fields: &'static [Field],
+    children: Vec<usize>,
+}
+
+/// The IDoc being read: its control record and data records so far.
+struct Open {
+    nodes: Vec<Node>,
+    top: Vec<usize>,
+    /// Segment number → node index and depth, for the parent numbers that follow.
+    numbers: Vec<(u64, usize, usize)>,
+    idoctyp: String,
+    docnum: String,
+}
+
+fn read(text: &str, warnings: &mut Vec<AdapterError>) -> Result<Vec<FlatIdoc>, AdapterError> {
+    let mut idocs = Vec::new();
+    let mut open: Option<Open> = None;
+    for (index, raw) in text.split('\n').enumerate() {
+        let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let record: Vec<char> = raw.strip_suffix('\r').unwrap_or(raw).chars().collect();
+        if record.iter().all(|c| c.is_whitespace()) {
+            continue;
+        }
+        if starts_with(&record, CONTROL) {
+            idocs.extend(open.take().map(close));
+            open = Some(control(&record, line)?);
+        } else if starts_with(&record, "EDI_DC") {
+            return Err(error::unsupported(
+                "this is a control record of SAP release 3.x (EDI_DC); flat files are read in \
+                 the 4.x layout, whose control record is EDI_DC40",
+            )
+            .at_text(line, 1));
+        } else {
+            let Some(idoc) = open.as_mut() else {
+                return Err(
+                    error::syntax("a data record before any control record EDI_DC40")
+                        .at_text(line, 1),
+                );
+            };
+            data(idoc, &record, line, warnings)?;
+        }
+    }
+    idocs.extend(open.map(close));
+    Ok(idocs)
+}
+
+fn starts_with(record: &[char], prefix: &str) -> bool {
+    record.len() >= prefix.len() && record.iter().zip(prefix.chars()).all(|(a, b)| *a == b)
+}
+
+/// The text of `width` characters at `offset`, without trailing blanks; what lies past the
+/// end of a shortened line is blank.
+fn slice(record: &[char], offset: usize, width: usize) -> String {
+    let end = (offset + width).min(record.len());
+    let start = offset.min(end);
+    let text: String = record[start..end].iter().collect();
+    text.trim_end().to_owned()
+}
+
+/// A segment element with a child for every non-blank field.
+fn segment_element(name: &str, record: &[char], start: usize, fields: &[Field]) -> Element {
+    let mut element = Element::new(name).attr(SEGMENT_MARK, "1");
+    let mut offset = start;
+    for (field, width) in fields {
+        let value = slice(record, offset, *width);
+        if !value.trim().is_empty() {
+            element = element.text_child(*field, value);
+        }
+        offset += width;
+    }
+    element
+}
+
+fn control(record: &[char], line: u32) -> Result<Open, AdapterError> {
+    let length: usize = EDI_DC40.iter().map(|(_, w)| w).sum();
+    if record.len() > length {
+        return Err(error::syntax(format!(
+            "the control record is {} characters long; EDI_DC40 has {length}",
+            record.len()
+        ))
+        .at_text(line, column_number(length + 1)));
+    }
+    let element = segment_element(CONTROL, record, 0, EDI_DC40);
+    let idoctyp = element.text_of("IDOCTYP").unwrap_or_default().to_owned();
+    let docnum = element.text_of("DOCNUM").unwrap_or_default().to_owned();
+    Ok(Open {
+        nodes: vec![Node {
+            element,
+            segment: CONTROL.to_owned(),
+            line,
+            first_column: 1,
+            fields: EDI_DC40,
+            children: Vec::new(),
+        }],
+        top: vec![0],
+        numbers: Vec::new(),
+        idoctyp,
+        docnum,
+    })
+}
+
+/// The header field that spans `column` (0-based) of a data record.
+fn header_field(column: usize) -> (&'static str, usize) {
+    let mut start = 0;
+    for (name, width) in DATA_HEADER {
+        if column < start + width {
+            return (name, start);
+        }
+        start += width;
+    }
+    ("SDATA", start)
+}
+
+fn data(
+    idoc: &mut Open,
+    record: &[char],
+    line: u32,
+    warnings: &mut Vec<AdapterError>,
+) -> Result<(), AdapterError> {
+    if record.len() < SDATA_OFFSET {
+        let (field, _) = header_field(record.len());
+        return Err(error::syntax(format!(
+            "the data record ends after {} characters, inside {field}; its header (SEGNAM, \
+             MANDT, DOCNUM, SEGNUM, PSGNUM, HLEVEL) takes {SDATA_OFFSET}",
+            record.len()
+        ))
+        .at_text(line, column_number(record.len() + 1)));
+    }
+    if record.len() > SDATA_OFFSET + SDATA_LENGTH {
+        return Err(error::syntax(format!(
+            "the data record is {} characters long; EDI_DD40 has {}",
+            record.len(),
+            SDATA_OFFSET + SDATA_LENGTH
+        ))
+        .at_text(line, column_number(SDATA_OFFSET + SDATA_LENGTH + 1)));
+    }
+    let segnam = slice(record, 0, 30);
+    let Some((segment, fields)) = segment_type(&segnam) else {
+        return Err(error::unsupported(format!(
+            "segment {segnam}: the flat reader knows the field positions of {} only",
+            widths::KNOWN.join(", ")
+        ))
+        .at_text(line, 1));
+    };
+    let docnum = slice(record, 33, 16);
+    if !docnum.is_empty() && !idoc.docnum.is_empty() && docnum != idoc.docnum {
+        return Err(error::syntax(format!(
+            "the data record belongs to IDoc {docnum}, but the control record before it opens \
+             IDoc {}",
+            idoc.docnum
+        ))
+        .at_text(line, 34));
+    }
+    let number = header_number(record, 49, line)?
+        .ok_or_else(|| error::syntax("the data record has no SEGNUM").at_text(line, 50))?;
+    let parent = match header_number(record, 55, line)? {
+        None | Some(0) => None,
+        Some(parent) => Some(
+            idoc.numbers
+                .iter()
+                .find(|(n, _, _)| *n == parent)
+                .map(|(_, index, depth)| (*index, *depth))
+                .ok_or_else(|| {
+                    error::syntax(format!(
+                        "PSGNUM {parent} names no segment before this one in the IDoc"
+                    ))
+                    .at_text(line, 56)
+                })?,
+        ),
+    };
+    if idoc.numbers.iter().any(|(n, _, _)| *n == number) {
+        return Err(
+            error::syntax(format!("SEGNUM {number} is used twice in this IDoc")).at_text(line, 50),
+        );
+    }
+    let depth = parent.map_or(1, |(_, depth)| depth + 1);
+    if depth > MAX_DEPTH {
+        return Err(error::syntax("segments nested too deeply").at_text(line, 56));
+    }
+    let known: usize = fields.iter().map(|(_, w)| w).sum();
+    if !slice(record, SDATA_OFFSET + known, SDATA_LENGTH).is_empty() {
+        let last = fields.last().map_or("", |(name, _)| *name);
+        warnings.push(
+            error::unsupported(format!(
+                "{segment} carries data past {last}, the last field this adapter knows for it; \
+                 that data is not read"
+            ))
+            .at_text(line, column_number(SDATA_OFFSET + known + 1)),
+        );
+    }
+    let index = idoc.nodes.len();
+    idoc.nodes.push(Node {
+        element: segment_element(segment, record, SDATA_OFFSET, fields),
+        segment: segment.to_owned(),
+        line,
+        first_column: SDATA_OFFSET + 1,
+        fields,
+        children: Vec::new(),
+    });
+    idoc.numbers.push((number, index, depth));
+    match parent {
+        Some((parent, _)) => idoc.nodes[parent].children.push(index),
+        None => idoc.top.push(index),
+    }
+    Ok(())
+}
+
+/// A header number (SEGNUM at 49, PSGNUM at 55): absent when blank, an error when not digits.
+fn header_number(record: &[char], offset: usize, line: u32) -> Result<Option<u64>, AdapterError> {
+    let (name, _) = header_field(offset);
+    let text = slice(record, offset, 6);
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(error::syntax(format!("{name} \"{text}\" is not a number"))
+            .at_text(line, column_number(offset + 1)));
+    }
+    Ok(text.parse().ok())
+}
+
+/// The segment type and its fields for a record's SEGNAM: the type itself (`E1EDP01`) or, as
+/// SAP writes it, the segment definition (`E2EDP01007`: E2 for E1, and a release suffix).
+fn segment_type(segnam: &str) -> Option<(&'static str, &'static [Field])> {
+    let known = |name: &str| {
+        widths::KNOWN
+            .iter()
+            .find(|k| **k == name)
+            .and_then(|k| widths::segment(k).map(|fields| (*k, fields)))
+    };
+    if let Some(found) = known(segnam) {
+        return Some(found);
+    }
+    let definition = segnam.strip_prefix("E2")?;
+    let name = format!("E1{definition}");
+    known(&name).or_else(|| {
+        let (base, version) = name.split_at(name.len().checked_sub(3)?);
+        version
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| known(base))
+            .flatten()
+    })
+}
+
+/// Builds the `<IDOC>` tree of a finished IDoc, giving every element the path the XML reader
+/// would give it, and records where each segment came from.
+fn close(mut idoc: Open) -> FlatIdoc {
+    let root_name = if idoc.idoctyp.is_empty() {
+        "IDOC"
+    } else {
+        idoc.idoctyp.as_str()
+    };
+    let idoc_path = format!("/{root_name}/IDOC");
+    let mut places = Places::default();
+    let top = std::mem::take(&mut idoc.top);
+    let children = build_children(&mut idoc.nodes, &top, &idoc_path, &mut places);
+    let mut element = Element::new("IDOC").attr("BEGIN", "1");
+    element.children = children;
+    element.path = idoc_path;
+    FlatIdoc { element, places }
+}
+
+fn build_children(
+    nodes: &mut [Node],
+    indices: &[usize],
+    parent_path: &str,
+    places: &mut Places,
+) -> Vec<Element> {
+    let names: Vec<String> = indices.iter().map(|i| nodes[*i].segment.clone()).collect();
+    let mut built = Vec::new();
+    for (position, index) in indices.iter().enumerate() {
+        let name = &names[position];
+        let total = names.iter().filter(|n| *n == name).count();
+        let path = if total > 1 {
+            let nth = names[..=position].iter().filter(|n| *n == name).count();
+            format!("{parent_path}/{name}[{nth}]")
+        } else {
+            format!("{parent_path}/{name}")
+        };
+        let node = &mut nodes[*index];
+        let mut element = std::mem::take(&mut node.element);
+        for field in &mut element.children {
+            field.path = format!("{path}/{}", field.name);
+        }
+        places.segments.push(Place {
+            path: path.clone(),
+            segment: node.segment.clone(),
+            line: node.line,
+            first_column: node.first_column,
+            fields: node.fields,
+        });
+        let children = std::mem::take(&mut node.children);
+        element
+            .children
+            .extend(build_children(nodes, &children, &path, places));
+        element.path = path;
+        built.push(element);
+    }
+    built
+}
+
+#[cfg(test)]
+mod tests;
