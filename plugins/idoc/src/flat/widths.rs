@@ -115,8 +115,10 @@ const E1EDK01: &[Field] = &[
     ("WKURS_M", 12),
 ];
 
-/// E1EDP01, item (leanx.eu `e1edp01` up to UEPOS, datapanda.eu `E3EDP01` for the rest: its
-/// BPUMN/BPUMZ are DEC 5, six characters outside SAP, as the flat-file parser lists them).
+/// E1EDP01, item (leanx.eu `e1edp01` up to UEPOS, datapanda.eu `E3EDP01` up to KZAZU, the
+/// flat-file parser's listing for the rest). BPUMN and BPUMZ are DEC 5 inside SAP; a segment
+/// carries a field at its output length, which sapdatasheet.org gives as 6 for both data
+/// elements (and as 1 for ANTLF, DEC 1).
 const E1EDP01: &[Field] = &[
     ("POSEX", 6),
     ("ACTION", 3),
