@@ -87,6 +87,17 @@ fn a_flat_file_with_two_idocs_reads_as_two_documents() {
 }
 
 #[test]
+fn order_responses_and_order_changes_read_as_their_xml() {
+    for case in ["ordrsp-confirmation", "ordchg-update"] {
+        let xml = decoded(fixture(&format!("golden/{case}.decode.xml")));
+        let read = decoded(fixture(&format!("flat/{case}.idoc")));
+        assert!(!read.documents.is_empty(), "{case}");
+        assert_eq!(read.documents, xml.documents, "{case}");
+        assert_eq!(read.warnings.len(), xml.warnings.len(), "{case}");
+    }
+}
+
+#[test]
 fn a_customer_message_type_is_read_like_the_xml_and_warned_at_its_column() {
     // ZORDERS in MESTYP: TABNAM..TEST take 39 characters, IDOCTYP and CIMTYP 30 each, so
     // MESTYP starts at column 100 of the control record.

@@ -14,6 +14,8 @@
 //! - EDI_DD40 (data record header): "SAP R/3 ALE, EDI & IDoc" §11.5.2 as published on
 //!   realomega.com: SEGNAM offset 0 length 30, MANDT 30/3, DOCNUM 33/16, SEGNUM 49/6,
 //!   PSGNUM 55/6, HLEVEL 61/2, SDATA 63/1000.
+//! - Widths are the data elements' output lengths: SAP Library "Defining Segments"
+//!   (help.sap.com, saphelp_470) says fields travel "as character fields with this length".
 //! - Segments: the field lists with lengths on leanx.eu and datapanda.eu (`E1EDK01`,
 //!   `E1EDP01`, `E1EDK05`, `E1EDP05`, `E2EDLA1` for the partner address family), on
 //!   beyondse16.com ("Complete field list of E1EDK01", the INVOIC02 segment list), and
@@ -369,6 +371,14 @@ mod tests {
             DATA_HEADER.iter().map(|(_, w)| w).sum::<usize>(),
             SDATA_OFFSET
         );
+    }
+
+    /// SAP's own segment documentation (WE60) for E2EDK01005, quoted on deskdr.com: "Segment
+    /// length: 0357", ACTION at offset 0063 with external length 3.
+    #[test]
+    fn e1edk01_is_as_long_as_its_segment_definition() {
+        assert_eq!(E1EDK01.iter().map(|(_, w)| w).sum::<usize>(), 357);
+        assert_eq!(SDATA_OFFSET + position(E1EDK01, "ACTION").unwrap().0, 63);
     }
 
     #[test]
