@@ -10,6 +10,7 @@
 //! file (see [`places`]). Field positions come from [`widths`]. Lines may end in LF or CRLF
 //! and lose their trailing blanks; blank fields are left out, as SAP leaves them out of XML.
 
+mod custom;
 mod places;
 mod widths;
 
@@ -19,8 +20,11 @@ use wharf_guest_sdk::error;
 use wharf_guest_sdk::xml::Element;
 
 use crate::segments::SEGMENT_MARK;
+use custom::CustomSegments;
 use places::{Place, Places, column_number};
-use widths::{DATA_HEADER, EDI_DC40, Field, SDATA_LENGTH, SDATA_OFFSET};
+use widths::{DATA_HEADER, EDI_DC40, Layout, SDATA_LENGTH, SDATA_OFFSET};
+
+pub use custom::CONFIG_KEY;
 
 /// How the control record of release 4.x starts; older releases wrote `EDI_DC`.
 const CONTROL: &str = "EDI_DC40";
@@ -41,9 +45,10 @@ pub fn decode(
     read_idoc: impl Fn(&Element, &mut Vec<AdapterError>) -> Result<CanonicalDocument, AdapterError>,
 ) -> Result<Decoded, AdapterError> {
     let text = text_of(bytes);
+    let custom = CustomSegments::from_config()?;
     let mut warnings = Vec::new();
     let mut documents = Vec::new();
-    for idoc in read(&text, &mut warnings)? {
+    for idoc in read(&text, &custom, &mut warnings)? {
         let mut raised = Vec::new();
         let document =
             read_idoc(&idoc.element, &mut raised).map_err(|e| idoc.places.relocate(e))?;
@@ -79,7 +84,7 @@ struct Node {
     segment: String,
     line: u32,
     first_column: usize,
-    fields: &'static [Field],
+    layout: Layout,
     children: Vec<usize>,
 }
 
@@ -89,11 +94,17 @@ struct Open {
     top: Vec<usize>,
     /// Segment number → node index and depth, for the parent numbers that follow.
     numbers: Vec<(u64, usize, usize)>,
-    idoctyp: String,
+    /// The extension type (CIMTYP) or else the basic type (IDOCTYP): what SAP names the
+    /// root element of the IDoc's XML form.
+    root: String,
     docnum: String,
 }
 
-fn read(text: &str, warnings: &mut Vec<AdapterError>) -> Result<Vec<FlatIdoc>, AdapterError> {
+fn read(
+    text: &str,
+    custom: &CustomSegments,
+    warnings: &mut Vec<AdapterError>,
+) -> Result<Vec<FlatIdoc>, AdapterError> {
     let mut idocs = Vec::new();
     let mut open: Option<Open> = None;
     for (index, raw) in text.split('\n').enumerate() {
@@ -118,7 +129,7 @@ fn read(text: &str, warnings: &mut Vec<AdapterError>) -> Result<Vec<FlatIdoc>, A
                         .at_text(line, 1),
                 );
             };
-            data(idoc, &record, line, warnings)?;
+            data(idoc, &record, line, custom, warnings)?;
         }
     }
     idocs.extend(open.map(close));
@@ -139,13 +150,13 @@ fn slice(record: &[char], offset: usize, width: usize) -> String {
 }
 
 /// A segment element with a child for every non-blank field.
-fn segment_element(name: &str, record: &[char], start: usize, fields: &[Field]) -> Element {
+fn segment_element(name: &str, record: &[char], start: usize, layout: &Layout) -> Element {
     let mut element = Element::new(name).attr(SEGMENT_MARK, "1");
     let mut offset = start;
-    for (field, width) in fields {
-        let value = slice(record, offset, *width);
+    for (field, width) in layout.fields() {
+        let value = slice(record, offset, width);
         if !value.trim().is_empty() {
-            element = element.text_child(*field, value);
+            element = element.text_child(field, value);
         }
         offset += width;
     }
@@ -161,8 +172,13 @@ fn control(record: &[char], line: u32) -> Result<Open, AdapterError> {
         ))
         .at_text(line, column_number(length + 1)));
     }
-    let element = segment_element(CONTROL, record, 0, EDI_DC40);
-    let idoctyp = element.text_of("IDOCTYP").unwrap_or_default().to_owned();
+    let layout = Layout::Standard(EDI_DC40);
+    let element = segment_element(CONTROL, record, 0, &layout);
+    let root = element
+        .text_of("CIMTYP")
+        .or_else(|| element.text_of("IDOCTYP"))
+        .unwrap_or("IDOC")
+        .to_owned();
     let docnum = element.text_of("DOCNUM").unwrap_or_default().to_owned();
     Ok(Open {
         nodes: vec![Node {
@@ -170,12 +186,12 @@ fn control(record: &[char], line: u32) -> Result<Open, AdapterError> {
             segment: CONTROL.to_owned(),
             line,
             first_column: 1,
-            fields: EDI_DC40,
+            layout,
             children: Vec::new(),
         }],
         top: vec![0],
         numbers: Vec::new(),
-        idoctyp,
+        root,
         docnum,
     })
 }
@@ -196,6 +212,7 @@ fn data(
     idoc: &mut Open,
     record: &[char],
     line: u32,
+    custom: &CustomSegments,
     warnings: &mut Vec<AdapterError>,
 ) -> Result<(), AdapterError> {
     if record.len() < SDATA_OFFSET {
@@ -216,9 +233,16 @@ fn data(
         .at_text(line, column_number(SDATA_OFFSET + SDATA_LENGTH + 1)));
     }
     let segnam = slice(record, 0, 30);
-    let Some((segment, fields)) = segment_type(&segnam) else {
+    let Some((segment, layout)) = segment_type(&segnam, custom) else {
+        let laid_out: Vec<&str> = custom.names().collect();
+        let laid_out = if laid_out.is_empty() {
+            String::new()
+        } else {
+            format!(" and, from the agreement, {}", laid_out.join(", "))
+        };
         return Err(error::unsupported(format!(
-            "segment {segnam}: the flat reader knows the field positions of {} only",
+            "segment {segnam}: the flat reader knows the field positions of {}{laid_out}; \
+             lay out customer segments in the agreement's {CONFIG_KEY}",
             widths::KNOWN.join(", ")
         ))
         .at_text(line, 1));
@@ -258,8 +282,9 @@ fn data(
     if depth > MAX_DEPTH {
         return Err(error::syntax("segments nested too deeply").at_text(line, 56));
     }
-    let known: usize = fields.iter().map(|(_, w)| w).sum();
+    let known = layout.length();
     if !slice(record, SDATA_OFFSET + known, SDATA_LENGTH).is_empty() {
+        let fields = layout.fields();
         let last = fields.last().map_or("", |(name, _)| *name);
         warnings.push(
             error::unsupported(format!(
@@ -271,11 +296,11 @@ fn data(
     }
     let index = idoc.nodes.len();
     idoc.nodes.push(Node {
-        element: segment_element(segment, record, SDATA_OFFSET, fields),
-        segment: segment.to_owned(),
+        element: segment_element(&segment, record, SDATA_OFFSET, &layout),
+        segment,
         line,
         first_column: SDATA_OFFSET + 1,
-        fields,
+        layout,
         children: Vec::new(),
     });
     idoc.numbers.push((number, index, depth));
@@ -301,39 +326,36 @@ fn header_number(record: &[char], offset: usize, line: u32) -> Result<Option<u64
     Ok(text.parse().ok())
 }
 
-/// The segment type and its fields for a record's SEGNAM: the type itself (`E1EDP01`) or, as
-/// SAP writes it, the segment definition (`E2EDP01007`: E2 for E1, and a release suffix).
-fn segment_type(segnam: &str) -> Option<(&'static str, &'static [Field])> {
-    let known = |name: &str| {
-        widths::KNOWN
-            .iter()
-            .find(|k| **k == name)
-            .and_then(|k| widths::segment(k).map(|fields| (*k, fields)))
+/// The segment type and its layout for a record's SEGNAM: the type itself (`E1EDP01`) or, as
+/// SAP writes it, the segment definition (`E2EDP01007`: 2 for 1 in the second place, and a
+/// release suffix), standard or laid out by the agreement (`Z2KESQM000` for `Z1KESQM`).
+fn segment_type(segnam: &str, custom: &CustomSegments) -> Option<(String, Layout)> {
+    let lookup = |name: &str| {
+        widths::segment(name)
+            .map(Layout::Standard)
+            .or_else(|| custom.get(name).cloned())
+            .map(|layout| (name.to_owned(), layout))
     };
-    if let Some(found) = known(segnam) {
-        return Some(found);
-    }
-    let definition = segnam.strip_prefix("E2")?;
-    let name = format!("E1{definition}");
-    known(&name).or_else(|| {
-        let (base, version) = name.split_at(name.len().checked_sub(3)?);
-        version
-            .bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| known(base))
-            .flatten()
+    lookup(segnam).or_else(|| {
+        if !segnam.is_ascii() || segnam.as_bytes().get(1) != Some(&b'2') {
+            return None;
+        }
+        let name = format!("{}1{}", &segnam[..1], &segnam[2..]);
+        lookup(&name).or_else(|| {
+            let (base, version) = name.split_at(name.len().checked_sub(3)?);
+            version
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| lookup(base))
+                .flatten()
+        })
     })
 }
 
 /// Builds the `<IDOC>` tree of a finished IDoc, giving every element the path the XML reader
 /// would give it, and records where each segment came from.
 fn close(mut idoc: Open) -> FlatIdoc {
-    let root_name = if idoc.idoctyp.is_empty() {
-        "IDOC"
-    } else {
-        idoc.idoctyp.as_str()
-    };
-    let idoc_path = format!("/{root_name}/IDOC");
+    let idoc_path = format!("/{}/IDOC", idoc.root);
     let mut places = Places::default();
     let top = std::mem::take(&mut idoc.top);
     let children = build_children(&mut idoc.nodes, &top, &idoc_path, &mut places);
@@ -370,7 +392,7 @@ fn build_children(
             segment: node.segment.clone(),
             line: node.line,
             first_column: node.first_column,
-            fields: node.fields,
+            layout: node.layout.clone(),
         });
         let children = std::mem::take(&mut node.children);
         element

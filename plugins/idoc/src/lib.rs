@@ -63,13 +63,21 @@ pub const ADAPTER_VERSION: &str = "0.1.0";
 
 /// The agreement settings the adapter reads: the control record of what it writes, and how
 /// customer message types are read.
-const CONFIG_KEYS: [(&str, &str, bool); 7] = [
+const CONFIG_KEYS: [(&str, &str, bool); 8] = [
     (
         message_type::CONFIG_KEY,
         "Which standard message type each customer message type stands for, as CUSTOM=STANDARD \
          pairs separated by commas (e.g. ZORDERS=ORDERS, /ACME/POCONF=ORDRSP). Without an entry a \
          customer type is read by its name (ZORDRSP as ORDRSP), else as its basic type's own \
          message (ORDERS for ORDERS05), with a warning either way.",
+        false,
+    ),
+    (
+        flat::CONFIG_KEY,
+        "Field layouts of customer segments in flat (file-port) IDoc files, which name no \
+         fields: SEGMENT=FIELD:WIDTH,... entries separated by semicolons, widths in characters \
+         as the segment's definition (WE31) gives them (e.g. Z1KESQM=ZPRUEFPLAN:20,ZZEUGNIS:10). \
+         A flat file with a customer segment not laid out here is refused.",
         false,
     ),
     (

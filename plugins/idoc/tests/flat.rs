@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use wharf_guest_sdk::Adapter;
 use wharf_guest_sdk::contract::{AdapterError, Decoded, Inbound};
 use wharf_guest_sdk::error;
-use wharf_guest_sdk::testing::call_context;
+use wharf_guest_sdk::testing::{call_context, with_config};
 use wharf_plugin_idoc::IdocAdapter;
 
 fn fixture(path: &str) -> Vec<u8> {
@@ -131,6 +131,39 @@ fn a_mapping_error_names_the_line_and_column_of_the_field() {
     assert!(
         rendered.starts_with("validation error at line 20, column 64: E1EDP01.POSEX: "),
         "{rendered}"
+    );
+}
+
+#[test]
+fn a_customer_segment_laid_out_by_the_agreement_reads_as_its_xml() {
+    // ISO-8859-1 text (ß, ü) and a customer segment Z1KESQM (written Z2KESQM000) under an
+    // item, with the extension type ZORDERS05KES in CIMTYP.
+    let flat = fixture("flat/orders05-extension-latin1.idoc");
+    assert!(
+        std::str::from_utf8(&flat).is_err(),
+        "the fixture is Latin-1"
+    );
+    let xml = decoded(fixture("golden/orders05-extension-latin1.decode.xml"));
+    let layout = [("flat_segments", "Z1KESQM=ZPRUEFPLAN:20,ZZEUGNIS:10")];
+    let read = with_config(&layout, || decoded(flat.clone()));
+    assert_eq!(read.documents, xml.documents);
+    // Without the layout the segment cannot be read, and the error says how to lay it out.
+    let err = decode(flat).expect_err("Z1KESQM is not laid out");
+    let rendered = error::render(&err);
+    assert!(
+        rendered.starts_with("unsupported error at line 9, column 1: segment Z2KESQM000: ")
+            && rendered.ends_with("lay out customer segments in the agreement's flat_segments"),
+        "{rendered}"
+    );
+    // A faulty layout is the agreement's fault, said before any record is read.
+    let faulty = [("flat_segments", "Z1KESQM=ZPRUEFPLAN")];
+    let err = with_config(&faulty, || {
+        decode(fixture("flat/orders05-extension-latin1.idoc"))
+    })
+    .expect_err("faulty layout");
+    assert_eq!(
+        error::render(&err),
+        "configuration error: flat_segments: Z1KESQM: \"ZPRUEFPLAN\" is not FIELD:WIDTH"
     );
 }
 

@@ -4,7 +4,7 @@
 
 use wharf_guest_sdk::contract::{AdapterError, Location};
 
-use super::widths::{self, Field};
+use super::widths::Layout;
 
 /// One segment read from a flat file.
 pub(super) struct Place {
@@ -16,7 +16,7 @@ pub(super) struct Place {
     /// The column (1-based) where the record's fields start: 1 for the control record, 64 for
     /// the data part of a data record.
     pub first_column: usize,
-    pub fields: &'static [Field],
+    pub layout: Layout,
 }
 
 /// Every segment of one flat IDoc, in file order.
@@ -48,7 +48,9 @@ impl Places {
         let (column, label) = if rest.is_empty() {
             (1, place.segment.clone())
         } else {
-            let column = widths::position(place.fields, rest)
+            let column = place
+                .layout
+                .position(rest)
                 .map_or(1, |(offset, _)| place.first_column + offset);
             (column, format!("{}.{rest}", place.segment))
         };
@@ -79,14 +81,14 @@ mod tests {
                     segment: "E1EDP01".to_owned(),
                     line: 5,
                     first_column: 64,
-                    fields: widths::segment("E1EDP01").unwrap(),
+                    layout: Layout::Standard(super::super::widths::segment("E1EDP01").unwrap()),
                 },
                 Place {
                     path: "/ORDERS05/IDOC/E1EDP01[10]".to_owned(),
                     segment: "E1EDP01".to_owned(),
                     line: 40,
                     first_column: 64,
-                    fields: widths::segment("E1EDP01").unwrap(),
+                    layout: Layout::Standard(super::super::widths::segment("E1EDP01").unwrap()),
                 },
             ],
         }

@@ -32,7 +32,7 @@ const DOCNUM: &str = "0000000000123456";
 
 fn read_text(text: &str) -> Result<(Vec<FlatIdoc>, Vec<AdapterError>), AdapterError> {
     let mut warnings = Vec::new();
-    read(text, &mut warnings).map(|idocs| (idocs, warnings))
+    read(text, &CustomSegments::default(), &mut warnings).map(|idocs| (idocs, warnings))
 }
 
 fn rendered(result: Result<(Vec<FlatIdoc>, Vec<AdapterError>), AdapterError>) -> String {
@@ -56,11 +56,16 @@ fn flat_files_are_told_from_xml_by_their_first_characters() {
 
 #[test]
 fn segment_definitions_are_read_as_their_segment_types() {
-    assert_eq!(segment_type("E2EDP01007").map(|t| t.0), Some("E1EDP01"));
-    assert_eq!(segment_type("E2EDK14").map(|t| t.0), Some("E1EDK14"));
-    assert_eq!(segment_type("E1EDKA1").map(|t| t.0), Some("E1EDKA1"));
-    assert_eq!(segment_type("E2EDP01X07").map(|t| t.0), None);
-    assert_eq!(segment_type("Z2ACME001").map(|t| t.0), None);
+    let custom = CustomSegments::parse("Z1KESQM=ZPRUEFPLAN:20").unwrap();
+    let read = |segnam: &str| segment_type(segnam, &custom).map(|(name, _)| name);
+    assert_eq!(read("E2EDP01007").as_deref(), Some("E1EDP01"));
+    assert_eq!(read("E2EDK14").as_deref(), Some("E1EDK14"));
+    assert_eq!(read("E1EDKA1").as_deref(), Some("E1EDKA1"));
+    assert_eq!(read("Z2KESQM000").as_deref(), Some("Z1KESQM"));
+    assert_eq!(read("Z1KESQM").as_deref(), Some("Z1KESQM"));
+    assert_eq!(read("E2EDP01X07"), None);
+    assert_eq!(read("Z2ACME001"), None);
+    assert_eq!(read("Ä2EDP01007"), None);
 }
 
 #[test]

@@ -23,8 +23,44 @@
 //!   compared with a second, independent listing (a public IDoc flat-file parser,
 //!   `idoc_parser.py`, which lists the same fields and lengths).
 
+use std::rc::Rc;
+
 /// One field of a record: its name and width in characters.
 pub type Field = (&'static str, usize);
+
+/// The fields of one segment type in order: a standard one from the tables here, or a
+/// customer segment the agreement lays out (see [`super::custom`]).
+#[derive(Debug, Clone)]
+pub enum Layout {
+    Standard(&'static [Field]),
+    Custom(Rc<[(String, usize)]>),
+}
+
+impl Layout {
+    pub fn fields(&self) -> Vec<(&str, usize)> {
+        match self {
+            Layout::Standard(fields) => fields.to_vec(),
+            Layout::Custom(fields) => fields.iter().map(|(n, w)| (n.as_str(), *w)).collect(),
+        }
+    }
+
+    /// The offset and width of `field`, counted from the start of the record's data.
+    pub fn position(&self, field: &str) -> Option<(usize, usize)> {
+        let mut offset = 0;
+        for (name, width) in self.fields() {
+            if name == field {
+                return Some((offset, width));
+            }
+            offset += width;
+        }
+        None
+    }
+
+    /// How many characters the fields take together.
+    pub fn length(&self) -> usize {
+        self.fields().iter().map(|(_, w)| w).sum()
+    }
+}
 
 /// Where the data part (SDATA) of a data record starts, counting from 0.
 pub const SDATA_OFFSET: usize = 63;
@@ -347,18 +383,6 @@ pub const KNOWN: &[&str] = &[
     "E1EDPT1", "E1EDPT2", "E1EDS01",
 ];
 
-/// The offset and width of `field` in `fields`, counted from the start of the record's data.
-pub fn position(fields: &[Field], field: &str) -> Option<(usize, usize)> {
-    let mut offset = 0;
-    for (name, width) in fields {
-        if *name == field {
-            return Some((offset, *width));
-        }
-        offset += width;
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -377,8 +401,9 @@ mod tests {
     /// length: 0357", ACTION at offset 0063 with external length 3.
     #[test]
     fn e1edk01_is_as_long_as_its_segment_definition() {
-        assert_eq!(E1EDK01.iter().map(|(_, w)| w).sum::<usize>(), 357);
-        assert_eq!(SDATA_OFFSET + position(E1EDK01, "ACTION").unwrap().0, 63);
+        let header = Layout::Standard(E1EDK01);
+        assert_eq!(header.length(), 357);
+        assert_eq!(SDATA_OFFSET + header.position("ACTION").unwrap().0, 63);
     }
 
     #[test]
@@ -415,9 +440,13 @@ mod tests {
     #[test]
     fn positions_count_from_the_start_of_the_data() {
         // E1EDP01: POSEX 6, ACTION 3, PSTYP 1, KZABS 1, then MENGE (15) at offset 11.
-        assert_eq!(position(E1EDP01, "MENGE"), Some((11, 15)));
+        let item = Layout::Standard(E1EDP01);
+        assert_eq!(item.position("MENGE"), Some((11, 15)));
         // EDI_DC40: TABNAM..TEST are 39 characters, IDOCTYP and CIMTYP 30 each.
-        assert_eq!(position(EDI_DC40, "MESTYP"), Some((99, 30)));
-        assert_eq!(position(E1EDP01, "NOPE"), None);
+        assert_eq!(
+            Layout::Standard(EDI_DC40).position("MESTYP"),
+            Some((99, 30))
+        );
+        assert_eq!(item.position("NOPE"), None);
     }
 }
