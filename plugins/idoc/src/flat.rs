@@ -94,6 +94,9 @@ struct Open {
     top: Vec<usize>,
     /// Segment number → node index and depth, for the parent numbers that follow.
     numbers: Vec<(u64, usize, usize)>,
+    /// HLEVEL → the last segment read at that level, with its depth, for records whose
+    /// PSGNUM is zero (see [`parent_by_level`]).
+    levels: Vec<(u64, usize, usize)>,
     /// The extension type (CIMTYP) or else the basic type (IDOCTYP): what SAP names the
     /// root element of the IDoc's XML form.
     root: String,
@@ -191,6 +194,7 @@ fn control(record: &[char], line: u32) -> Result<Open, AdapterError> {
         }],
         top: vec![0],
         numbers: Vec::new(),
+        levels: Vec::new(),
         root,
         docnum,
     })
@@ -258,8 +262,9 @@ fn data(
     }
     let number = header_number(record, 49, line)?
         .ok_or_else(|| error::syntax("the data record has no SEGNUM").at_text(line, 50))?;
+    let level = hlevel(record, line)?;
     let parent = match header_number(record, 55, line)? {
-        None | Some(0) => None,
+        None | Some(0) => parent_by_level(idoc, level, line)?,
         Some(parent) => Some(
             idoc.numbers
                 .iter()
@@ -304,11 +309,52 @@ fn data(
         children: Vec::new(),
     });
     idoc.numbers.push((number, index, depth));
+    if let Some(level) = level {
+        idoc.levels.retain(|(l, _, _)| *l < level);
+        idoc.levels.push((level, index, depth));
+    }
     match parent {
         Some((parent, _)) => idoc.nodes[parent].children.push(index),
         None => idoc.top.push(index),
     }
     Ok(())
+}
+
+/// HLEVEL, the segment's level (2 for the top, under the control record): absent when blank.
+fn hlevel(record: &[char], line: u32) -> Result<Option<u64>, AdapterError> {
+    let text = slice(record, 61, 2);
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse()
+        .map(Some)
+        .map_err(|_| error::syntax(format!("HLEVEL \"{text}\" is not a number")).at_text(line, 62))
+}
+
+/// The parent of a record whose PSGNUM is zero. SAP's file port fills PSGNUM, but files that
+/// other systems write for SAP may leave it zero and give only HLEVEL: a segment at level
+/// n > 2 then belongs under the last segment read at level n − 1.
+fn parent_by_level(
+    idoc: &Open,
+    level: Option<u64>,
+    line: u32,
+) -> Result<Option<(usize, usize)>, AdapterError> {
+    let Some(level) = level.filter(|l| *l > 2) else {
+        return Ok(None);
+    };
+    idoc.levels
+        .iter()
+        .find(|(l, _, _)| *l == level - 1)
+        .map(|(_, index, depth)| Some((*index, *depth)))
+        .ok_or_else(|| {
+            error::syntax(format!(
+                "HLEVEL {level} puts the segment under one at level {}, but none comes before \
+                 it and PSGNUM names no parent",
+                level - 1
+            ))
+            .at_text(line, 62)
+        })
 }
 
 /// A header number (SEGNUM at 49, PSGNUM at 55): absent when blank, an error when not digits.

@@ -181,3 +181,68 @@ fn an_unknown_segment_is_refused_at_its_line() {
         error::render(&err)
     );
 }
+
+/// Decodes `bytes`; `Ok` says whether it decoded, `Err` carries a panic's message.
+fn survives(bytes: Vec<u8>) -> Result<bool, String> {
+    std::panic::catch_unwind(|| decode(bytes).is_ok()).map_err(|panic| {
+        panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_default()
+    })
+}
+
+#[test]
+fn every_prefix_of_a_flat_file_is_handled() {
+    let bytes = fixture("flat/orders05-two-idocs.idoc");
+    let failures: Vec<String> = (0..bytes.len())
+        .filter_map(|len| {
+            survives(bytes[..len].to_vec())
+                .err()
+                .map(|m| format!("prefix {len}: {m}"))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn mutated_flat_files_are_handled() {
+    // Bytes that matter to fixed-width records: blanks, digits, line ends, signs, separators,
+    // segment name letters, and bytes that are not UTF-8 on their own.
+    const INTERESTING: &[u8] = b" 0123456789\r\n-.,EZ12\xff\xc3";
+    let mut failures = Vec::new();
+    let mut decoded = 0;
+    for name in [
+        "orders05-standard",
+        "orders05-two-idocs",
+        "ordrsp-confirmation",
+        "ordchg-update",
+    ] {
+        let original = fixture(&format!("flat/{name}.idoc"));
+        for seed in 1..=300u64 {
+            let mut rng =
+                wharf_guest_sdk::testing::XorShift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+            let mut bytes = original.clone();
+            for _ in 0..=rng.below(4) {
+                let at = rng.below(bytes.len());
+                match rng.below(4) {
+                    0 => bytes[at] ^= 1 << rng.below(8),
+                    1 => bytes[at] = INTERESTING[rng.below(INTERESTING.len())],
+                    2 => {
+                        bytes.remove(at);
+                    }
+                    _ => bytes.insert(at, INTERESTING[rng.below(INTERESTING.len())]),
+                }
+            }
+            match survives(bytes) {
+                Ok(true) => decoded += 1,
+                Ok(false) => {}
+                Err(message) => failures.push(format!("{name} seed {seed}: {message}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Most of a record is blank padding, so many mutations still decode and reach the mappings.
+    assert!(decoded > 100, "only {decoded} mutated files decoded");
+}

@@ -291,3 +291,58 @@ fn data_past_the_known_fields_is_a_warning_not_silence() {
         ]
     );
 }
+
+#[test]
+fn without_psgnum_the_level_places_a_segment() {
+    // PSGNUM zero throughout, as some non-SAP writers leave it; HLEVEL 03 goes under the last
+    // level-02 segment, and a level 03 with no level 02 before it is an error.
+    let text = [
+        control_record(DOCNUM, "ORDERS"),
+        format!(
+            "{}{}",
+            header("E2EDP01007", DOCNUM, "000001", "000000", "02"),
+            item("00010", "1", "EA")
+        ),
+        format!(
+            "{}{:<15}",
+            header("E2EDP20001", DOCNUM, "000002", "000000", "03"),
+            "1"
+        ),
+        format!(
+            "{}{}",
+            header("E2EDP01007", DOCNUM, "000003", "000000", "02"),
+            item("00020", "2", "EA")
+        ),
+        format!(
+            "{}{:<15}",
+            header("E2EDP20001", DOCNUM, "000004", "000000", "03"),
+            "2"
+        ),
+    ]
+    .join("\n");
+    let (idocs, _) = read_text(&text).unwrap();
+    let items: Vec<_> = idocs[0].element.children[1..]
+        .iter()
+        .map(|item| {
+            let schedules: Vec<_> = item
+                .all("E1EDP20")
+                .filter_map(|s| s.text_of("WMENG"))
+                .collect();
+            (item.text_of("POSEX"), schedules)
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [(Some("00010"), vec!["1"]), (Some("00020"), vec!["2"])]
+    );
+
+    let orphan = format!(
+        "{}\n{}{:<15}",
+        control_record(DOCNUM, "ORDERS"),
+        header("E2EDP20001", DOCNUM, "000001", "000000", "03"),
+        "1"
+    );
+    assert!(rendered(read_text(&orphan)).starts_with(
+        "syntax error at line 2, column 62: HLEVEL 3 puts the segment under one at level 2"
+    ));
+}
