@@ -1,6 +1,7 @@
 //! Records laid out by hand from EDI_DC40 / EDI_DD40 and the segment widths, so the reader's
 //! offsets are checked against an independent reading of the layout.
 
+use super::record::segment_type;
 use super::*;
 
 /// A control record: TABNAM 10, MANDT 3, DOCNUM 16, DOCREL 4, STATUS 2, DIRECT 1, OUTMOD 1,
