@@ -61,8 +61,8 @@ use crate::segments::Segment;
 pub const ADAPTER_ID: &str = "idoc";
 pub const ADAPTER_VERSION: &str = "0.1.0";
 
-/// The agreement settings the adapter reads: the control record of what it writes, and how
-/// customer message types are read.
+/// The agreement settings the adapter reads: the control record of what it writes, how
+/// customer message types are read, and where the fields of customer segments sit in flat files.
 const CONFIG_KEYS: [(&str, &str, bool); 8] = [
     (
         message_type::CONFIG_KEY,
