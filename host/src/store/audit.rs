@@ -95,25 +95,9 @@ const ROWS_PER_INSERT: usize = 200;
 /// Writes what the batch appended, a few statements for the whole batch.
 pub(crate) async fn flush(tx: &mut Tx, appends: &Appends) -> Result<(), StoreError> {
     for chunk in appends.rows.chunks(ROWS_PER_INSERT) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let n = i * 8;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4,
-                    n + 5,
-                    n + 6,
-                    n + 7,
-                    n + 8
-                )
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES {}",
-            values.join(", ")
+            super::values_list(chunk.len(), 8)
         );
         let mut query = sqlx::query(&sql);
         for e in chunk {
