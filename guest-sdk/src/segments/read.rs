@@ -85,8 +85,9 @@ impl<'a> Reader<'a> {
         self.position
     }
 
-    /// Skips the layout's padding before the next segment.
-    fn skip_padding(&mut self) {
+    /// Skips the layout's padding before the next segment and returns what follows, for an
+    /// adapter to look at before the segment is read (is it a UNA?).
+    pub fn skip_padding(&mut self) -> &'a [u8] {
         loop {
             let rest = &self.bytes[self.at..];
             match rest.first() {
@@ -99,7 +100,7 @@ impl<'a> Reader<'a> {
                 Some(_) if self.layout.byte_order_mark && rest.starts_with(BOM) => {
                     self.at += BOM.len()
                 }
-                _ => return,
+                _ => return rest,
             }
         }
     }
