@@ -505,6 +505,41 @@ mod tests {
     }
 
     #[test]
+    fn a_latin1_file_keeps_its_characters() {
+        let text = format!("{ISA}~N1*ST*K\u{e4}lte GmbH~IEA*0*000000001~");
+        let latin1: Vec<u8> = text.chars().map(|c| c as u8).collect();
+        let ics = tokenize(&latin1).unwrap();
+        assert_eq!(ics[0].segments[1].raw(2), "K\u{e4}lte GmbH");
+    }
+
+    #[test]
+    fn a_utf8_delimiter_beyond_ascii_reads_as_its_latin1_character() {
+        // '§' is two bytes in UTF-8; as before, the file reads as if it were Latin-1.
+        let isa = ISA.replace('*', "\u{a7}");
+        let text = format!("{isa}~N1\u{a7}ST\u{a7}K\u{e4}lte~IEA\u{a7}0\u{a7}000000001~");
+        let ics = tokenize(text.as_bytes()).unwrap();
+        assert_eq!(ics[0].delimiters.element, 0xA7);
+        assert_eq!(ics[0].segments[1].elements, ["ST", "K\u{e4}lte"]);
+        // Beyond Latin-1 there is no byte to split on.
+        let wide = format!(
+            "{}~IEA\u{20ac}0\u{20ac}000000001~",
+            ISA.replace('*', "\u{20ac}")
+        );
+        let err = tokenize(wide.as_bytes()).unwrap_err();
+        assert!(err.message.contains("single-byte"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_bad_segment_id_is_located_at_its_position() {
+        let text = format!("{ISA}~GS*PO~\r\n  g5*x~IEA*0*000000001~");
+        let err = tokenize(text.as_bytes()).unwrap_err();
+        assert_eq!(
+            wharf_guest_sdk::error::render(&err),
+            "syntax error at segment 3 (?): \"g5*x\" does not start with a segment id"
+        );
+    }
+
+    #[test]
     fn short_or_foreign_input_is_a_syntax_error() {
         for text in ["", "ISA", "ISA*00*", "UNA:+.? '", "ISA*00~GS"] {
             let err = tokenize(text.as_bytes()).unwrap_err();
