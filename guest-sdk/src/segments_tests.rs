@@ -260,3 +260,25 @@ fn what_is_written_reads_back() {
         .collect();
     assert_eq!(read, texts);
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_text_written_with_a_release_character_reads_back(
+        texts in proptest::collection::vec("[a-z+:'? \u{e4}\n]{0,12}", 1..5),
+    ) {
+        let mut w = Writer::new(Delimiters::EDIFACT);
+        w.write("FTX", [vec!["AAI".to_owned()], texts.clone()]).unwrap();
+        let segments: Vec<_> = Reader::new(w.text().as_bytes(), Delimiters::EDIFACT).collect();
+        proptest::prop_assert_eq!(segments.len(), 1);
+        let element = segments[0].element(2);
+        let read: Vec<String> = element
+            .iter()
+            .flat_map(|e| e.components())
+            .map(|c| c.text().unwrap().into_owned())
+            .collect();
+        // Trailing empty components are not written, so they do not come back.
+        let end = texts.iter().rposition(|t| !t.is_empty()).map_or(0, |i| i + 1);
+        let expected = if end == 0 { Vec::new() } else { texts[..end].to_vec() };
+        proptest::prop_assert_eq!(read, expected);
+    }
+}
