@@ -109,6 +109,13 @@ impl<'a> Reader<'a> {
     /// of the input) and whether it has one. A released terminator is data.
     fn segment_end(&self, start: usize) -> (usize, bool) {
         let d = &self.delimiters;
+        if d.release.is_none() {
+            // Without a release character the terminator is the first one: one tight scan.
+            return match self.bytes[start..].iter().position(|&b| b == d.segment) {
+                Some(i) => (start + i, true),
+                None => (self.bytes.len(), false),
+            };
+        }
         let mut at = start;
         while let Some(&b) = self.bytes.get(at) {
             if Some(b) == d.release {
