@@ -277,8 +277,11 @@ impl<'a> Segment<'a> {
     }
 
     /// The elements after the id, in order.
-    pub fn elements(&self) -> impl Iterator<Item = Element<'_>> {
-        (1..self.elements.len()).filter_map(|n| self.element(n))
+    pub fn elements(&self) -> impl ExactSizeIterator<Item = Element<'_>> {
+        self.elements.iter().skip(1).map(|range| Element {
+            raw: &self.text[range.clone()],
+            delimiters: self.delimiters,
+        })
     }
 
     /// Component `c` of element `n` (both 1-based) as UTF-8 text, release characters applied;
