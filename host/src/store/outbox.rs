@@ -414,40 +414,45 @@ impl WriteOp for Settle {
                 Settlement::Retry { next_attempt_at } => ("pending", None, *next_attempt_at),
                 Settlement::Dead => ("dead", None, batch.now),
             };
-            let updated = sqlx::query(
+            // The outcome, and the bytes when this attempt rendered them, in one statement.
+            let rendering = self
+                .rendered
+                .as_ref()
+                .map(|r| (r, r.cost.unwrap_or_default()));
+            let sql = if rendering.is_some() {
+                "UPDATE outbox SET status = $1, attempts = $2, last_error = $3, delivered_at = $4, \
+                 next_attempt_at = $5, lease_token = NULL, lease_until = NULL, payload = $8, \
+                 content_type = $9, adapter = $10, rendered = 1, render_fuel = $11, \
+                 render_epoch_ticks = $12, render_wall_us = $13, render_memory_bytes = $14 \
+                 WHERE id = $6 AND lease_token = $7 AND status = 'pending'"
+            } else {
                 "UPDATE outbox SET status = $1, attempts = $2, last_error = $3, delivered_at = $4, \
                  next_attempt_at = $5, lease_token = NULL, lease_until = NULL \
-                 WHERE id = $6 AND lease_token = $7 AND status = 'pending'",
-            )
-            .bind(status)
-            .bind(self.attempt.attempt)
-            .bind(&self.attempt.error)
-            .bind(delivered_at)
-            .bind(next_attempt_at)
-            .bind(&entry.id)
-            .bind(&entry.lease_token)
-            .execute(&mut **batch.tx)
-            .await?;
+                 WHERE id = $6 AND lease_token = $7 AND status = 'pending'"
+            };
+            let mut update = sqlx::query(sql)
+                .bind(status)
+                .bind(self.attempt.attempt)
+                .bind(&self.attempt.error)
+                .bind(delivered_at)
+                .bind(next_attempt_at)
+                .bind(&entry.id)
+                .bind(&entry.lease_token);
+            if let Some((rendered, cost)) = rendering {
+                update = update
+                    .bind(&rendered.bytes)
+                    .bind(&rendered.content_type)
+                    .bind(&rendered.adapter)
+                    .bind(cost.fuel)
+                    .bind(cost.epoch_ticks)
+                    .bind(cost.wall_us)
+                    .bind(cost.memory_bytes);
+            }
+            let updated = update.execute(&mut **batch.tx).await?;
             if updated.rows_affected() != 1 {
                 return Err(StoreError::LeaseLost(format!("outbox entry {}", entry.id)));
             }
             if let Some(rendered) = &self.rendered {
-                let cost = rendered.cost.unwrap_or_default();
-                sqlx::query(
-                    "UPDATE outbox SET payload = $1, content_type = $2, adapter = $3, rendered = 1, \
-                     render_fuel = $4, render_epoch_ticks = $5, render_wall_us = $6, \
-                     render_memory_bytes = $7 WHERE id = $8",
-                )
-                .bind(&rendered.bytes)
-                .bind(&rendered.content_type)
-                .bind(&rendered.adapter)
-                .bind(cost.fuel)
-                .bind(cost.epoch_ticks)
-                .bind(cost.wall_us)
-                .bind(cost.memory_bytes)
-                .bind(&entry.id)
-                .execute(&mut **batch.tx)
-                .await?;
                 if let Some(sent) = &rendered.sent {
                     super::deadlines::record_sent(&mut batch, &entry.id, sent).await?;
                 }
@@ -483,8 +488,7 @@ impl WriteOp for Settle {
                             apply_write(batch.tx, write, batch.now).await?;
                         }
                         let events = std::slice::from_ref(event);
-                        insert_events(batch.tx, events, Some(&entry.message_id), batch.now)
-                            .await?;
+                        insert_events(batch.tx, events, Some(&entry.message_id), batch.now).await?;
                     }
                     for deadline in deadlines {
                         super::deadlines::insert(&mut batch, deadline).await?;
