@@ -88,25 +88,7 @@ const SOURCES: [(&str, &str, &str); 19] = [
 /// the target requires (or the target adapter cannot write the document type yet): source
 /// format and case, target, the text the refusal must contain, and why. Any other refusal is
 /// a failure.
-const ACCEPTED_REFUSALS: [(&str, &str, &str, &str); 11] = [
-    (
-        "idoc/ordchg-update",
-        "edifact",
-        "not order changes",
-        "the edifact adapter does not write ORDCHG yet (issue 9 leaves it for later)",
-    ),
-    (
-        "cxml/order-change-update",
-        "edifact",
-        "not order changes",
-        "the edifact adapter does not write ORDCHG yet (issue 9 leaves it for later)",
-    ),
-    (
-        "x12/change",
-        "edifact",
-        "not order changes",
-        "the edifact adapter does not write ORDCHG yet (issue 9 leaves it for later)",
-    ),
+const ACCEPTED_REFUSALS: [(&str, &str, &str, &str); 8] = [
     (
         "x12/change",
         "cxml",

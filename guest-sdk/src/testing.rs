@@ -69,7 +69,10 @@ pub fn encode_context() -> EncodeContext {
 /// `change_code` beside the canonical `status` and `change` that carry their meaning (X12
 /// ACK01 `IA`, EDIFACT 1229 `5`, SAP ACTION `004` and cXML `accept` are one accepted line), and
 /// a ship notice's `structure`, X12's BSN05 code for the shape of its HL tree, which no other
-/// format has a place for. Every `unit` becomes the unit it
+/// format has a place for. A line change's `ChangeQuantity`, `ChangePrice` and `ChangeDates`
+/// count as `Change`: only X12's POC02 names which value changed (EDIFACT 1229 `3`, SAP
+/// ACTION `002` and a cXML update say "changed"), and the new values are in the line itself.
+/// Every `unit` becomes the unit it
 /// counts as in the canonical table (an IDoc's `PCE` comes back from X12's `PC` as `H87`: the
 /// same piece, see [`crate::units::same`]). Lists of facts (`ids`, `item_ids`, `parties`,
 /// `dates`, `references`, `contacts`, `notes`) are sorted, since their order carries no
@@ -88,6 +91,14 @@ pub fn business_content(value: &mut serde_json::Value) {
                 "structure",
             ] {
                 map.remove(key);
+            }
+            if let Some(Value::String(change)) = map.get_mut("change")
+                && matches!(
+                    change.as_str(),
+                    "ChangeQuantity" | "ChangePrice" | "ChangeDates"
+                )
+            {
+                *change = "Change".to_owned();
             }
             if let Some(Value::String(unit)) = map.get_mut("unit")
                 && let Some(row) = crate::units::rec20(unit)
@@ -398,6 +409,19 @@ mod tests {
             "lines": [{"change": "Cancel", "change_code": "DI"}], "structure": "0001"});
         business_content(&mut rejected);
         assert_ne!(rejected, x12, "the status itself is still compared");
+    }
+
+    #[test]
+    fn a_quantity_change_is_a_change_but_not_a_cancellation() {
+        // X12 POC02 QI names the value that changed; EDIFACT 1229 3 and SAP ACTION 002 cannot.
+        let mut x12 = serde_json::json!({"lines": [{"change": "ChangeQuantity"}]});
+        let mut edifact = serde_json::json!({"lines": [{"change": "Change"}]});
+        let mut cancel = serde_json::json!({"lines": [{"change": "Cancel"}]});
+        business_content(&mut x12);
+        business_content(&mut edifact);
+        business_content(&mut cancel);
+        assert_eq!(x12, edifact);
+        assert_ne!(x12, cancel);
     }
 
     #[test]

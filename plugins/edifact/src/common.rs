@@ -9,7 +9,7 @@
 use wharf_guest_sdk::canonical::{Dated, Extension, Identifier, Note};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::schemes::{self, Standard};
-use wharf_guest_sdk::{error, id};
+use wharf_guest_sdk::{date, error, id};
 
 use crate::codes;
 use crate::interchange::{Message, Segment};
@@ -40,12 +40,15 @@ pub fn write_dates(dates: &[Dated], kept: &mut Kept, path: &str) -> Result<Vec<O
     for (i, date) in dates.iter().enumerate() {
         let at = format!("{path}[{}]", i + 1);
         // A qualifier is the source's own code; it is written as a DTM 2005 code only when it
-        // means the same date in EDIFACT (an SAP IDDAT "012" is not EDIFACT's "012").
+        // means the same date in EDIFACT (an SAP IDDAT "012" is not EDIFACT's "012"). The
+        // date of the order a document refers to, under any standard's qualifier for it
+        // (X12 "004"), is 2005 "4", order date/time.
         let qualifier = match date
             .qualifier
             .as_ref()
             .filter(|q| codes::date_kind(q) == date.kind)
         {
+            _ if date::is_order_date(date) => date::EDIFACT_ORDER_DATE.to_owned(),
             Some(q) => q.clone(),
             None => codes::date_qualifier(date.kind)
                 .ok_or_else(|| {
