@@ -7,7 +7,7 @@
 //! | E1EDK02 QUALF 009 BELNR, else E1EDK01 BELNR | `invoice_number` |
 //! | E1EDK01 BSART: INVO, CRME | `kind`: Invoice, CreditNote (a debit note is written INVO) |
 //! | E1EDK01 CURCY | `currency` |
-//! | E1EDK01 ZTERM | `payment_terms` |
+//! | E1EDK01 ZTERM, else E1EDK18 QUALF 005 ZTERM_TXT | `payment_terms` |
 //! | E1EDK02 QUALF 001 BELNR, each | `po_numbers` |
 //! | other E1EDK02 | references `sap:E1EDK02:<QUALF>` |
 //! | E1EDK03 (012 document date, 026 invoice date, ...) | dates |
@@ -22,7 +22,8 @@
 //!
 //! Other totals (001 item count, 012 discount base, ...) and every unmapped field stay
 //! extensions. BSART and BELNR are written as they came when the IDoc gave other values;
-//! ZTERM only for documents that came from an IDoc, as it is a key into SAP's customizing.
+//! ZTERM only for documents that came from an IDoc, as it is a key into SAP's customizing;
+//! payment terms from another standard are words, written as E1EDK18 QUALF 005.
 
 mod charges;
 mod lines;
@@ -133,6 +134,9 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
         .at_xml(idoc.field_path("E1EDK02")));
     };
     extensions.extend(header.extensions);
+    if payment_terms.is_none() {
+        payment_terms = header::read_payment_terms(&mut idoc, &mut extensions);
+    }
     let currency_code = currency.as_deref();
     let taxes = charges::read_taxes(&mut idoc, "E1EDK04", currency_code, "idoc", &mut extensions)?;
     let allowances_charges =
@@ -213,10 +217,9 @@ pub fn write(invoice: &Invoice, envelope: &Envelope) -> Result<Vec<Element>, Ada
             (!kept(invoice, "BSART")).then(|| codes::invoice_bsart(invoice.kind)),
         )
         .text_child_opt("BELNR", (!kept(invoice, "BELNR")).then_some(number));
-    match &invoice.payment_terms {
-        Some(terms) if origin.sap_codes => general = general.text_child("ZTERM", terms),
-        Some(terms) => not_written(&format!("ZTERM {terms:?} from another standard")),
-        None => {}
+    let terms = invoice.payment_terms.as_deref();
+    if let Some(key) = terms.filter(|t| header::is_payment_terms_key(t, origin)) {
+        general = general.text_child("ZTERM", key);
     }
     let mut references = vec![id(INVOICE_NUMBER, number)];
     let mut orders = invoice.po_numbers.iter();
@@ -224,6 +227,10 @@ pub fn write(invoice: &Invoice, envelope: &Envelope) -> Result<Vec<Element>, Ada
     references.extend(orders.map(|po| id(PURCHASE_ORDER, po.trim())));
     references.extend(invoice.references.iter().cloned());
     let mut own_segments = charges::write_taxes(&invoice.taxes, "E1EDK04", &root, currency)?;
+    // Payment terms from another standard are words, not a key into SAP's customizing.
+    if let Some(words) = terms.filter(|t| !header::is_payment_terms_key(t, origin)) {
+        own_segments.extend(header::write_payment_terms(words));
+    }
     own_segments.extend(charges::write_charges(
         &invoice.allowances_charges,
         "E1EDK05",
