@@ -12,6 +12,7 @@
 //! | other E1EDK02 | references `sap:E1EDK02:<QUALF>` |
 //! | E1EDK03 (012 document date, 026 invoice date, ...) | dates |
 //! | E1EDKA1 (RS invoicing party, RE bill-to, AG sold-to, LF vendor, ...) | parties |
+//! | E1EDK01 EIGENUINR, KUNDEUINR | the VAT ids of seller and customer (see [`vat`]) |
 //! | E1EDK04 | taxes (see [`charges`]) |
 //! | E1EDK05 | allowances and charges (see [`charges`]) |
 //! | E1EDKT1 | notes |
@@ -27,6 +28,7 @@
 
 mod charges;
 mod lines;
+mod vat;
 
 use wharf_guest_sdk::canonical::{
     CanonicalDocument, Document, Envelope, Invoice, InvoiceKind, InvoiceTotals,
@@ -110,8 +112,10 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
     let mut extensions = Vec::new();
     let (mut currency, mut kind, mut payment_terms, mut number) =
         (None, InvoiceKind::Invoice, None, own_number);
+    let mut parties = header.parties;
     if let Some(mut general) = header.general {
         currency = general.text("CURCY").map(str::to_owned);
+        vat::read(&mut general, &mut parties);
         let bsart = general.peek("BSART");
         kind = codes::invoice_kind(bsart);
         if bsart == Some(codes::invoice_bsart(kind)) {
@@ -173,7 +177,7 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
             po_numbers,
             currency,
             dates: header.dates,
-            parties: header.parties,
+            parties,
             references,
             payment_terms,
             lines,
@@ -217,6 +221,9 @@ pub fn write(invoice: &Invoice, envelope: &Envelope) -> Result<Vec<Element>, Ada
             (!kept(invoice, "BSART")).then(|| codes::invoice_bsart(invoice.kind)),
         )
         .text_child_opt("BELNR", (!kept(invoice, "BELNR")).then_some(number));
+    for (field, number) in vat::write(&invoice.parties) {
+        general = general.text_child_opt(field, number);
+    }
     let terms = invoice.payment_terms.as_deref();
     if let Some(key) = terms.filter(|t| header::is_payment_terms_key(t, origin)) {
         general = general.text_child("ZTERM", key);
