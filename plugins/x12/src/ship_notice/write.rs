@@ -245,8 +245,9 @@ fn write_pack(
     ext: &[wharf_guest_sdk::canonical::Extension],
     out: &mut Vec<Out>,
 ) -> Result<(), AdapterError> {
-    let prefix = format!("HL.{id}.");
-    let code = extension(ext, &format!("x12.HL.{id}.03"))
+    // A pack's extensions are keyed by its id, which is its HL01 only when it has no SSCC.
+    let prefix = format!("HL.{}.", pack.pack_id);
+    let code = extension(ext, &format!("x12.HL.{}.03", pack.pack_id))
         .unwrap_or_else(|| default_pack_code(packs, pack).to_owned());
     let children = !pack.items.is_empty()
         || packs
