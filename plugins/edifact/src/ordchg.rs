@@ -5,22 +5,27 @@
 //! (`1` cancels the whole order, `5` replaces it, `4` changes it; any other code reads as a
 //! change and is kept); RFF+ON names the order changed. Each LIN group is a line change whose
 //! LIN 1229 says what happens to the line: `1` added, `2` deleted, `3` changed, `4` no action
-//! (kept as `change_code`). 1229 has one code for every change, so a line whose source said
+//! (kept as `change_code`). BGM C106 1060 is the `revision` (cXML's orderVersion). 1229 has one code for every change, so a line whose source said
 //! *which* value changed (X12 POC02 `QI`, `PC`, `CT`) is written and read back as changed;
 //! its new quantity, price and dates are in the line itself.
 
-use wharf_guest_sdk::canonical::{ChangeKind, LineChange, LineChangeKind, OrderChange};
+use wharf_guest_sdk::canonical::{
+    ChangeKind, Extension, ExtensionValue, LineChange, LineChangeKind, OrderChange,
+};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::{error, id};
 
 use crate::header::{self, Common, keep_all, read_summary, write_bgm, write_common};
-use crate::interchange::Message;
+use crate::interchange::{Message, Segment};
 use crate::items;
 use crate::orders::{order_line, write_line};
+use crate::reader::{CANONICAL, join_components};
 use crate::writer::{Kept, Out};
 
 /// BGM 1001 of an ORDCHG: "Purchase order change request".
 const DOCUMENT_NAME: &str = "230";
+/// The longest BGM C106 1060, revision number (an..6).
+const REVISION_LENGTH: usize = 6;
 /// RFF 1153 of the buyer's order number, the order being changed.
 const ORDER_NUMBER: &str = "ON";
 
@@ -68,6 +73,25 @@ fn is_edifact_code(code: &str) -> bool {
     (1..=2).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// BGM C106 1060, the revision number. The heading kept what it did not read of C106 (1056
+/// and 1060) as `edifact.BGM.C106`; the revision is taken out of it.
+fn take_revision(bgm: &Segment, extensions: &mut Vec<Extension>) -> Option<String> {
+    let revision = bgm.text(2, 3).filter(|r| !r.is_empty())?.to_owned();
+    if let Some(at) = extensions.iter().position(|e| e.key == "edifact.BGM.C106") {
+        let version = bgm
+            .text(2, 2)
+            .map(|v| CANONICAL.escape(v))
+            .unwrap_or_default();
+        let rest = join_components(&[String::new(), version]);
+        if rest.is_empty() {
+            extensions.remove(at);
+        } else {
+            extensions[at].value = ExtensionValue::Text(rest);
+        }
+    }
+    Some(revision)
+}
+
 /// Reads an ORDCHG message.
 pub fn read(message: &Message) -> Result<OrderChange, AdapterError> {
     let mut header = header::read(message)?;
@@ -80,6 +104,7 @@ pub fn read(message: &Message) -> Result<OrderChange, AdapterError> {
     };
     let change_kind = kind(header.function.as_deref());
     let mut extensions = std::mem::take(&mut header.extensions);
+    let revision = take_revision(&message.body[0], &mut extensions);
     if let Some(code) = header
         .function
         .as_deref()
@@ -115,7 +140,7 @@ pub fn read(message: &Message) -> Result<OrderChange, AdapterError> {
         change_number: header.number.clone(),
         po_number,
         kind: change_kind,
-        revision: None,
+        revision,
         currency,
         dates: header.dates,
         parties: header.parties,
@@ -134,10 +159,13 @@ pub fn write(change: &OrderChange, mark: char) -> Result<Vec<Out>, AdapterError>
                 .at_xml("po_number"),
         );
     }
-    if let Some(revision) = &change.revision {
-        wharf_guest_sdk::log::warn(&format!(
-            "revision {revision} has no place in ORDCHG; not written"
-        ));
+    if let Some(revision) = &change.revision
+        && revision.chars().count() > REVISION_LENGTH
+    {
+        return Err(error::validation(format!(
+            "revision {revision:?} is longer than BGM C106 1060 allows ({REVISION_LENGTH})"
+        ))
+        .at_xml("revision"));
     }
     let mut kept = Kept::new(&change.extensions);
     let code = kept
@@ -145,7 +173,11 @@ pub fn write(change: &OrderChange, mark: char) -> Result<Vec<Out>, AdapterError>
         .filter(|c| kind(Some(c)) == change.kind)
         .unwrap_or_else(|| function(change.kind).to_owned());
     let number = change.change_number.as_deref().unwrap_or_default();
-    let mut out = vec![write_bgm(DOCUMENT_NAME, number, Some(&code), &mut kept)];
+    let mut bgm = write_bgm(DOCUMENT_NAME, number, Some(&code), &mut kept);
+    if let Some(revision) = &change.revision {
+        bgm.set(2, 3, revision);
+    }
+    let mut out = vec![bgm];
     let mut references = vec![id(
         format!("edifact:{ORDER_NUMBER}"),
         change.po_number.clone(),
