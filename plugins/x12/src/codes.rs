@@ -39,10 +39,11 @@ pub fn party_code(role: PartyRole) -> &'static str {
     }
 }
 
-/// N103 identification code qualifier → identifier scheme.
+/// Element 66, identification code qualifier (N103, TD502) → identifier scheme.
 pub fn party_scheme(qualifier: &str) -> String {
     match qualifier {
         "1" => "duns".to_owned(),
+        "2" => "scac".to_owned(),
         "9" => "duns+4".to_owned(),
         "UL" => "gln".to_owned(),
         "92" => "buyer".to_owned(),
@@ -51,10 +52,11 @@ pub fn party_scheme(qualifier: &str) -> String {
     }
 }
 
-/// Identifier scheme → N103 qualifier, for schemes X12 can express.
+/// Identifier scheme → element 66 qualifier (N103, TD502), for schemes X12 can express.
 pub fn party_qualifier(scheme: &str) -> Option<String> {
     match scheme {
         "duns" => Some("1".to_owned()),
+        "scac" => Some("2".to_owned()),
         "duns+4" => Some("9".to_owned()),
         "gln" => Some("UL".to_owned()),
         "buyer" => Some("92".to_owned()),

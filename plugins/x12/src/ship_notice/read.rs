@@ -331,7 +331,9 @@ fn shipment_segment(
         {
             let carrier = notice.carrier.get_or_insert_with(empty_carrier);
             if let (Some(qualifier), Some(code)) = (seg.text(2), seg.text(3)) {
-                carrier.ids.push(id(format!("x12:{qualifier}"), code));
+                carrier
+                    .ids
+                    .push(id(crate::codes::party_scheme(qualifier), code));
             }
             carrier.mode = seg.owned(4);
             carrier.name = seg.owned(5);

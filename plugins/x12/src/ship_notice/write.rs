@@ -131,10 +131,11 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
         let mut td5 = Out::new("TD5")
             .with_opt(4, carrier.mode.clone())
             .with_opt(5, carrier.name.clone());
+        // TD502 is element 66, as N103: SCAC (2), DUNS (1), the parties' own numbers (91, 92).
         if let Some((q, code)) = carrier
             .ids
             .iter()
-            .find_map(|i| i.scheme.strip_prefix("x12:").map(|q| (q, &i.value)))
+            .find_map(|i| crate::codes::party_qualifier(&i.scheme).map(|q| (q, &i.value)))
         {
             td5.set(2, q).set(3, code.clone());
         }

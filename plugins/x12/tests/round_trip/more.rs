@@ -132,7 +132,7 @@ prop_compose! {
             if let (true, Some(first)) = (bill_of_lading, tracking_numbers.first()) {
                 extensions.push(Extension { key: "x12.REF.BM".to_owned(), value: ExtensionValue::Text(first.clone()) });
             }
-            Carrier { ids: scac.map(|s| id("x12:2", s)).into_iter().collect(), name: Some(name), mode, tracking_numbers }
+            Carrier { ids: scac.map(|s| id("scac", s)).into_iter().collect(), name: Some(name), mode, tracking_numbers }
         });
         ShipNotice {
             shipment_id, structure: Some("0001".to_owned()), purpose: Some("00".to_owned()),
