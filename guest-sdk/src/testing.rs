@@ -76,7 +76,9 @@ pub fn encode_context() -> EncodeContext {
 /// counts as in the canonical table (an IDoc's `PCE` comes back from X12's `PC` as `H87`: the
 /// same piece, see [`crate::units::same`]). Lists of facts (`ids`, `item_ids`, `parties`,
 /// `dates`, `references`, `contacts`, `notes`) are sorted, since their order carries no
-/// meaning; lines keep theirs.
+/// meaning, and so are a ship notice's `orders`, each named by its PO number, whose sequence
+/// is only the one the format's tree (X12 HL, EDIFACT CPS groups) met them in; lines keep
+/// theirs.
 pub fn business_content(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
@@ -114,6 +116,7 @@ pub fn business_content(value: &mut serde_json::Value) {
                 "references",
                 "contacts",
                 "notes",
+                "orders",
             ] {
                 if let Some(Value::Array(items)) = map.get_mut(key) {
                     items.sort_by_key(|v| v.to_string());
@@ -422,6 +425,21 @@ mod tests {
         business_content(&mut cancel);
         assert_eq!(x12, edifact);
         assert_ne!(x12, cancel);
+    }
+
+    #[test]
+    fn a_notice_s_orders_compare_as_a_set_and_lines_in_sequence() {
+        let mut one = serde_json::json!({"orders": [{"po_number": "A"}, {"po_number": "B"}],
+            "lines": [{"line_number": "1"}, {"line_number": "2"}]});
+        let mut other = serde_json::json!({"orders": [{"po_number": "B"}, {"po_number": "A"}],
+            "lines": [{"line_number": "1"}, {"line_number": "2"}]});
+        let mut swapped = serde_json::json!({"orders": [{"po_number": "A"}, {"po_number": "B"}],
+            "lines": [{"line_number": "2"}, {"line_number": "1"}]});
+        business_content(&mut one);
+        business_content(&mut other);
+        business_content(&mut swapped);
+        assert_eq!(one, other);
+        assert_ne!(one, swapped);
     }
 
     #[test]
