@@ -72,7 +72,9 @@ pub fn encode_context() -> EncodeContext {
 /// format has a place for. A line change's `ChangeQuantity`, `ChangePrice` and `ChangeDates`
 /// count as `Change`: only X12's POC02 names which value changed (EDIFACT 1229 `3`, SAP
 /// ACTION `002` and a cXML update say "changed"), and the new values are in the line itself.
-/// Every `unit` becomes the unit it
+/// A note's `text` is compared with its white space collapsed: where its lines break is
+/// where a format's element width wrapped it (X12 NTE02 holds 80 characters, EDIFACT FTX
+/// 4440 70). Every `unit` becomes the unit it
 /// counts as in the canonical table (an IDoc's `PCE` comes back from X12's `PC` as `H87`: the
 /// same piece, see [`crate::units::same`]). Lists of facts (`ids`, `item_ids`, `parties`,
 /// `dates`, `references`, `contacts`, `notes`) are sorted, since their order carries no
@@ -101,6 +103,9 @@ pub fn business_content(value: &mut serde_json::Value) {
                 )
             {
                 *change = "Change".to_owned();
+            }
+            if let Some(Value::String(text)) = map.get_mut("text") {
+                *text = text.split_whitespace().collect::<Vec<_>>().join(" ");
             }
             if let Some(Value::String(unit)) = map.get_mut("unit")
                 && let Some(row) = crate::units::rec20(unit)
@@ -440,6 +445,21 @@ mod tests {
         business_content(&mut swapped);
         assert_eq!(one, other);
         assert_ne!(one, swapped);
+    }
+
+    #[test]
+    fn a_note_wrapped_by_a_format_is_the_same_note_but_not_another_text() {
+        let mut one =
+            serde_json::json!({"notes": [{"kind": null, "text": "ships in two deliveries"}]});
+        let mut wrapped =
+            serde_json::json!({"notes": [{"kind": null, "text": "ships in two\ndeliveries"}]});
+        let mut other =
+            serde_json::json!({"notes": [{"kind": null, "text": "ships in one delivery"}]});
+        business_content(&mut one);
+        business_content(&mut wrapped);
+        business_content(&mut other);
+        assert_eq!(one, wrapped);
+        assert_ne!(one, other);
     }
 
     #[test]
