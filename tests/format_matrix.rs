@@ -88,7 +88,7 @@ const SOURCES: [(&str, &str, &str); 19] = [
 /// the target requires (or the target adapter cannot write the document type yet): source
 /// format and case, target, the text the refusal must contain, and why. Any other refusal is
 /// a failure.
-const ACCEPTED_REFUSALS: [(&str, &str, &str, &str); 8] = [
+const ACCEPTED_REFUSALS: [(&str, &str, &str, &str); 10] = [
     (
         "x12/change",
         "cxml",
@@ -136,6 +136,20 @@ const ACCEPTED_REFUSALS: [(&str, &str, &str, &str); 8] = [
         "an OrderRequest update's orderDate is the update's own date and its DocumentReference \
          names the original order by payloadID only; X12 860 BCH06 (purchase order date) is \
          mandatory",
+    ),
+    (
+        "idoc/ordrsp-confirmation",
+        "cxml",
+        "parties[2].name: cXML requires a name",
+        "the RG (payer) E1EDKA1 gives its partner number only (no NAME1, no address); cXML's \
+         Contact requires Name",
+    ),
+    (
+        "idoc/desadv-pallet",
+        "cxml",
+        "cXML requires a notice date",
+        "the DELVRY IDoc dates the shipment (E1EDT13 006 goods issue, 007 delivery) but not \
+         the notice itself; cXML's ShipNoticeHeader requires noticeDate",
     ),
     (
         "edifact/invoic-credit",
