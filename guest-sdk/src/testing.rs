@@ -121,11 +121,14 @@ pub fn business_content(value: &mut serde_json::Value) {
                 "references",
                 "contacts",
                 "notes",
-                "orders",
             ] {
                 if let Some(Value::Array(items)) = map.get_mut(key) {
                     items.sort_by_key(|v| v.to_string());
                 }
+            }
+            // By PO number, so that an order whose content differs still meets its own.
+            if let Some(Value::Array(orders)) = map.get_mut("orders") {
+                orders.sort_by_key(|o| o.get("po_number").map(Value::to_string));
             }
         }
         Value::Array(items) => items.iter_mut().for_each(business_content),
