@@ -17,7 +17,7 @@
 //! | E1EDK05 | allowances and charges (see [`charges`]) |
 //! | E1EDKT1 | notes |
 //! | E1EDP01 | lines (see [`lines`]) |
-//! | E1EDS01 SUMID 010 (net value) | totals `subtotal` |
+//! | E1EDS01 SUMID 010 (net value), less header charges (see [`net_value`]) | totals `subtotal` |
 //! | E1EDS01 SUMID 005 (tax amount) | totals `tax` |
 //! | E1EDS01 SUMID 011 (gross value, the amount due) | totals `total` |
 //!
@@ -28,6 +28,7 @@
 
 mod charges;
 mod lines;
+mod net_value;
 mod vat;
 
 use wharf_guest_sdk::canonical::{
@@ -157,11 +158,12 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
         &mut extensions,
     )?
     .into_iter();
-    let (total, subtotal, tax) = (
+    let (total, net, tax) = (
         totals.next().flatten(),
         totals.next().flatten(),
         totals.next().flatten(),
     );
+    let subtotal = net.map(|net| net_value::subtotal(net, &allowances_charges));
     let Some(total) = total else {
         return Err(error::validation(
             "the invoice has no total: no E1EDS01 with SUMID 011 (the gross value)",
@@ -269,10 +271,14 @@ pub fn write(invoice: &Invoice, envelope: &Envelope) -> Result<Vec<Element>, Ada
             not_written(&format!("the total {what} {}", value.amount));
         }
     }
+    let net = totals
+        .subtotal
+        .as_ref()
+        .map(|subtotal| net_value::net_value(subtotal, &invoice.allowances_charges));
     data.extend(header::write_totals(
         &[
             (TAX_AMOUNT, totals.tax.as_ref()),
-            (NET_VALUE, totals.subtotal.as_ref()),
+            (NET_VALUE, net.as_ref()),
             (GROSS_VALUE, Some(&totals.total)),
         ],
         &invoice.extensions,
