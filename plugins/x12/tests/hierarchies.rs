@@ -203,3 +203,41 @@ fn a_pack_s_own_segments_follow_it_when_its_sscc_names_it() {
         &segments[man - 1..man + 2]
     );
 }
+
+#[test]
+fn a_notice_dated_without_a_time_reads_back_without_one() {
+    // BSN04 is mandatory: a date alone is written with 0000 and must not come back as
+    // midnight (an EDIFACT DTM+137 in format 102 crossed X12 as 2026-02-01T00:00:00).
+    let path = format!(
+        "{}/tests/golden/asn-two-orders.decode.edi",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut document = decode(std::fs::read(&path).expect("fixture"));
+    let Document::ShipNotice(notice) = &mut document.body else {
+        panic!("856")
+    };
+    let dated = notice
+        .dates
+        .iter_mut()
+        .find(|d| d.kind == wharf_guest_sdk::canonical::DateKind::Document)
+        .expect("BSN03");
+    dated.value = "2026-02-01".to_owned();
+    let encoded = with_config(&[], || X12Adapter::encode(document, encode_context()))
+        .unwrap_or_else(|e| panic!("{}", wharf_guest_sdk::error::render(&e)));
+    let text = String::from_utf8(encoded.bytes.clone()).expect("text");
+    assert!(text.contains("*20260201*0000*"), "{text}");
+    let Document::ShipNotice(again) = decode(encoded.bytes).body else {
+        panic!("856")
+    };
+    let kinds: Vec<(&str, bool)> = again
+        .dates
+        .iter()
+        .map(|d| {
+            (
+                d.value.as_str(),
+                d.kind == wharf_guest_sdk::canonical::DateKind::Document,
+            )
+        })
+        .collect();
+    assert!(kinds.contains(&("2026-02-01", true)), "{kinds:?}");
+}

@@ -25,6 +25,9 @@ use crate::syntax::Segment;
 use super::levels::{item_segment, order_segment, pack_segment, spread_over_packs, weight};
 use super::tree::{self, OrderKey, Placement};
 
+/// BSN04 of a notice whose date has no time.
+pub const NO_TIME: &str = "0000";
+
 /// The mark scheme of an SSCC (MAN GM).
 const SSCC: &str = "sscc";
 
@@ -66,7 +69,10 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
         notes: Vec::new(),
         extensions: Vec::new(),
     };
-    if let Some(value) = bsn.date(3, Some(4))? {
+    // BSN04 is mandatory, so a notice dated without a time is written with 0000 (see
+    // `write`): that reads back as the date alone.
+    let time = (bsn.text(4) != Some(NO_TIME)).then_some(4);
+    if let Some(value) = bsn.date(3, time)? {
         notice.dates.push(document_date(value));
     }
     bsn.leftovers(&[1, 2, 3, 4, 5], "", &mut notice.extensions);

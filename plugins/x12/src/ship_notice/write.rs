@@ -14,7 +14,7 @@ use crate::parties;
 use crate::purchase_order::split_document_date;
 use crate::ship_notice::levels::ONE_PACKAGE;
 use crate::ship_notice::read::{
-    BILL_OF_LADING, BILL_OF_LADING_KEY, CARRIER_PRO, default_pack_code,
+    BILL_OF_LADING, BILL_OF_LADING_KEY, CARRIER_PRO, NO_TIME, default_pack_code,
 };
 use crate::writer::{Out, extension, extension_text, raw_segments};
 
@@ -91,7 +91,7 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
             .with(1, notice.purpose.clone().unwrap_or_else(|| "00".to_owned()))
             .with(2, notice.shipment_id.clone())
             .with(3, day)
-            .with(4, time.unwrap_or_else(|| "0000".to_owned()))
+            .with(4, time.unwrap_or_else(|| NO_TIME.to_owned()))
             .with(5, written_structure(notice))
             .restore(ext, ""),
     );
