@@ -215,6 +215,8 @@ pub fn item_scheme(kind: Option<&str>) -> String {
         Some("BP") => "buyer".to_owned(),
         Some("SA" | "VN" | "VP") => "supplier".to_owned(),
         Some("MF") => "manufacturer".to_owned(),
+        // "Vendor's supplemental item number", cXML's SupplierPartAuxiliaryID.
+        Some("VS") => "supplier-aux".to_owned(),
         Some(other) => format!("edifact:{other}"),
         None => "edifact".to_owned(),
     }
@@ -227,6 +229,7 @@ pub fn item_kind(scheme: &str) -> Option<&str> {
         "buyer" => Some("BP"),
         "supplier" => Some("SA"),
         "manufacturer" => Some("MF"),
+        "supplier-aux" => Some("VS"),
         "edifact" => Some(""),
         other => other.strip_prefix("edifact:"),
     }
@@ -267,6 +270,13 @@ pub fn syntax_error_text(code: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_supplier_s_auxiliary_part_id_is_a_vendor_s_supplemental_item_number() {
+        // cXML SupplierPartAuxiliaryID was dropped by PIA (issue 9's matrix).
+        assert_eq!(item_kind("supplier-aux"), Some("VS"));
+        assert_eq!(item_scheme(Some("VS")), "supplier-aux");
+    }
 
     #[test]
     fn a_scac_is_agency_182_both_ways() {
