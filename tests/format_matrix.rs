@@ -197,7 +197,7 @@ async fn adapters() -> BTreeMap<&'static str, Arc<LoadedAdapter>> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "issue 9, open: 17 of 57 pairs cross unchanged and 10 are refused as they should \
+#[ignore = "issue 9, open: 15 of 57 pairs cross unchanged and 10 are refused as they should \
             be; run with --ignored for the report"]
 async fn every_document_type_crosses_every_pair_of_formats() {
     let adapters = adapters().await;
