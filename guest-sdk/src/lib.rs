@@ -17,6 +17,9 @@
 //!   and cXML domains.
 //! - [`csv`]: delimited flat files read record by record, each knowing its line and columns,
 //!   and written back; RFC 4180 on `csv-core`.
+//! - [`segments`]: segment-based EDI (X12, EDIFACT): delimiters and release characters, a
+//!   reader of segments, elements and components that borrows its input and locates errors,
+//!   and a writer that escapes or refuses service characters.
 //! - [`log`], [`config`], [`xref`]: the only host capabilities an adapter is granted.
 //! - [`credential`]: reporting a secret a document carries, without passing it on.
 //! - `testing` (native builds only): golden cases and configuration for an adapter's own tests.
@@ -57,6 +60,7 @@ pub mod decimal;
 pub mod error;
 pub mod log;
 pub mod schemes;
+pub mod segments;
 #[cfg(not(target_family = "wasm"))]
 pub mod testing;
 pub mod units;

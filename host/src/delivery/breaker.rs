@@ -1,7 +1,8 @@
 //! Per-endpoint admission: how many deliveries an agreement's endpoint has in flight, and its
 //! circuit breaker. The next lease takes no more of an endpoint's entries than it has free
-//! slots, and none while its breaker is open, so one slow or failing partner never holds the
-//! slots every other partner needs, and entries are not leased only to be given back.
+//! slots plus a few to wait ready for the next free one ([`super::ahead`]), and none while its
+//! breaker is open, so one slow or failing partner never holds the slots every other partner
+//! needs, and entries are not leased only to be given back.
 //!
 //! The breaker opens after a run of consecutive failures, keeps the endpoint untried for a
 //! cool-down, then lets one probe through: success closes it, failure opens it again for twice
@@ -37,15 +38,18 @@ struct Endpoint {
 #[derive(Debug)]
 pub struct Admission {
     per_endpoint: u32,
+    /// Entries leased ahead of a free slot, per endpoint whose breaker is closed.
+    ahead: u32,
     failures_to_open: u32,
     cooldown: Duration,
     endpoints: Mutex<HashMap<String, Endpoint>>,
 }
 
 impl Admission {
-    pub fn new(per_endpoint: u32, failures_to_open: u32, cooldown: Duration) -> Self {
+    pub fn new(per_endpoint: u32, ahead: u32, failures_to_open: u32, cooldown: Duration) -> Self {
         Admission {
             per_endpoint,
+            ahead,
             failures_to_open,
             cooldown,
             endpoints: Mutex::new(HashMap::new()),
@@ -58,9 +62,11 @@ impl Admission {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// How many more entries each endpoint takes now: its free slots, none while its breaker
-    /// is open, one probe when it is half open. Endpoints not seen yet take the full cap.
-    pub fn room(&self, now: Instant) -> EndpointRoom {
+    /// How many more entries each endpoint takes now, given how many already `waiting` for
+    /// a slot: while its breaker is closed, its free slots and its lookahead less those
+    /// waiting; none while it is open; one probe when it is half open (and nothing waits).
+    /// Endpoints not seen yet take the full cap and lookahead.
+    pub fn room(&self, now: Instant, waiting: &HashMap<String, usize>) -> EndpointRoom {
         let mut endpoints = self.lock();
         let mut limited = HashMap::new();
         for (agreement, e) in endpoints.iter_mut() {
@@ -69,16 +75,21 @@ impl Admission {
             {
                 e.state = State::HalfOpen { probing: false };
             }
+            let waiting = waiting.get(agreement).copied().unwrap_or(0) as u32;
             let free = match e.state {
-                State::Closed => self.per_endpoint.saturating_sub(e.in_flight),
+                State::Closed => {
+                    (self.per_endpoint + self.ahead).saturating_sub(e.in_flight + waiting)
+                }
                 State::Open { .. } => 0,
-                State::HalfOpen { probing } => u32::from(!probing && e.in_flight == 0),
+                State::HalfOpen { probing } => {
+                    u32::from(!probing && e.in_flight == 0 && waiting == 0)
+                }
             };
             limited.insert(agreement.clone(), free as usize);
         }
         EndpointRoom {
             limited,
-            otherwise: Some(self.per_endpoint as usize),
+            otherwise: Some((self.per_endpoint + self.ahead) as usize),
         }
     }
 
@@ -153,12 +164,13 @@ mod tests {
 
     #[test]
     fn an_endpoint_takes_no_more_than_its_cap() {
-        let admission = Admission::new(2, 5, Duration::from_secs(1));
+        let admission = Admission::new(2, 0, 5, Duration::from_secs(1));
+        let none = HashMap::new();
         assert!(admission.admit("a"));
         assert!(admission.admit("a"));
         assert!(!admission.admit("a"));
         assert!(admission.admit("b"));
-        let room = admission.room(Instant::now());
+        let room = admission.room(Instant::now(), &none);
         assert_eq!(room.of("a"), Some(0));
         assert_eq!(room.of("b"), Some(1));
         assert_eq!(
@@ -167,29 +179,48 @@ mod tests {
             "an endpoint not seen yet takes the full cap"
         );
         admission.release("a", Some(true), Instant::now());
-        assert_eq!(admission.room(Instant::now()).of("a"), Some(1));
+        assert_eq!(admission.room(Instant::now(), &none).of("a"), Some(1));
+    }
+
+    #[test]
+    fn a_closed_endpoint_leases_ahead_less_what_already_waits() {
+        let admission = Admission::new(2, 3, 5, Duration::from_secs(1));
+        assert!(admission.admit("a"));
+        assert!(admission.admit("a"));
+        let now = Instant::now();
+        assert_eq!(admission.room(now, &HashMap::new()).of("a"), Some(3));
+        let waiting = HashMap::from([("a".to_owned(), 2)]);
+        assert_eq!(admission.room(now, &waiting).of("a"), Some(1));
+        assert_eq!(admission.room(now, &waiting).of("new"), Some(5));
+        // An open breaker takes nothing ahead.
+        for _ in 0..5 {
+            admission.release("a", Some(false), now);
+            admission.admit("a");
+        }
+        assert_eq!(admission.room(now, &HashMap::new()).of("a"), Some(0));
     }
 
     #[test]
     fn failures_open_the_breaker_and_a_probe_closes_it() {
         let cooldown = Duration::from_millis(100);
-        let admission = Admission::new(4, 2, cooldown);
+        let admission = Admission::new(4, 0, 2, cooldown);
+        let none = HashMap::new();
         let start = Instant::now();
         for _ in 0..2 {
             assert!(admission.admit("a"));
             admission.release("a", Some(false), start);
         }
         assert!(!admission.admit("a"), "open after two failures");
-        assert_eq!(admission.room(start).of("a"), Some(0));
+        assert_eq!(admission.room(start, &none).of("a"), Some(0));
         // After the cool-down one probe goes through, and only one.
         let later = start + cooldown;
-        assert_eq!(admission.room(later).of("a"), Some(1));
+        assert_eq!(admission.room(later, &none).of("a"), Some(1));
         assert!(admission.admit("a"));
         assert!(!admission.admit("a"));
         // A failed probe opens it for twice as long.
         admission.release("a", Some(false), later);
-        assert_eq!(admission.room(later + cooldown).of("a"), Some(0));
-        assert_eq!(admission.room(later + cooldown * 2).of("a"), Some(1));
+        assert_eq!(admission.room(later + cooldown, &none).of("a"), Some(0));
+        assert_eq!(admission.room(later + cooldown * 2, &none).of("a"), Some(1));
         assert!(admission.admit("a"));
         admission.release("a", Some(true), later + cooldown * 2);
         assert!(admission.admit("a"));

@@ -4,6 +4,7 @@
 //! `kill -9` loses none: their leases run out and any worker sends them.
 //!
 //! - [`breaker`]: per-endpoint caps and circuit breakers, so one partner cannot hold the slots.
+//! - [`ahead`]: entries leased ahead of a free slot, taken the moment the endpoint answers.
 //! - [`send`]: one HTTP attempt and what its answer means (delivered, retryable, final).
 //! - [`signing`]: Standard Webhooks signatures.
 //! - [`render`]: encoding an entry with the adapter its agreement names.
@@ -13,6 +14,7 @@
 //! agreement's retry period (24 hours by default) runs out; then the entry is dead-lettered
 //! with its last answer, payload kept for replay.
 
+mod ahead;
 pub mod backoff;
 pub mod breaker;
 mod render;
@@ -23,7 +25,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
 use crate::clock::Clock;
@@ -32,6 +34,7 @@ use crate::engine::{Outage, deadlines, exceptions, lifecycle, notify};
 use crate::sandbox::AdapterRegistry;
 use crate::store::outbox::{AttemptRecord, LeasedEntry, Render, Rendered, Settlement};
 use crate::store::{Store, StoreError, now_ms};
+use ahead::Ahead;
 use backoff::Backoff;
 use breaker::Admission;
 use render::RenderFault;
@@ -46,6 +49,7 @@ pub struct DeliveryWorker {
     wake: Arc<Notify>,
     in_flight: Arc<Semaphore>,
     admission: Admission,
+    ahead: Ahead,
     /// What deadlines set on delivery are measured by.
     clock: Clock,
 }
@@ -63,9 +67,13 @@ impl DeliveryWorker {
             in_flight: Arc::new(Semaphore::new(d.max_in_flight as usize)),
             admission: Admission::new(
                 d.max_in_flight_per_endpoint,
+                // As many waiting as in flight: a slot that frees finds its next entry here.
+                d.max_in_flight_per_endpoint,
                 d.breaker_failures,
                 Duration::from_millis(d.breaker_cooldown_ms),
             ),
+            // An entry still has an attempt's timeout and some bookkeeping left of its lease.
+            ahead: Ahead::new(Duration::from_millis(d.timeout_ms + 5_000)),
             store,
             settings,
             registry,
@@ -86,8 +94,8 @@ impl DeliveryWorker {
     }
 
     fn lease_ms(&self) -> i64 {
-        // Long enough for rendering, the attempt and its bookkeeping; short enough that a
-        // crashed worker's entries come back soon.
+        // Long enough for waiting ahead ([`ahead`]), rendering, the attempt and its
+        // bookkeeping; short enough that a crashed worker's entries come back soon.
         (self.settings.delivery.timeout_ms * 2 + 10_000) as i64
     }
 
@@ -97,17 +105,22 @@ impl DeliveryWorker {
         let idle = Duration::from_millis(self.settings.delivery.poll_interval_ms);
         let mut outage = Outage::default();
         loop {
+            self.send_waiting();
             let free = self.in_flight.available_permits() as i64;
             if free > 0 {
-                let room = self.admission.room(Instant::now());
-                match self.store.lease_due(free, self.lease_ms(), room).await {
+                let room = self.admission.room(Instant::now(), &self.ahead.waiting());
+                // Up to the free slots, and as many again to wait ahead for a slot.
+                let limit = free + i64::from(self.settings.delivery.max_in_flight);
+                match self.store.lease_due(limit, self.lease_ms(), room).await {
                     Ok(entries) => {
                         if outage.over() {
                             tracing::info!("outbox available again");
                         }
+                        let leased = Instant::now();
                         for entry in entries {
-                            self.dispatch(entry).await;
+                            self.ahead.push(entry, leased);
                         }
+                        self.send_waiting();
                     }
                     Err(e) => {
                         // Lease nothing until the database answers again (see the engine's
@@ -117,7 +130,7 @@ impl DeliveryWorker {
                             tracing::error!(error = %e, "outbox unavailable");
                         }
                         tokio::select! {
-                            _ = &mut shutdown => return,
+                            _ = &mut shutdown => break,
                             _ = tokio::time::sleep(pause) => {}
                         }
                         continue;
@@ -125,24 +138,58 @@ impl DeliveryWorker {
                 }
             }
             tokio::select! {
-                _ = &mut shutdown => return,
+                _ = &mut shutdown => break,
                 _ = self.wake.notified() => {}
                 _ = tokio::time::sleep(idle) => {}
             }
         }
+        // Entries still waiting go back untried; what is in flight finishes on its own.
+        for entry in self.ahead.drain() {
+            self.release_early(entry).await;
+        }
     }
 
-    async fn dispatch(self: &Arc<Self>, entry: LeasedEntry) {
-        if !self.admission.admit(&entry.agreement) {
-            // Leases take no more than an endpoint's free slots, so this is rare: give the
-            // entry back untried rather than let it wait for a slot while holding one of
-            // everybody's.
-            self.release_early(entry).await;
+    /// Sends waiting entries of every endpoint with a free slot.
+    fn send_waiting(self: &Arc<Self>) {
+        for agreement in self.ahead.agreements() {
+            self.send_waiting_for(&agreement);
+        }
+    }
+
+    /// Sends `agreement`'s waiting entries while it has free slots (and the process has).
+    fn send_waiting_for(self: &Arc<Self>, agreement: &str) {
+        loop {
+            let Ok(permit) = self.in_flight.clone().try_acquire_owned() else {
+                return;
+            };
+            if !self.admission.admit(agreement) {
+                return;
+            }
+            let (next, stale) = self.ahead.next(agreement, Instant::now());
+            self.give_back(stale);
+            let Some(entry) = next else {
+                self.admission.release(agreement, None, Instant::now());
+                return;
+            };
+            self.spawn_delivery(entry, permit);
+        }
+    }
+
+    /// Gives `entries` back to the store untried, in the background.
+    fn give_back(self: &Arc<Self>, entries: Vec<LeasedEntry>) {
+        if entries.is_empty() {
             return;
         }
-        let Ok(permit) = self.in_flight.clone().acquire_owned().await else {
-            return;
-        };
+        let worker = self.clone();
+        tokio::spawn(async move {
+            for entry in entries {
+                worker.release_early(entry).await;
+            }
+        });
+    }
+
+    /// Delivers `entry`, whose endpoint slot and process `permit` are taken.
+    fn spawn_delivery(self: &Arc<Self>, entry: LeasedEntry, permit: OwnedSemaphorePermit) {
         let worker = self.clone();
         let span = tracing::info_span!("deliver", outbox_id = %entry.id,
             message_id = %entry.message_id, agreement = %entry.agreement,
@@ -171,7 +218,7 @@ impl DeliveryWorker {
     /// Makes one attempt at `entry` and records its outcome. The endpoint's `slot` is given
     /// back as soon as the endpoint answered, with what the answer says about its health, so
     /// the endpoint's next request does not wait for this one's bookkeeping.
-    async fn deliver(&self, entry: LeasedEntry, slot: Slot<'_>) {
+    async fn deliver(self: &Arc<Self>, entry: LeasedEntry, slot: Slot<'_>) {
         let attempt_number = entry.attempts + 1;
         let (payload, fresh) = match &entry.payload {
             Some(payload) => (payload.clone(), None),
@@ -255,7 +302,15 @@ impl DeliveryWorker {
                 "delivery failed; will retry"
             ),
         }
+        // The endpoint's next entry goes out now, before this one's bookkeeping; after a
+        // failure, what waited for it goes back to the store rather than wait out a breaker.
+        let agreement = entry.agreement.clone();
         slot.give_back(healthy);
+        if healthy == Some(false) {
+            self.give_back(self.ahead.take_all(&agreement));
+        } else {
+            self.send_waiting_for(&agreement);
+        }
         self.record(entry, fresh, record, settlement).await;
     }
 

@@ -49,6 +49,7 @@ use crate::config::Settings;
 use crate::model::ExceptionAction;
 use crate::sandbox::AdapterRegistry;
 use crate::store::exceptions::{ActionOutcome, ExceptionView, ReleaseWrites};
+use crate::store::messages::QueuedMessage;
 use crate::store::{Store, StoreError};
 
 pub use failure::{Failure, Fault};
@@ -129,71 +130,68 @@ impl Engine {
         }
     }
 
-    /// One worker: claims due messages and processes them, concurrently within the claim.
+    /// One worker: keeps up to `claim_batch` messages in process at once. Whenever half of
+    /// them have finished it claims more, so a slow message never holds up the others and
+    /// the next claim's commit overlaps the work still running.
     async fn work(self: Arc<Self>, worker: usize, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
-        let idle = Duration::from_millis(self.settings.processing.poll_interval_ms);
+        let processing = &self.settings.processing;
+        let idle = Duration::from_millis(processing.poll_interval_ms);
+        let capacity = processing.claim_batch.max(1) as usize;
+        let mut running = tokio::task::JoinSet::new();
         let mut outage = Outage::default();
+        let mut paused_until = None;
         loop {
-            match self.clone().drain().await {
-                Ok(n) => {
-                    if outage.over() {
-                        tracing::info!(worker, "inbound queue available again");
-                    }
-                    if n > 0 {
-                        // More may be waiting; look again unless told to stop.
-                        if stopping(&mut shutdown).await {
-                            return;
+            let room = capacity - running.len();
+            let may_claim = paused_until.is_none_or(|until| tokio::time::Instant::now() >= until);
+            if may_claim && (running.is_empty() || room * 2 >= capacity) {
+                paused_until = None;
+                match self.claim(room).await {
+                    Ok(claimed) => {
+                        if outage.over() {
+                            tracing::info!(worker, "inbound queue available again");
                         }
-                        continue;
+                        let full = claimed.len() == room;
+                        for message in claimed {
+                            let engine = self.clone();
+                            running.spawn(async move { engine.process(message).await });
+                        }
+                        if full {
+                            // More may be waiting: another worker may take them meanwhile.
+                            self.inbound.notify_one();
+                        }
                     }
-                }
-                Err(e) => {
-                    // The database is gone (or busy): claim nothing until it answers again,
-                    // asking less and less often; wakes are ignored meanwhile.
-                    let pause = outage.failed(idle);
-                    if outage.first() {
-                        tracing::error!(worker, error = %e, "inbound queue unavailable");
+                    Err(e) => {
+                        // The database is gone (or busy): claim nothing until it answers
+                        // again, asking less and less often; what is running finishes.
+                        let pause = outage.failed(idle);
+                        if outage.first() {
+                            tracing::error!(worker, error = %e, "inbound queue unavailable");
+                        }
+                        paused_until = Some(tokio::time::Instant::now() + pause);
                     }
-                    tokio::select! {
-                        _ = &mut shutdown => return,
-                        _ = tokio::time::sleep(pause) => {}
-                    }
-                    continue;
                 }
             }
+            let wait = paused_until.map_or(idle, |until| {
+                until.saturating_duration_since(tokio::time::Instant::now())
+            });
             tokio::select! {
-                _ = &mut shutdown => return,
-                _ = self.inbound.notified() => {}
-                _ = tokio::time::sleep(idle) => {}
+                _ = &mut shutdown => break,
+                Some(_) = running.join_next(), if !running.is_empty() => {}
+                _ = self.inbound.notified(), if paused_until.is_none() => {}
+                _ = tokio::time::sleep(wait) => {}
             }
         }
+        // Stopping: what was claimed is finished, nothing more is taken.
+        while running.join_next().await.is_some() {}
     }
 
-    /// Claims what is due now and processes it; returns how many messages it took.
-    pub async fn drain(self: Arc<Self>) -> Result<usize, StoreError> {
+    /// Leases up to `room` due messages.
+    async fn claim(&self, room: usize) -> Result<Vec<QueuedMessage>, StoreError> {
         let processing = &self.settings.processing;
-        let batch = self
-            .store
-            .claim_received(
-                i64::from(processing.claim_batch),
-                processing.lease_ms as i64,
-            )
-            .await?;
-        let count = batch.len();
-        if count == processing.claim_batch as usize {
-            // A full claim: another worker may take the rest while this one works.
-            self.inbound.notify_one();
-        }
-        // Each message is its own task, so the claim's messages use every core and one
-        // message's commit wait overlaps the others' work.
-        let mut work = tokio::task::JoinSet::new();
-        for message in batch {
-            let engine = self.clone();
-            work.spawn(async move { engine.process(message).await });
-        }
-        while work.join_next().await.is_some() {}
-        Ok(count)
+        self.store
+            .claim_received(room as i64, processing.lease_ms as i64)
+            .await
     }
 }
 
@@ -289,16 +287,5 @@ impl Outage {
     /// Ends an outage; true if there was one.
     pub(crate) fn over(&mut self) -> bool {
         std::mem::take(&mut self.failures) > 0
-    }
-}
-
-/// True when `shutdown` has already resolved.
-async fn stopping(
-    shutdown: &mut std::pin::Pin<&mut impl std::future::Future<Output = ()>>,
-) -> bool {
-    tokio::select! {
-        biased;
-        _ = shutdown.as_mut() => true,
-        _ = std::future::ready(()) => false,
     }
 }

@@ -2,15 +2,16 @@
 
 use sqlx::Row;
 
-use super::writer::{Batch, OpFuture, WriteOp};
+use super::writer::{Batch, OpFuture, Tx, WriteOp};
 use super::{Store, StoreError};
 use crate::audit::anchor;
 use crate::audit::verify::{self, AnchorState, StoredDigests, StoredEntry, Verdict};
 use crate::audit::{AuditEntry, AuditEvent, chain};
 use crate::store::digest;
 
-/// Appends `event` in the batch's transaction, chained to the batch's head. The transaction
-/// holds the write lock, so no other entry can slip in between.
+/// Appends `event` in the batch's transaction, chained to the batch's head. The entry is
+/// written with the batch's others just before it commits ([`flush`]); the transaction holds
+/// the write lock, so no other entry can slip in between.
 pub(crate) async fn append(batch: &mut Batch<'_>, event: &AuditEvent) -> Result<(), StoreError> {
     let record = event.record();
     let detail = serde_json::to_string(&record.detail).unwrap_or_else(|_| "null".into());
@@ -23,22 +24,95 @@ pub(crate) async fn append(batch: &mut Batch<'_>, event: &AuditEvent) -> Result<
         &record.subject,
         &detail,
     );
-    let seq: i64 = sqlx::query(
-        "INSERT INTO audit (at, actor, action, subject, detail, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
-    )
-    .bind(at)
-    .bind(&record.actor)
-    .bind(record.action)
-    .bind(&record.subject)
-    .bind(&detail)
-    .bind(&batch.head.hash)
-    .bind(&hash)
-    .fetch_one(&mut **batch.tx)
-    .await?
-    .try_get(0)?;
-    batch.head.hash = hash;
+    let seq = batch.appends.next_seq;
+    batch.appends.next_seq += 1;
+    batch.appends.rows.push(AppendedEntry {
+        seq,
+        at,
+        actor: record.actor,
+        action: record.action,
+        subject: record.subject,
+        detail,
+        prev_hash: std::mem::replace(&mut batch.head.hash, hash.clone()),
+        hash,
+    });
     batch.head.seq = seq;
+    Ok(())
+}
+
+/// The entries a batch appended and has not written yet, and the sequence number of the next.
+#[derive(Debug)]
+pub(crate) struct Appends {
+    pub(crate) next_seq: i64,
+    rows: Vec<AppendedEntry>,
+}
+
+#[derive(Debug)]
+struct AppendedEntry {
+    seq: i64,
+    at: i64,
+    actor: String,
+    action: &'static str,
+    subject: String,
+    detail: String,
+    prev_hash: String,
+    hash: String,
+}
+
+/// Where the appends stood, to go back to when an operation is rolled back.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AppendsMark {
+    next_seq: i64,
+    rows: usize,
+}
+
+impl Appends {
+    /// Appends numbered from after `last_seq`.
+    pub(crate) fn after(last_seq: i64) -> Appends {
+        Appends {
+            next_seq: last_seq + 1,
+            rows: Vec::new(),
+        }
+    }
+
+    pub(crate) fn mark(&self) -> AppendsMark {
+        AppendsMark {
+            next_seq: self.next_seq,
+            rows: self.rows.len(),
+        }
+    }
+
+    /// Forgets what was appended after `mark`.
+    pub(crate) fn roll_back(&mut self, mark: AppendsMark) {
+        self.next_seq = mark.next_seq;
+        self.rows.truncate(mark.rows);
+    }
+}
+
+/// Entries per INSERT: eight parameters each, well under both databases' limits.
+const ROWS_PER_INSERT: usize = 200;
+
+/// Writes what the batch appended, a few statements for the whole batch.
+pub(crate) async fn flush(tx: &mut Tx, appends: &Appends) -> Result<(), StoreError> {
+    for chunk in appends.rows.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES {}",
+            super::values_list(chunk.len(), 8)
+        );
+        let mut query = sqlx::query(&sql);
+        for e in chunk {
+            query = query
+                .bind(e.seq)
+                .bind(e.at)
+                .bind(&e.actor)
+                .bind(e.action)
+                .bind(&e.subject)
+                .bind(&e.detail)
+                .bind(&e.prev_hash)
+                .bind(&e.hash);
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 

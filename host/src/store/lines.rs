@@ -119,28 +119,7 @@ pub(crate) async fn apply(batch: &mut Batch<'_>, write: &LineWrite) -> Result<()
                     "order {key}'s lines moved since version {version}"
                 )));
             }
-            for line in lines {
-                let state = serde_json::to_string(line)
-                    .map_err(|e| StoreError::Corrupt(format!("order line: {e}")))?;
-                sqlx::query(
-                    "INSERT INTO order_lines (buyer, po_number, line_number, state, stage, \
-                     shipped, received, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                     ON CONFLICT (buyer, po_number, line_number) DO UPDATE SET \
-                     state = excluded.state, stage = excluded.stage, \
-                     shipped = excluded.shipped, received = excluded.received, \
-                     updated_at = excluded.updated_at",
-                )
-                .bind(&key.buyer)
-                .bind(&key.po_number)
-                .bind(&line.line_number)
-                .bind(state)
-                .bind(line.stage().as_str())
-                .bind(line.shipped.normalize().to_string())
-                .bind(line.received.normalize().to_string())
-                .bind(now)
-                .execute(&mut **batch.tx)
-                .await?;
-            }
+            upsert_lines(batch.tx, key, lines, now).await?;
         }
         LineWrite::Matches {
             order,
@@ -521,4 +500,48 @@ impl Store {
 /// Whether `result` keeps an invoice from finance.
 pub fn is_waiting(result: &str) -> bool {
     MatchResult::parse(result).is_some_and(MatchResult::is_waiting)
+}
+
+/// Order lines per statement: eight parameters each.
+const LINES_PER_INSERT: usize = 100;
+
+/// Writes `lines` as the order's, several to a statement. Line numbers are unique within an
+/// order's lines; should two ever repeat, they go one by one, the later winning, since one
+/// statement may not update a row twice.
+async fn upsert_lines(
+    tx: &mut Tx,
+    key: &OrderKey,
+    lines: &[LineState],
+    now: i64,
+) -> Result<(), StoreError> {
+    let mut numbers = std::collections::HashSet::new();
+    let unique = lines.iter().all(|l| numbers.insert(l.line_number.as_str()));
+    let per_statement = if unique { LINES_PER_INSERT } else { 1 };
+    for chunk in lines.chunks(per_statement) {
+        let sql = format!(
+            "INSERT INTO order_lines (buyer, po_number, line_number, state, stage, \
+             shipped, received, updated_at) VALUES {} \
+             ON CONFLICT (buyer, po_number, line_number) DO UPDATE SET \
+             state = excluded.state, stage = excluded.stage, \
+             shipped = excluded.shipped, received = excluded.received, \
+             updated_at = excluded.updated_at",
+            super::values_list(chunk.len(), 8)
+        );
+        let mut query = sqlx::query(&sql);
+        for line in chunk {
+            let state = serde_json::to_string(line)
+                .map_err(|e| StoreError::Corrupt(format!("order line: {e}")))?;
+            query = query
+                .bind(&key.buyer)
+                .bind(&key.po_number)
+                .bind(&line.line_number)
+                .bind(state)
+                .bind(line.stage().as_str())
+                .bind(line.shipped.normalize().to_string())
+                .bind(line.received.normalize().to_string())
+                .bind(now);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
 }

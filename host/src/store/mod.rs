@@ -334,3 +334,33 @@ pub fn now_ms() -> i64 {
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
+
+/// The `VALUES` rows of a multi-row INSERT: `rows` groups of `columns` numbered parameters,
+/// `($1, $2), ($3, $4)`.
+pub(crate) fn values_list(rows: usize, columns: usize) -> String {
+    let mut list = String::with_capacity(rows * columns * 5);
+    for row in 0..rows {
+        if row > 0 {
+            list.push_str(", ");
+        }
+        list.push('(');
+        for column in 0..columns {
+            if column > 0 {
+                list.push_str(", ");
+            }
+            list.push('$');
+            list.push_str(&(row * columns + column + 1).to_string());
+        }
+        list.push(')');
+    }
+    list
+}
+
+#[cfg(test)]
+mod values_list_tests {
+    #[test]
+    fn parameters_are_numbered_row_by_row() {
+        assert_eq!(super::values_list(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::values_list(1, 1), "($1)");
+    }
+}

@@ -78,9 +78,7 @@ pub(crate) async fn apply_write(
             if inserted.rows_affected() == 0 {
                 return Err(StoreError::Conflict(format!("order {key} already exists")));
             }
-            for partner in parties {
-                share(tx, key, partner).await?;
-            }
+            share(tx, key, parties).await?;
         }
         OrderWrite::Transition { key, from, to } => {
             if move_status(tx, key, from, to, now).await? == 0 {
@@ -92,7 +90,9 @@ pub(crate) async fn apply_write(
         OrderWrite::Advance { key, from, to } => {
             move_status(tx, key, from, to, now).await?;
         }
-        OrderWrite::Share { key, partner } => share(tx, key, partner).await?,
+        OrderWrite::Share { key, partner } => {
+            share(tx, key, std::slice::from_ref(partner)).await?
+        }
     }
     Ok(())
 }
@@ -118,51 +118,79 @@ async fn move_status(
     Ok(moved.rows_affected())
 }
 
-async fn share(tx: &mut Tx, key: &OrderKey, partner: &str) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO order_parties (buyer, po_number, partner) VALUES ($1, $2, $3) \
+/// Lets `partners` see the order, in one statement.
+async fn share(tx: &mut Tx, key: &OrderKey, partners: &[String]) -> Result<(), StoreError> {
+    if partners.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO order_parties (buyer, po_number, partner) VALUES {} \
          ON CONFLICT (buyer, po_number, partner) DO NOTHING",
-    )
-    .bind(&key.buyer)
-    .bind(&key.po_number)
-    .bind(partner)
-    .execute(&mut **tx)
-    .await?;
+        super::values_list(partners.len(), 3)
+    );
+    let mut query = sqlx::query(&sql);
+    for partner in partners {
+        query = query.bind(&key.buyer).bind(&key.po_number).bind(partner);
+    }
+    query.execute(&mut **tx).await?;
     Ok(())
 }
 
-pub(crate) async fn insert_event(
+/// Events of an order's history per INSERT: eight parameters each.
+const EVENTS_PER_INSERT: usize = 100;
+
+/// Adds `events` to their orders' histories, in as few statements as their number allows. An
+/// event without a status takes its order's status as this transaction has it now.
+pub(crate) async fn insert_events(
     tx: &mut Tx,
-    e: &NewOrderEvent,
+    events: &[NewOrderEvent],
     message_id: Option<&str>,
     now: i64,
 ) -> Result<(), StoreError> {
-    let mut status = e.status.clone();
-    if status.is_empty()
-        && let Some(row) =
+    let mut current: Vec<(&OrderKey, String)> = Vec::new();
+    let mut statuses = Vec::with_capacity(events.len());
+    for e in events {
+        if !e.status.is_empty() {
+            statuses.push(e.status.clone());
+            continue;
+        }
+        if let Some((_, status)) = current.iter().find(|(key, _)| **key == e.order) {
+            statuses.push(status.clone());
+            continue;
+        }
+        let status: String =
             sqlx::query("SELECT status FROM orders WHERE buyer = $1 AND po_number = $2")
                 .bind(&e.order.buyer)
                 .bind(&e.order.po_number)
                 .fetch_optional(&mut **tx)
                 .await?
-    {
-        status = row.try_get(0)?;
+                .map(|row| row.try_get(0))
+                .transpose()?
+                .unwrap_or_default();
+        current.push((&e.order, status.clone()));
+        statuses.push(status);
     }
-    sqlx::query(
-        "INSERT INTO order_events \
-         (buyer, po_number, at, event, status, message_id, document_id, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&e.order.buyer)
-    .bind(&e.order.po_number)
-    .bind(now)
-    .bind(&e.event)
-    .bind(&status)
-    .bind(message_id)
-    .bind(&e.document_id)
-    .bind(e.detail.to_string())
-    .execute(&mut **tx)
-    .await?;
+    let rows: Vec<(&NewOrderEvent, String)> = events.iter().zip(statuses).collect();
+    for chunk in rows.chunks(EVENTS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO order_events \
+             (buyer, po_number, at, event, status, message_id, document_id, detail) VALUES {}",
+            super::values_list(chunk.len(), 8)
+        );
+        let mut query = sqlx::query(&sql);
+        for (e, status) in chunk {
+            query = query
+                .bind(&e.order.buyer)
+                .bind(&e.order.po_number)
+                .bind(now)
+                .bind(&e.event)
+                .bind(status)
+                .bind(message_id)
+                .bind(&e.document_id)
+                .bind(e.detail.to_string());
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 

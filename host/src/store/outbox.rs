@@ -16,7 +16,7 @@ use sqlx::Row;
 use super::cost::AdapterCost;
 use super::deadlines::{NewDeadline, SentControls};
 use super::exceptions::NewException;
-use super::orders::{NewOrderEvent, OrderKey, OrderWrite, apply_write, insert_event};
+use super::orders::{NewOrderEvent, OrderKey, OrderWrite, apply_write, insert_events};
 use super::wake::Work;
 use super::writer::{Batch, OpFuture, WriteOp};
 use super::{Store, StoreError, new_id};
@@ -482,7 +482,9 @@ impl WriteOp for Settle {
                         if let Some(write) = advance {
                             apply_write(batch.tx, write, batch.now).await?;
                         }
-                        insert_event(batch.tx, event, Some(&entry.message_id), batch.now).await?;
+                        let events = std::slice::from_ref(event);
+                        insert_events(batch.tx, events, Some(&entry.message_id), batch.now)
+                            .await?;
                     }
                     for deadline in deadlines {
                         super::deadlines::insert(&mut batch, deadline).await?;

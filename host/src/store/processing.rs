@@ -9,7 +9,7 @@ use super::business::BusinessClaim;
 pub use super::cost::AdapterCost;
 use super::deadlines::DeadlineWrite;
 use super::exceptions::NewException;
-use super::orders::{NewOrderEvent, OrderWrite, apply_write, insert_event};
+use super::orders::{NewOrderEvent, OrderWrite, apply_write, insert_events};
 use super::outbox::NewOutboxEntry;
 use super::suppliers::SupplierRecord;
 use super::writer::{Batch, OpFuture, WriteOp};
@@ -124,9 +124,13 @@ impl WriteOp for Record {
             for write in &commit.lines {
                 super::lines::apply(&mut batch, write).await?;
             }
-            for e in &commit.order_events {
-                insert_event(batch.tx, e, Some(&commit.message_id), batch.now).await?;
-            }
+            insert_events(
+                batch.tx,
+                &commit.order_events,
+                Some(&commit.message_id),
+                batch.now,
+            )
+            .await?;
             for event in &commit.audit {
                 super::audit::append(&mut batch, event).await?;
             }

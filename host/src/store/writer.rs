@@ -24,6 +24,7 @@ use std::pin::Pin;
 use sqlx::{Any, AnyPool, Row, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
+use super::audit::{self, Appends};
 use super::{Backend, StoreError};
 use crate::audit::anchor::{self, Anchor};
 use crate::audit::chain;
@@ -47,6 +48,8 @@ pub struct ChainHead {
 pub struct Batch<'a> {
     pub tx: &'a mut Tx,
     pub head: &'a mut ChainHead,
+    /// Audit entries appended in this batch, written together before it commits.
+    pub(crate) appends: &'a mut Appends,
     pub now: i64,
     /// For the few statements that differ between databases.
     pub backend: Backend,
@@ -58,6 +61,7 @@ impl Batch<'_> {
         Batch {
             tx: &mut *self.tx,
             head: &mut *self.head,
+            appends: &mut *self.appends,
             now: self.now,
             backend: self.backend,
         }
@@ -285,6 +289,7 @@ async fn commit_batch(
     let mut head = read_head(&mut tx)
         .await
         .map_err(|e| format!("cannot read the audit chain's head: {e}"))?;
+    let table_head = head.seq;
     if let Some(known) = last.as_ref()
         && !holds(&mut tx, known)
             .await
@@ -298,16 +303,26 @@ async fn commit_batch(
         head = known.clone();
     }
     let start = head.clone();
-    for op in ops.iter_mut() {
+    // Entries are numbered on from the newest the table holds, even when chaining on from a
+    // lost one, so a number is never taken twice.
+    let mut appends = Appends::after(head.seq.max(table_head));
+    for (n, op) in ops.iter_mut().enumerate() {
         let before = head.clone();
-        savepoint(&mut tx, "SAVEPOINT wharf_op")
-            .await
-            .map_err(|e| e.to_string())?;
+        let mark = appends.mark();
+        // Each operation in a savepoint of its own; releasing the last one and opening the
+        // next is one round trip, and the commit releases the last.
+        let open = if n == 0 {
+            "SAVEPOINT wharf_op"
+        } else {
+            "RELEASE SAVEPOINT wharf_op; SAVEPOINT wharf_op"
+        };
+        savepoint(&mut tx, open).await.map_err(|e| e.to_string())?;
         let now = super::now_ms();
         let result = op
             .apply(Batch {
                 tx: &mut tx,
                 head: &mut head,
+                appends: &mut appends,
                 now,
                 backend,
             })
@@ -317,12 +332,13 @@ async fn commit_batch(
                 .await
                 .map_err(|e| e.to_string())?;
             head = before;
+            appends.roll_back(mark);
         }
-        savepoint(&mut tx, "RELEASE SAVEPOINT wharf_op")
-            .await
-            .map_err(|e| e.to_string())?;
         op.keep(result);
     }
+    audit::flush(&mut tx, &appends)
+        .await
+        .map_err(|e| format!("cannot write the audit entries: {e}"))?;
     tx.commit()
         .await
         .map_err(|e| format!("cannot commit: {e}"))?;
@@ -344,8 +360,11 @@ async fn holds(tx: &mut Tx, entry: &ChainHead) -> Result<bool, StoreError> {
     Ok(hash.as_deref() == Some(entry.hash.as_str()))
 }
 
-async fn savepoint(tx: &mut Tx, statement: &str) -> Result<(), StoreError> {
-    sqlx::query(statement).execute(&mut **tx).await?;
+/// Runs savepoint statements (one or several, `;`-separated) as one round trip.
+async fn savepoint(tx: &mut Tx, statements: &'static str) -> Result<(), StoreError> {
+    // A statement without arguments: SQLite runs every statement of the text, PostgreSQL
+    // takes it as a simple query, which may hold several.
+    sqlx::Executor::execute(&mut **tx, statements).await?;
     Ok(())
 }
 

@@ -36,7 +36,7 @@ fn syntax(message: String) -> AdapterError {
 
 /// Reads the interchanges of a whole file.
 pub fn read(
-    raw: &[RawSegment],
+    raw: &[RawSegment<'_>],
     strict_counts: bool,
 ) -> Result<(Vec<Interchange>, Warnings), AdapterError> {
     let mut reader = Reader {
@@ -58,7 +58,7 @@ pub fn read(
 }
 
 struct Reader<'a> {
-    raw: &'a [RawSegment],
+    raw: &'a [RawSegment<'a>],
     at: usize,
     strict_counts: bool,
     warnings: Warnings,
@@ -76,13 +76,13 @@ impl Reader<'_> {
             return Ok(None);
         };
         self.at += 1;
-        let position = position.unwrap_or(raw.file_position);
+        let position = position.unwrap_or(raw.file_position());
         let tag = raw.tag();
-        let mut elements = Vec::with_capacity(raw.elements.len().saturating_sub(1));
-        for (e, element) in raw.elements.iter().enumerate().skip(1) {
-            let mut components = Vec::with_capacity(element.len());
-            for (c, bytes) in element.iter().enumerate() {
-                let Some(text) = charset.decode(bytes) else {
+        let mut elements = Vec::with_capacity(raw.segment.len());
+        for (e, element) in raw.segment.elements().enumerate().map(|(i, e)| (i + 1, e)) {
+            let mut components = Vec::new();
+            for (c, component) in element.components().enumerate() {
+                let Some(text) = charset.decode(&component.unescaped()) else {
                     let segment = Segment {
                         tag,
                         elements: Vec::new(),
@@ -124,7 +124,7 @@ impl Reader<'_> {
                 None,
             ));
         }
-        if !raw.terminated {
+        if !raw.terminated() {
             return Err(located(
                 syntax,
                 "the file ends inside this segment: it has no segment terminator (truncated?)"

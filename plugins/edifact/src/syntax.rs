@@ -6,104 +6,103 @@
 //! still-undecoded bytes: character sets are only known once UNB is read. It tolerates what
 //! real files carry between segments (byte-order mark, CR/LF, indentation) and starts over with
 //! default separators after each UNZ, so several interchanges in one file each get their own UNA.
+//! The splitting itself, release characters included, is the SDK's
+//! [`wharf_guest_sdk::segments::Reader`]; what is EDIFACT's (UNA, level B, UNZ) stays here.
 
 use wharf_guest_sdk::contract::{AdapterError, SegmentLocation};
 use wharf_guest_sdk::error;
+use wharf_guest_sdk::segments::{Delimiters, Layout, Reader, Segment};
 
-/// The service characters of one interchange.
+/// The service characters of one interchange: its delimiters and its decimal mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Separators {
-    pub component: u8,
-    pub element: u8,
+    pub delimiters: Delimiters,
     pub decimal: char,
-    pub release: Option<u8>,
-    pub terminator: u8,
 }
 
 impl Separators {
     /// ISO 9735 level A defaults, what `UNA:+.? '` spells out.
     pub const DEFAULT: Separators = Separators {
-        component: b':',
-        element: b'+',
+        delimiters: Delimiters::EDIFACT,
         decimal: '.',
-        release: Some(b'?'),
-        terminator: b'\'',
     };
 
     /// Level B defaults (UNOB without UNA): information separators IS1, IS3, IS4, no release.
     pub const LEVEL_B: Separators = Separators {
-        component: 0x1F,
-        element: 0x1D,
+        delimiters: Delimiters {
+            element: 0x1D,
+            component: 0x1F,
+            repetition: None,
+            segment: 0x1C,
+            release: None,
+        },
         decimal: '.',
-        release: None,
-        terminator: 0x1C,
     };
 
     /// The six characters after `UNA`, as this set is advised.
     pub fn una(&self) -> String {
-        let release = self.release.map_or(' ', char::from);
+        let d = &self.delimiters;
+        let release = d.release.map_or(' ', char::from);
         format!(
             "UNA{}{}{}{} {}",
-            char::from(self.component),
-            char::from(self.element),
+            char::from(d.component),
+            char::from(d.element),
             self.decimal,
             release,
-            char::from(self.terminator)
+            char::from(d.segment)
         )
-    }
-
-    fn special(&self, byte: u8) -> bool {
-        byte == self.component
-            || byte == self.element
-            || byte == self.terminator
-            || Some(byte) == self.release
     }
 
     /// `text` with every service character released, ready to be written as a component.
     pub fn escape(&self, text: &str) -> String {
-        let Some(release) = self.release else {
-            return text.to_owned();
-        };
-        let mut out = String::with_capacity(text.len());
-        for c in text.chars() {
-            if c.is_ascii() && self.special(c as u8) {
-                out.push(char::from(release));
-            }
-            out.push(c);
-        }
-        out
+        self.delimiters.escape(text).into_owned()
     }
 }
 
-/// One segment as split from the file: elements of components of raw bytes.
+/// One segment as split from the file, its components still undecoded bytes.
 #[derive(Debug, Clone)]
-pub struct RawSegment {
-    pub elements: Vec<Vec<Vec<u8>>>,
+pub struct RawSegment<'a> {
+    pub segment: Segment<'a>,
     /// The decimal mark in force where the segment was read.
     pub decimal: char,
-    /// False for a last segment the file cuts off before its terminator.
-    pub terminated: bool,
-    /// 1-based position of the segment in the file.
-    pub file_position: u32,
 }
 
-impl RawSegment {
+impl RawSegment<'_> {
     /// The segment tag as written (first component of the first element).
     pub fn tag(&self) -> String {
-        self.elements
-            .first()
-            .and_then(|e| e.first())
-            .map(|c| String::from_utf8_lossy(c).into_owned())
+        self.segment
+            .element(0)
+            .and_then(|e| e.component(1))
+            .map(|c| String::from_utf8_lossy(&c.unescaped()).into_owned())
             .unwrap_or_default()
+    }
+
+    /// False for a last segment the file cuts off before its terminator.
+    pub fn terminated(&self) -> bool {
+        self.segment.is_terminated()
+    }
+
+    /// 1-based position of the segment in the file.
+    pub fn file_position(&self) -> u32 {
+        self.segment.position()
     }
 }
 
-fn is_blank(byte: u8, separators: &Separators) -> bool {
+/// Blanks between segments, unless the interchange uses them as a separator.
+fn is_blank(byte: u8, delimiters: &Delimiters) -> bool {
     matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
-        && byte != separators.component
-        && byte != separators.element
-        && byte != separators.terminator
+        && byte != delimiters.component
+        && byte != delimiters.element
+        && byte != delimiters.segment
 }
+
+/// What EDIFACT files carry between segments: blanks and line breaks, nothing inside them.
+const LAYOUT: Layout = Layout {
+    padding: is_blank,
+    byte_order_mark: false,
+    skip_empty: false,
+    line_breaks_are_layout: false,
+};
 
 fn una_error(position: u32, message: &str) -> AdapterError {
     error::syntax(message.to_owned()).at_segment(SegmentLocation {
@@ -118,9 +117,9 @@ fn una_error(position: u32, message: &str) -> AdapterError {
     })
 }
 
-/// Reads the service string advice starting at `bytes[at]` (the `U` of `UNA`).
-fn read_una(bytes: &[u8], at: usize, position: u32) -> Result<Separators, AdapterError> {
-    let Some(advice) = bytes.get(at + 3..at + 9) else {
+/// Reads the service string advice at the start of `bytes` (the `U` of `UNA`).
+fn read_una(bytes: &[u8], position: u32) -> Result<Separators, AdapterError> {
+    let Some(advice) = bytes.get(3..9) else {
         return Err(una_error(
             position,
             "the service string advice UNA needs six characters after its tag",
@@ -146,115 +145,69 @@ fn read_una(bytes: &[u8], at: usize, position: u32) -> Result<Separators, Adapte
             ));
         }
     };
-    let separators = Separators {
-        component: *component,
+    let delimiters = Delimiters {
         element: *element,
-        decimal,
+        component: *component,
+        // The repetition separator of syntax version 4 is not read: versions 1 to 3 reserve
+        // the position, and this adapter splits no repetitions.
+        repetition: None,
+        segment: *terminator,
         // ISO 9735 lets a space stand for "no release character".
         release: (*release != b' ').then_some(*release),
-        terminator: *terminator,
     };
-    let distinct = [
-        separators.component,
-        separators.element,
-        separators.terminator,
-    ];
-    if distinct[0] == distinct[1]
-        || distinct[0] == distinct[2]
-        || distinct[1] == distinct[2]
-        || separators.release.is_some_and(|r| distinct.contains(&r))
-    {
+    if !delimiters.are_distinct() {
         return Err(una_error(
             position,
             "UNA gives the same character to two different service roles",
         ));
     }
-    Ok(separators)
+    Ok(Separators {
+        delimiters,
+        decimal,
+    })
 }
 
 /// Splits a whole file into segments, reading every UNA it meets.
-pub fn tokenize(bytes: &[u8]) -> Result<Vec<RawSegment>, AdapterError> {
-    let mut at = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        3
-    } else {
-        0
-    };
+pub fn tokenize(bytes: &[u8]) -> Result<Vec<RawSegment<'_>>, AdapterError> {
     let mut separators = Separators::DEFAULT;
+    let mut reader = Reader::new(bytes, separators.delimiters).with_layout(LAYOUT);
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        reader.advance(3);
+    }
     let mut advised = false;
     let mut segments = Vec::new();
-    let mut position: u32 = 0;
     loop {
-        while bytes.get(at).is_some_and(|b| is_blank(*b, &separators)) {
-            at += 1;
-        }
-        if at >= bytes.len() {
+        let rest = reader.skip_padding();
+        if rest.is_empty() {
             break;
         }
-        position = position.saturating_add(1);
-        if bytes[at..].starts_with(b"UNA") {
-            separators = read_una(bytes, at, position)?;
+        if rest.starts_with(b"UNA") {
+            separators = read_una(rest, reader.position().saturating_add(1))?;
+            reader.consume(9);
+            reader.set_delimiters(separators.delimiters);
             advised = true;
-            at += 9;
             continue;
         }
-        if !advised && bytes[at..].starts_with(b"UNB") && bytes.get(at + 3) == Some(&0x1D) {
+        if !advised && rest.starts_with(b"UNB") && rest.get(3) == Some(&0x1D) {
             separators = Separators::LEVEL_B;
+            reader.set_delimiters(separators.delimiters);
         }
-        let (segment, next) = split_segment(bytes, at, &separators, position);
-        at = next;
+        let Some(segment) = reader.next() else {
+            break;
+        };
+        let segment = RawSegment {
+            segment,
+            decimal: separators.decimal,
+        };
         let ends_interchange = segment.tag() == "UNZ";
         segments.push(segment);
         if ends_interchange {
             separators = Separators::DEFAULT;
+            reader.set_delimiters(separators.delimiters);
             advised = false;
         }
     }
     Ok(segments)
-}
-
-/// Reads one segment from `bytes[start..]`; returns it and where the next one starts.
-fn split_segment(
-    bytes: &[u8],
-    start: usize,
-    separators: &Separators,
-    position: u32,
-) -> (RawSegment, usize) {
-    let mut elements = vec![vec![Vec::new()]];
-    let mut at = start;
-    let mut terminated = false;
-    while let Some(&byte) = bytes.get(at) {
-        at += 1;
-        if Some(byte) == separators.release {
-            if let Some(&next) = bytes.get(at) {
-                push_byte(&mut elements, next);
-                at += 1;
-            }
-        } else if byte == separators.terminator {
-            terminated = true;
-            break;
-        } else if byte == separators.element {
-            elements.push(vec![Vec::new()]);
-        } else if byte == separators.component {
-            if let Some(element) = elements.last_mut() {
-                element.push(Vec::new());
-            }
-        } else {
-            push_byte(&mut elements, byte);
-        }
-    }
-    let segment = RawSegment {
-        elements,
-        decimal: separators.decimal,
-        terminated,
-        file_position: position,
-    };
-    (segment, at)
-}
-
-fn push_byte(elements: &mut [Vec<Vec<u8>>], byte: u8) {
-    if let Some(component) = elements.last_mut().and_then(|e| e.last_mut()) {
-        component.push(byte);
-    }
 }
 
 #[cfg(test)]
@@ -262,12 +215,11 @@ mod tests {
     use super::*;
 
     fn texts(segment: &RawSegment) -> Vec<Vec<String>> {
-        segment
-            .elements
-            .iter()
+        (0..=segment.segment.len())
+            .filter_map(|n| segment.segment.element(n))
             .map(|e| {
-                e.iter()
-                    .map(|c| String::from_utf8_lossy(c).into_owned())
+                e.components()
+                    .map(|c| String::from_utf8_lossy(&c.unescaped()).into_owned())
                     .collect()
             })
             .collect()
@@ -294,13 +246,13 @@ mod tests {
     fn level_b_separators_are_recognised_without_una() {
         let segments = tokenize(b"UNB\x1DUNOB\x1F3\x1CUNZ\x1D0\x1C").unwrap();
         assert_eq!(texts(&segments[0])[1], vec!["UNOB", "3"]);
-        assert!(segments[1].terminated);
+        assert!(segments[1].terminated());
     }
 
     #[test]
     fn a_cut_off_last_segment_is_marked() {
         let segments = tokenize(b"UNB+UNOA:3'UNZ+1").unwrap();
-        assert!(!segments[1].terminated);
+        assert!(!segments[1].terminated());
         assert!(tokenize(b"UNA:+").is_err());
     }
 }

@@ -4,10 +4,12 @@
 //! [`Out`] is a segment under construction (plain text components). [`Kept`] holds a
 //! document's `edifact.*` extensions: [`Kept::restore`] merges `edifact.<SEG>[..].<tag>`
 //! leftovers into the segment they came from, [`Kept::raw_segments`] turns `edifact.<SEG>`
-//! back into whole segments. [`render`] escapes with the release character and encodes.
+//! back into whole segments. [`render`] joins them with the SDK's segment writer, which escapes
+//! with the release character, and encodes them in the agreement's repertoire.
 
 use wharf_guest_sdk::canonical::{Extension, ExtensionValue};
 use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::segments::Writer;
 use wharf_guest_sdk::{decimal, error};
 
 use crate::charset::Charset;
@@ -164,12 +166,11 @@ fn parse_raw(tag: &str, text: &str) -> Out {
         .ok()
         .and_then(|mut segments| segments.pop())
         .map(|raw| {
-            raw.elements
-                .into_iter()
-                .skip(1)
+            raw.segment
+                .elements()
                 .map(|e| {
-                    e.into_iter()
-                        .map(|c| String::from_utf8_lossy(&c).into_owned())
+                    e.components()
+                        .map(|c| String::from_utf8_lossy(&c.unescaped()).into_owned())
                         .collect()
                 })
                 .collect()
@@ -188,42 +189,14 @@ pub fn render(
     separators: &Separators,
     charset: Charset,
 ) -> Result<Vec<u8>, AdapterError> {
-    let mut text = String::new();
+    let mut writer = Writer::new(separators.delimiters).with_line_breaks(true);
     for segment in segments {
-        text.push_str(&segment_text(segment, separators));
+        writer.write(&segment.tag, &segment.elements)?;
     }
-    charset.encode(&text).map_err(|c| {
+    charset.encode(writer.text()).map_err(|c| {
         error::validation(format!(
             "{c:?} cannot be written in the agreement's character repertoire; \
              set syntax to UNOC (Latin-1) or UNOW (UTF-8)"
         ))
     })
-}
-
-/// One segment's text, terminator and newline included.
-pub fn segment_text(segment: &Out, separators: &Separators) -> String {
-    let element = char::from(separators.element).to_string();
-    let component = char::from(separators.component).to_string();
-    let mut elements: Vec<String> = segment
-        .elements
-        .iter()
-        .map(|e| {
-            let mut parts: Vec<String> = e.iter().map(|c| separators.escape(c)).collect();
-            while parts.last().is_some_and(String::is_empty) {
-                parts.pop();
-            }
-            parts.join(&component)
-        })
-        .collect();
-    while elements.last().is_some_and(String::is_empty) {
-        elements.pop();
-    }
-    let mut line = segment.tag.clone();
-    for e in elements {
-        line.push_str(&element);
-        line.push_str(&e);
-    }
-    line.push(char::from(separators.terminator));
-    line.push('\n');
-    line
 }

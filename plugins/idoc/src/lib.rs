@@ -11,6 +11,8 @@
 //! # Layout
 //!
 //! - [`control`]: EDI_DC40 and the interchange frame, to and from the envelope.
+//! - `flat`: flat (fixed-width) IDoc files as SAP's file port writes them, read into the same
+//!   tree as the XML, with errors located at line and column.
 //! - `message_type`: customer message types (`ZORDERS`, `/ACME/…`) read by their basic type.
 //! - `orders`, `ordchg`, `ordrsp`, `desadv`, `invoice`, `receipt`: the messages, read and
 //!   written.
@@ -29,6 +31,7 @@
 mod codes;
 mod control;
 mod desadv;
+mod flat;
 mod header;
 mod invoice;
 mod items;
@@ -58,15 +61,23 @@ use crate::segments::Segment;
 pub const ADAPTER_ID: &str = "idoc";
 pub const ADAPTER_VERSION: &str = "0.1.0";
 
-/// The agreement settings the adapter reads: the control record of what it writes, and how
-/// customer message types are read.
-const CONFIG_KEYS: [(&str, &str, bool); 7] = [
+/// The agreement settings the adapter reads: the control record of what it writes, how
+/// customer message types are read, and where the fields of customer segments sit in flat files.
+const CONFIG_KEYS: [(&str, &str, bool); 8] = [
     (
         message_type::CONFIG_KEY,
         "Which standard message type each customer message type stands for, as CUSTOM=STANDARD \
          pairs separated by commas (e.g. ZORDERS=ORDERS, /ACME/POCONF=ORDRSP). Without an entry a \
          customer type is read by its name (ZORDRSP as ORDRSP), else as its basic type's own \
          message (ORDERS for ORDERS05), with a warning either way.",
+        false,
+    ),
+    (
+        flat::CONFIG_KEY,
+        "Field layouts of customer segments in flat (file-port) IDoc files, which name no \
+         fields: SEGMENT=FIELD:WIDTH,... entries separated by semicolons, widths in characters \
+         as the segment's definition (WE31) gives them (e.g. Z1KESQM=ZPRUEFPLAN:20,ZZEUGNIS:10). \
+         A flat file with a customer segment not laid out here is refused.",
         false,
     ),
     (
@@ -142,6 +153,9 @@ impl Adapter for IdocAdapter {
     }
 
     fn decode(input: Inbound) -> Result<Decoded, AdapterError> {
+        if flat::is_flat(&input.bytes) {
+            return flat::decode(&input.bytes, decode_idoc);
+        }
         let mut root = xml::parse(&input.bytes)?;
         // SAP's IDoc XML schema leaves elements unqualified; middleware that qualifies them
         // all (`<ns0:IDOC>`) sends the same IDoc.

@@ -217,6 +217,7 @@ fn the_descriptor_says_what_the_adapter_does() {
         keys,
         [
             "custom_message_types",
+            "flat_segments",
             "sender_partner",
             "sender_partner_type",
             "sender_port",

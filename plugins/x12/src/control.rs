@@ -171,12 +171,13 @@ pub fn frame(
         pad(&settings.receiver.id, 15),
         day.get(2..).unwrap_or("000101").to_owned(),
         clock.clone(),
-        d.repetition.map_or("U".to_owned(), String::from),
+        d.repetition
+            .map_or("U".to_owned(), |r| char::from(r).to_string()),
         settings.interchange_version().to_owned(),
         isa13.clone(),
         "0".to_owned(),
         if settings.test { "T" } else { "P" }.to_owned(),
-        d.component.to_string(),
+        char::from(d.component).to_string(),
     ];
     // ISA11 may be the repetition separator itself, and ISA16 is the component separator.
     for (n, value) in isa
@@ -188,7 +189,7 @@ pub fn frame(
     {
         check_isa(n, value, &d)?;
     }
-    writer.raw(&isa.join(&d.element.to_string()));
+    writer.raw(&isa.join(&char::from(d.element).to_string()));
     writer.put(
         &Out::new("GS")
             .with(1, functional_id(set_id))
@@ -200,20 +201,22 @@ pub fn frame(
             .with(7, "X")
             .with(8, settings.version.clone()),
     )?;
-    writer.count = 0;
+    writer.restart_count();
     writer.put(&Out::new("ST").with(1, set_id).with(2, st02.clone()))?;
     body(&mut writer)?;
-    let count = writer.count + 1;
+    let count = writer.count() + 1;
     writer.put(&Out::new("SE").with(1, count.to_string()).with(2, st02))?;
     writer.put(&Out::new("GE").with(1, "1").with(2, gs06))?;
     writer.put(&Out::new("IEA").with(1, "1").with(2, isa13))?;
-    let envelope = reread(&writer.text)?;
-    Ok((writer.text, envelope))
+    let text = writer.into_text();
+    let envelope = reread(&text)?;
+    Ok((text, envelope))
 }
 
 fn check_isa(n: usize, value: &str, d: &syntax::Delimiters) -> Result<(), AdapterError> {
     let mut reserved = vec![d.element, d.segment, d.component];
     reserved.extend(d.repetition);
+    let reserved: Vec<char> = reserved.into_iter().map(char::from).collect();
     if value.chars().any(|c| reserved.contains(&c)) {
         return Err(error::configuration(format!(
             "ISA{n:02} {value:?} contains a delimiter of this agreement"

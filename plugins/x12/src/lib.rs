@@ -107,7 +107,7 @@ impl Adapter for X12Adapter {
                         group: group.control().to_owned(),
                         message: transaction.control().to_owned(),
                         set_id: transaction.set_id().to_owned(),
-                        component: interchange.delimiters.component,
+                        component: char::from(interchange.delimiters.component),
                         version: control::version_of(&interchange, group),
                         strict: checks.strict,
                         warnings: Default::default(),

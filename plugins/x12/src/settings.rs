@@ -146,13 +146,20 @@ pub struct Settings {
     pub application_receiver: String,
 }
 
-fn delimiter(key: &str, default: char) -> Result<char, AdapterError> {
+/// A delimiter setting as the byte it is written as; a character beyond ASCII is written as
+/// its Latin-1 character, so one beyond Latin-1 cannot be a delimiter.
+fn delimiter(key: &str, default: u8) -> Result<u8, AdapterError> {
     let Some(text) = config::get(key) else {
         return Ok(default);
     };
     let mut chars = text.chars();
     match (chars.next(), chars.next()) {
-        (Some(c), None) if !c.is_ascii_alphanumeric() && c != ' ' => Ok(c),
+        (Some(c), None) if !c.is_ascii_alphanumeric() && c != ' ' => u8::try_from(u32::from(c))
+            .map_err(|_| {
+                error::configuration(format!(
+                    "`{key}` is {text:?}; a delimiter must be a single-byte (Latin-1) character"
+                ))
+            }),
         _ => Err(error::configuration(format!(
             "`{key}` is {text:?}; it must be one character that is not a letter, digit or space"
         ))),
@@ -237,17 +244,18 @@ impl Settings {
             )));
         }
         let interchange_version: u32 = version[..5].parse().unwrap_or(0);
-        let element = delimiter("element_separator", '*')?;
-        let component = delimiter("component_separator", '>')?;
-        let segment = delimiter("segment_terminator", '~')?;
-        let repetition = delimiter("repetition_separator", '^')?;
+        let element = delimiter("element_separator", b'*')?;
+        let component = delimiter("component_separator", b'>')?;
+        let segment = delimiter("segment_terminator", b'~')?;
+        let repetition = delimiter("repetition_separator", b'^')?;
         let repetition = (interchange_version >= 403).then_some(repetition);
         let mut all = vec![element, component, segment];
         all.extend(repetition);
         for (i, c) in all.iter().enumerate() {
             if all[..i].contains(c) {
                 return Err(error::configuration(format!(
-                    "the delimiters must differ, but {c:?} is configured twice"
+                    "the delimiters must differ, but {:?} is configured twice",
+                    char::from(*c)
                 )));
             }
         }
@@ -289,6 +297,7 @@ impl Settings {
                 component,
                 segment,
                 repetition,
+                release: None,
             },
             line_break,
             test,

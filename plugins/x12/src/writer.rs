@@ -10,8 +10,8 @@
 //! control characters are refused like delimiters.
 
 use wharf_guest_sdk::canonical::{Extension, ExtensionValue};
-use wharf_guest_sdk::contract::{AdapterError, SegmentLocation};
-use wharf_guest_sdk::error;
+use wharf_guest_sdk::contract::AdapterError;
+use wharf_guest_sdk::segments;
 
 use crate::reader::RAW_SEPARATOR;
 use crate::syntax::Delimiters;
@@ -143,77 +143,30 @@ pub fn raw_segments(extensions: &[Extension], prefix: &str) -> Vec<Out> {
         .collect()
 }
 
-/// Segments joined into text with one interchange's delimiters.
+/// Segments joined into text with one interchange's delimiters: the SDK's segment writer,
+/// refusing delimiters (X12 has no release character) and control characters.
 pub struct Writer {
-    pub delimiters: Delimiters,
-    /// A line break after each terminator, for people reading the file.
-    pub line_break: bool,
-    pub text: String,
-    /// Segments written since the last ST, for SE01.
-    pub count: u32,
+    segments: segments::Writer,
 }
 
 impl Writer {
     pub fn new(delimiters: Delimiters, line_break: bool) -> Self {
         Writer {
-            delimiters,
-            line_break,
-            text: String::new(),
-            count: 0,
+            segments: segments::Writer::new(delimiters)
+                .with_line_breaks(line_break)
+                .refusing_control_characters(),
         }
-    }
-
-    fn check(&self, segment: &str, n: usize, value: &str) -> Result<(), AdapterError> {
-        let d = self.delimiters;
-        let mut reserved = vec![d.element, d.component, d.segment];
-        reserved.extend(d.repetition);
-        let problem = if let Some(c) = value.chars().find(|c| reserved.contains(c)) {
-            format!(
-                "{segment}{n:02} {value:?} contains {c:?}, a delimiter of this agreement; \
-                 X12 has no way to escape it"
-            )
-        } else if value.chars().any(|c| c.is_control()) {
-            format!("{segment}{n:02} {value:?} contains a control character")
-        } else {
-            return Ok(());
-        };
-        // The position the segment will have in its transaction set (ST is 1).
-        Err(error::validation(problem).at_segment(SegmentLocation {
-            interchange: None,
-            group: None,
-            message: None,
-            message_type: None,
-            position: self.count + 1,
-            segment_id: segment.to_owned(),
-            element: Some(n as u32),
-            component: None,
-        }))
     }
 
     /// Writes one segment, dropping trailing empty elements.
     pub fn put(&mut self, out: &Out) -> Result<(), AdapterError> {
-        let mut elements: Vec<&str> = out.elements.iter().map(String::as_str).collect();
-        while elements.last().is_some_and(|e| e.is_empty()) {
-            elements.pop();
-        }
-        let mut text = out.id.clone();
-        for (i, value) in elements.iter().enumerate() {
-            self.check(&out.id, i + 1, value)?;
-            text.push(self.delimiters.element);
-            text.push_str(value);
-        }
-        self.raw(&text);
-        Ok(())
+        self.segments
+            .write(&out.id, out.elements.iter().map(std::slice::from_ref))
     }
 
     /// Writes segment text that is already joined (ISA, whose fields are fixed-width).
     pub fn raw(&mut self, text: &str) {
-        self.text.push_str(text);
-        self.text.push(self.delimiters.segment);
-        if self.line_break {
-            self.text.push('\n');
-        }
-        self.count += 1;
+        self.segments.raw_segment(text);
     }
 
     /// Writes several segments.
@@ -225,5 +178,20 @@ impl Writer {
             self.put(out)?;
         }
         Ok(())
+    }
+
+    /// Segments written since ST (or since the writer began), for SE01.
+    pub fn count(&self) -> u32 {
+        self.segments.count()
+    }
+
+    /// Counts segments from ST on.
+    pub fn restart_count(&mut self) {
+        self.segments.restart_count();
+    }
+
+    /// Everything written.
+    pub fn into_text(self) -> String {
+        self.segments.into_text()
     }
 }
