@@ -10,12 +10,22 @@ use std::fmt;
 use crate::canonical::{DateKind, Dated};
 
 /// The qualifiers under which each standard states the date of the purchase order a document
-/// answers, changes, ships or bills: X12 `004` (BAK04, BCH06, BIG03, PRF04), cXML `orderDate`
+/// answers, changes, ships or bills: X12 `004` (BAK04, BCH06, BIG03, PRF04), EDIFACT
+/// [`EDIFACT_ORDER_DATE`] (DTM 2005), cXML `orderDate`
 /// (`OrderReference@orderDate`), SAP [`SAP_ORDER_DATE`] (E1EDK02 QUALF 001 DATUM) and SAP
 /// `BSTDT` (a delivery's E1EDL41). The model 0.1.0 has no date kind for it, so it is a date of
 /// kind Other under one of these, and every adapter writes any of them in its own place for
 /// it.
-pub const ORDER_DATE_QUALIFIERS: [&str; 4] = ["004", "orderDate", SAP_ORDER_DATE, "BSTDT"];
+pub const ORDER_DATE_QUALIFIERS: [&str; 5] = [
+    "004",
+    EDIFACT_ORDER_DATE,
+    "orderDate",
+    SAP_ORDER_DATE,
+    "BSTDT",
+];
+
+/// EDIFACT DTM 2005 `4`, "Order date/time": the date the order was issued.
+pub const EDIFACT_ORDER_DATE: &str = "4";
 
 /// The qualifier of the purchase order's date an IDoc gives in E1EDK02 QUALF 001 DATUM.
 pub const SAP_ORDER_DATE: &str = "E1EDK02.001";

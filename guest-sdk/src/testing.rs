@@ -69,11 +69,18 @@ pub fn encode_context() -> EncodeContext {
 /// `change_code` beside the canonical `status` and `change` that carry their meaning (X12
 /// ACK01 `IA`, EDIFACT 1229 `5`, SAP ACTION `004` and cXML `accept` are one accepted line), and
 /// a ship notice's `structure`, X12's BSN05 code for the shape of its HL tree, which no other
-/// format has a place for. Every `unit` becomes the unit it
+/// format has a place for. A line change's `ChangeQuantity`, `ChangePrice` and `ChangeDates`
+/// count as `Change`: only X12's POC02 names which value changed (EDIFACT 1229 `3`, SAP
+/// ACTION `002` and a cXML update say "changed"), and the new values are in the line itself.
+/// A note's `text` is compared with its white space collapsed: where its lines break is
+/// where a format's element width wrapped it (X12 NTE02 holds 80 characters, EDIFACT FTX
+/// 4440 70). Every `unit` becomes the unit it
 /// counts as in the canonical table (an IDoc's `PCE` comes back from X12's `PC` as `H87`: the
 /// same piece, see [`crate::units::same`]). Lists of facts (`ids`, `item_ids`, `parties`,
 /// `dates`, `references`, `contacts`, `notes`) are sorted, since their order carries no
-/// meaning; lines keep theirs.
+/// meaning, and so are a ship notice's `orders`, each named by its PO number, whose sequence
+/// is only the one the format's tree (X12 HL, EDIFACT CPS groups) met them in; lines keep
+/// theirs.
 pub fn business_content(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
@@ -88,6 +95,17 @@ pub fn business_content(value: &mut serde_json::Value) {
                 "structure",
             ] {
                 map.remove(key);
+            }
+            if let Some(Value::String(change)) = map.get_mut("change")
+                && matches!(
+                    change.as_str(),
+                    "ChangeQuantity" | "ChangePrice" | "ChangeDates"
+                )
+            {
+                *change = "Change".to_owned();
+            }
+            if let Some(Value::String(text)) = map.get_mut("text") {
+                *text = text.split_whitespace().collect::<Vec<_>>().join(" ");
             }
             if let Some(Value::String(unit)) = map.get_mut("unit")
                 && let Some(row) = crate::units::rec20(unit)
@@ -107,6 +125,10 @@ pub fn business_content(value: &mut serde_json::Value) {
                 if let Some(Value::Array(items)) = map.get_mut(key) {
                     items.sort_by_key(|v| v.to_string());
                 }
+            }
+            // By PO number, so that an order whose content differs still meets its own.
+            if let Some(Value::Array(orders)) = map.get_mut("orders") {
+                orders.sort_by_key(|o| o.get("po_number").map(Value::to_string));
             }
         }
         Value::Array(items) => items.iter_mut().for_each(business_content),
@@ -398,6 +420,49 @@ mod tests {
             "lines": [{"change": "Cancel", "change_code": "DI"}], "structure": "0001"});
         business_content(&mut rejected);
         assert_ne!(rejected, x12, "the status itself is still compared");
+    }
+
+    #[test]
+    fn a_quantity_change_is_a_change_but_not_a_cancellation() {
+        // X12 POC02 QI names the value that changed; EDIFACT 1229 3 and SAP ACTION 002 cannot.
+        let mut x12 = serde_json::json!({"lines": [{"change": "ChangeQuantity"}]});
+        let mut edifact = serde_json::json!({"lines": [{"change": "Change"}]});
+        let mut cancel = serde_json::json!({"lines": [{"change": "Cancel"}]});
+        business_content(&mut x12);
+        business_content(&mut edifact);
+        business_content(&mut cancel);
+        assert_eq!(x12, edifact);
+        assert_ne!(x12, cancel);
+    }
+
+    #[test]
+    fn a_notice_s_orders_compare_as_a_set_and_lines_in_sequence() {
+        let mut one = serde_json::json!({"orders": [{"po_number": "A"}, {"po_number": "B"}],
+            "lines": [{"line_number": "1"}, {"line_number": "2"}]});
+        let mut other = serde_json::json!({"orders": [{"po_number": "B"}, {"po_number": "A"}],
+            "lines": [{"line_number": "1"}, {"line_number": "2"}]});
+        let mut swapped = serde_json::json!({"orders": [{"po_number": "A"}, {"po_number": "B"}],
+            "lines": [{"line_number": "2"}, {"line_number": "1"}]});
+        business_content(&mut one);
+        business_content(&mut other);
+        business_content(&mut swapped);
+        assert_eq!(one, other);
+        assert_ne!(one, swapped);
+    }
+
+    #[test]
+    fn a_note_wrapped_by_a_format_is_the_same_note_but_not_another_text() {
+        let mut one =
+            serde_json::json!({"notes": [{"kind": null, "text": "ships in two deliveries"}]});
+        let mut wrapped =
+            serde_json::json!({"notes": [{"kind": null, "text": "ships in two\ndeliveries"}]});
+        let mut other =
+            serde_json::json!({"notes": [{"kind": null, "text": "ships in one delivery"}]});
+        business_content(&mut one);
+        business_content(&mut wrapped);
+        business_content(&mut other);
+        assert_eq!(one, wrapped);
+        assert_ne!(one, other);
     }
 
     #[test]

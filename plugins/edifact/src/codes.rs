@@ -188,6 +188,8 @@ pub fn party_scheme(agency: Option<&str>) -> String {
         Some("16") => "duns".to_owned(),
         Some("91") => "supplier".to_owned(),
         Some("92") => "buyer".to_owned(),
+        // "US, Standard Carrier Alpha Code (Motor)"
+        Some("182") => "scac".to_owned(),
         Some(other) => format!("edifact:{other}"),
         None => "edifact".to_owned(),
     }
@@ -200,6 +202,7 @@ pub fn party_agency(scheme: &str) -> Option<&str> {
         "duns" => Some("16"),
         "supplier" => Some("91"),
         "buyer" => Some("92"),
+        "scac" => Some("182"),
         "edifact" => Some(""),
         other => other.strip_prefix("edifact:"),
     }
@@ -212,6 +215,8 @@ pub fn item_scheme(kind: Option<&str>) -> String {
         Some("BP") => "buyer".to_owned(),
         Some("SA" | "VN" | "VP") => "supplier".to_owned(),
         Some("MF") => "manufacturer".to_owned(),
+        // "Vendor's supplemental item number", cXML's SupplierPartAuxiliaryID.
+        Some("VS") => "supplier-aux".to_owned(),
         Some(other) => format!("edifact:{other}"),
         None => "edifact".to_owned(),
     }
@@ -224,6 +229,7 @@ pub fn item_kind(scheme: &str) -> Option<&str> {
         "buyer" => Some("BP"),
         "supplier" => Some("SA"),
         "manufacturer" => Some("MF"),
+        "supplier-aux" => Some("VS"),
         "edifact" => Some(""),
         other => other.strip_prefix("edifact:"),
     }
@@ -264,6 +270,21 @@ pub fn syntax_error_text(code: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_supplier_s_auxiliary_part_id_is_a_vendor_s_supplemental_item_number() {
+        // cXML SupplierPartAuxiliaryID was dropped by PIA (issue 9's matrix).
+        assert_eq!(item_kind("supplier-aux"), Some("VS"));
+        assert_eq!(item_scheme(Some("VS")), "supplier-aux");
+    }
+
+    #[test]
+    fn a_scac_is_agency_182_both_ways() {
+        // A cXML CarrierIdentifier domain="SCAC" and an X12 TD502 2 came back as edifact:ZZZ.
+        assert_eq!(party_agency("scac"), Some("182"));
+        assert_eq!(party_scheme(Some("182")), "scac");
+        assert_eq!(party_scheme(Some("ZZZ")), "edifact:ZZZ");
+    }
 
     #[test]
     fn a_time_with_an_offset_keeps_its_zone_both_ways() {

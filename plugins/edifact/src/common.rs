@@ -9,7 +9,7 @@
 use wharf_guest_sdk::canonical::{Dated, Extension, Identifier, Note};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::schemes::{self, Standard};
-use wharf_guest_sdk::{error, id};
+use wharf_guest_sdk::{date, error, id};
 
 use crate::codes;
 use crate::interchange::{Message, Segment};
@@ -40,12 +40,15 @@ pub fn write_dates(dates: &[Dated], kept: &mut Kept, path: &str) -> Result<Vec<O
     for (i, date) in dates.iter().enumerate() {
         let at = format!("{path}[{}]", i + 1);
         // A qualifier is the source's own code; it is written as a DTM 2005 code only when it
-        // means the same date in EDIFACT (an SAP IDDAT "012" is not EDIFACT's "012").
+        // means the same date in EDIFACT (an SAP IDDAT "012" is not EDIFACT's "012"). The
+        // date of the order a document refers to, under any standard's qualifier for it
+        // (X12 "004"), is 2005 "4", order date/time.
         let qualifier = match date
             .qualifier
             .as_ref()
             .filter(|q| codes::date_kind(q) == date.kind)
         {
+            _ if date::is_order_date(date) => date::EDIFACT_ORDER_DATE.to_owned(),
             Some(q) => q.clone(),
             None => codes::date_qualifier(date.kind)
                 .ok_or_else(|| {
@@ -107,11 +110,50 @@ pub fn write_references(references: &[Identifier]) -> Vec<Out> {
 /// kind what its source said.
 const GENERAL_INFORMATION: &str = "AAI";
 
-/// FTX as a note: 4451 is its kind (none for AAI, general information), the C108 lines its text.
+/// 4451 subjects that have a word of their own in the canonical model, the word another
+/// format's note kind uses for them (cXML's Comments@type "delivery"): DEL, "delivery
+/// information".
+const SUBJECT_WORDS: [(&str, &str); 1] = [("DEL", "delivery")];
+
+/// Whether `kind` can be written as 4451 as it is: a code of up to three letters or digits.
+fn is_subject_code(kind: &str) -> bool {
+    (1..=3).contains(&kind.len())
+        && kind
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// The 4451 a note of `kind` is written with: AAI without a kind, the code of a kind's word,
+/// the kind itself when it is a 4451 code; any other kind (4451 is an..3) is logged and
+/// written as general information.
+fn subject(kind: Option<&str>) -> &str {
+    let Some(kind) = kind else {
+        return GENERAL_INFORMATION;
+    };
+    if let Some((code, _)) = SUBJECT_WORDS.iter().find(|(_, word)| *word == kind) {
+        return code;
+    }
+    if is_subject_code(kind) {
+        return kind;
+    }
+    wharf_guest_sdk::log::warn(&format!(
+        "note kind {kind:?} is no FTX 4451 subject; written as AAI, general information"
+    ));
+    GENERAL_INFORMATION
+}
+
+/// FTX as a note: 4451 is its kind (none for AAI, general information; the word of a subject
+/// that has one), the C108 lines its text.
 pub fn read_note(s: &Seg<'_>) -> Note {
     let lines: Vec<&str> = (1..=5).filter_map(|c| s.get(4, c)).collect();
+    let kind = s.string(1, 1).filter(|kind| kind != GENERAL_INFORMATION);
     Note {
-        kind: s.string(1, 1).filter(|kind| kind != GENERAL_INFORMATION),
+        kind: kind.map(|code| {
+            SUBJECT_WORDS
+                .iter()
+                .find(|(c, _)| *c == code)
+                .map_or(code.clone(), |(_, word)| (*word).to_owned())
+        }),
         text: lines.join(" "),
     }
 }
@@ -120,7 +162,7 @@ pub fn read_note(s: &Seg<'_>) -> Note {
 pub fn write_notes(notes: &[Note]) -> Vec<Out> {
     let mut out = Vec::new();
     for note in notes {
-        let kind = note.kind.as_deref().unwrap_or(GENERAL_INFORMATION);
+        let kind = subject(note.kind.as_deref());
         for lines in chunks(&note.text, 70).chunks(5) {
             out.push(Out::new("FTX").el(&[kind]).el(&[""]).el(&[""]).el(lines));
         }
@@ -172,6 +214,16 @@ pub fn chunks(text: &str, max: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::chunks;
+
+    #[test]
+    fn a_note_kind_is_a_4451_subject_of_three_characters_at_most() {
+        // A cXML Comments type "delivery" was written into FTX 4451 as it stood (an..3).
+        assert_eq!(super::subject(Some("delivery")), "DEL");
+        assert_eq!(super::subject(Some("ZZZ")), "ZZZ");
+        assert_eq!(super::subject(None), "AAI");
+        assert_eq!(super::subject(Some("receiving dock")), "AAI");
+        assert_eq!(super::subject(Some("GEN")), "GEN");
+    }
 
     #[test]
     fn chunks_join_back_with_spaces() {

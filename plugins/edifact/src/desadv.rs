@@ -2,13 +2,14 @@
 //!
 //! BGM 1004 is the shipment id and 1225 its purpose. TDT is the carrier (8067 its mode, C040
 //! its id and name), RFF+CN its tracking numbers, header MEA AAD/G the gross weight, CNT+11 the
-//! package count. The CPS hierarchy is the pack tree: CPS 7164 is `pack_id`, 7166
-//! `parent_pack`, PAC C202 the packaging, MEA the pack weight, GIN+BJ an SSCC mark (scheme
+//! package count. The CPS hierarchy is the pack tree: CPS 7164 is `pack_id` (the SSCC for a
+//! pack that has one, see [`ids`]), 7166 `parent_pack`, PAC C202 the packaging, MEA the pack weight, GIN+BJ an SSCC mark (scheme
 //! `sscc`). A CPS with no packaging, mark, weight, parent or child only groups items: those
 //! are the order's unpacked `items`. Each LIN is a shipped item: QTY+12 shipped, QTY+21
 //! ordered, RFF+ON its order (else the heading's), RFF+LI the order line, GIN+BX lots,
 //! GIN+BN serials. Items are grouped into orders by their order number.
 
+mod ids;
 mod write;
 
 pub use write::write;
@@ -97,6 +98,8 @@ pub fn read(message: &Message) -> Result<ShipNotice, AdapterError> {
             ));
         }
     }
+    let mut orders = assemble(groups, default_po);
+    ids::name_packs_by_sscc(&mut orders, &mut extensions);
     Ok(ShipNotice {
         shipment_id,
         structure: None,
@@ -107,7 +110,7 @@ pub fn read(message: &Message) -> Result<ShipNotice, AdapterError> {
         carrier,
         gross_weight,
         package_count,
-        orders: assemble(groups, default_po),
+        orders,
         notes: header.notes,
         extensions,
     })

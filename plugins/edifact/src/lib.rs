@@ -1,5 +1,5 @@
-//! The `edifact` reference adapter: UN/EDIFACT D.96A and D.01B ORDERS, ORDRSP, DESADV and
-//! INVOIC to and from Wharf's canonical documents, and CONTRL as functional acknowledgment.
+//! The `edifact` reference adapter: UN/EDIFACT D.96A and D.01B ORDERS, ORDCHG, ORDRSP, DESADV
+//! and INVOIC to and from Wharf's canonical documents, and CONTRL as functional acknowledgment.
 //!
 //! A file may hold several interchanges (each with its own UNA), an interchange several
 //! messages, optionally in UNG groups; every message becomes one canonical document. Whatever
@@ -15,7 +15,7 @@
 //! - [`interchange`], [`segment`]: UNB/UNG/UNH framing with counts and references checked;
 //!   decoded segments and their location context.
 //! - [`envelope`]: the canonical envelope read from, and written as, the service segments.
-//! - `orders`, `ordrsp`, `desadv`, `invoic`, `contrl`: one module per message.
+//! - `orders`, `ordchg`, `ordrsp`, `desadv`, `invoic`, `contrl`: one module per message.
 //! - `header`, `items`, `parties`, `common`: segment groups the messages share.
 //! - [`reader`], [`writer`], [`tags`], [`codes`]: located reading with leftovers, writing with
 //!   kept extensions, element tags, code tables.
@@ -42,6 +42,7 @@ mod header;
 pub mod interchange;
 mod invoic;
 mod items;
+mod ordchg;
 mod orders;
 mod ordrsp;
 mod parties;
@@ -71,6 +72,7 @@ impl Adapter for EdifactAdapter {
     fn describe() -> Descriptor {
         let documents = [
             DocType::PurchaseOrder,
+            DocType::OrderChange,
             DocType::OrderResponse,
             DocType::ShipNotice,
             DocType::Invoice,
@@ -81,7 +83,7 @@ impl Adapter for EdifactAdapter {
             ADAPTER_VERSION,
             &["UN/EDIFACT D.96A", "UN/EDIFACT D.01B"],
             &documents,
-            &documents[..4],
+            &documents[..5],
         );
         descriptor.acknowledges = true;
         descriptor.config_keys = settings::config_keys();
@@ -126,6 +128,7 @@ impl Adapter for EdifactAdapter {
         let mark = settings.separators.decimal;
         let (kind, body) = match &document.body {
             Document::PurchaseOrder(po) => (MessageKind::Orders, orders::write(po, mark)?),
+            Document::OrderChange(change) => (MessageKind::Ordchg, ordchg::write(change, mark)?),
             Document::OrderResponse(response) => {
                 (MessageKind::Ordrsp, ordrsp::write(response, mark)?)
             }
@@ -134,7 +137,7 @@ impl Adapter for EdifactAdapter {
             other => {
                 return Err(error::unsupported(format!(
                     "{ADAPTER_ID} {ADAPTER_VERSION} writes purchase orders (ORDERS), order \
-                     responses (ORDRSP), ship notices (DESADV) and invoices (INVOIC), not {}; \
+                     changes (ORDCHG), order responses (ORDRSP), ship notices (DESADV) and invoices (INVOIC), not {}; \
                      functional acknowledgments are written by acknowledge",
                     document_name(other)
                 )));
@@ -173,6 +176,7 @@ fn decode_message(
     let envelope = envelope::read(interchange, message)?;
     let body = match message.kind {
         MessageKind::Orders => Document::PurchaseOrder(orders::read(message)?),
+        MessageKind::Ordchg => Document::OrderChange(ordchg::read(message)?),
         MessageKind::Ordrsp => Document::OrderResponse(ordrsp::read(message)?),
         MessageKind::Desadv => Document::ShipNotice(desadv::read(message)?),
         MessageKind::Invoic => Document::Invoice(invoic::read(message)?),

@@ -66,7 +66,9 @@ pub fn read(message: &Message) -> Result<PurchaseOrder, AdapterError> {
     })
 }
 
-fn order_line(message: &Message, mut line: items::Line<'_>) -> Result<OrderLine, AdapterError> {
+/// A line group as an order line: QTY+21 (else the first QTY) is the ordered quantity, LIN
+/// C829 names the parent of a sub-line.
+pub fn order_line(message: &Message, mut line: items::Line<'_>) -> Result<OrderLine, AdapterError> {
     let chosen = line
         .quantities
         .iter()
@@ -134,6 +136,7 @@ pub fn write(po: &PurchaseOrder, mark: char) -> Result<Vec<Out>, AdapterError> {
             line,
             po.currency.as_deref(),
             mark,
+            None,
             &format!("lines[{}]", i + 1),
         )?);
     }
@@ -157,16 +160,18 @@ pub fn write(po: &PurchaseOrder, mark: char) -> Result<Vec<Out>, AdapterError> {
     Ok(out)
 }
 
-fn write_line(
+/// The line group of an order line; `action` is LIN 1229, the change an ORDCHG asks for.
+pub fn write_line(
     line: &OrderLine,
     currency: Option<&str>,
     mark: char,
+    action: Option<&str>,
     path: &str,
 ) -> Result<Vec<Out>, AdapterError> {
     let mut kept = Kept::new(&line.extensions);
     let mut out = write_item(
         &line.line_number,
-        None,
+        action,
         &line.item_ids,
         line.description.as_deref(),
         &mut kept,

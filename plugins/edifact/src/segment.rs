@@ -62,6 +62,7 @@ impl Context {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MessageKind {
     Orders,
+    Ordchg,
     Ordrsp,
     Desadv,
     Invoic,
@@ -72,6 +73,7 @@ impl MessageKind {
     pub fn from_code(code: &str) -> Option<MessageKind> {
         match code {
             "ORDERS" => Some(MessageKind::Orders),
+            "ORDCHG" => Some(MessageKind::Ordchg),
             "ORDRSP" => Some(MessageKind::Ordrsp),
             "DESADV" => Some(MessageKind::Desadv),
             "INVOIC" => Some(MessageKind::Invoic),
@@ -83,6 +85,7 @@ impl MessageKind {
     pub fn code(self) -> &'static str {
         match self {
             MessageKind::Orders => "ORDERS",
+            MessageKind::Ordchg => "ORDCHG",
             MessageKind::Ordrsp => "ORDRSP",
             MessageKind::Desadv => "DESADV",
             MessageKind::Invoic => "INVOIC",

@@ -4,8 +4,11 @@
 //!
 //! E1EDK14 is kept as extensions `idoc.E1EDK14.<QUALF>` holding ORGID (purchasing
 //! organization, company code, ...), since the model has no organization fields. Segments this
-//! adapter does not map at all (E1EDK17 delivery terms, E1EDK18 payment terms, customer
-//! segments, ...) are kept under `idoc.<segment>` and written back where they belong.
+//! adapter does not map at all (E1EDK17 delivery terms, E1EDK18 payment terms other than their
+//! description, customer segments, ...) are kept under `idoc.<segment>` and written back where
+//! they belong. Payment terms in words (from another standard, where SAP's ZTERM key would
+//! name a key that does not exist) are E1EDK18 QUALF 005, "description of payment term", in
+//! ZTERM_TXT lines of 70 characters ([`read_payment_terms`], [`write_payment_terms`]).
 
 use wharf_guest_sdk::canonical::{DateKind, Dated, Extension, Identifier, Money, Note, Party};
 use wharf_guest_sdk::contract::AdapterError;
@@ -24,6 +27,11 @@ use crate::texts;
 pub const PURCHASE_ORDER: &str = "001";
 /// IDDAT of the purchase order's own date, given when it comes from E1EDK02.
 const PURCHASE_ORDER_DATE: &str = "022";
+/// E1EDK18 QUALF of the payment terms' description in words.
+const PAYMENT_TERMS_TEXT: &str = "005";
+/// The length of E1EDK18 ZTERM_TXT (CHAR 70).
+const PAYMENT_TERMS_LINE: usize = 70;
+
 /// E1EDS01 SUMID of the total value.
 pub const TOTAL_VALUE: &str = "002";
 
@@ -263,4 +271,112 @@ pub fn write_totals(
         extensions,
         "idoc.E1EDS01",
     ))
+}
+
+/// Whether payment terms are a key into SAP's customizing, written as E1EDK01 ZTERM: terms
+/// that came from an IDoc and fit ZTERM (CHAR 4, no spaces). Anything else is words.
+pub fn is_payment_terms_key(terms: &str, origin: Origin) -> bool {
+    origin.sap_codes && terms.chars().count() <= 4 && !terms.contains(' ')
+}
+
+/// The payment terms E1EDK18 QUALF 005 describes (its ZTERM_TXT lines joined with a space);
+/// every other E1EDK18 is kept as it would be unmapped.
+pub fn read_payment_terms(
+    idoc: &mut Segment<'_>,
+    extensions: &mut Vec<Extension>,
+) -> Option<String> {
+    let mut lines = Vec::new();
+    for mut terms in idoc.segments("E1EDK18") {
+        if terms.peek("QUALF") == Some(PAYMENT_TERMS_TEXT)
+            && let Some(line) = terms.peek("ZTERM_TXT")
+        {
+            terms.consume("QUALF");
+            terms.consume("ZTERM_TXT");
+            lines.push(line);
+        }
+        terms.leftovers(&format!("idoc.{}", terms.key_name()), extensions);
+    }
+    (!lines.is_empty()).then(|| lines.join(" "))
+}
+
+/// Payment terms in words as E1EDK18 QUALF 005 segments, cut at spaces into ZTERM_TXT lines
+/// of at most 70 characters (a longer word is cut where it must be).
+pub fn write_payment_terms(terms: &str) -> Vec<Element> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in terms.split(' ') {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= PAYMENT_TERMS_LINE => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+        while lines
+            .last()
+            .is_some_and(|l| l.chars().count() > PAYMENT_TERMS_LINE)
+        {
+            let long = lines.pop().unwrap_or_default();
+            let (head, tail): (String, String) = (
+                long.chars().take(PAYMENT_TERMS_LINE).collect(),
+                long.chars().skip(PAYMENT_TERMS_LINE).collect(),
+            );
+            lines.push(head);
+            lines.push(tail);
+        }
+    }
+    lines
+        .into_iter()
+        .map(|line| {
+            segment("E1EDK18")
+                .text_child("QUALF", PAYMENT_TERMS_TEXT)
+                .text_child("ZTERM_TXT", line)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod payment_terms_tests {
+    use super::*;
+    use wharf_guest_sdk::xml;
+
+    #[test]
+    fn payment_terms_in_words_are_e1edk18_qualf_005_lines_of_70() {
+        let terms = "2% 10 days, 30 days net from the date of invoice, payable by bank transfer \
+                     to the account named on the invoice";
+        let written = write_payment_terms(terms);
+        assert_eq!(
+            written.len(),
+            2,
+            "{} characters take two lines",
+            terms.len()
+        );
+        let mut idoc = Element::new("IDOC");
+        idoc.children.extend(written);
+        // SAP's own terms 1 with days and percentage stay as they came.
+        idoc.children.push(
+            segment("E1EDK18")
+                .text_child("QUALF", "001")
+                .text_child("TAGE", "10")
+                .text_child("PRZNT", "2"),
+        );
+        let text = idoc.to_xml(None);
+        let parsed = xml::parse(text.as_bytes()).expect("parses");
+        for line in parsed.children.iter().take(2) {
+            assert_eq!(line.text_of("QUALF"), Some("005"));
+            let zterm_txt = line.text_of("ZTERM_TXT");
+            assert!(zterm_txt.is_some_and(|t| t.chars().count() <= 70));
+        }
+        let mut extensions = Vec::new();
+        let read = read_payment_terms(&mut Segment::new(&parsed), &mut extensions);
+        assert_eq!(read.as_deref(), Some(terms));
+        let kept: Vec<&str> = extensions.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(
+            kept,
+            [
+                "idoc.E1EDK18[3].QUALF",
+                "idoc.E1EDK18[3].TAGE",
+                "idoc.E1EDK18[3].PRZNT"
+            ]
+        );
+    }
 }

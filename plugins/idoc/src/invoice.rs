@@ -7,25 +7,29 @@
 //! | E1EDK02 QUALF 009 BELNR, else E1EDK01 BELNR | `invoice_number` |
 //! | E1EDK01 BSART: INVO, CRME | `kind`: Invoice, CreditNote (a debit note is written INVO) |
 //! | E1EDK01 CURCY | `currency` |
-//! | E1EDK01 ZTERM | `payment_terms` |
+//! | E1EDK01 ZTERM, else E1EDK18 QUALF 005 ZTERM_TXT | `payment_terms` |
 //! | E1EDK02 QUALF 001 BELNR, each | `po_numbers` |
 //! | other E1EDK02 | references `sap:E1EDK02:<QUALF>` |
 //! | E1EDK03 (012 document date, 026 invoice date, ...) | dates |
 //! | E1EDKA1 (RS invoicing party, RE bill-to, AG sold-to, LF vendor, ...) | parties |
+//! | E1EDK01 EIGENUINR, KUNDEUINR | the VAT ids of seller and customer (see [`vat`]) |
 //! | E1EDK04 | taxes (see [`charges`]) |
 //! | E1EDK05 | allowances and charges (see [`charges`]) |
 //! | E1EDKT1 | notes |
 //! | E1EDP01 | lines (see [`lines`]) |
-//! | E1EDS01 SUMID 010 (net value) | totals `subtotal` |
+//! | E1EDS01 SUMID 010 (net value), less header charges (see [`net_value`]) | totals `subtotal` |
 //! | E1EDS01 SUMID 005 (tax amount) | totals `tax` |
 //! | E1EDS01 SUMID 011 (gross value, the amount due) | totals `total` |
 //!
 //! Other totals (001 item count, 012 discount base, ...) and every unmapped field stay
 //! extensions. BSART and BELNR are written as they came when the IDoc gave other values;
-//! ZTERM only for documents that came from an IDoc, as it is a key into SAP's customizing.
+//! ZTERM only for documents that came from an IDoc, as it is a key into SAP's customizing;
+//! payment terms from another standard are words, written as E1EDK18 QUALF 005.
 
 mod charges;
 mod lines;
+mod net_value;
+mod vat;
 
 use wharf_guest_sdk::canonical::{
     CanonicalDocument, Document, Envelope, Invoice, InvoiceKind, InvoiceTotals,
@@ -109,8 +113,10 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
     let mut extensions = Vec::new();
     let (mut currency, mut kind, mut payment_terms, mut number) =
         (None, InvoiceKind::Invoice, None, own_number);
+    let mut parties = header.parties;
     if let Some(mut general) = header.general {
         currency = general.text("CURCY").map(str::to_owned);
+        vat::read(&mut general, &mut parties);
         let bsart = general.peek("BSART");
         kind = codes::invoice_kind(bsart);
         if bsart == Some(codes::invoice_bsart(kind)) {
@@ -133,6 +139,9 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
         .at_xml(idoc.field_path("E1EDK02")));
     };
     extensions.extend(header.extensions);
+    if payment_terms.is_none() {
+        payment_terms = header::read_payment_terms(&mut idoc, &mut extensions);
+    }
     let currency_code = currency.as_deref();
     let taxes = charges::read_taxes(&mut idoc, "E1EDK04", currency_code, "idoc", &mut extensions)?;
     let allowances_charges =
@@ -149,11 +158,12 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
         &mut extensions,
     )?
     .into_iter();
-    let (total, subtotal, tax) = (
+    let (total, net, tax) = (
         totals.next().flatten(),
         totals.next().flatten(),
         totals.next().flatten(),
     );
+    let subtotal = net.map(|net| net_value::subtotal(net, &allowances_charges));
     let Some(total) = total else {
         return Err(error::validation(
             "the invoice has no total: no E1EDS01 with SUMID 011 (the gross value)",
@@ -169,7 +179,7 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
             po_numbers,
             currency,
             dates: header.dates,
-            parties: header.parties,
+            parties,
             references,
             payment_terms,
             lines,
@@ -213,10 +223,12 @@ pub fn write(invoice: &Invoice, envelope: &Envelope) -> Result<Vec<Element>, Ada
             (!kept(invoice, "BSART")).then(|| codes::invoice_bsart(invoice.kind)),
         )
         .text_child_opt("BELNR", (!kept(invoice, "BELNR")).then_some(number));
-    match &invoice.payment_terms {
-        Some(terms) if origin.sap_codes => general = general.text_child("ZTERM", terms),
-        Some(terms) => not_written(&format!("ZTERM {terms:?} from another standard")),
-        None => {}
+    for (field, number) in vat::write(&invoice.parties) {
+        general = general.text_child_opt(field, number);
+    }
+    let terms = invoice.payment_terms.as_deref();
+    if let Some(key) = terms.filter(|t| header::is_payment_terms_key(t, origin)) {
+        general = general.text_child("ZTERM", key);
     }
     let mut references = vec![id(INVOICE_NUMBER, number)];
     let mut orders = invoice.po_numbers.iter();
@@ -224,6 +236,10 @@ pub fn write(invoice: &Invoice, envelope: &Envelope) -> Result<Vec<Element>, Ada
     references.extend(orders.map(|po| id(PURCHASE_ORDER, po.trim())));
     references.extend(invoice.references.iter().cloned());
     let mut own_segments = charges::write_taxes(&invoice.taxes, "E1EDK04", &root, currency)?;
+    // Payment terms from another standard are words, not a key into SAP's customizing.
+    if let Some(words) = terms.filter(|t| !header::is_payment_terms_key(t, origin)) {
+        own_segments.extend(header::write_payment_terms(words));
+    }
     own_segments.extend(charges::write_charges(
         &invoice.allowances_charges,
         "E1EDK05",
@@ -255,10 +271,14 @@ pub fn write(invoice: &Invoice, envelope: &Envelope) -> Result<Vec<Element>, Ada
             not_written(&format!("the total {what} {}", value.amount));
         }
     }
+    let net = totals
+        .subtotal
+        .as_ref()
+        .map(|subtotal| net_value::net_value(subtotal, &invoice.allowances_charges));
     data.extend(header::write_totals(
         &[
             (TAX_AMOUNT, totals.tax.as_ref()),
-            (NET_VALUE, totals.subtotal.as_ref()),
+            (NET_VALUE, net.as_ref()),
             (GROSS_VALUE, Some(&totals.total)),
         ],
         &invoice.extensions,

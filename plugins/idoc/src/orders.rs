@@ -57,6 +57,9 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
         }
     };
     extensions.extend(header.extensions);
+    if payment_terms.is_none() {
+        payment_terms = header::read_payment_terms(&mut idoc, &mut extensions);
+    }
     let items = idoc.segments("E1EDP01");
     if items.is_empty() {
         return Err(error::validation("the order has no items (E1EDP01)")
@@ -162,10 +165,15 @@ pub fn write(po: &PurchaseOrder, envelope: &Envelope) -> Result<Vec<Element>, Ad
     let origin = Origin::of(envelope);
     // Order type and payment terms are keys into the receiving SAP's customizing; another
     // standard's codes ("SA", "2% 10 Net 30") would be read as keys that do not exist.
+    // Payment terms in words go to E1EDK18 instead.
     let keys = [("BSART", &po.order_type), ("ZTERM", &po.payment_terms)];
     let mut general = segment("E1EDK01").text_child_opt("CURCY", po.currency.clone());
+    let mut own_segments = Vec::new();
     for (field, value) in keys {
         match value {
+            Some(terms) if field == "ZTERM" && !header::is_payment_terms_key(terms, origin) => {
+                own_segments = header::write_payment_terms(terms);
+            }
             Some(value) if origin.sap_codes => general = general.text_child(field, value),
             Some(value) => not_written(&format!("{field} {value:?} from another standard")),
             None => {}
@@ -184,7 +192,7 @@ pub fn write(po: &PurchaseOrder, envelope: &Envelope) -> Result<Vec<Element>, Ad
         references: &po.references,
         notes: &po.notes,
         extensions: &po.extensions,
-        own_segments: Vec::new(),
+        own_segments,
         origin,
         basic_type: BASIC_TYPE,
     })?;

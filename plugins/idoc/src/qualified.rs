@@ -163,8 +163,12 @@ pub fn write_references(
         .collect()
 }
 
-/// Reads an item's E1EDP19 identifiers. With `describe`, the first KTEXT is the item's
-/// description; any other KTEXT stays an extension.
+/// The item id scheme of E1EDP19 MFRPN, the manufacturer's part number.
+const MANUFACTURER: &str = "manufacturer";
+
+/// Reads an item's E1EDP19 identifiers: IDTNR in the scheme of its QUALF, MFRPN as the
+/// manufacturer's part number. With `describe`, the first KTEXT is the item's description;
+/// any other KTEXT stays an extension.
 pub fn read_item_ids(
     line: &mut Segment<'_>,
     describe: bool,
@@ -182,6 +186,9 @@ pub fn read_item_ids(
         if let Some(number) = segment.text("IDTNR") {
             ids.push(id(codes::item_id_scheme(qualf), number));
         }
+        if let Some(part) = segment.text("MFRPN") {
+            ids.push(id(MANUFACTURER, part));
+        }
         if describe && description.is_none() {
             description = segment.text("KTEXT").map(str::to_owned);
         }
@@ -193,14 +200,20 @@ pub fn read_item_ids(
 /// The qualifier of a description-only E1EDP19: the text is the customer's wording.
 const DESCRIPTION_ONLY: &str = "001";
 
-/// Writes item identifiers as E1EDP19 segments, the description as the first one's KTEXT.
+/// Writes item identifiers as E1EDP19 segments, the description and the manufacturer's part
+/// number (MFRPN, which has no QUALF of its own) in the first one.
 pub fn write_item_ids(
     ids: &[Identifier],
     description: Option<&str>,
     extensions: &[Extension],
 ) -> Vec<Element> {
     let mut planned: Vec<(&str, Option<&str>)> = Vec::new();
+    let mut manufacturer = None;
     for item_id in ids {
+        if item_id.scheme == MANUFACTURER && manufacturer.is_none() {
+            manufacturer = Some(item_id.value.as_str());
+            continue;
+        }
         match codes::item_id_qualifier(&item_id.scheme) {
             Some(qualf) if !qualf.is_empty() => planned.push((qualf, Some(&item_id.value))),
             _ => not_written(&format!(
@@ -209,7 +222,7 @@ pub fn write_item_ids(
             )),
         }
     }
-    if planned.is_empty() && description.is_some() {
+    if planned.is_empty() && (description.is_some() || manufacturer.is_some()) {
         planned.push((DESCRIPTION_ONLY, None));
     }
     let keys = occurrence_keys(planned.iter().map(|(qualf, _)| *qualf));
@@ -221,7 +234,8 @@ pub fn write_item_ids(
             let mut segment = segment("E1EDP19")
                 .text_child("QUALF", qualf)
                 .text_child_opt("IDTNR", number)
-                .text_child_opt("KTEXT", description.filter(|_| index == 0));
+                .text_child_opt("KTEXT", description.filter(|_| index == 0))
+                .text_child_opt("MFRPN", manufacturer.filter(|_| index == 0));
             restore(
                 &mut segment,
                 extensions,
@@ -238,6 +252,25 @@ mod tests {
     use super::*;
     use wharf_guest_sdk::canonical::DateKind;
     use wharf_guest_sdk::xml;
+
+    #[test]
+    fn a_manufacturer_part_number_is_e1edp19_mfrpn() {
+        let ids = [id("supplier", "HZ-FL-2040"), id(MANUFACTURER, "FW-40-42CM")];
+        let written = write_item_ids(&ids, None, &[]);
+        assert_eq!(written.len(), 1, "MFRPN rides on the vendor's E1EDP19");
+        assert_eq!(written[0].text_of("QUALF"), Some("002"));
+        assert_eq!(written[0].text_of("MFRPN"), Some("FW-40-42CM"));
+        let mut item = Element::new("E1EDP01");
+        item.children.extend(written);
+        let item = xml::parse(item.to_xml(None).as_bytes()).expect("parses");
+        let (read, _) =
+            read_item_ids(&mut Segment::new(&item), false, &mut Vec::new()).expect("reads");
+        assert_eq!(read, ids);
+        // Alone, it needs an E1EDP19 of its own.
+        let alone = write_item_ids(&ids[1..], None, &[]);
+        assert_eq!(alone[0].text_of("MFRPN"), Some("FW-40-42CM"));
+        assert_eq!(alone[0].text_of("IDTNR"), None);
+    }
 
     #[test]
     fn dates_keep_their_qualifier_and_meaning() {

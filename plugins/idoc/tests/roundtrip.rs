@@ -115,8 +115,9 @@ fn what_the_adapter_writes_it_writes_again_unchanged() {
 
 #[test]
 fn a_purchase_order_from_another_standard_keeps_its_business_content() {
-    // orders-from-x12.encode.json, as SAP receives it: codes SAP cannot take are left out,
-    // the business content is all there.
+    // orders-from-x12.encode.json, as SAP receives it: codes SAP cannot take are left out
+    // (the X12 order type), the business content is all there: the payment terms in words
+    // come back from E1EDK18 QUALF 005.
     let written = fs::read(golden("orders-from-x12.encode.xml")).expect("golden output");
     let read = decode(written).documents;
     let Document::PurchaseOrder(po) = &read[0].body else {
@@ -126,7 +127,7 @@ fn a_purchase_order_from_another_standard_keeps_its_business_content() {
     assert_eq!(po.currency.as_deref(), Some("USD"));
     assert_eq!(
         (po.order_type.as_deref(), po.payment_terms.as_deref()),
-        (None, None)
+        (None, Some("2% 10 Net 30"))
     );
     assert!(po.references.is_empty());
     assert_eq!(

@@ -39,10 +39,11 @@ pub fn party_code(role: PartyRole) -> &'static str {
     }
 }
 
-/// N103 identification code qualifier → identifier scheme.
+/// Element 66, identification code qualifier (N103, TD502) → identifier scheme.
 pub fn party_scheme(qualifier: &str) -> String {
     match qualifier {
         "1" => "duns".to_owned(),
+        "2" => "scac".to_owned(),
         "9" => "duns+4".to_owned(),
         "UL" => "gln".to_owned(),
         "92" => "buyer".to_owned(),
@@ -51,10 +52,11 @@ pub fn party_scheme(qualifier: &str) -> String {
     }
 }
 
-/// Identifier scheme → N103 qualifier, for schemes X12 can express.
+/// Identifier scheme → element 66 qualifier (N103, TD502), for schemes X12 can express.
 pub fn party_qualifier(scheme: &str) -> Option<String> {
     match scheme {
         "duns" => Some("1".to_owned()),
+        "scac" => Some("2".to_owned()),
         "duns+4" => Some("9".to_owned()),
         "gln" => Some("UL".to_owned()),
         "buyer" => Some("92".to_owned()),
@@ -73,6 +75,8 @@ pub fn item_scheme(qualifier: &str) -> String {
         "VP" | "VN" | "VA" => "supplier".to_owned(),
         "UP" | "UK" | "EN" => "gtin".to_owned(),
         "MG" => "manufacturer".to_owned(),
+        // "Vendor's Supplemental Item Number", cXML's SupplierPartAuxiliaryID.
+        "VS" => "supplier-aux".to_owned(),
         other => format!("x12:{other}"),
     }
 }
@@ -92,6 +96,7 @@ pub fn item_qualifier(scheme: &str, value: &str) -> Option<String> {
             .to_owned(),
         ),
         "manufacturer" => Some("MG".to_owned()),
+        "supplier-aux" => Some("VS".to_owned()),
         other => other
             .strip_prefix("x12:")
             .filter(|q| is_code(q))
@@ -245,4 +250,21 @@ pub fn canonical_unit(code: &str) -> String {
 pub fn x12_unit(code: &str) -> String {
     let code = code.trim();
     units::to_x12(code).unwrap_or(code).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_supplier_s_auxiliary_part_id_is_a_vendor_s_supplemental_item_number() {
+        // cXML SupplierPartAuxiliaryID was dropped by PO1 (issue 9's matrix).
+        assert_eq!(
+            item_qualifier("supplier-aux", "rev C").as_deref(),
+            Some("VS")
+        );
+        assert_eq!(item_scheme("VS"), "supplier-aux");
+        assert_eq!(party_qualifier("scac").as_deref(), Some("2"));
+        assert_eq!(party_scheme("2"), "scac");
+    }
 }

@@ -85,7 +85,16 @@ fn tare_pack_item_without_an_order_level_takes_the_order_from_the_items() {
         .iter()
         .map(|p| (p.pack_id.as_str(), p.parent_pack.as_deref()))
         .collect();
-    assert_eq!(packs, [("2", None), ("3", Some("2")), ("5", Some("2"))]);
+    // Packs are named by their SSCC (MAN GM), not by the HL01 they sat under (2, 3, 5).
+    let (tare, first, second) = (
+        "00012345600000001015",
+        "00012345600000001022",
+        "00012345600000001039",
+    );
+    assert_eq!(
+        packs,
+        [(tare, None), (first, Some(tare)), (second, Some(tare))]
+    );
     assert_eq!(items(&order.packs[1].items), [("4", Some("1"), "10")]);
     assert_eq!(items(&order.packs[2].items), [("6", Some("2"), "4")]);
 }
@@ -95,7 +104,11 @@ fn tare_pack_item_under_an_order() {
     let notice = notice("asn-order-tare-pack-item.decode.edi");
     let order = &notice.orders[0];
     assert_eq!(order.po_number, "4500017743");
-    assert_eq!(order.packs[1].parent_pack.as_deref(), Some("3"));
+    // HL 4's parent is HL 3, the tare whose SSCC names it.
+    assert_eq!(
+        order.packs[1].parent_pack.as_deref(),
+        Some("00012345600000001046")
+    );
     assert_eq!(items(&order.packs[1].items), [("5", Some("1"), "10")]);
 }
 
@@ -141,4 +154,90 @@ fn a_single_order_named_at_shipment_level_holds_the_items_under_the_shipment() {
         [("2", Some("1"), "10"), ("3", Some("2"), "4")]
     );
     assert!(notice.extensions.is_empty(), "the shipment's PRF was used");
+}
+
+#[test]
+fn a_pack_s_own_segments_follow_it_when_its_sscc_names_it() {
+    // asn-two-orders with a PKG under pack HL 4 (SSCC ...024): kept under the pack's SSCC,
+    // and written back under whatever HL number that pack gets.
+    let path = format!(
+        "{}/tests/golden/asn-two-orders.decode.edi",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let original = std::fs::read_to_string(&path).expect("fixture");
+    let with_pkg = original
+        .replace(
+            "MAN|GM|00012345600000000024\n",
+            "MAN|GM|00012345600000000024\nPKG|F||||BOX OF 25\n",
+        )
+        .replace("SE|38|0001", "SE|39|0001");
+    assert_ne!(with_pkg, original, "the fixture has the pack");
+    let document = decode(with_pkg.into_bytes());
+    let Document::ShipNotice(notice) = &document.body else {
+        panic!("856")
+    };
+    let keys: Vec<&str> = notice
+        .extensions
+        .iter()
+        .map(|e| e.key.as_str())
+        .filter(|k| k.contains("PKG"))
+        .collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert!(
+        keys[0].starts_with("x12.HL.00012345600000000024."),
+        "{keys:?}"
+    );
+    let encoded = with_config(&[], || {
+        X12Adapter::encode(document.clone(), encode_context())
+    })
+    .unwrap_or_else(|e| panic!("{}", wharf_guest_sdk::error::render(&e)));
+    let text = String::from_utf8(encoded.bytes).expect("text");
+    let segments: Vec<&str> = text.split(['~', '\n']).map(str::trim).collect();
+    let man = segments
+        .iter()
+        .position(|s| s.ends_with("00012345600000000024"))
+        .expect("the pack's MAN");
+    assert!(
+        segments[man + 1].starts_with("PKG"),
+        "PKG right after the pack's MAN: {:?}",
+        &segments[man - 1..man + 2]
+    );
+}
+
+#[test]
+fn a_notice_dated_without_a_time_reads_back_without_one() {
+    // BSN04 is mandatory: a date alone is written with 0000 and must not come back as
+    // midnight (an EDIFACT DTM+137 in format 102 crossed X12 as 2026-02-01T00:00:00).
+    let path = format!(
+        "{}/tests/golden/asn-two-orders.decode.edi",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut document = decode(std::fs::read(&path).expect("fixture"));
+    let Document::ShipNotice(notice) = &mut document.body else {
+        panic!("856")
+    };
+    let dated = notice
+        .dates
+        .iter_mut()
+        .find(|d| d.kind == wharf_guest_sdk::canonical::DateKind::Document)
+        .expect("BSN03");
+    dated.value = "2026-02-01".to_owned();
+    let encoded = with_config(&[], || X12Adapter::encode(document, encode_context()))
+        .unwrap_or_else(|e| panic!("{}", wharf_guest_sdk::error::render(&e)));
+    let text = String::from_utf8(encoded.bytes.clone()).expect("text");
+    assert!(text.contains("*20260201*0000*"), "{text}");
+    let Document::ShipNotice(again) = decode(encoded.bytes).body else {
+        panic!("856")
+    };
+    let kinds: Vec<(&str, bool)> = again
+        .dates
+        .iter()
+        .map(|d| {
+            (
+                d.value.as_str(),
+                d.kind == wharf_guest_sdk::canonical::DateKind::Document,
+            )
+        })
+        .collect();
+    assert!(kinds.contains(&("2026-02-01", true)), "{kinds:?}");
 }

@@ -9,7 +9,7 @@ use wharf_guest_sdk::canonical::{Pack, ShipNotice, ShippedItem};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::error;
 
-use super::mark_code;
+use super::{ids, mark_code};
 use crate::codes;
 use crate::header::{Common, write_bgm, write_common};
 use crate::items::{write_item, write_quantity};
@@ -99,10 +99,15 @@ pub fn write(notice: &ShipNotice, mark: char) -> Result<Vec<Out>, AdapterError> 
         })
         .collect();
     let mut items = 0;
-    if !unpacked.is_empty() {
-        let id = kept
-            .take("edifact.CPS.7164")
-            .unwrap_or_else(|| free_id(&packs));
+    let kept_unpacked = (!unpacked.is_empty()).then(|| kept.take("edifact.CPS.7164"));
+    let (numbers, unpacked_id) = ids::cps_numbers(&packs, kept_unpacked);
+    let cps = |pack_id: &str| {
+        numbers
+            .get(pack_id)
+            .cloned()
+            .unwrap_or_else(|| pack_id.to_owned())
+    };
+    if let Some(id) = unpacked_id {
         out.push(Out::new("CPS").el(&[id.as_str()]));
         for (i, (po, item, o)) in unpacked.iter().enumerate() {
             let path = format!("orders[{}].items[{}]", o + 1, i + 1);
@@ -113,8 +118,8 @@ pub fn write(notice: &ShipNotice, mark: char) -> Result<Vec<Out>, AdapterError> 
     for pack in &packs {
         let prefix = format!("edifact.CPS[{}]", pack.pack_id);
         let mut cps = Out::new("CPS")
-            .el(&[pack.pack_id.as_str()])
-            .opt(pack.parent_pack.as_deref());
+            .el(&[cps(&pack.pack_id).as_str()])
+            .opt(pack.parent_pack.as_deref().map(cps).as_deref());
         kept.restore(&prefix, &mut cps);
         out.push(cps);
         let mut pac = Out::new("PAC")
@@ -178,14 +183,6 @@ fn unique_packs(notice: &ShipNotice) -> Vec<Pack> {
         }
     }
     packs
-}
-
-/// The lowest number no pack uses, for the CPS of unpacked items.
-fn free_id(packs: &[Pack]) -> String {
-    (1..)
-        .map(|n: u32| n.to_string())
-        .find(|n| !packs.iter().any(|p| p.pack_id == *n))
-        .unwrap_or_default()
 }
 
 fn write_shipped(

@@ -66,7 +66,8 @@ fn shipped_item() -> impl Strategy<Value = ShippedItem> {
         )
 }
 
-/// Packs "2", "3", … each inside an earlier one or none.
+/// Packs "2", "3", … (or their first SSCC, see [`named_by_sscc`]) each inside an earlier one
+/// or none.
 fn packs() -> impl Strategy<Value = Vec<Pack>> {
     let pack = (
         any::<prop::sample::Index>(),
@@ -76,25 +77,47 @@ fn packs() -> impl Strategy<Value = Vec<Pack>> {
         prop::option::of(decimal()),
         prop::collection::vec(shipped_item(), 0..3),
     );
-    prop::collection::vec(pack, 0..4).prop_map(|packs| {
-        packs
-            .into_iter()
-            .enumerate()
-            .map(
-                |(i, (parent, nested, marks, packaging, weight, items))| Pack {
-                    pack_id: (i + 2).to_string(),
-                    parent_pack: (nested && i > 0).then(|| (parent.index(i) + 2).to_string()),
-                    marks: marks.into_iter().map(|m| id("sscc", m)).collect(),
-                    packaging: packaging.map(str::to_owned),
-                    weight: weight.map(|value| Quantity {
-                        value,
-                        unit: "KGM".to_owned(),
-                    }),
-                    items,
-                },
-            )
-            .collect()
-    })
+    prop::collection::vec(pack, 0..4)
+        .prop_map(|packs| {
+            packs
+                .into_iter()
+                .enumerate()
+                .map(
+                    |(i, (parent, nested, marks, packaging, weight, items))| Pack {
+                        pack_id: (i + 2).to_string(),
+                        parent_pack: (nested && i > 0).then(|| (parent.index(i) + 2).to_string()),
+                        marks: marks.into_iter().map(|m| id("sscc", m)).collect(),
+                        packaging: packaging.map(str::to_owned),
+                        weight: weight.map(|value| Quantity {
+                            value,
+                            unit: "KGM".to_owned(),
+                        }),
+                        items,
+                    },
+                )
+                .collect::<Vec<_>>()
+        })
+        .prop_map(named_by_sscc)
+}
+
+/// Packs as DESADV names them: by their first SSCC (GIN+BJ) when they have one.
+fn named_by_sscc(mut packs: Vec<Pack>) -> Vec<Pack> {
+    let names: Vec<(String, String)> = packs
+        .iter()
+        .filter_map(|p| Some((p.pack_id.clone(), p.marks.first()?.value.clone())))
+        .collect();
+    let rename = |id: &mut String| {
+        if let Some((_, sscc)) = names.iter().find(|(old, _)| old == id) {
+            *id = sscc.clone();
+        }
+    };
+    for pack in &mut packs {
+        rename(&mut pack.pack_id);
+        if let Some(parent) = &mut pack.parent_pack {
+            rename(parent);
+        }
+    }
+    packs
 }
 
 fn carrier() -> impl Strategy<Value = Carrier> {

@@ -3,9 +3,11 @@
 //! a pack, nested through `parent_pack`. Where each level goes when the partner's hierarchy
 //! is not shipment → order → pack → item is decided first, in [`super::tree`].
 //!
-//! Packs are identified by their HL01 (`pack_id`), items likewise (`line_number`), so the
-//! tree written back has the same numbers. Segments of the order and pack levels that the
-//! model has no field for are kept on the ship notice under `x12.HL.<HL01>.<SEG>`.
+//! A pack with an SSCC (MAN GM) is identified by it, as every other format identifies its
+//! packs; one without is identified by its HL01 (`pack_id`). Items are identified by their
+//! HL01 (`line_number`), so the tree written back has the same numbers. Segments of the order
+//! and pack levels that the model has no field for are kept on the ship notice under
+//! `x12.HL.<HL01>.<SEG>` (a pack's under `x12.HL.<pack_id>.<SEG>`).
 
 use std::collections::HashMap;
 
@@ -22,6 +24,12 @@ use crate::syntax::Segment;
 
 use super::levels::{item_segment, order_segment, pack_segment, spread_over_packs, weight};
 use super::tree::{self, OrderKey, Placement};
+
+/// BSN04 of a notice whose date has no time.
+pub const NO_TIME: &str = "0000";
+
+/// The mark scheme of an SSCC (MAN GM).
+const SSCC: &str = "sscc";
 
 /// Where an HL sits in the canonical tree.
 #[derive(Debug, Clone, Copy)]
@@ -61,7 +69,10 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
         notes: Vec::new(),
         extensions: Vec::new(),
     };
-    if let Some(value) = bsn.date(3, Some(4))? {
+    // BSN04 is mandatory, so a notice dated without a time is written with 0000 (see
+    // `write`): that reads back as the date alone.
+    let time = (bsn.text(4) != Some(NO_TIME)).then_some(4);
+    if let Some(value) = bsn.date(3, time)? {
         notice.dates.push(document_date(value));
     }
     bsn.leftovers(&[1, 2, 3, 4, 5], "", &mut notice.extensions);
@@ -219,7 +230,43 @@ pub fn read(segments: &[Segment], place: &Place) -> Result<ShipNotice, AdapterEr
                 .push(text_extension(format!("x12.HL.{hl}.03"), code));
         }
     }
+    name_packs_by_sscc(&mut notice);
     Ok(notice)
+}
+
+/// Renames every pack with an SSCC mark to its SSCC, the id other formats know it by (an HL01
+/// is only its place in this 856's tree): its children's `parent_pack` and its HL-keyed
+/// extensions follow. An SSCC that a second pack also carries names only the first.
+fn name_packs_by_sscc(notice: &mut ShipNotice) {
+    let mut renamed: HashMap<String, String> = HashMap::new();
+    for order in &mut notice.orders {
+        for pack in &mut order.packs {
+            let Some(sscc) = pack.marks.iter().find(|m| m.scheme == SSCC) else {
+                continue;
+            };
+            if renamed.values().any(|taken| *taken == sscc.value) {
+                continue;
+            }
+            renamed.insert(pack.pack_id.clone(), sscc.value.clone());
+            pack.pack_id = sscc.value.clone();
+        }
+        for pack in &mut order.packs {
+            if let Some(new) = pack.parent_pack.as_ref().and_then(|p| renamed.get(p)) {
+                pack.parent_pack = Some(new.clone());
+            }
+        }
+    }
+    for extension in &mut notice.extensions {
+        let hl = extension
+            .key
+            .strip_prefix("x12.HL.")
+            .and_then(|rest| rest.split_once('.'));
+        if let Some((hl, rest)) = hl
+            && let Some(new) = renamed.get(hl)
+        {
+            extension.key = format!("x12.HL.{new}.{rest}");
+        }
+    }
 }
 
 /// An HL: the node the plan gives it, with a new item where it is an item.
@@ -290,7 +337,9 @@ fn shipment_segment(
         {
             let carrier = notice.carrier.get_or_insert_with(empty_carrier);
             if let (Some(qualifier), Some(code)) = (seg.text(2), seg.text(3)) {
-                carrier.ids.push(id(format!("x12:{qualifier}"), code));
+                carrier
+                    .ids
+                    .push(id(crate::codes::party_scheme(qualifier), code));
             }
             carrier.mode = seg.owned(4);
             carrier.name = seg.owned(5);

@@ -14,7 +14,7 @@ use crate::parties;
 use crate::purchase_order::split_document_date;
 use crate::ship_notice::levels::ONE_PACKAGE;
 use crate::ship_notice::read::{
-    BILL_OF_LADING, BILL_OF_LADING_KEY, CARRIER_PRO, default_pack_code,
+    BILL_OF_LADING, BILL_OF_LADING_KEY, CARRIER_PRO, NO_TIME, default_pack_code,
 };
 use crate::writer::{Out, extension, extension_text, raw_segments};
 
@@ -91,7 +91,7 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
             .with(1, notice.purpose.clone().unwrap_or_else(|| "00".to_owned()))
             .with(2, notice.shipment_id.clone())
             .with(3, day)
-            .with(4, time.unwrap_or_else(|| "0000".to_owned()))
+            .with(4, time.unwrap_or_else(|| NO_TIME.to_owned()))
             .with(5, written_structure(notice))
             .restore(ext, ""),
     );
@@ -131,10 +131,11 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
         let mut td5 = Out::new("TD5")
             .with_opt(4, carrier.mode.clone())
             .with_opt(5, carrier.name.clone());
+        // TD502 is element 66, as N103: SCAC (2), DUNS (1), the parties' own numbers (91, 92).
         if let Some((q, code)) = carrier
             .ids
             .iter()
-            .find_map(|i| i.scheme.strip_prefix("x12:").map(|q| (q, &i.value)))
+            .find_map(|i| crate::codes::party_qualifier(&i.scheme).map(|q| (q, &i.value)))
         {
             td5.set(2, q).set(3, code.clone());
         }
@@ -245,8 +246,9 @@ fn write_pack(
     ext: &[wharf_guest_sdk::canonical::Extension],
     out: &mut Vec<Out>,
 ) -> Result<(), AdapterError> {
-    let prefix = format!("HL.{id}.");
-    let code = extension(ext, &format!("x12.HL.{id}.03"))
+    // A pack's extensions are keyed by its id, which is its HL01 only when it has no SSCC.
+    let prefix = format!("HL.{}.", pack.pack_id);
+    let code = extension(ext, &format!("x12.HL.{}.03", pack.pack_id))
         .unwrap_or_else(|| default_pack_code(packs, pack).to_owned());
     let children = !pack.items.is_empty()
         || packs

@@ -42,7 +42,7 @@ fn shipped_item(number: String) -> impl Strategy<Value = ShippedItem> {
         )
 }
 
-/// Packs `P<o>x<p>`, nested on an earlier pack of the same order or on none; items `I<o>x<p>x<i>`.
+/// Packs `P<o>x<p>` (or their first SSCC, see [`named_by_sscc`]), nested on an earlier pack of the same order or on none; items `I<o>x<p>x<i>`.
 fn shipped_order(o: usize) -> impl Strategy<Value = ShippedOrder> {
     let pack = move |p: usize| {
         (
@@ -89,10 +89,30 @@ fn shipped_order(o: usize) -> impl Strategy<Value = ShippedOrder> {
                 po_number,
                 references,
                 dates: ordered.map(po_date).into_iter().collect(),
-                packs,
+                packs: named_by_sscc(packs),
                 items,
             },
         )
+}
+
+/// Packs as the 856 names them: by their first SSCC when they have one.
+fn named_by_sscc(mut packs: Vec<Pack>) -> Vec<Pack> {
+    let names: Vec<(String, String)> = packs
+        .iter()
+        .filter_map(|p| Some((p.pack_id.clone(), p.marks.first()?.value.clone())))
+        .collect();
+    let rename = |id: &mut String| {
+        if let Some((_, sscc)) = names.iter().find(|(old, _)| old == id) {
+            *id = sscc.clone();
+        }
+    };
+    for pack in &mut packs {
+        rename(&mut pack.pack_id);
+        if let Some(parent) = &mut pack.parent_pack {
+            rename(parent);
+        }
+    }
+    packs
 }
 
 prop_compose! {
@@ -112,7 +132,7 @@ prop_compose! {
             if let (true, Some(first)) = (bill_of_lading, tracking_numbers.first()) {
                 extensions.push(Extension { key: "x12.REF.BM".to_owned(), value: ExtensionValue::Text(first.clone()) });
             }
-            Carrier { ids: scac.map(|s| id("x12:2", s)).into_iter().collect(), name: Some(name), mode, tracking_numbers }
+            Carrier { ids: scac.map(|s| id("scac", s)).into_iter().collect(), name: Some(name), mode, tracking_numbers }
         });
         ShipNotice {
             shipment_id, structure: Some("0001".to_owned()), purpose: Some("00".to_owned()),
