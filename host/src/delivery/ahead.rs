@@ -162,7 +162,7 @@ mod tests {
         ahead.push(entry("3", "b"), now);
         let given_back: Vec<_> = ahead.take_all("a").into_iter().map(|e| e.id).collect();
         assert_eq!(given_back, ["1", "2"]);
-        assert!(ahead.waiting().get("a").is_none());
+        assert!(!ahead.waiting().contains_key("a"));
         assert_eq!(ahead.drain().len(), 1);
     }
 }
