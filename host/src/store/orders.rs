@@ -90,9 +90,7 @@ pub(crate) async fn apply_write(
         OrderWrite::Advance { key, from, to } => {
             move_status(tx, key, from, to, now).await?;
         }
-        OrderWrite::Share { key, partner } => {
-            share(tx, key, std::slice::from_ref(partner)).await?
-        }
+        OrderWrite::Share { key, partner } => share(tx, key, std::slice::from_ref(partner)).await?,
     }
     Ok(())
 }
