@@ -409,6 +409,85 @@ async fn a_997_rejecting_our_850_raises_rejected_and_an_accepting_one_meets_the_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_850_owes_no_order_response_so_none_goes_overdue() {
+    let supplier = StandIn::start(Behaviour::Accept).await.unwrap();
+    let c = components();
+    let config = config(
+        "x12",
+        &supplier.url,
+        "functional_ack_within_minutes = 30\norder_response_within_hours = 4",
+        "owners = { rejected = \"edi-team\", overdue = \"planning\" }",
+    );
+    let host = TestHost::start_with_clock(
+        TestBackend::from_env().await,
+        &config,
+        &[&c.idoc, &c.x12],
+        clock(),
+    )
+    .await;
+    let sent = release(&host, &supplier, "4500077301", 1).await;
+    let mut states = deadline_states(&host).await;
+    states.sort();
+    assert_eq!(
+        states,
+        [
+            (
+                "functional_ack".to_owned(),
+                "open".to_owned(),
+                Some("4500077301".to_owned())
+            ),
+            (
+                "order_response".to_owned(),
+                "open".to_owned(),
+                Some("4500077301".to_owned())
+            ),
+        ]
+    );
+    let ack_id = acknowledged(
+        &host,
+        ack_997(
+            705,
+            &x12_element(&sent, "GS", 6),
+            &x12_element(&sent, "ST", 2),
+            "R",
+            "R",
+        ),
+    )
+    .await;
+    assert_eq!(order(&host, "4500077301").await.0, "released");
+    // The 997 answered the interchange; the order response is no longer owed.
+    let mut states = deadline_states(&host).await;
+    states.sort();
+    assert_eq!(
+        states,
+        [
+            (
+                "functional_ack".to_owned(),
+                "met".to_owned(),
+                Some("4500077301".to_owned())
+            ),
+            (
+                "order_response".to_owned(),
+                "withdrawn".to_owned(),
+                Some("4500077301".to_owned())
+            ),
+        ]
+    );
+    let log = host.store.audit_log().await.unwrap();
+    assert!(
+        log.iter().any(|e| e.action == "deadline_withdrawn"
+            && e.detail["kind"] == "order_response"
+            && e.detail["message_id"] == ack_id.as_str()),
+        "the withdrawal is audited under the 997"
+    );
+    // Long past both deadlines: the rejection is the one exception, not an overdue beside it.
+    host.clock.advance(5 * HOUR);
+    assert_eq!(sweep_now(&host).await, 0);
+    assert!(exceptions(&host, "type=overdue").await.is_empty());
+    assert_eq!(exceptions(&host, "type=rejected").await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missed_functional_ack_raises_overdue() {
     let supplier = StandIn::start(Behaviour::Accept).await.unwrap();
     let c = components();

@@ -203,6 +203,14 @@ pub enum AuditEvent {
         kind: String,
         message_id: String,
     },
+    /// A pending deadline that no longer applies: the order it waited on an answer to was
+    /// refused in transmission (a rejecting 997/999/CONTRL), so no answer is owed until it is
+    /// sent again, which sets a deadline of its own.
+    DeadlineWithdrawn {
+        deadline_id: String,
+        kind: String,
+        message_id: String,
+    },
     /// A deadline passed without what it waited for: an `overdue` exception, and the owning
     /// team's notification when it has a webhook.
     DeadlineMissed {
@@ -503,6 +511,16 @@ impl AuditEvent {
             } => (
                 wharf(),
                 "deadline_replaced",
+                format!("deadline:{deadline_id}"),
+                json!({"kind": kind, "message_id": message_id}),
+            ),
+            AuditEvent::DeadlineWithdrawn {
+                deadline_id,
+                kind,
+                message_id,
+            } => (
+                wharf(),
+                "deadline_withdrawn",
                 format!("deadline:{deadline_id}"),
                 json!({"kind": kind, "message_id": message_id}),
             ),

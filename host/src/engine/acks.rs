@@ -160,6 +160,11 @@ fn unsend(commit: &mut ProcessingCommit, inbound: &Inbound<'_>, delivery: &SentI
         from: from.as_str().to_owned(),
         to: to.as_str().to_owned(),
     });
+    // No answer is owed to an order the supplier's system never took in.
+    commit.deadlines.push(DeadlineWrite::TransmissionRejected {
+        order: order.clone(),
+        message_id: inbound.message_id.to_owned(),
+    });
     commit.order_events.push(NewOrderEvent {
         order: order.clone(),
         event: "transmission_rejected".into(),

@@ -120,6 +120,9 @@ pub enum DeadlineWrite {
     },
     /// An order response for this order arrived: its `order_response` deadlines are met.
     ResponseArrived { order: OrderKey, message_id: String },
+    /// The order was refused in transmission by the acknowledgment `message_id`: its open
+    /// `order_response` deadlines are withdrawn (sending it again sets a new one).
+    TransmissionRejected { order: OrderKey, message_id: String },
     /// `partner`'s record of the supplier `supplier_key` was stored: its pending certificate
     /// expiries are replaced by `expiries`.
     WatchCertificates {
@@ -260,6 +263,31 @@ pub(crate) async fn apply(batch: &mut Batch<'_>, write: &DeadlineWrite) -> Resul
             .fetch_all(&mut **batch.tx)
             .await?;
             (rows, message_id)
+        }
+        DeadlineWrite::TransmissionRejected { order, message_id } => {
+            let withdrawn = sqlx::query(
+                "UPDATE deadlines SET state = 'withdrawn', closed_at = $1, closed_by_message = $2, \
+                 lease_token = NULL, lease_until = NULL WHERE po_number = $3 AND order_buyer = $4 \
+                 AND kind = 'order_response' AND state = 'open' RETURNING id",
+            )
+            .bind(batch.now)
+            .bind(message_id)
+            .bind(&order.po_number)
+            .bind(&order.buyer)
+            .fetch_all(&mut **batch.tx)
+            .await?;
+            for row in &withdrawn {
+                super::audit::append(
+                    batch,
+                    &AuditEvent::DeadlineWithdrawn {
+                        deadline_id: row.try_get(0)?,
+                        kind: DeadlineKind::OrderResponse.as_str().to_owned(),
+                        message_id: message_id.clone(),
+                    },
+                )
+                .await?;
+            }
+            return Ok(());
         }
         DeadlineWrite::WatchCertificates {
             partner,
