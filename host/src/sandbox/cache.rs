@@ -5,19 +5,26 @@
 //! not write for exactly this component and this engine:
 //! - an entry is named by the component's SHA-256 and the engine's fingerprint (wasmtime
 //!   version, target and compilation settings), so other bytes or another engine miss;
-//! - its contents carry an HMAC-SHA256 over the digest, the fingerprint and the code, keyed by
-//!   a random per-cache key in `cache.key` (created `0600`; a key readable by others turns the
-//!   cache off); an entry whose tag does not verify is deleted and the component recompiled;
-//! - entries are written to a temporary file and renamed into place, so a crash never leaves
-//!   half an entry under a real name.
+//! - beside the code (`.cwasm`, exactly as wasmtime serialized it) a `.tag` file holds an
+//!   HMAC-SHA256 over the digest, the fingerprint and the code, keyed by a random per-cache key
+//!   in `cache.key` (created `0600`; a key readable by others turns the cache off); an entry
+//!   whose tag does not verify is deleted and the component recompiled;
+//! - both files are written to a temporary file and renamed into place, the code first, so a
+//!   crash never leaves half an entry under a real name, nor a tag for other code.
+//!
+//! The code is verified through an open file, and that same open file is what gets loaded
+//! ([`VerifiedEntry::path`]): wasmtime maps it instead of copying it, so a loaded adapter's
+//! code stays in the page cache and is resident only where it runs, and a file renamed into
+//! place after the check cannot be the one loaded.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-const MAGIC: &[u8] = b"wharf-compiled-v1\n";
+const MAGIC: &[u8] = b"wharf-compiled-tag-v2\n";
 const TAG_BYTES: usize = 32;
 const KEY_FILE: &str = "cache.key";
 
@@ -59,43 +66,66 @@ impl CompiledCache {
         })
     }
 
-    /// Where the entry for `digest` lives.
+    /// Where the compiled code for `digest` lives.
     pub fn entry_path(&self, digest: &str) -> PathBuf {
         self.dir
             .join(format!("{digest}-{}.cwasm", self.fingerprint))
     }
 
-    /// The compiled code for `digest`, if an entry exists and its tag verifies. An entry that
-    /// does not verify is removed.
-    pub fn load(&self, digest: &str) -> Option<Vec<u8>> {
+    /// Where the tag of the code for `digest` lives.
+    fn tag_path(&self, digest: &str) -> PathBuf {
+        self.dir.join(format!("{digest}-{}.tag", self.fingerprint))
+    }
+
+    /// The compiled code for `digest`, opened, if an entry exists and its tag verifies. An entry
+    /// that does not verify is removed.
+    pub fn load(&self, digest: &str) -> Option<VerifiedEntry> {
         let path = self.entry_path(digest);
-        let mut bytes = std::fs::read(&path).ok()?;
-        let verified = bytes.len() >= MAGIC.len() + TAG_BYTES
-            && bytes.starts_with(MAGIC)
+        let tag = std::fs::read(self.tag_path(digest)).ok()?;
+        let mut file = std::fs::File::open(&path).ok()?;
+        let verified = tag.len() == MAGIC.len() + TAG_BYTES
+            && tag.starts_with(MAGIC)
             && self
-                .mac(digest)
-                .chain_update(&bytes[MAGIC.len() + TAG_BYTES..])
-                .verify_slice(&bytes[MAGIC.len()..MAGIC.len() + TAG_BYTES])
-                .is_ok();
+                .code_mac(digest, &mut file)
+                .is_some_and(|mac| mac.verify_slice(&tag[MAGIC.len()..]).is_ok());
         if !verified {
             tracing::warn!(path = %path.display(), "compiled cache entry failed authentication; it is removed and the component recompiled");
             let _ = std::fs::remove_file(&path);
+            let _ = std::fs::remove_file(self.tag_path(digest));
             return None;
         }
-        Some(bytes.split_off(MAGIC.len() + TAG_BYTES))
+        Some(VerifiedEntry { file })
     }
 
-    /// Keeps `code` as the compiled form of `digest`, atomically.
+    /// The MAC of `digest`'s code read from `file`, a block at a time.
+    fn code_mac(&self, digest: &str, file: &mut std::fs::File) -> Option<Hmac<Sha256>> {
+        let mut mac = self.mac(digest);
+        let mut block = vec![0; 64 * 1024];
+        loop {
+            match file.read(&mut block) {
+                Ok(0) => return Some(mac),
+                Ok(n) => mac.update(&block[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Keeps `code` as the compiled form of `digest`: the code, then its tag, each atomically.
     pub fn store(&self, digest: &str, code: &[u8]) -> Result<(), CacheError> {
-        let path = self.entry_path(digest);
         let tag = self.mac(digest).chain_update(code).finalize().into_bytes();
-        let io = |e| CacheError::Io(path.clone(), e);
+        self.write_atomically(&self.entry_path(digest), &[code])?;
+        self.write_atomically(&self.tag_path(digest), &[MAGIC, &tag])
+    }
+
+    fn write_atomically(&self, path: &Path, parts: &[&[u8]]) -> Result<(), CacheError> {
+        let io = |e| CacheError::Io(path.to_owned(), e);
         let mut file = tempfile::NamedTempFile::new_in(&self.dir).map_err(io)?;
-        file.write_all(MAGIC).map_err(io)?;
-        file.write_all(&tag).map_err(io)?;
-        file.write_all(code).map_err(io)?;
+        for part in parts {
+            file.write_all(part).map_err(io)?;
+        }
         file.as_file().sync_all().map_err(io)?;
-        file.persist(&path).map_err(|e| io(e.error))?;
+        file.persist(path).map_err(|e| io(e.error))?;
         Ok(())
     }
 
@@ -106,6 +136,26 @@ impl CompiledCache {
         mac.update(self.fingerprint.as_bytes());
         mac.update(b"\0");
         mac
+    }
+}
+
+/// Compiled code whose tag verified, held open.
+#[derive(Debug)]
+pub struct VerifiedEntry {
+    file: std::fs::File,
+}
+
+impl VerifiedEntry {
+    /// A path naming the very file that was verified (its open descriptor), for wasmtime to
+    /// map: renaming another file into the entry's place since cannot change what it names.
+    pub fn path(&self) -> PathBuf {
+        PathBuf::from(format!("/dev/fd/{}", self.file.as_raw_fd()))
+    }
+
+    /// The code, read back (for tests).
+    #[cfg(test)]
+    fn bytes(&self) -> Vec<u8> {
+        std::fs::read(self.path()).unwrap()
     }
 }
 
@@ -149,7 +199,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = CompiledCache::open(dir.path(), "f1").unwrap();
         cache.store("abc", b"compiled code").unwrap();
-        assert_eq!(cache.load("abc").unwrap(), b"compiled code");
+        assert_eq!(cache.load("abc").unwrap().bytes(), b"compiled code");
         let mode = std::fs::metadata(dir.path().join(KEY_FILE))
             .unwrap()
             .permissions()
@@ -157,7 +207,7 @@ mod tests {
         assert_eq!(mode & 0o777, 0o600);
         // The same directory opened again uses the same key.
         let again = CompiledCache::open(dir.path(), "f1").unwrap();
-        assert_eq!(again.load("abc").unwrap(), b"compiled code");
+        assert_eq!(again.load("abc").unwrap().bytes(), b"compiled code");
     }
 
     #[test]
@@ -171,6 +221,7 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
         assert!(cache.load("abc").is_none());
         assert!(!path.exists());
+        assert!(!cache.tag_path("abc").exists());
     }
 
     #[test]
@@ -179,12 +230,14 @@ mod tests {
         let cache = CompiledCache::open(dir.path(), "f1").unwrap();
         cache.store("abc", b"compiled code").unwrap();
         std::fs::copy(cache.entry_path("abc"), cache.entry_path("def")).unwrap();
+        std::fs::copy(cache.tag_path("abc"), cache.tag_path("def")).unwrap();
         assert!(cache.load("def").is_none());
 
         let elsewhere = tempfile::tempdir().unwrap();
         let forger = CompiledCache::open(elsewhere.path(), "f1").unwrap();
         forger.store("abc", b"forged code").unwrap();
         std::fs::copy(forger.entry_path("abc"), cache.entry_path("abc")).unwrap();
+        std::fs::copy(forger.tag_path("abc"), cache.tag_path("abc")).unwrap();
         assert!(cache.load("abc").is_none());
     }
 

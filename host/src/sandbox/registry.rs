@@ -229,12 +229,14 @@ impl AdapterRegistry {
     }
 
     async fn compile(&self, bytes: Vec<u8>, digest: &str) -> Result<Component, InstallError> {
-        if let Some(code) = self.cache.as_ref().and_then(|c| c.load(digest)) {
-            // SAFETY: loading compiled code trusts it. These bytes were written by this host's
+        if let Some(entry) = self.cache.as_ref().and_then(|c| c.load(digest)) {
+            // SAFETY: loading compiled code trusts it. This file was written by this host's
             // `CompiledCache::store` for exactly this component digest and engine fingerprint:
-            // their HMAC under the cache's private key verified.
+            // its HMAC under the cache's private key verified, read through the descriptor
+            // `entry.path()` names, so the file mapped is the file checked. Cache entries are
+            // only ever replaced by renaming a new file into place, never written in place.
             #[allow(unsafe_code)]
-            match unsafe { Component::deserialize(&self.engine.engine, &code) } {
+            match unsafe { Component::deserialize_file(&self.engine.engine, entry.path()) } {
                 Ok(component) => return Ok(component),
                 Err(e) => {
                     tracing::warn!(%digest, error = %e, "compiled cache entry unusable; recompiling")
