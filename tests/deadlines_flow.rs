@@ -147,13 +147,19 @@ fn reject_999(isa13: u32, gs06: &str, st02: &str) -> Vec<u8> {
 /// A host delivering X12 850s to `supplier`, expecting its 997s within 30 minutes, the
 /// rejections owned by `edi-team`.
 async fn owning_rejections(supplier: &StandIn) -> TestHost {
-    let c = components();
-    let config = config(
-        "x12",
-        &supplier.url,
+    x12_host(
+        supplier,
         "functional_ack_within_minutes = 30",
         "owners = { rejected = \"edi-team\" }",
-    );
+    )
+    .await
+}
+
+/// A host on the manual clock delivering X12 850s to `supplier` with the agreement's
+/// `deadlines` and these `exceptions` settings.
+async fn x12_host(supplier: &StandIn, deadlines: &str, exceptions: &str) -> TestHost {
+    let c = components();
+    let config = config("x12", &supplier.url, deadlines, exceptions);
     TestHost::start_with_clock(
         TestBackend::from_env().await,
         &config,
@@ -411,18 +417,10 @@ async fn a_997_rejecting_our_850_raises_rejected_and_an_accepting_one_meets_the_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rejected_850_owes_no_order_response_so_none_goes_overdue() {
     let supplier = StandIn::start(Behaviour::Accept).await.unwrap();
-    let c = components();
-    let config = config(
-        "x12",
-        &supplier.url,
+    let host = x12_host(
+        &supplier,
         "functional_ack_within_minutes = 30\norder_response_within_hours = 4",
         "owners = { rejected = \"edi-team\", overdue = \"planning\" }",
-    );
-    let host = TestHost::start_with_clock(
-        TestBackend::from_env().await,
-        &config,
-        &[&c.idoc, &c.x12],
-        clock(),
     )
     .await;
     let sent = release(&host, &supplier, "4500077301", 1).await;
@@ -490,18 +488,10 @@ async fn a_rejected_850_owes_no_order_response_so_none_goes_overdue() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missed_functional_ack_raises_overdue() {
     let supplier = StandIn::start(Behaviour::Accept).await.unwrap();
-    let c = components();
-    let config = config(
-        "x12",
-        &supplier.url,
+    let host = x12_host(
+        &supplier,
         "functional_ack_within_minutes = 30",
         "owners = { overdue = \"edi-team\" }",
-    );
-    let host = TestHost::start_with_clock(
-        TestBackend::from_env().await,
-        &config,
-        &[&c.idoc, &c.x12],
-        clock(),
     )
     .await;
     let sent = release(&host, &supplier, "4500077201", 1).await;
