@@ -181,6 +181,25 @@ impl XorShift {
     pub fn below(&mut self, n: usize) -> usize {
         (self.next_u64() % n as u64) as usize
     }
+
+    /// One to five small damages at random places of `bytes`: a flipped bit, an `interesting`
+    /// byte written over one or inserted, or a byte removed. Stops early if `bytes` empties.
+    pub fn damage(&mut self, bytes: &mut Vec<u8>, interesting: &[u8]) {
+        for _ in 0..=self.below(4) {
+            if bytes.is_empty() {
+                return;
+            }
+            let at = self.below(bytes.len());
+            match self.below(4) {
+                0 => bytes[at] ^= 1 << self.below(8),
+                1 => bytes[at] = interesting[self.below(interesting.len())],
+                2 => {
+                    bytes.remove(at);
+                }
+                _ => bytes.insert(at, interesting[self.below(interesting.len())]),
+            }
+        }
+    }
 }
 
 /// Whether expected files may be rewritten from what the code produced, as the environment

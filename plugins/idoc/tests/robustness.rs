@@ -84,17 +84,7 @@ fn mutated_idocs_are_handled() {
         for seed in 1..=300u64 {
             let mut rng = XorShift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
             let mut bytes = original.clone();
-            for _ in 0..=rng.below(4) {
-                let at = rng.below(bytes.len());
-                match rng.below(4) {
-                    0 => bytes[at] ^= 1 << rng.below(8),
-                    1 => bytes[at] = INTERESTING[rng.below(INTERESTING.len())],
-                    2 => {
-                        bytes.remove(at);
-                    }
-                    _ => bytes.insert(at, INTERESTING[rng.below(INTERESTING.len())]),
-                }
-            }
+            rng.damage(&mut bytes, INTERESTING);
             match survives(bytes) {
                 Ok(true) => decoded += 1,
                 Ok(false) => {}
