@@ -218,3 +218,70 @@ async fn a_tampered_or_substituted_cache_entry_is_recompiled_never_loaded() {
         "a good entry was written again"
     );
 }
+
+/// Issue 12: a restart registers the adapters directory from the descriptions the compiled
+/// cache keeps, and loads an adapter's code on its first call: from the cache, or compiled again
+/// from its file when the cache lost it; a file that changed meanwhile is refused, not run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_loads_each_adapters_code_on_its_first_call() {
+    let data = tempfile::tempdir().unwrap();
+    let settings = RegistrySettings {
+        adapters_dir: Some(data.path().join("adapters")),
+        cache_dir: Some(data.path().join("compiled")),
+        ..RegistrySettings::default()
+    };
+    let engine = Arc::new(SandboxEngine::new().unwrap());
+    let first = AdapterRegistry::new(engine.clone(), settings.clone());
+    let installed = first.install_file(&components().hostile).await.unwrap();
+    assert!(first.resolve("hostile").unwrap().code_loaded());
+    let file = data
+        .path()
+        .join("adapters")
+        .join(format!("{}.wasm", installed.reference()));
+    assert!(file.exists());
+
+    let decode = |registry: Arc<AdapterRegistry>| async move {
+        registry
+            .resolve("hostile")
+            .unwrap()
+            .decode(CallScope::default(), b"PO-LAZY".to_vec(), None)
+            .await
+    };
+
+    // From the cache's description: listed as installed, its code not loaded until called.
+    let second = Arc::new(AdapterRegistry::new(engine.clone(), settings.clone()));
+    let loaded = second.load_dir().await;
+    assert_eq!(loaded.len(), 1);
+    assert_eq!(loaded[0].1.as_ref().unwrap(), &installed);
+    assert_eq!(second.list(), vec![installed.clone()]);
+    let adapter = second.resolve("hostile").unwrap();
+    assert!(!adapter.code_loaded());
+    assert_eq!(decode(second.clone()).await.unwrap().documents.len(), 1);
+    assert!(adapter.code_loaded());
+
+    // The compiled code gone after the start: compiled again from the file on the first call.
+    let cache = CompiledCache::open(&data.path().join("compiled"), &engine.fingerprint()).unwrap();
+    let third = Arc::new(AdapterRegistry::new(engine.clone(), settings.clone()));
+    third.load_dir().await;
+    assert!(!third.resolve("hostile").unwrap().code_loaded());
+    std::fs::remove_file(cache.entry_path(&installed.digest)).unwrap();
+    assert_eq!(decode(third.clone()).await.unwrap().documents.len(), 1);
+    assert!(cache.load(&installed.digest).is_some(), "cached again");
+
+    // The compiled code gone before the start: installed as new, compiled at once.
+    std::fs::remove_file(cache.entry_path(&installed.digest)).unwrap();
+    let again = AdapterRegistry::new(engine.clone(), settings.clone());
+    assert_eq!(again.load_dir().await[0].1.as_ref().unwrap(), &installed);
+    assert!(again.resolve("hostile").unwrap().code_loaded());
+
+    // Registered lazily, then the code lost and the file changed: the call is refused with the
+    // reason, nothing runs.
+    let fourth = Arc::new(AdapterRegistry::new(engine, settings));
+    fourth.load_dir().await;
+    std::fs::remove_file(cache.entry_path(&installed.digest)).unwrap();
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.extend_from_slice(b"\0");
+    std::fs::write(&file, &bytes).unwrap();
+    let refused = decode(fourth).await.unwrap_err().to_string();
+    assert!(refused.contains("changed since it was loaded"), "{refused}");
+}

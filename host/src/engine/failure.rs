@@ -75,6 +75,8 @@ impl Fault {
             } if attempts < DEADLINE_RETRIES => {
                 return Fault::Transient(error.to_string());
             }
+            // The host's fault, not the document's: the operator restores the adapter.
+            CallError::Unavailable { .. } => return Fault::Transient(error.to_string()),
             CallError::Limit { .. } => Failure::new("adapter.limit", error.to_string()),
             CallError::Trap { .. } => Failure::new("adapter.trap", error.to_string()),
             CallError::BadOutput { .. } => Failure::new("adapter.output", error.to_string()),

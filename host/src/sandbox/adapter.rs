@@ -8,8 +8,8 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
-use tokio::sync::Semaphore;
+use serde::{Deserialize, Serialize};
+use tokio::sync::{OnceCell, Semaphore};
 use wasmtime::Store;
 
 use crate::model;
@@ -17,13 +17,14 @@ use crate::model;
 use super::bindings::{self, Adapter, AdapterPre};
 use super::call::{CallCost, CallError, classify, cost, new_store, within_deadline};
 use super::capabilities::{CallScope, CallState};
+use super::code::CodeSource;
 use super::convert;
 use super::engine::SandboxEngine;
 use super::failure::AdapterFailure;
 use super::limits::{LimitBreach, Limits};
 
 /// What an adapter says about itself, checked and in model terms.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdapterInfo {
     pub id: String,
     pub version: String,
@@ -38,7 +39,7 @@ pub struct AdapterInfo {
     pub size_bytes: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfigKeyInfo {
     pub name: String,
     pub description: String,
@@ -75,7 +76,11 @@ pub struct EncodeOutcome {
 pub struct LoadedAdapter {
     pub info: AdapterInfo,
     pub limits: Limits,
-    pre: AdapterPre<CallState>,
+    /// The linked component; filled on the first call when `source` is set.
+    code: OnceCell<AdapterPre<CallState>>,
+    /// Where the code comes from on the first call, for an adapter registered before its code
+    /// was loaded ([`super::code::LazyCode`]).
+    source: Option<Box<dyn CodeSource>>,
     engine: Arc<SandboxEngine>,
     permits: Semaphore,
 }
@@ -100,9 +105,32 @@ impl LoadedAdapter {
             permits: Semaphore::new(limits.max_concurrency as usize),
             info,
             limits,
-            pre,
+            code: OnceCell::new_with(Some(pre)),
+            source: None,
             engine,
         }
+    }
+
+    /// An adapter whose code `source` gives on its first call.
+    pub(crate) fn lazy(
+        info: AdapterInfo,
+        limits: Limits,
+        source: Box<dyn CodeSource>,
+        engine: Arc<SandboxEngine>,
+    ) -> Self {
+        LoadedAdapter {
+            permits: Semaphore::new(limits.max_concurrency as usize),
+            info,
+            limits,
+            code: OnceCell::new(),
+            source: Some(source),
+            engine,
+        }
+    }
+
+    /// Whether the adapter's code is loaded (it was called, or installed eagerly).
+    pub fn code_loaded(&self) -> bool {
+        self.code.initialized()
     }
 
     /// How many calls of this adapter hold one of its concurrency permits now.
@@ -131,6 +159,7 @@ impl LoadedAdapter {
     /// call with no work in it, and a check that the adapter still runs.
     pub async fn probe(&self) -> Result<(), CallError> {
         let _slot = self.acquire().await;
+        self.code().await?;
         let mut store = self.store(CallScope::default());
         let started = store.data().started;
         let outcome = within_deadline(&self.limits, started, async {
@@ -161,6 +190,9 @@ impl LoadedAdapter {
         content_type: Option<String>,
     ) -> (Result<DecodeOutcome, CallError>, CallCost) {
         let _slot = self.acquire().await;
+        if let Err(e) = self.code().await {
+            return (Err(e), CallCost::default());
+        }
         let context = call_context(&scope);
         let mut store = self.store(scope);
         let started = store.data().started;
@@ -222,6 +254,7 @@ impl LoadedAdapter {
     ) -> Result<EncodeOutcome, CallError> {
         let document = convert::document_from_model(document).map_err(|e| self.bad_output(e))?;
         let _slot = self.acquire().await;
+        self.code().await?;
         let context = encode_context(&scope, control_number, timestamp);
         let mut store = self.store(scope);
         let started = store.data().started;
@@ -245,6 +278,7 @@ impl LoadedAdapter {
     ) -> Result<Option<EncodeOutcome>, CallError> {
         let ack = convert::functional_ack_from_model(ack).map_err(|e| self.bad_output(e))?;
         let _slot = self.acquire().await;
+        self.code().await?;
         let context = encode_context(&scope, control_number, timestamp);
         let mut store = self.store(scope);
         let started = store.data().started;
@@ -285,8 +319,29 @@ impl LoadedAdapter {
         new_store(&self.engine, &self.info.reference(), &self.limits, scope)
     }
 
+    /// The linked component, loaded first if it was registered without it; before any call's
+    /// clock starts, so that loading (or compiling again) never counts against its deadline.
+    async fn code(&self) -> Result<&AdapterPre<CallState>, CallError> {
+        self.code
+            .get_or_try_init(|| async {
+                match &self.source {
+                    Some(source) => source.load().await.map_err(|e| e.to_string()),
+                    None => Err("it was registered without code".to_owned()),
+                }
+            })
+            .await
+            .map_err(|reason| CallError::Unavailable {
+                adapter: self.info.reference(),
+                reason,
+            })
+    }
+
     async fn instantiate(&self, store: &mut Store<CallState>) -> wasmtime::Result<Adapter> {
-        self.pre.instantiate_async(store).await
+        let pre = self
+            .code
+            .get()
+            .ok_or_else(|| wasmtime::Error::msg("the adapter's code is not loaded"))?;
+        pre.instantiate_async(store).await
     }
 
     fn finish<T>(

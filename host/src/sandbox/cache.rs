@@ -16,6 +16,10 @@
 //! ([`VerifiedEntry::path`]): wasmtime maps it instead of copying it, so a loaded adapter's
 //! code stays in the page cache and is resident only where it runs, and a file renamed into
 //! place after the check cannot be the one loaded.
+//!
+//! Beside the code, an `.info` file keeps what the component said of itself when it was
+//! installed (its descriptor, as JSON), under an HMAC of its own: a host restarting with many
+//! adapters registers each from it and loads the code only when the adapter is first called.
 
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
@@ -25,6 +29,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 const MAGIC: &[u8] = b"wharf-compiled-tag-v2\n";
+const INFO_MAGIC: &[u8] = b"wharf-compiled-info-v1\n";
 const TAG_BYTES: usize = 32;
 const KEY_FILE: &str = "cache.key";
 
@@ -95,6 +100,50 @@ impl CompiledCache {
             return None;
         }
         Some(VerifiedEntry { file })
+    }
+
+    /// Where what `digest`'s component said of itself lives.
+    fn info_path(&self, digest: &str) -> PathBuf {
+        self.dir.join(format!("{digest}-{}.info", self.fingerprint))
+    }
+
+    /// Keeps `info` (JSON) as what `digest`'s component said of itself, authenticated.
+    pub fn store_info(&self, digest: &str, info: &[u8]) -> Result<(), CacheError> {
+        let tag = self
+            .info_mac(digest)
+            .chain_update(info)
+            .finalize()
+            .into_bytes();
+        self.write_atomically(&self.info_path(digest), &[INFO_MAGIC, &tag, info])
+    }
+
+    /// What `digest`'s component said of itself, if kept here and authentic; an `.info` that
+    /// does not verify is removed.
+    pub fn load_info(&self, digest: &str) -> Option<Vec<u8>> {
+        let path = self.info_path(digest);
+        let stored = std::fs::read(&path).ok()?;
+        let info = stored
+            .strip_prefix(INFO_MAGIC)
+            .filter(|rest| rest.len() >= TAG_BYTES)
+            .filter(|rest| {
+                let (tag, info) = rest.split_at(TAG_BYTES);
+                self.info_mac(digest)
+                    .chain_update(info)
+                    .verify_slice(tag)
+                    .is_ok()
+            })
+            .map(|rest| rest[TAG_BYTES..].to_vec());
+        if info.is_none() {
+            tracing::warn!(path = %path.display(), "cached adapter description failed authentication; it is removed");
+            let _ = std::fs::remove_file(&path);
+        }
+        info
+    }
+
+    fn info_mac(&self, digest: &str) -> Hmac<Sha256> {
+        let mut mac = self.mac(digest);
+        mac.update(b"info\0");
+        mac
     }
 
     /// The MAC of `digest`'s code read from `file`, a block at a time.
@@ -239,6 +288,26 @@ mod tests {
         std::fs::copy(forger.entry_path("abc"), cache.entry_path("abc")).unwrap();
         std::fs::copy(forger.tag_path("abc"), cache.tag_path("abc")).unwrap();
         assert!(cache.load("abc").is_none());
+    }
+
+    #[test]
+    fn descriptions_round_trip_and_a_tampered_or_moved_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = CompiledCache::open(dir.path(), "f1").unwrap();
+        assert_eq!(cache.load_info("abc"), None);
+        cache.store_info("abc", br#"{"id":"x12"}"#).unwrap();
+        assert_eq!(cache.load_info("abc").unwrap(), br#"{"id":"x12"}"#);
+
+        // Under another digest, or as code's tag, it does not verify.
+        std::fs::copy(cache.info_path("abc"), cache.info_path("def")).unwrap();
+        assert_eq!(cache.load_info("def"), None);
+        assert!(!cache.info_path("def").exists());
+
+        let mut bytes = std::fs::read(cache.info_path("abc")).unwrap();
+        *bytes.last_mut().unwrap() = b']';
+        std::fs::write(cache.info_path("abc"), &bytes).unwrap();
+        assert_eq!(cache.load_info("abc"), None);
+        assert!(!cache.info_path("abc").exists());
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub enum CallError {
     Trap { adapter: String, reason: String },
     #[error("adapter {adapter} returned a value the host cannot use: {reason}")]
     BadOutput { adapter: String, reason: String },
+    /// The adapter's code could not be loaded for the call (registered at start, its compiled
+    /// code and its file gone or changed since): nothing of the input was looked at.
+    #[error("adapter {adapter} cannot run: {reason}")]
+    Unavailable { adapter: String, reason: String },
 }
 
 /// A fresh store for one call of `label` under `limits`.

@@ -11,6 +11,7 @@
 //! - [`adapter`]: a loaded adapter and its calls, each in a fresh store.
 //! - [`registry`]: install, resolve, list and remove adapters at runtime.
 //! - [`cache`]: compiled code kept between runs, keyed and authenticated.
+//! - [`code`]: compiling or taking code from the cache, and loading it on first call.
 //! - [`failure`]: adapter errors with their locations, in host terms.
 //! - `convert`: binding types ↔ model types.
 
@@ -19,6 +20,7 @@ mod bindings;
 pub mod cache;
 pub mod call;
 pub mod capabilities;
+pub mod code;
 mod convert;
 pub mod engine;
 pub mod failure;

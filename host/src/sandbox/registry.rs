@@ -5,7 +5,10 @@
 //! Installing checks the component's size, compiles it within a deadline (or takes the
 //! compiled code from the [`CompiledCache`], keyed by the component's digest and the engine's
 //! fingerprint, and authenticated), checks how many memories and tables it declares, asks it
-//! who it is, checks the contract version, and only then makes it visible. Calls already running keep the `Arc` they resolved,
+//! who it is, checks the contract version, and only then makes it visible; what it said of
+//! itself is kept in the cache beside its code. At start, a component in the adapters
+//! directory whose description and code the cache holds is registered from that description
+//! alone, and its code loaded on its first call ([`super::code`]). Calls already running keep the `Arc` they resolved,
 //! so swapping or removing a version never cuts a message short.
 
 use std::collections::BTreeMap;
@@ -13,14 +16,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use sha2::{Digest, Sha256};
-use wasmtime::component::Component;
 
 use super::adapter::{AdapterInfo, ConfigKeyInfo, LoadedAdapter};
-use super::bindings::AdapterPre;
 use super::cache::CompiledCache;
+use super::code::{Compiler, LazyCode};
 use super::convert::doc_type_to_model;
 use super::engine::SandboxEngine;
-use super::limits::{Limits, ceilings};
+use super::limits::Limits;
 use super::{InstallError, ResolveError};
 
 /// Contract versions this host serves (`wharf:adapter@…`).
@@ -45,10 +47,7 @@ pub struct RegistrySettings {
 pub struct AdapterRegistry {
     engine: Arc<SandboxEngine>,
     settings: RegistrySettings,
-    cache: Option<CompiledCache>,
-    /// One compilation at a time: compiling takes every core it is given, and one that ran
-    /// past its deadline keeps its permit until it really ends.
-    compiling: Arc<tokio::sync::Semaphore>,
+    compiler: Arc<Compiler>,
     adapters: RwLock<BTreeMap<String, Versions>>,
     /// The files of the adapters directory each `id@version` was loaded from at start, when
     /// not named `id@version.wasm`: removing the adapter deletes them too, so that a restart
@@ -73,10 +72,13 @@ impl AdapterRegistry {
                 .ok()
         });
         AdapterRegistry {
+            compiler: Arc::new(Compiler::new(
+                engine.clone(),
+                cache,
+                settings.default_limits,
+            )),
             engine,
             settings,
-            cache,
-            compiling: Arc::new(tokio::sync::Semaphore::new(1)),
             adapters: RwLock::new(BTreeMap::new()),
             loaded_from: std::sync::Mutex::new(BTreeMap::new()),
         }
@@ -98,7 +100,10 @@ impl AdapterRegistry {
         let mut results = Vec::new();
         for path in paths {
             let outcome = match std::fs::read(&path) {
-                Ok(bytes) => self.install_bytes(bytes, false).await,
+                Ok(bytes) => match self.register_described(&bytes, &path) {
+                    Some(registered) => registered,
+                    None => self.install_bytes(bytes, false).await,
+                },
                 Err(e) => Err(InstallError::Io(format!("{}: {e}", path.display()))),
             };
             if let Ok(info) = &outcome {
@@ -141,14 +146,8 @@ impl AdapterRegistry {
         }
         let digest = hex::encode(Sha256::digest(&bytes));
         let size_bytes = bytes.len();
-        let component = self.compile(bytes.clone(), &digest).await?;
-        check_resources(&component)?;
-        let pre = self
-            .engine
-            .linker
-            .instantiate_pre(&component)
-            .map_err(|e| InstallError::Link(format!("{e:#}")))?;
-        let pre = AdapterPre::new(pre).map_err(|e| InstallError::WrongWorld(format!("{e:#}")))?;
+        let component = self.compiler.compile(bytes.clone(), &digest).await?;
+        let pre = self.compiler.prepare(&component)?;
         let descriptor = LoadedAdapter::describe(&pre, &self.engine, &self.settings.default_limits)
             .await
             .map_err(|e| InstallError::Describe(e.to_string()))?;
@@ -206,79 +205,79 @@ impl AdapterRegistry {
             std::fs::write(&path, &bytes)
                 .map_err(|e| InstallError::Io(format!("{}: {e}", path.display())))?;
         }
-        let limits = self
-            .settings
-            .limits
-            .get(&info.id)
-            .copied()
-            .unwrap_or(self.settings.default_limits);
-        let loaded = Arc::new(LoadedAdapter::new(
-            info.clone(),
-            limits,
-            pre,
-            self.engine.clone(),
-        ));
-        self.adapters
-            .write()
-            .expect("registry lock is never poisoned")
-            .entry(info.id.clone())
-            .or_default()
-            .insert(version, loaded);
+        if let Some(cache) = self.compiler.cache() {
+            let described = serde_json::to_vec(&info).expect("adapter info serializes");
+            if let Err(e) = cache.store_info(&info.digest, &described) {
+                tracing::warn!(digest = %info.digest, error = %e, "could not cache the adapter's description");
+            }
+        }
+        let limits = self.limits_of(&info.id);
+        let loaded = LoadedAdapter::new(info.clone(), limits, pre, self.engine.clone());
+        self.register(version, loaded);
         tracing::info!(adapter = %info.reference(), digest = %info.digest, "adapter installed");
         Ok(info)
     }
 
-    async fn compile(&self, bytes: Vec<u8>, digest: &str) -> Result<Component, InstallError> {
-        if let Some(entry) = self.cache.as_ref().and_then(|c| c.load(digest)) {
-            // SAFETY: loading compiled code trusts it. This file was written by this host's
-            // `CompiledCache::store` for exactly this component digest and engine fingerprint:
-            // its HMAC under the cache's private key verified, read through the descriptor
-            // `entry.path()` names, so the file mapped is the file checked. Cache entries are
-            // only ever replaced by renaming a new file into place, never written in place.
-            #[allow(unsafe_code)]
-            match unsafe { Component::deserialize_file(&self.engine.engine, entry.path()) } {
-                Ok(component) => return Ok(component),
-                Err(e) => {
-                    tracing::warn!(%digest, error = %e, "compiled cache entry unusable; recompiling")
-                }
-            }
+    /// Registers the component in `file` (its bytes) from the description the compiled cache
+    /// keeps for its digest, its code to be loaded on its first call. `None` when the cache
+    /// has no authentic description and code for it (it is then installed as new).
+    fn register_described(
+        &self,
+        bytes: &[u8],
+        file: &Path,
+    ) -> Option<Result<AdapterInfo, InstallError>> {
+        let cache = self.compiler.cache()?;
+        if bytes.len() > self.settings.default_limits.max_component_bytes() {
+            return None;
         }
-        let bounds = self.settings.default_limits;
-        let timeout = InstallError::CompileTimeout {
-            limit_ms: bounds.compile_timeout_ms,
+        let digest = hex::encode(Sha256::digest(bytes));
+        if !cache.entry_path(&digest).exists() {
+            return None;
+        }
+        let info: AdapterInfo = serde_json::from_slice(&cache.load_info(&digest)?).ok()?;
+        let version = semver::Version::parse(&info.version).ok()?;
+        // A description from another build of the host is checked as a new install would be.
+        if info.digest != digest
+            || info.size_bytes != bytes.len()
+            || !SUPPORTED_CONTRACTS.contains(&info.contract.as_str())
+        {
+            return None;
+        }
+        if let Some(existing) = self.get(&info.id, &version) {
+            return Some(if existing.info.digest == info.digest {
+                Ok(existing.info.clone())
+            } else {
+                Err(InstallError::Conflict(info.reference()))
+            });
+        }
+        let source = LazyCode {
+            compiler: self.compiler.clone(),
+            digest,
+            file: file.to_owned(),
         };
-        // Waiting for another installation's compile is not this component's time.
-        let permit = self
-            .compiling
-            .clone()
-            .acquire_owned()
-            .await
-            .expect("the compile semaphore is never closed");
-        let engine = self.engine.engine.clone();
-        let started = std::time::Instant::now();
-        // A compilation cannot be stopped; past the deadline it runs on, holding the permit,
-        // and its result is dropped.
-        let compiling = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            Component::new(&engine, &bytes)
-        });
-        let compiled = tokio::time::timeout(bounds.compile_timeout(), compiling)
-            .await
-            .map_err(|_| timeout)?;
-        tracing::debug!(%digest, took_ms = started.elapsed().as_millis() as u64, "component compiled");
-        let component = compiled
-            .map_err(|e| InstallError::Compile(e.to_string()))?
-            .map_err(|e| InstallError::Compile(format!("{e:#}")))?;
-        if let Some(cache) = &self.cache {
-            let stored = component
-                .serialize()
-                .map_err(|e| e.to_string())
-                .and_then(|code| cache.store(digest, &code).map_err(|e| e.to_string()));
-            if let Err(e) = stored {
-                tracing::warn!(%digest, error = %e, "could not cache compiled adapter");
-            }
-        }
-        Ok(component)
+        let limits = self.limits_of(&info.id);
+        let loaded =
+            LoadedAdapter::lazy(info.clone(), limits, Box::new(source), self.engine.clone());
+        self.register(version, loaded);
+        tracing::debug!(adapter = %info.reference(), "adapter registered; its code loads on first call");
+        Some(Ok(info))
+    }
+
+    fn limits_of(&self, id: &str) -> Limits {
+        self.settings
+            .limits
+            .get(id)
+            .copied()
+            .unwrap_or(self.settings.default_limits)
+    }
+
+    fn register(&self, version: semver::Version, loaded: LoadedAdapter) {
+        self.adapters
+            .write()
+            .expect("registry lock is never poisoned")
+            .entry(loaded.info.id.clone())
+            .or_default()
+            .insert(version, Arc::new(loaded));
     }
 
     fn get(&self, id: &str, version: &semver::Version) -> Option<Arc<LoadedAdapter>> {
@@ -364,30 +363,6 @@ impl AdapterRegistry {
             .flat_map(|versions| versions.values().map(|a| a.info.clone()))
             .collect()
     }
-}
-
-/// Refuses a component that declares more memories or tables than one call may create, before
-/// any of its code runs. (A memory too large at the start breaks the memory limit when
-/// `describe` instantiates it.)
-fn check_resources(component: &Component) -> Result<(), InstallError> {
-    let Some(required) = component.resources_required() else {
-        return Ok(());
-    };
-    if required.num_memories > ceilings::MEMORIES {
-        return Err(InstallError::Resources(format!(
-            "{} linear memories; at most {} are allowed",
-            required.num_memories,
-            ceilings::MEMORIES
-        )));
-    }
-    if required.num_tables > ceilings::TABLES {
-        return Err(InstallError::Resources(format!(
-            "{} tables; at most {} are allowed",
-            required.num_tables,
-            ceilings::TABLES
-        )));
-    }
-    Ok(())
 }
 
 fn check_id(id: &str) -> Result<(), InstallError> {
