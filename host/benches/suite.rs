@@ -6,12 +6,13 @@
 //!   same X12;
 //! - `overhead`: a trivial 1 KiB → 1 KiB transform as a Wharf adapter and as an Extism plugin;
 //! - `end_to_end`: `wharf serve` on SQLite against the Node-RED flow, same load, same sink;
-//! - `scale`: start-up and resident memory with 1, 100 and 1,000 adapters, install time,
-//!   storage per message.
+//! - `scale`: start-up and resident memory with 1, 100 and 1,000 adapters, install time;
+//!   `storage`: what the database keeps per message (in `scale.rs`).
 //!
 //! `cargo bench -p wharf-host --bench suite` (full), `… -- --quick` (under five minutes), and
 //! `WHARF_BENCH_SIZE=tiny` (a handful of iterations, peers only if already installed: what CI
-//! runs on the debug build). See `host/benches/BENCHMARKS.md`.
+//! runs on the debug build). `… -- --only scale,end_to_end` runs only the measures named.
+//! See `host/benches/BENCHMARKS.md`.
 
 mod common;
 #[path = "suite/end_to_end.rs"]
@@ -74,6 +75,38 @@ impl Size {
     }
 }
 
+/// The measures `--only a,b` names; every measure without it.
+struct Only(Option<Vec<String>>);
+
+impl Only {
+    const MEASURES: [&str; 5] = ["transform", "overhead", "end_to_end", "scale", "storage"];
+
+    fn from_args() -> Only {
+        let args: Vec<String> = std::env::args().collect();
+        let Some(at) = args.iter().position(|a| a == "--only") else {
+            return Only(None);
+        };
+        let names: Vec<String> = args
+            .get(at + 1)
+            .map(|list| list.split(',').map(str::to_owned).collect())
+            .unwrap_or_default();
+        if names.is_empty() || names.iter().any(|n| !Self::MEASURES.contains(&n.as_str())) {
+            eprintln!(
+                "suite: --only takes a comma-separated list of {}",
+                Self::MEASURES.join(", ")
+            );
+            std::process::exit(2);
+        }
+        Only(Some(names))
+    }
+
+    fn runs(&self, measure: &str) -> bool {
+        self.0
+            .as_ref()
+            .is_none_or(|names| names.iter().any(|n| n == measure))
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let size = Size::from_args();
@@ -84,11 +117,23 @@ async fn main() {
         "release"
     };
     let mut table = Table::default();
+    let only = Only::from_args();
     eprintln!("suite: {} size, {build} build", size.name());
-    transform::run(size, &mut table).await;
-    overhead::run(size, &mut table).await;
-    end_to_end::run(size, &mut table).await;
-    scale::run(size, &mut table).await;
+    if only.runs("transform") {
+        transform::run(size, &mut table).await;
+    }
+    if only.runs("overhead") {
+        overhead::run(size, &mut table).await;
+    }
+    if only.runs("end_to_end") {
+        end_to_end::run(size, &mut table).await;
+    }
+    if only.runs("scale") {
+        scale::run(size, &mut table).await;
+    }
+    if only.runs("storage") {
+        scale::storage(size, &mut table).await;
+    }
     println!();
     println!(
         "Wharf benchmark suite: {} size, {build} build, {:.0} s; machine: {}",

@@ -212,8 +212,20 @@ pub async fn run(size: Size, table: &mut Table) {
         format!("{:.0} ms", median(&mut times).as_secs_f64() * 1e3),
         Peer::None,
     );
+}
 
-    storage(size, root.path(), table).await;
+/// Deliveries the host in `data_dir` has recorded.
+async fn delivered(data_dir: &Path) -> u64 {
+    let url = format!("sqlite://{}", data_dir.join("wharf.db").display());
+    let mut db = SqliteConnection::connect(&url)
+        .await
+        .expect("the host's database opens");
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'delivered'")
+        .fetch_one(&mut db)
+        .await
+        .expect("deliveries are counted");
+    db.close().await.expect("the database closes");
+    count as u64
 }
 
 /// Bytes of the SQLite database in `data_dir` once its write-ahead log is folded in.
@@ -237,7 +249,9 @@ async fn database_bytes(data_dir: &Path) -> u64 {
 
 /// The database's growth per ORDERS05 taken in and delivered, against the document's size: a
 /// host that took none is the baseline, a second takes `messages` and delivers them all.
-async fn storage(size: Size, root: &Path, table: &mut Table) {
+pub async fn storage(size: Size, table: &mut Table) {
+    let root = tempfile::tempdir().expect("a scratch directory");
+    let root = root.path();
     let messages: u64 = size.pick(5, 200, 1_000);
     let (sink_url, arrivals) = e2e::start_sink().await;
     let idoc = Arc::new(
@@ -277,7 +291,10 @@ async fn storage(size: Size, root: &Path, table: &mut Table) {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         // Deliveries are recorded just after the sink answers.
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        let data_dir = dir.join("wharf-data-0");
+        while delivered(&data_dir).await < count && waited.elapsed() < Duration::from_secs(300) {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         drop(target);
         bytes.push(database_bytes(&dir.join("wharf-data-0")).await);
     }
