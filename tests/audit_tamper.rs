@@ -13,6 +13,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::{Connection, Row, SqliteConnection};
 use support::*;
+use wharf_host::store::packed;
 
 const ORDERS: usize = 4;
 const TRIALS: usize = 240;
@@ -217,6 +218,79 @@ fn flip(bytes: &mut [u8], rng: &mut StdRng) {
     bytes[at] = new;
 }
 
+/// Edits one character of the value row `id` of `table` keeps in column `value`, as stored.
+/// Most values are kept compressed (`codec` says how; for a document, `codec` is the column
+/// holding the compressed JSON): half the time the compressed frame itself is damaged, half the
+/// time the value is unpacked, edited and packed again, as someone who knows the format would.
+async fn edit_stored(
+    db: &mut SqliteConnection,
+    table: &str,
+    value: &str,
+    codec: &str,
+    id: &str,
+    rng: &mut StdRng,
+) -> String {
+    let row = sqlx::query(&format!(
+        "SELECT {value}, {codec} FROM {table} WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_one(&mut *db)
+    .await
+    .unwrap();
+    let document = table == "documents";
+    let (stored, packed): (Vec<u8>, bool) = if document {
+        match row.get::<Option<Vec<u8>>, _>(1) {
+            Some(frame) => (frame, true),
+            None => (row.get::<String, _>(0).into_bytes(), false),
+        }
+    } else {
+        (row.get(0), row.get::<Option<String>, _>(1).is_some())
+    };
+    let (column, bytes, how) = match (packed, rng.random_bool(0.5)) {
+        (true, true) => {
+            let mut frame = stored;
+            let at = rng.random_range(0..frame.len());
+            frame[at] ^= 1 << rng.random_range(0..8);
+            let column = if document { codec } else { value };
+            (column, frame, "damaged the compressed frame of")
+        }
+        (true, false) => {
+            let mut plain = packed::unpack(Some(packed::ZSTD), stored, id).unwrap();
+            flip(&mut plain, rng);
+            let repacked = packed::pack(&plain);
+            assert_eq!(
+                repacked.codec,
+                Some(packed::ZSTD),
+                "{table} {id} packs again"
+            );
+            let column = if document { codec } else { value };
+            (column, repacked.bytes, "edited and repacked")
+        }
+        (false, _) => {
+            let mut plain = stored;
+            flip(&mut plain, rng);
+            (value, plain, "edited")
+        }
+    };
+    let update = format!("UPDATE {table} SET {column} = $1 WHERE id = $2");
+    if document && column == "body" {
+        sqlx::query(&update)
+            .bind(String::from_utf8(bytes).unwrap())
+            .bind(id)
+            .execute(&mut *db)
+            .await
+            .unwrap();
+    } else {
+        sqlx::query(&update)
+            .bind(bytes)
+            .bind(id)
+            .execute(&mut *db)
+            .await
+            .unwrap();
+    }
+    format!("{how} {table}.{value} of {id}")
+}
+
 async fn ids(db: &mut SqliteConnection, sql: &str) -> Vec<String> {
     sqlx::query(sql)
         .fetch_all(&mut *db)
@@ -318,47 +392,15 @@ async fn apply(path: &Path, tamper: Tamper, rng: &mut StdRng) -> String {
                 .unwrap();
             format!("truncated the last {k} entries")
         }
-        Tamper::EditPayload | Tamper::EditRawMessage => {
-            let (table, column, filter) = match tamper {
-                Tamper::EditPayload => ("outbox", "payload", "WHERE rendered = 1"),
-                _ => ("messages", "raw", ""),
+        Tamper::EditPayload | Tamper::EditRawMessage | Tamper::EditDocument => {
+            let (table, value, codec, filter) = match tamper {
+                Tamper::EditPayload => ("outbox", "payload", "payload_codec", "WHERE rendered = 1"),
+                Tamper::EditRawMessage => ("messages", "raw", "raw_codec", ""),
+                _ => ("documents", "body", "body_zstd", ""),
             };
             let candidates = ids(&mut db, &format!("SELECT id FROM {table} {filter}")).await;
             let id = &candidates[rng.random_range(0..candidates.len())];
-            let mut bytes: Vec<u8> =
-                sqlx::query(&format!("SELECT {column} FROM {table} WHERE id = $1"))
-                    .bind(id)
-                    .fetch_one(&mut db)
-                    .await
-                    .unwrap()
-                    .get(0);
-            flip(&mut bytes, rng);
-            sqlx::query(&format!("UPDATE {table} SET {column} = $1 WHERE id = $2"))
-                .bind(bytes)
-                .bind(id)
-                .execute(&mut db)
-                .await
-                .unwrap();
-            format!("edited {table}.{column} of {id}")
-        }
-        Tamper::EditDocument => {
-            let candidates = ids(&mut db, "SELECT id FROM documents").await;
-            let id = &candidates[rng.random_range(0..candidates.len())];
-            let body: String = sqlx::query("SELECT body FROM documents WHERE id = $1")
-                .bind(id)
-                .fetch_one(&mut db)
-                .await
-                .unwrap()
-                .get(0);
-            let mut bytes = body.into_bytes();
-            flip(&mut bytes, rng);
-            sqlx::query("UPDATE documents SET body = $1 WHERE id = $2")
-                .bind(String::from_utf8(bytes).unwrap())
-                .bind(id)
-                .execute(&mut db)
-                .await
-                .unwrap();
-            format!("edited document {id}")
+            edit_stored(&mut db, table, value, codec, id, rng).await
         }
         Tamper::DeleteDocument => {
             let candidates = ids(&mut db, "SELECT id FROM documents").await;

@@ -20,6 +20,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use support::*;
 use wharf_host::cli::demo::confirm;
+use wharf_host::clock::Clock;
 use wharf_host::model::{CanonicalDocument, Document};
 use wharf_host::sandbox::{CallScope, LoadedAdapter};
 
@@ -95,6 +96,13 @@ struct Endpoints {
 
 impl Plant {
     async fn start(matching: &str) -> Plant {
+        Plant::start_with(matching, Clock::system()).await
+    }
+
+    /// A plant whose host measures deadlines and retention by `clock`; `extra` is more of
+    /// `wharf.toml` (the `[matching]` table's keys first).
+    async fn start_with(extra: &str, clock: Clock) -> Plant {
+        let matching = extra;
         let portal = StandIn::start(Behaviour::Accept).await.unwrap();
         let erp = StandIn::start(Behaviour::Accept).await.unwrap();
         let warehouse = StandIn::start(Behaviour::Accept).await.unwrap();
@@ -108,9 +116,11 @@ impl Plant {
             finance: finance.url.clone(),
         };
         let c = components();
-        let host = TestHost::start(
+        let host = TestHost::start_with_clock(
+            TestBackend::from_env().await,
             &config(&endpoints, matching),
             &[&c.idoc, &c.cxml, &c.x12, &c.portal_json],
+            clock,
         )
         .await;
         Plant {
@@ -573,6 +583,102 @@ async fn an_order_lives_from_release_to_close_across_five_partners() {
     assert_eq!(kpis["ship_notices"]["completeness"], 1.0);
     assert_eq!(kpis["invoice_match"]["first_pass_rate"], 1.0);
     assert_eq!(kpis["exceptions"], json!({}));
+}
+
+/// Issue 12: `[retention]` removes a closed order's raw messages and delivered payloads once
+/// it has been closed that long; the order, its timeline and the audit trail stay, and the
+/// trail still verifies, counting what retention removed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_orders_content_goes_after_its_retention_and_the_trail_still_verifies() {
+    let clock = Clock::manual(wharf_host::store::now_ms());
+    let plant = Plant::start_with(
+        "[retention]\nclosed_order_content_days = 30\n",
+        clock.clone(),
+    )
+    .await;
+    plant.order_and_confirm().await;
+    plant.ship(SHIPPED).await;
+    plant.receive("GR-1", SHIPPED).await;
+    plant.invoice("INV-1", INVOICED).await;
+    at_finance(&plant, 2).await;
+    let order = plant.order().await;
+    assert_eq!(order["status"], "closed", "{order}");
+    let messages: std::collections::BTreeSet<String> = order["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["message_id"].as_str().map(str::to_owned))
+        .collect();
+    assert!(messages.len() >= 4, "{messages:?}");
+    for id in &messages {
+        assert!(plant.host.store.message_raw(id).await.unwrap().is_some());
+    }
+
+    // A month and a day later, the sweep (woken by the clock) empties them.
+    clock.advance(Duration::from_secs(31 * 86_400));
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    for id in &messages {
+        while plant.host.store.message_raw(id).await.unwrap().is_some() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "message {id} of the closed order was not pruned"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    let log = plant.host.store.audit_log().await.unwrap();
+    let pruned: Vec<&Value> = log
+        .iter()
+        .filter(|e| e.action == "content_pruned")
+        .map(|e| &e.detail)
+        .collect();
+    assert!(!pruned.is_empty());
+    let payloads: usize = pruned
+        .iter()
+        .map(|d| d["payloads"].as_array().unwrap().len())
+        .sum();
+    assert!(
+        payloads >= 4,
+        "the order, its response, the ship notices, the receipt and the invoice went out: \
+         {pruned:?}"
+    );
+
+    let after = plant.order().await;
+    assert_eq!(after["status"], "closed");
+    assert_eq!(after["lines"], order["lines"], "the timeline stays");
+    assert_eq!(
+        after["document"], order["document"],
+        "the canonical order stays"
+    );
+    let (status, verdict) = plant.host.admin_get("/audit/verify").await;
+    assert_eq!(status, 200, "{verdict}");
+    assert_eq!(verdict["intact"], true, "{verdict}");
+    // Every digest chained of what retention emptied is counted as pruned, none as missing.
+    let emptied: std::collections::BTreeSet<String> = pruned
+        .iter()
+        .flat_map(|d| {
+            let list = |key: &str, kind: &str| {
+                d[key]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(move |id| format!("{kind}:{}", id.as_str().unwrap()))
+                    .collect::<Vec<_>>()
+            };
+            [list("messages", "message"), list("payloads", "outbox")].concat()
+        })
+        .collect();
+    let chained_and_emptied = log
+        .iter()
+        .filter(|e| matches!(e.action.as_str(), "message_received" | "rendered"))
+        .filter(|e| emptied.contains(&e.subject))
+        .count();
+    assert!(chained_and_emptied >= messages.len(), "{emptied:?}");
+    assert_eq!(
+        verdict["digests_pruned"].as_u64().unwrap(),
+        chained_and_emptied as u64,
+        "{verdict}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

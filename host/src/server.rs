@@ -1,7 +1,8 @@
 //! Assembles a running host from [`Settings`]: opens the store, starts the sandbox, loads the
 //! adapters directory and brings in the adapters the database records ([`crate::adapters`]),
-//! and runs the HTTP API, the processing workers, the delivery workers, the deadline sweep and
-//! the adapters' follower until shutdown. Nothing is requeued at start: work a previous run (or another
+//! and runs the HTTP API, the processing workers, the delivery workers, the deadline sweep,
+//! the retention sweep (when `[retention]` sets one) and the adapters' follower until
+//! shutdown. Nothing is requeued at start: work a previous run (or another
 //! process on the same database) left half done is leased, and comes back when its lease runs
 //! out.
 //!
@@ -25,6 +26,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::delivery::DeliveryWorker;
 use crate::engine::Engine;
+use crate::engine::retention::RetentionSweep;
 use crate::engine::sweep::DeadlineSweep;
 use crate::governance::rate::RateLimits;
 use crate::sandbox::{AdapterRegistry, RegistrySettings, SandboxEngine, SandboxError};
@@ -141,6 +143,12 @@ impl Host {
             self.state.clock.clone(),
         );
         let sweeper = tokio::spawn(sweep.run(wait(stopped.clone())));
+        let retention = RetentionSweep::new(
+            self.state.store.clone(),
+            self.state.settings.retention,
+            self.state.clock.clone(),
+        )
+        .map(|sweep| tokio::spawn(sweep.run(wait(stopped.clone()))));
         // Other replicas' commits wake this one's workers (PostgreSQL; returns at once on
         // SQLite, where this process is the only writer).
         let engine = self.state.engine.clone();
@@ -168,6 +176,9 @@ impl Host {
         .await;
         let _ = pruner.await;
         let _ = sweeper.await;
+        if let Some(retention) = retention {
+            let _ = retention.await;
+        }
         let _ = announcements.await;
         let _ = follower.await;
         let _ = processor.await;

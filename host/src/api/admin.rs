@@ -261,6 +261,7 @@ pub async fn verify_audit(State(state): State<AppState>) -> Result<Json<Value>, 
         "head": verdict.head,
         "anchored": verdict.anchored,
         "digests_checked": verdict.digests_checked,
+        "digests_pruned": verdict.digests_pruned,
     });
     if let Some(broken) = &verdict.first_break {
         answer["break"] = json!(broken.to_string());

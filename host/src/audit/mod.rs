@@ -229,6 +229,17 @@ pub enum AuditEvent {
         reason: String,
         size_bytes: usize,
     },
+    /// Retention removed the raw bytes of `messages` and the delivered payloads of `payloads`
+    /// (outbox entries), all of orders closed or cancelled before `closed_before` (ms since
+    /// the epoch). Their digests stay in the entries that chained them; verification takes
+    /// this entry as the reason they are gone.
+    ContentPruned {
+        closed_before: i64,
+        /// `buyer/po_number` of each order.
+        orders: Vec<String>,
+        messages: Vec<String>,
+        payloads: Vec<String>,
+    },
 }
 
 /// An event as the log stores it.
@@ -536,6 +547,18 @@ impl AuditEvent {
                 format!("deadline:{deadline_id}"),
                 json!({"kind": kind, "exception_id": exception_id, "owner": owner,
                     "notification": notification}),
+            ),
+            AuditEvent::ContentPruned {
+                closed_before,
+                orders,
+                messages,
+                payloads,
+            } => (
+                wharf(),
+                "content_pruned",
+                "retention".to_owned(),
+                json!({"closed_before": closed_before, "orders": orders, "messages": messages,
+                    "payloads": payloads}),
             ),
             AuditEvent::AccessDenied {
                 request_id,

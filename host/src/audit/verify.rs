@@ -46,6 +46,9 @@ pub struct Verdict {
     pub anchored: Option<i64>,
     /// Digests of stored bytes checked against the chain.
     pub digests_checked: usize,
+    /// Digests whose bytes retention removed, as a `content_pruned` entry of the chain says:
+    /// not checked, and not a break.
+    pub digests_pruned: usize,
     /// The first broken entry, if any.
     pub first_break: Option<ChainBreak>,
 }
@@ -135,7 +138,9 @@ pub fn verify(entries: &[StoredEntry], anchor: &AnchorState, stored: &StoredDige
         }
     };
 
+    let pruned = pruned_by_retention(entries);
     let mut digests_checked = 0;
+    let mut digests_pruned = 0;
     for e in entries {
         for (kind, id, digest) in chained_digests(e) {
             let (table, what) = match kind {
@@ -143,14 +148,20 @@ pub fn verify(entries: &[StoredEntry], anchor: &AnchorState, stored: &StoredDige
                 Kind::Document => (&stored.documents, "document"),
                 Kind::Payload => (&stored.payloads, "rendered payload of outbox entry"),
             };
-            digests_checked += 1;
             match table.get(&id) {
-                Some(actual) if *actual == digest => {}
-                Some(_) => note(
-                    e.seq,
-                    format!("the stored {what} {id} is not the one this entry chained"),
-                ),
-                None => note(e.seq, format!("the {what} {id} this entry chained is gone")),
+                Some(actual) if *actual == digest => digests_checked += 1,
+                Some(_) => {
+                    digests_checked += 1;
+                    note(
+                        e.seq,
+                        format!("the stored {what} {id} is not the one this entry chained"),
+                    )
+                }
+                None if pruned.contains(&(kind, id.clone())) => digests_pruned += 1,
+                None => {
+                    digests_checked += 1;
+                    note(e.seq, format!("the {what} {id} this entry chained is gone"))
+                }
             }
         }
     }
@@ -160,6 +171,7 @@ pub fn verify(entries: &[StoredEntry], anchor: &AnchorState, stored: &StoredDige
         head,
         anchored,
         digests_checked,
+        digests_pruned,
         first_break: breaks.into_iter().min_by_key(|b| b.seq),
     }
 }
@@ -168,10 +180,29 @@ fn short(hash: &str) -> &str {
     &hash[..hash.len().min(12)]
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
     Message,
     Document,
     Payload,
+}
+
+/// The messages and payloads whose bytes `content_pruned` entries say retention removed.
+fn pruned_by_retention(entries: &[StoredEntry]) -> std::collections::HashSet<(Kind, String)> {
+    let mut pruned = std::collections::HashSet::new();
+    for e in entries.iter().filter(|e| e.action == "content_pruned") {
+        let Ok(detail) = serde_json::from_str::<serde_json::Value>(&e.detail) else {
+            continue;
+        };
+        for (kind, key) in [(Kind::Message, "messages"), (Kind::Payload, "payloads")] {
+            for id in detail[key].as_array().into_iter().flatten() {
+                if let Some(id) = id.as_str() {
+                    pruned.insert((kind, id.to_owned()));
+                }
+            }
+        }
+    }
+    pruned
 }
 
 /// The digests an entry chains, with the ids of what they cover.
@@ -302,6 +333,45 @@ mod tests {
                 .seq,
             2
         );
+    }
+
+    /// `log`, then a `content_pruned` entry naming `messages`, chained after it.
+    fn pruned(mut log: Vec<StoredEntry>, messages: &[&str]) -> Vec<StoredEntry> {
+        let last = log.last().unwrap();
+        let (seq, prev) = (last.seq + 1, last.hash.clone());
+        let detail =
+            serde_json::json!({"closed_before": 0, "orders": [], "messages": messages, "payloads": []})
+                .to_string();
+        let hash = chain::entry_hash(&prev, seq, "wharf", "content_pruned", "retention", &detail);
+        log.push(StoredEntry {
+            seq,
+            at: seq,
+            actor: "wharf".into(),
+            action: "content_pruned".into(),
+            subject: "retention".into(),
+            detail,
+            prev_hash: prev,
+            hash,
+        });
+        log
+    }
+
+    #[test]
+    fn bytes_retention_removed_are_counted_as_pruned_and_no_others() {
+        let log = pruned(log(4), &["m1", "m2"]);
+        let mut digests = stored(4);
+        digests.messages.remove("m1");
+        digests.messages.remove("m2");
+        let verdict = verify(&log, &anchored(&log), &digests);
+        assert!(verdict.intact(), "{verdict:?}");
+        assert_eq!((verdict.digests_checked, verdict.digests_pruned), (2, 2));
+
+        // A message the pruning entry does not name is still missing.
+        digests.messages.remove("m3");
+        let verdict = verify(&log, &anchored(&log), &digests);
+        let broken = verdict.first_break.unwrap();
+        assert_eq!(broken.seq, 4);
+        assert!(broken.reason.contains("message m3"), "{}", broken.reason);
     }
 
     #[test]

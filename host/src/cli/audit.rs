@@ -71,13 +71,17 @@ pub async fn verify(database_url: &str, anchors: &[PathBuf]) -> anyhow::Result<b
         };
         match &verdict.first_break {
             None => println!(
-                "{prefix}intact: {} entries, head {} anchored at {}, {} stored digests match",
+                "{prefix}intact: {} entries, head {} anchored at {}, {} stored digests match{}",
                 verdict.entries,
                 verdict.head.unwrap_or(0),
                 verdict
                     .anchored
                     .map_or_else(|| "nothing".to_owned(), |seq| seq.to_string()),
-                verdict.digests_checked
+                verdict.digests_checked,
+                match verdict.digests_pruned {
+                    0 => String::new(),
+                    n => format!(" ({n} more removed by retention)"),
+                }
             ),
             Some(broken) => {
                 intact = false;

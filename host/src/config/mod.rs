@@ -50,6 +50,17 @@ pub struct Settings {
     pub matching: matching::MatchSettings,
     /// What every supplier record must meet (`[suppliers]`).
     pub suppliers: crate::suppliers::SupplierRules,
+    pub retention: RetentionSettings,
+}
+
+/// How long closed orders keep their content (`[retention]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetentionSettings {
+    /// How long after an order is closed or cancelled its raw bytes and delivered payloads
+    /// are removed; `None`: kept for good.
+    pub closed_order_content_ms: Option<i64>,
+    /// How often the sweep looks.
+    pub sweep_ms: u64,
 }
 
 /// Which team owns each type of exception (see [`raw::RawExceptions`]).

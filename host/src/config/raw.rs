@@ -41,6 +41,31 @@ pub struct RawConfig {
     /// What every supplier record must meet.
     #[serde(default)]
     pub suppliers: RawSuppliers,
+    /// How long the content of closed orders is kept.
+    #[serde(default)]
+    pub retention: RawRetention,
+}
+
+/// `[retention]`: how long closed orders keep their content.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawRetention {
+    /// Days after an order is closed or cancelled (and has not moved since) that the raw bytes
+    /// of the messages that carried it and the payloads delivered for it are removed. The
+    /// order, its history, documents and lines stay, and so do the digests the audit log
+    /// chained. Unset: kept for good.
+    pub closed_order_content_days: Option<u32>,
+    /// How often the retention sweep looks for such orders, in ms.
+    pub sweep_ms: u64,
+}
+
+impl Default for RawRetention {
+    fn default() -> Self {
+        RawRetention {
+            closed_order_content_days: None,
+            sweep_ms: 3_600_000,
+        }
+    }
 }
 
 /// `[matching]`: tolerances of the three-way match and of deliveries.

@@ -429,6 +429,22 @@ pub(super) fn resolve(
         exceptions,
         matching,
         suppliers: suppliers(&raw.suppliers)?,
+        retention: retention(&raw.retention)?,
+    })
+}
+
+fn retention(raw: &super::raw::RawRetention) -> Result<super::RetentionSettings, ConfigError> {
+    if raw.closed_order_content_days == Some(0) || raw.sweep_ms == 0 {
+        return Err(invalid(
+            "retention.closed_order_content_days and retention.sweep_ms must be above 0 \
+             (leave closed_order_content_days out to keep content for good)",
+        ));
+    }
+    Ok(super::RetentionSettings {
+        closed_order_content_ms: raw
+            .closed_order_content_days
+            .map(|days| i64::from(days) * 86_400_000),
+        sweep_ms: raw.sweep_ms,
     })
 }
 
@@ -564,6 +580,27 @@ mod tests {
     }
 
     #[test]
+    fn content_is_kept_for_good_unless_retention_says_how_long() {
+        assert_eq!(parse(GOOD).unwrap().retention.closed_order_content_ms, None);
+        let kept = parse(&format!(
+            "{GOOD}\n[retention]\nclosed_order_content_days = 30\n"
+        ));
+        assert_eq!(
+            kept.unwrap().retention.closed_order_content_ms,
+            Some(30 * 86_400_000)
+        );
+        let refused = parse(&format!(
+            "{GOOD}\n[retention]\nclosed_order_content_days = 0\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            refused.contains("retention.closed_order_content_days"),
+            "{refused}"
+        );
+    }
+
+    #[test]
     fn the_documented_example_resolves() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/example-wharf.toml");
         let secrets: BTreeMap<String, String> = [
@@ -585,6 +622,13 @@ mod tests {
         assert_eq!(s.adapter_limits["idoc"].timeout_ms, 5000);
         assert!(s.partners["portal"].api_keys[0].matches("password"));
         assert_eq!(s.xref["parts"]["SUP-4711"], "MAT-100200");
+        assert_eq!(
+            s.retention,
+            super::super::RetentionSettings {
+                closed_order_content_ms: Some(400 * 86_400_000),
+                sweep_ms: 3_600_000
+            }
+        );
         assert_eq!(
             s.exceptions.owner(crate::model::ExceptionKind::Duplicate),
             "edi-team"

@@ -9,7 +9,8 @@
 //! raise an exception a team owns ([`exceptions`]); a business document sent again under new
 //! control numbers is held as a duplicate ([`duplicates`]). A returning 997/CONTRL is matched
 //! to what was sent ([`acks`]); deliveries set deadlines ([`deadlines`]) that arriving answers
-//! meet and a [`sweep`] finds overdue.
+//! meet and a [`sweep`] finds overdue. The content of long-closed orders goes by the
+//! [`retention`] sweep.
 //!
 //! The API takes new messages in no faster than they are processed ([`intake`]). Arrivals
 //! wake a worker at once; polling is only the safety net that finds expired leases
@@ -32,6 +33,7 @@ pub mod matching;
 pub mod notify;
 mod process;
 pub mod release;
+pub mod retention;
 pub mod supplier_compliance;
 pub mod sweep;
 pub mod workflow;

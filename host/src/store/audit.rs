@@ -2,6 +2,7 @@
 
 use sqlx::Row;
 
+use super::packed;
 use super::writer::{Batch, OpFuture, Tx, WriteOp};
 use super::{Store, StoreError};
 use crate::audit::anchor;
@@ -196,21 +197,43 @@ impl Store {
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         let stored = StoredDigests {
-            messages: self.digests("SELECT id, raw FROM messages", false).await?,
-            documents: self.digests("SELECT id, body FROM documents", true).await?,
+            messages: self
+                .digests("SELECT id, raw, raw_codec FROM messages WHERE pruned_at IS NULL", |row, id| {
+                    packed::unpack(
+                        row.try_get::<Option<String>, _>(2)?.as_deref(),
+                        row.try_get(1)?,
+                        &format!("message {id}"),
+                    )
+                })
+                .await?,
+            documents: self
+                .digests("SELECT id, body, body_zstd FROM documents", |row, id| {
+                    Ok(packed::document_body(row.try_get(1)?, row.try_get(2)?, id)?.into_bytes())
+                })
+                .await?,
             payloads: self
-                .digests("SELECT id, payload FROM outbox WHERE rendered = 1", false)
+                .digests(
+                    "SELECT id, payload, payload_codec FROM outbox WHERE rendered = 1 AND pruned_at IS NULL",
+                    |row, id| {
+                        packed::unpack(
+                            row.try_get::<Option<String>, _>(2)?.as_deref(),
+                            row.try_get(1)?,
+                            &format!("outbox entry {id}"),
+                        )
+                    },
+                )
                 .await?,
         };
         Ok(verify::verify(&entries, &anchor, &stored))
     }
 
-    /// The SHA-256 of the second column by the first, a page at a time. `text`: the column is
-    /// TEXT (hashed as its UTF-8 bytes), otherwise a BLOB.
+    /// The SHA-256 of each row's value by its id (the first column), a page at a time;
+    /// `value` reads a row's value as it was before it was packed (a damaged one gets a
+    /// digest no entry can hold).
     async fn digests(
         &self,
         select: &str,
-        text: bool,
+        value: impl Fn(&sqlx::any::AnyRow, &str) -> Result<Vec<u8>, StoreError>,
     ) -> Result<std::collections::HashMap<String, String>, StoreError> {
         const PAGE: i64 = 256;
         let joiner = if select.contains(" WHERE ") {
@@ -228,10 +251,12 @@ impl Store {
                 .await?;
             for row in &rows {
                 let id: String = row.try_get(0)?;
-                let hashed = if text {
-                    digest(row.try_get::<String, _>(1)?.as_bytes())
-                } else {
-                    digest(&row.try_get::<Vec<u8>, _>(1)?)
+                // A value that cannot be unpacked any more is not the one chained: it breaks
+                // the entry that chained it, not the whole verification.
+                let hashed = match value(row, &id) {
+                    Ok(value) => digest(&value),
+                    Err(StoreError::Corrupt(why)) => format!("unreadable: {why}"),
+                    Err(e) => return Err(e),
                 };
                 after = id.clone();
                 digests.insert(id, hashed);

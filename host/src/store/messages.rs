@@ -11,6 +11,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::cost::AdapterCost;
+use super::packed::{self, Packed};
 use super::wake::Work;
 use super::writer::{Batch, OpFuture, WriteOp};
 use super::{Store, StoreError, new_id};
@@ -162,14 +163,30 @@ const REJECTION_OVERHEAD: &str = "2 * (length(raw) + length(reason) + length(pat
 
 pub use super::digest;
 
-struct Receive(NewMessage);
+/// A message to store, digested and packed before it reaches the writer, so that the one
+/// writer spends its time on the database only.
+struct Receive {
+    message: NewMessage,
+    digest: String,
+    packed: Packed,
+}
+
+impl Receive {
+    fn new(message: NewMessage) -> Receive {
+        Receive {
+            digest: digest(&message.raw),
+            packed: packed::pack(&message.raw),
+            message,
+        }
+    }
+}
 
 impl WriteOp for Receive {
     type Output = Received;
     fn apply<'a>(&'a mut self, mut batch: Batch<'a>) -> OpFuture<'a, Received> {
         Box::pin(async move {
-            let message = &self.0;
-            let digest = digest(&message.raw);
+            let message = &self.message;
+            let digest = self.digest.clone();
             if let Some(key) = &message.idempotency_key
                 && let Some(row) = sqlx::query(
                     "SELECT digest FROM messages WHERE partner = $1 AND idempotency_key = $2",
@@ -217,8 +234,9 @@ impl WriteOp for Receive {
             let id = new_id();
             sqlx::query(
                 "INSERT INTO messages (id, partner, agreement, received_at, digest, idempotency_key, \
-                 content_type, raw, size_bytes, status, updated_at, next_attempt_at, resubmission_of) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'received', $4, $4, $10)",
+                 content_type, raw, raw_codec, size_bytes, status, updated_at, next_attempt_at, \
+                 resubmission_of) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $11, $9, 'received', $4, $4, $10)",
             )
             .bind(&id)
             .bind(&message.partner)
@@ -227,9 +245,10 @@ impl WriteOp for Receive {
             .bind(&digest)
             .bind(&idempotency_key)
             .bind(&message.content_type)
-            .bind(&message.raw)
+            .bind(&self.packed.bytes)
             .bind(message.raw.len() as i64)
             .bind(&resubmission_of)
+            .bind(self.packed.codec)
             .execute(&mut **batch.tx)
             .await?;
             super::wake::announce(&mut batch, Work::Messages).await?;
@@ -271,7 +290,8 @@ impl WriteOp for Claim {
                  (SELECT id FROM messages WHERE status = 'received' AND next_attempt_at <= $3 \
                   AND (lease_until IS NULL OR lease_until < $3) \
                   ORDER BY next_attempt_at, received_at, id LIMIT $4 {}) \
-                 RETURNING id, partner, agreement, digest, content_type, raw, attempts, lease_token",
+                 RETURNING id, partner, agreement, digest, content_type, raw, raw_codec, attempts, \
+                 lease_token",
                 batch.backend.skip_locked()
             );
             let rows = sqlx::query(&sql)
@@ -284,13 +304,19 @@ impl WriteOp for Claim {
             let mut messages = rows
                 .iter()
                 .map(|row| {
+                    let id: String = row.try_get("id")?;
+                    let raw = packed::unpack(
+                        row.try_get::<Option<String>, _>("raw_codec")?.as_deref(),
+                        row.try_get("raw")?,
+                        &format!("message {id}"),
+                    )?;
                     Ok(QueuedMessage {
-                        id: row.try_get("id")?,
+                        id,
                         partner: row.try_get("partner")?,
                         agreement: row.try_get("agreement")?,
                         digest: row.try_get("digest")?,
                         content_type: row.try_get("content_type")?,
-                        raw: row.try_get("raw")?,
+                        raw,
                         attempts: row.try_get("attempts")?,
                         lease_token: row.try_get("lease_token")?,
                     })
@@ -505,7 +531,7 @@ impl Store {
     /// failed are stored again, linked to it, and processed anew. The same idempotency key
     /// with other bytes is refused.
     pub async fn receive(&self, message: NewMessage) -> Result<Received, StoreError> {
-        self.write(Receive(message)).await
+        self.write(Receive::new(message)).await
     }
 
     /// Leases up to `limit` due messages for `lease_ms`, oldest first.
@@ -595,13 +621,22 @@ impl Store {
         Ok(row.map(|r| r.get(0)))
     }
 
-    /// The raw bytes of a message.
+    /// The raw bytes of a message; `None` when there is no such message, or when retention
+    /// removed them ([`super::retention`]).
     pub async fn message_raw(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let row = sqlx::query("SELECT raw FROM messages WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(row.map(|r| r.get(0)))
+        let row =
+            sqlx::query("SELECT raw, raw_codec FROM messages WHERE id = $1 AND pruned_at IS NULL")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
+        row.map(|r| {
+            packed::unpack(
+                r.try_get::<Option<String>, _>(1)?.as_deref(),
+                r.try_get(0)?,
+                &format!("message {id}"),
+            )
+        })
+        .transpose()
     }
 
     /// A message with its documents and deliveries, if `partner` sent it.

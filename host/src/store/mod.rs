@@ -13,6 +13,8 @@
 //! - [`processing`]: the one write that records a processing decision: documents, order state,
 //!   outbox entries and audit entries together, fenced by the message's lease.
 //! - [`outbox`]: leasing due deliveries, rendering, recording attempts, delivered / retry / dead.
+//! - [`packed`]: how raw bytes, document bodies and payloads are compressed at rest.
+//! - [`retention`]: removing the raw bytes and payloads of long-closed orders.
 //! - [`control`]: control numbers, allocated inside the transaction that uses them.
 //! - [`cost`]: what adapter calls cost, recorded on messages and outbox entries.
 //! - [`orders`]: order status and history, scoped to a partner.
@@ -39,7 +41,11 @@ pub mod lines;
 pub mod messages;
 pub mod orders;
 pub mod outbox;
+pub mod packed;
 pub mod processing;
+pub mod retention;
+#[cfg(test)]
+mod retention_tests;
 pub mod suppliers;
 #[cfg(test)]
 mod tests;

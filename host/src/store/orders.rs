@@ -382,7 +382,8 @@ impl Store {
         partner: &str,
     ) -> Result<Option<OrderView>, StoreError> {
         let Some(row) = sqlx::query(
-            "SELECT o.po_number, o.status, o.buyer, o.created_at, o.updated_at, d.body \
+            "SELECT o.po_number, o.status, o.buyer, o.created_at, o.updated_at, d.id AS document_id, \
+             d.body, d.body_zstd \
              FROM orders o JOIN order_parties p ON p.buyer = o.buyer AND p.po_number = o.po_number \
              JOIN documents d ON d.id = o.document_id \
              WHERE o.buyer = $1 AND o.po_number = $2 AND p.partner = $3",
@@ -395,7 +396,11 @@ impl Store {
         else {
             return Ok(None);
         };
-        let body: String = row.try_get("body")?;
+        let body = super::packed::document_body(
+            row.try_get("body")?,
+            row.try_get("body_zstd")?,
+            &row.try_get::<String, _>("document_id")?,
+        )?;
         let history = sqlx::query(
             "SELECT at, event, status, message_id, document_id, detail FROM order_events \
              WHERE buyer = $1 AND po_number = $2 ORDER BY id",

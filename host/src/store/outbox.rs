@@ -17,6 +17,7 @@ use super::cost::AdapterCost;
 use super::deadlines::{NewDeadline, SentControls};
 use super::exceptions::NewException;
 use super::orders::{NewOrderEvent, OrderKey, OrderWrite, apply_write, insert_events};
+use super::packed::{self, Packed};
 use super::wake::Work;
 use super::writer::{Batch, OpFuture, WriteOp};
 use super::{Store, StoreError, new_id};
@@ -160,8 +161,8 @@ pub(crate) async fn insert(batch: &mut Batch<'_>, e: &NewOutboxEntry) -> Result<
     let (render, ack, payload) = match &e.render {
         Render::Encode => ("encode", None, None),
         Render::Acknowledge(ack) => ("acknowledge", Some(ack.as_str()), None),
-        Render::Notification(bytes) => ("notification", None, Some(bytes.clone())),
-        Render::Prepared(bytes) => ("prepared", None, Some(bytes.clone())),
+        Render::Notification(bytes) => ("notification", None, Some(packed::pack(bytes))),
+        Render::Prepared(bytes) => ("prepared", None, Some(packed::pack(bytes))),
     };
     let content_type = if payload.is_some() {
         "application/json"
@@ -172,9 +173,9 @@ pub(crate) async fn insert(batch: &mut Batch<'_>, e: &NewOutboxEntry) -> Result<
     sqlx::query(
         "INSERT INTO outbox (id, message_id, document_id, doc_type, agreement, partner, endpoint, \
          content_type, payload, control_number, po_number, order_buyer, status, attempts, \
-         next_attempt_at, created_at, render, ack, rendered, retry_from) \
+         next_attempt_at, created_at, render, ack, rendered, retry_from, payload_codec) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $15, $8, $9, $10, $11, $17, 0, $12, $12, $13, \
-         $14, $16, $12)",
+         $14, $16, $12, $18)",
     )
     .bind(&e.id)
     .bind(&e.message_id)
@@ -183,7 +184,12 @@ pub(crate) async fn insert(batch: &mut Batch<'_>, e: &NewOutboxEntry) -> Result<
     .bind(&e.agreement)
     .bind(&e.partner)
     .bind(&e.endpoint)
-    .bind(payload.unwrap_or_default())
+    .bind(
+        payload
+            .as_ref()
+            .map(|p| p.bytes.as_slice())
+            .unwrap_or_default(),
+    )
     .bind(control.to_string())
     .bind(e.order.as_ref().map(|o| &o.po_number))
     .bind(e.order.as_ref().map(|o| &o.buyer))
@@ -197,6 +203,7 @@ pub(crate) async fn insert(batch: &mut Batch<'_>, e: &NewOutboxEntry) -> Result<
     } else {
         "held"
     })
+    .bind(payload.as_ref().and_then(|p| p.codec))
     .execute(&mut **batch.tx)
     .await?;
     if !e.holds.is_empty() {
@@ -300,9 +307,9 @@ impl WriteOp for LeaseDue {
             let sql = format!(
                 "UPDATE outbox SET lease_token = $1, lease_until = $2 WHERE id IN ({}) \
                  RETURNING id, message_id, document_id, doc_type, agreement, partner, endpoint, \
-                 content_type, payload, rendered, render, ack, adapter, control_number, po_number, \
-                 order_buyer, attempts, created_at, retry_from, lease_token, standard, \
-                 interchange_control, group_control, message_control, message_type",
+                 content_type, payload, payload_codec, rendered, render, ack, adapter, \
+                 control_number, po_number, order_buyer, attempts, created_at, retry_from, \
+                 lease_token, standard, interchange_control, group_control, message_control, message_type",
                 marks.join(", ")
             );
             let mut query = sqlx::query(&sql)
@@ -330,6 +337,14 @@ impl WriteOp for LeaseDue {
 }
 
 fn leased(r: &sqlx::any::AnyRow) -> Result<LeasedEntry, StoreError> {
+    let id: String = r.try_get("id")?;
+    let stored_payload = || {
+        packed::unpack(
+            r.try_get::<Option<String>, _>("payload_codec")?.as_deref(),
+            r.try_get("payload")?,
+            &format!("outbox entry {id}"),
+        )
+    };
     let rendered: i64 = r.try_get("rendered")?;
     let render: String = r.try_get("render")?;
     let render = match render.as_str() {
@@ -338,13 +353,13 @@ fn leased(r: &sqlx::any::AnyRow) -> Result<LeasedEntry, StoreError> {
                 StoreError::Corrupt("an acknowledgment entry without its ack".into())
             })?)
         }
-        "notification" => Render::Notification(r.try_get("payload")?),
-        "prepared" => Render::Prepared(r.try_get("payload")?),
+        "notification" => Render::Notification(stored_payload()?),
+        "prepared" => Render::Prepared(stored_payload()?),
         _ => Render::Encode,
     };
     let payload = if rendered == 1 {
         Some(Rendered {
-            bytes: r.try_get("payload")?,
+            bytes: stored_payload()?,
             content_type: r.try_get("content_type")?,
             adapter: r
                 .try_get::<Option<String>, _>("adapter")?
@@ -367,7 +382,7 @@ fn leased(r: &sqlx::any::AnyRow) -> Result<LeasedEntry, StoreError> {
     };
     let created_at: i64 = r.try_get("created_at")?;
     Ok(LeasedEntry {
-        id: r.try_get("id")?,
+        id,
         message_id: r.try_get("message_id")?,
         document_id: r.try_get("document_id")?,
         doc_type: r.try_get("doc_type")?,
@@ -402,6 +417,10 @@ struct Settle {
     settlement: Settlement,
     /// Raised with the outcome (a dead letter's `delivery_failed`), with its notification.
     exception: Option<(NewException, Option<NewOutboxEntry>)>,
+    /// The rendered bytes as stored, packed before the op reaches the writer.
+    packed: Option<Packed>,
+    /// SHA-256 of the bytes delivered (rendered now, or before), lower-case hex.
+    payload_digest: Option<String>,
 }
 
 impl WriteOp for Settle {
@@ -423,7 +442,8 @@ impl WriteOp for Settle {
                 "UPDATE outbox SET status = $1, attempts = $2, last_error = $3, delivered_at = $4, \
                  next_attempt_at = $5, lease_token = NULL, lease_until = NULL, payload = $8, \
                  content_type = $9, adapter = $10, rendered = 1, render_fuel = $11, \
-                 render_epoch_ticks = $12, render_wall_us = $13, render_memory_bytes = $14 \
+                 render_epoch_ticks = $12, render_wall_us = $13, render_memory_bytes = $14, \
+                 payload_codec = $15 \
                  WHERE id = $6 AND lease_token = $7 AND status = 'pending'"
             } else {
                 "UPDATE outbox SET status = $1, attempts = $2, last_error = $3, delivered_at = $4, \
@@ -438,15 +458,16 @@ impl WriteOp for Settle {
                 .bind(next_attempt_at)
                 .bind(&entry.id)
                 .bind(&entry.lease_token);
-            if let Some((rendered, cost)) = rendering {
+            if let Some(((rendered, cost), packed)) = rendering.zip(self.packed.as_ref()) {
                 update = update
-                    .bind(&rendered.bytes)
+                    .bind(&packed.bytes)
                     .bind(&rendered.content_type)
                     .bind(&rendered.adapter)
                     .bind(cost.fuel)
                     .bind(cost.epoch_ticks)
                     .bind(cost.wall_us)
-                    .bind(cost.memory_bytes);
+                    .bind(cost.memory_bytes)
+                    .bind(packed.codec);
             }
             let updated = update.execute(&mut **batch.tx).await?;
             if updated.rows_affected() != 1 {
@@ -462,7 +483,7 @@ impl WriteOp for Settle {
                         outbox_id: entry.id.clone(),
                         adapter: rendered.adapter.clone(),
                         bytes: rendered.bytes.len(),
-                        digest: hex::encode(Sha256::digest(&rendered.bytes)),
+                        digest: self.payload_digest.clone().unwrap_or_default(),
                     },
                 )
                 .await?;
@@ -480,7 +501,6 @@ impl WriteOp for Settle {
             .bind(&a.error)
             .execute(&mut **batch.tx)
             .await?;
-            let payload = self.rendered.as_ref().or(entry.payload.as_ref());
             let event = match &self.settlement {
                 Settlement::Delivered { order, deadlines } => {
                     if let Some((event, advance)) = order {
@@ -502,9 +522,7 @@ impl WriteOp for Settle {
                         attempt: a.attempt,
                         status_code: a.status_code,
                         duration_ms: a.duration_ms,
-                        payload_digest: payload
-                            .map(|p| hex::encode(Sha256::digest(&p.bytes)))
-                            .unwrap_or_default(),
+                        payload_digest: self.payload_digest.clone().unwrap_or_default(),
                     }
                 }
                 Settlement::Retry { next_attempt_at } => AuditEvent::DeliveryAttempted {
@@ -641,12 +659,17 @@ impl Store {
         settlement: Settlement,
         exception: Option<(NewException, Option<NewOutboxEntry>)>,
     ) -> Result<(), StoreError> {
+        let payload = rendered.as_ref().or(entry.payload.as_ref());
+        let payload_digest = payload.map(|p| hex::encode(Sha256::digest(&p.bytes)));
+        let packed = rendered.as_ref().map(|r| packed::pack(&r.bytes));
         self.write(Settle {
             entry,
             rendered,
             attempt,
             settlement,
             exception,
+            packed,
+            payload_digest,
         })
         .await
     }
@@ -725,10 +748,11 @@ impl Store {
 
     /// The canonical document an entry encodes, as stored JSON.
     pub async fn document_body(&self, document_id: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT body FROM documents WHERE id = $1")
+        let row = sqlx::query("SELECT body, body_zstd FROM documents WHERE id = $1")
             .bind(document_id)
             .fetch_optional(self.pool())
             .await?;
-        Ok(row.map(|r| r.get(0)))
+        row.map(|r| super::packed::document_body(r.try_get(0)?, r.try_get(1)?, document_id))
+            .transpose()
     }
 }

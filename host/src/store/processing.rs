@@ -11,6 +11,7 @@ use super::deadlines::DeadlineWrite;
 use super::exceptions::NewException;
 use super::orders::{NewOrderEvent, OrderWrite, apply_write, insert_events};
 use super::outbox::NewOutboxEntry;
+use super::packed::{self, Packed};
 use super::suppliers::SupplierRecord;
 use super::writer::{Batch, OpFuture, WriteOp};
 use super::{Store, StoreError};
@@ -62,7 +63,20 @@ pub struct ProcessingCommit {
     pub deadlines: Vec<DeadlineWrite>,
 }
 
-struct Record(ProcessingCommit);
+/// A processing decision with its documents' bodies packed, done before it reaches the
+/// writer.
+struct Record(ProcessingCommit, Vec<Packed>);
+
+impl Record {
+    fn new(commit: ProcessingCommit) -> Record {
+        let bodies = commit
+            .documents
+            .iter()
+            .map(|d| packed::pack(d.body.as_bytes()))
+            .collect();
+        Record(commit, bodies)
+    }
+}
 
 impl WriteOp for Record {
     type Output = ();
@@ -98,10 +112,16 @@ impl WriteOp for Record {
                     commit.message_id
                 )));
             }
-            for d in &commit.documents {
+            for (d, body) in commit.documents.iter().zip(&self.1) {
+                // Packed, the JSON goes to body_zstd and body keeps ''.
+                let (text, frame) = match body.codec {
+                    Some(_) => ("", Some(&body.bytes)),
+                    None => (d.body.as_str(), None),
+                };
                 sqlx::query(
-                    "INSERT INTO documents (id, message_id, position, doc_type, business_key, partner, body, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    "INSERT INTO documents (id, message_id, position, doc_type, business_key, \
+                     partner, body, body_zstd, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8)",
                 )
                 .bind(&d.id)
                 .bind(&commit.message_id)
@@ -109,8 +129,9 @@ impl WriteOp for Record {
                 .bind(&d.doc_type)
                 .bind(&d.business_key)
                 .bind(&commit.partner)
-                .bind(&d.body)
+                .bind(text)
                 .bind(batch.now)
+                .bind(frame)
                 .execute(&mut **batch.tx)
                 .await?;
             }
@@ -157,6 +178,6 @@ impl Store {
     /// [`StoreError::LeaseLost`] when the lease ran out, and [`StoreError::Conflict`] when an
     /// order moved since the decision read it; nothing is written then.
     pub async fn record_processing(&self, commit: ProcessingCommit) -> Result<(), StoreError> {
-        self.write(Record(commit)).await
+        self.write(Record::new(commit)).await
     }
 }
