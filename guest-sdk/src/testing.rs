@@ -72,6 +72,10 @@ pub fn encode_context() -> EncodeContext {
 /// format has a place for. A line change's `ChangeQuantity`, `ChangePrice` and `ChangeDates`
 /// count as `Change`: only X12's POC02 names which value changed (EDIFACT 1229 `3`, SAP
 /// ACTION `002` and a cXML update say "changed"), and the new values are in the line itself.
+/// A note's `kind` and a contact's `role` are removed too: each is a code of the source's own
+/// list (a note's X12 NTE01, EDIFACT FTX 4451, SAP TDID or cXML `Comments@type`; a contact's
+/// X12 PER01, EDIFACT CTA 3139 or cXML `Contact@role`; SAP E1EDKA1 has none), and the model
+/// has no vocabulary of its own for either to be translated through.
 /// A note's `text` is compared with its white space collapsed: where its lines break is
 /// where a format's element width wrapped it (X12 NTE02 holds 80 characters, EDIFACT FTX
 /// 4440 70). Every `unit` becomes the unit it
@@ -112,6 +116,17 @@ pub fn business_content(value: &mut serde_json::Value) {
             {
                 *unit = row.counts_as.to_owned();
             }
+            for key in ["notes", "contacts"] {
+                let own_code = if key == "notes" { "kind" } else { "role" };
+                if let Some(Value::Array(items)) = map.get_mut(key) {
+                    items
+                        .iter_mut()
+                        .filter_map(Value::as_object_mut)
+                        .for_each(|item| {
+                            item.remove(own_code);
+                        });
+                }
+            }
             map.values_mut().for_each(business_content);
             for key in [
                 "ids",
@@ -134,6 +149,117 @@ pub fn business_content(value: &mut serde_json::Value) {
         Value::Array(items) => items.iter_mut().for_each(business_content),
         _ => {}
     }
+}
+
+/// [`business_content`] of a document that crossed into `standard` (an adapter id: `x12`,
+/// `idoc`, ...), less what that standard has no place for, so that a pair is compared on
+/// what its target can carry. Apply it to both sides. Each gap is named with the standard's
+/// element that lacks it:
+///
+/// - X12 and SAP IDoc have no reference for the id of an earlier *message* (the
+///   [`crate::schemes::PREVIOUS_MESSAGE`] scheme, a cXML payloadID or EDIFACT RFF+ACW): X12
+///   element 128 and SAP's EDI_QUALFR have no code of that meaning, and what stands for it in
+///   their own traffic is the other message's control number, an envelope fact.
+/// - X12 dates the documents it begins without a time zone, and the 850's and 855's without a
+///   time: BEG05, BAK03 and BAK04, BCH06, BIG01 and BIG03 are dates (element 373), BSN03/BSN04
+///   date and time (337) without a time code (623); PRF04, a ship notice order's date, is a
+///   date. So is a schedule line's date, SCH06/SCH07, which has no time code either. A
+///   document's own date and a date of kind `Other` (the order's date, there) keep only what
+///   these elements hold; the dates X12 writes as DTM keep their zone (DTM04).
+/// - SAP IDoc dates have no time zone: E1EDK03 and E1EDP03 DATUM/UZEIT, E1EDP20 EDATU/EZEIT,
+///   E1EDT13 NTANF/NTANZ (its TZONE_BEG names a zone of table TTZZ, not an offset).
+/// - SAP IDoc contacts are E1EDKA1 BNAME and TELF1: no e-mail address, so a contact that had
+///   only one is no contact there.
+pub fn business_content_in(standard: &str, value: &mut serde_json::Value) {
+    set_aside_gaps(standard, value, None);
+    business_content(value);
+}
+
+fn set_aside_gaps(standard: &str, value: &mut serde_json::Value, document: Option<&str>) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            if standard != "cxml"
+                && standard != "edifact"
+                && let Some(Value::Array(references)) = map.get_mut("references")
+            {
+                references.retain(|r| {
+                    r.get("scheme").and_then(Value::as_str)
+                        != Some(crate::schemes::PREVIOUS_MESSAGE)
+                });
+            }
+            if standard == "idoc"
+                && let Some(Value::Array(contacts)) = map.get_mut("contacts")
+            {
+                for contact in contacts.iter_mut() {
+                    if let Some(email) = contact.get_mut("email") {
+                        *email = Value::Null;
+                    }
+                }
+                contacts.retain(|c| {
+                    ["name", "phone"]
+                        .iter()
+                        .any(|k| c.get(*k).is_some_and(|v| !v.is_null()))
+                });
+            }
+            // A schedule line is a quantity and its dates, nothing else (an order line has more).
+            let in_schedule =
+                map.len() == 2 && map.contains_key("quantity") && map.contains_key("dates");
+            let date = map.get("kind").and_then(Value::as_str).map(str::to_owned);
+            if let (Some(kind), Some(Value::String(text))) = (date, map.get_mut("value")) {
+                match standard {
+                    "idoc" => *text = without_offset(text),
+                    "x12" if matches!(kind.as_str(), "Document" | "Other") => {
+                        *text = without_offset(text);
+                        let dated_only = matches!(
+                            document,
+                            Some("PurchaseOrder" | "OrderResponse" | "OrderChange" | "Invoice")
+                        ) || kind == "Other";
+                        if dated_only && let Some((day, _)) = text.split_once('T') {
+                            *text = day.to_owned();
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                let document = document.or(match key.as_str() {
+                    "PurchaseOrder" | "OrderResponse" | "OrderChange" | "Invoice"
+                    | "ShipNotice" => Some(key.as_str()),
+                    _ => None,
+                });
+                if standard == "x12" && in_schedule && key == "dates" {
+                    strip_offsets(child);
+                }
+                set_aside_gaps(standard, child, document);
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| set_aside_gaps(standard, v, document)),
+        _ => {}
+    }
+}
+
+/// Every date value under `dates` without its offset.
+fn strip_offsets(dates: &mut serde_json::Value) {
+    if let serde_json::Value::Array(dates) = dates {
+        for date in dates {
+            if let Some(serde_json::Value::String(text)) = date.get_mut("value") {
+                *text = without_offset(text);
+            }
+        }
+    }
+}
+
+/// An ISO 8601 date-time without its UTC offset (`Z`, `+01:00`, `-0500`); a date unchanged.
+fn without_offset(text: &str) -> String {
+    let Some((day, time)) = text.split_once('T') else {
+        return text.to_owned();
+    };
+    let time = time.trim_end_matches('Z');
+    let time = time.find(['+', '-']).map_or(time, |at| &time[..at]);
+    format!("{day}T{time}")
 }
 
 /// Every place where `b` differs from `a`, as `path: a ≠ b` lines under `root`.
@@ -423,7 +549,7 @@ fn first_difference(path: &Path, expected: &str, actual: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{bless_rule, business_content};
+    use super::{bless_rule, business_content, business_content_in};
 
     #[test]
     fn a_status_is_compared_by_meaning_not_by_the_source_code() {
@@ -482,6 +608,66 @@ mod tests {
         business_content(&mut other);
         assert_eq!(one, wrapped);
         assert_ne!(one, other);
+    }
+
+    #[test]
+    fn a_note_s_kind_and_a_contact_s_role_are_their_standard_s_words() {
+        let mut cxml = serde_json::json!({"notes": [{"kind": "reason", "text": "late"}],
+            "contacts": [{"role": "sales", "name": "A. Vogt"}], "kind": "Invoice"});
+        let mut idoc = serde_json::json!({"notes": [{"kind": "0002", "text": "late"}],
+            "contacts": [{"role": null, "name": "A. Vogt"}], "kind": "Invoice"});
+        business_content(&mut cxml);
+        business_content(&mut idoc);
+        assert_eq!(cxml, idoc);
+        let mut credit = serde_json::json!({"notes": [{"kind": "reason", "text": "late"}],
+            "contacts": [{"role": "sales", "name": "A. Vogt"}], "kind": "CreditNote"});
+        business_content(&mut credit);
+        assert_ne!(credit, cxml, "an invoice's kind is not a note's");
+    }
+
+    #[test]
+    fn what_a_target_has_no_place_for_is_set_aside_for_that_target_only() {
+        let source = serde_json::json!({"OrderResponse": {
+            "references": [{"scheme": "previous-message", "value": "1.2@buyer"},
+                           {"scheme": "contract", "value": "K-7"}],
+            "dates": [{"kind": "Document", "value": "2026-02-04T09:10:00+01:00"},
+                      {"kind": "PromisedShip", "value": "2026-02-20T08:00:00+01:00"}],
+            "parties": [{"contacts": [{"email": "a@b.example", "name": null, "phone": null}]}]}});
+        let x12_read = serde_json::json!({"OrderResponse": {
+            "references": [{"scheme": "contract", "value": "K-7"}],
+            "dates": [{"kind": "Document", "value": "2026-02-04"},
+                      {"kind": "PromisedShip", "value": "2026-02-20T08:00:00+01:00"}],
+            "parties": [{"contacts": [{"email": "a@b.example", "name": null, "phone": null}]}]}});
+        let idoc_read = serde_json::json!({"OrderResponse": {
+            "references": [{"scheme": "contract", "value": "K-7"}],
+            "dates": [{"kind": "Document", "value": "2026-02-04T09:10:00"},
+                      {"kind": "PromisedShip", "value": "2026-02-20T08:00:00"}],
+            "parties": [{"contacts": []}]}});
+        let compared = |standard: &str, mut value: serde_json::Value| {
+            business_content_in(standard, &mut value);
+            value
+        };
+        assert_eq!(
+            compared("x12", source.clone()),
+            compared("x12", x12_read.clone())
+        );
+        assert_eq!(
+            compared("idoc", source.clone()),
+            compared("idoc", idoc_read.clone())
+        );
+        // EDIFACT has RFF+ACW and DTM 2379 303: there the same losses are losses.
+        assert_ne!(
+            compared("edifact", source.clone()),
+            compared("edifact", x12_read)
+        );
+        assert_ne!(
+            compared("edifact", source.clone()),
+            compared("edifact", idoc_read)
+        );
+        // X12 keeps a DTM's zone: a line date that lost it still differs.
+        let mut lost = source.clone();
+        lost["OrderResponse"]["dates"][1]["value"] = "2026-02-20T08:00:00".into();
+        assert_ne!(compared("x12", source), compared("x12", lost));
     }
 
     #[test]
