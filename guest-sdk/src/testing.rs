@@ -72,6 +72,11 @@ pub fn encode_context() -> EncodeContext {
 /// format has a place for. A line change's `ChangeQuantity`, `ChangePrice` and `ChangeDates`
 /// count as `Change`: only X12's POC02 names which value changed (EDIFACT 1229 `3`, SAP
 /// ACTION `002` and a cXML update say "changed"), and the new values are in the line itself.
+/// A ship notice's `purpose`, a pack's `packaging` and a carrier's `mode` are each the
+/// source's own code, as the order type is (X12 BSN01, TD101 and TD504; EDIFACT BGM 1225,
+/// PAC 7065 and TDT 8067; SAP E1EDL18 QUALF, VHILM and TRATY, keys into SAP's customizing;
+/// cXML `ShipNoticeHeader@operation`, `Packaging` and `Route@method`), with no canonical
+/// vocabulary to translate them through, and are removed.
 /// A note's `kind` and a contact's `role` are removed too: each is a code of the source's own
 /// list (a note's X12 NTE01, EDIFACT FTX 4451, SAP TDID or cXML `Comments@type`; a contact's
 /// X12 PER01, EDIFACT CTA 3139 or cXML `Contact@role`; SAP E1EDKA1 has none), and the model
@@ -97,8 +102,14 @@ pub fn business_content(value: &mut serde_json::Value) {
                 "status_code",
                 "change_code",
                 "structure",
+                "purpose",
+                "packaging",
             ] {
                 map.remove(key);
+            }
+            // A carrier's `mode`, beside its ids and name (a line has no `mode`).
+            if map.contains_key("tracking_numbers") {
+                map.remove("mode");
             }
             if let Some(Value::String(change)) = map.get_mut("change")
                 && matches!(
@@ -156,6 +167,9 @@ pub fn business_content(value: &mut serde_json::Value) {
 /// what its target can carry. Apply it to both sides. Each gap is named with the standard's
 /// element that lacks it:
 ///
+/// - No standard writes an identifier or reference in another standard's own words: a code
+///   the scheme table ([`crate::schemes`]) has no row for stays `x12:<REF01>`,
+///   `edifact:<1153>` or `sap:<...>`, which only that standard's adapter writes back.
 /// - X12 and SAP IDoc have no reference for the id of an earlier *message* (the
 ///   [`crate::schemes::PREVIOUS_MESSAGE`] scheme, a cXML payloadID or EDIFACT RFF+ACW): X12
 ///   element 128 and SAP's EDI_QUALFR have no code of that meaning, and what stands for it in
@@ -169,10 +183,72 @@ pub fn business_content(value: &mut serde_json::Value) {
 /// - SAP IDoc dates have no time zone: E1EDK03 and E1EDP03 DATUM/UZEIT, E1EDP20 EDATU/EZEIT,
 ///   E1EDT13 NTANF/NTANZ (its TZONE_BEG names a zone of table TTZZ, not an offset).
 /// - SAP IDoc contacts are E1EDKA1 BNAME and TELF1: no e-mail address, so a contact that had
-///   only one is no contact there.
+///   only one is no contact there. E1EDKA1 identifies a partner by PARTN, LIFNR and ILNNR
+///   (a GLN): no DUNS number.
+/// - SAP IDoc taxes are E1EDK04 and E1EDP04 MWSKZ, MSATZ and MWSBT: a rate and an amount, no
+///   taxable base.
+/// - An order response's change number: cXML's ConfirmationHeader and OrderReference name
+///   the order (orderID, payloadID) but not which change of it is answered, and the ORDRSP
+///   IDoc's E1EDK01 and E1EDK02 qualifiers (EDI_QUALFR) have no code for one. Nor does the
+///   ORDCHG IDoc for the change's own number or revision.
+/// - An invoice's amount due: X12 810 TDS has the total (TDS01) and the amount due *after
+///   terms discount* (TDS03), not the amount due; INVOIC02 E1EDS01 SUMID has no code for it.
 pub fn business_content_in(standard: &str, value: &mut serde_json::Value) {
     set_aside_gaps(standard, value, None);
+    set_aside_fields(standard, value);
     business_content(value);
+}
+
+/// The fields of one document type that `standard` has no element for (see
+/// [`business_content_in`]), by their path in the document.
+fn set_aside_fields(standard: &str, value: &mut serde_json::Value) {
+    use serde_json::Value;
+    let Some((document, body)) = value.as_object_mut().and_then(|m| m.iter_mut().next()) else {
+        return;
+    };
+    let Some(body) = body.as_object_mut() else {
+        return;
+    };
+    let fields: &[&str] = match (standard, document.as_str()) {
+        ("cxml", "OrderResponse") => &["change_number"],
+        ("idoc", "OrderResponse") => &["change_number"],
+        ("idoc", "OrderChange") => &["change_number", "revision"],
+        _ => &[],
+    };
+    for field in fields {
+        body.insert((*field).to_owned(), Value::Null);
+    }
+    if document == "Invoice"
+        && matches!(standard, "x12" | "idoc")
+        && let Some(Value::Object(totals)) = body.get_mut("totals")
+    {
+        totals.insert("due".to_owned(), Value::Null);
+    }
+    if standard == "idoc" {
+        if let Some(Value::Array(parties)) = body.get_mut("parties") {
+            for ids in parties.iter_mut().filter_map(|p| p.get_mut("ids")) {
+                if let Value::Array(ids) = ids {
+                    ids.retain(|i| i.get("scheme").and_then(Value::as_str) != Some("duns"));
+                }
+            }
+        }
+        let no_taxable = |taxes: &mut Value| {
+            for tax in taxes.as_array_mut().into_iter().flatten() {
+                if let Some(taxable) = tax.get_mut("taxable") {
+                    *taxable = Value::Null;
+                }
+            }
+        };
+        if let Some(taxes) = body.get_mut("taxes") {
+            no_taxable(taxes);
+        }
+        if let Some(Value::Array(lines)) = body.get_mut("lines") {
+            lines
+                .iter_mut()
+                .filter_map(|l| l.get_mut("taxes"))
+                .for_each(no_taxable);
+        }
+    }
 }
 
 fn set_aside_gaps(standard: &str, value: &mut serde_json::Value, document: Option<&str>) {
@@ -187,6 +263,15 @@ fn set_aside_gaps(standard: &str, value: &mut serde_json::Value, document: Optio
                     r.get("scheme").and_then(Value::as_str)
                         != Some(crate::schemes::PREVIOUS_MESSAGE)
                 });
+            }
+            for key in ["ids", "item_ids", "references", "marks"] {
+                if let Some(Value::Array(identifiers)) = map.get_mut(key) {
+                    identifiers.retain(|i| {
+                        i.get("scheme")
+                            .and_then(Value::as_str)
+                            .is_none_or(|scheme| !of_another_standard(scheme, standard))
+                    });
+                }
             }
             if standard == "idoc"
                 && let Some(Value::Array(contacts)) = map.get_mut("contacts")
@@ -239,6 +324,16 @@ fn set_aside_gaps(standard: &str, value: &mut serde_json::Value, document: Optio
             .for_each(|v| set_aside_gaps(standard, v, document)),
         _ => {}
     }
+}
+
+/// Whether `scheme` is a code of a standard other than adapter `standard`'s own, kept in that
+/// standard's words because the scheme table has no row for it (`x12:DP`, `edifact:LI`,
+/// `sap:EXIDV2`): by [`crate::schemes`]' rule, only that standard writes it back.
+fn of_another_standard(scheme: &str, standard: &str) -> bool {
+    let own = if standard == "idoc" { "sap" } else { standard };
+    scheme
+        .split_once(':')
+        .is_some_and(|(prefix, _)| matches!(prefix, "x12" | "edifact" | "sap") && prefix != own)
 }
 
 /// Every date value under `dates` without its offset.
@@ -623,6 +718,21 @@ mod tests {
             "contacts": [{"role": "sales", "name": "A. Vogt"}], "kind": "CreditNote"});
         business_content(&mut credit);
         assert_ne!(credit, cxml, "an invoice's kind is not a note's");
+    }
+
+    #[test]
+    fn a_notice_s_codes_are_their_standard_s_words_but_its_tracking_is_content() {
+        let mut x12 = serde_json::json!({"purpose": "00", "carrier": {"mode": "M",
+            "tracking_numbers": ["PRO-1"]}, "packs": [{"packaging": "PLT94"}]});
+        let mut cxml = serde_json::json!({"purpose": "new", "carrier": {"mode": "motor",
+            "tracking_numbers": ["PRO-1"]}, "packs": [{"packaging": "pallet"}]});
+        business_content(&mut x12);
+        business_content(&mut cxml);
+        assert_eq!(x12, cxml);
+        let mut lost = serde_json::json!({"purpose": "new", "carrier": {"mode": "motor",
+            "tracking_numbers": []}, "packs": [{"packaging": "pallet"}]});
+        business_content(&mut lost);
+        assert_ne!(lost, x12);
     }
 
     #[test]
