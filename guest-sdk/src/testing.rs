@@ -185,6 +185,11 @@ pub fn business_content(value: &mut serde_json::Value) {
 /// - SAP IDoc contacts are E1EDKA1 BNAME and TELF1: no e-mail address, so a contact that had
 ///   only one is no contact there. E1EDKA1 identifies a partner by PARTN, LIFNR and ILNNR
 ///   (a GLN): no DUNS number.
+/// - SAP IDoc parties carry a VAT number only in an invoice (INVOIC02 E1EDK01 EIGENUINR and
+///   KUNDEUINR). An item's ids are E1EDP19 QUALF 001 (buyer's), 002 (supplier's) and 003
+///   (EAN) with MFRPN: no supplier's auxiliary part id (cXML SupplierPartAuxiliaryID). And a
+///   response line's E1EDP01 ACTION (001 added, 002 changed, 003 cancelled, 004 unchanged,
+///   005 locked) has no backorder: a backordered line is a changed one there.
 /// - SAP IDoc taxes are E1EDK04 and E1EDP04 MWSKZ, MSATZ and MWSBT: a rate and an amount, no
 ///   taxable base.
 /// - An order response's change number: cXML's ConfirmationHeader and OrderReference name
@@ -225,10 +230,37 @@ fn set_aside_fields(standard: &str, value: &mut serde_json::Value) {
         totals.insert("due".to_owned(), Value::Null);
     }
     if standard == "idoc" {
+        // INVOIC02 has E1EDK01 EIGENUINR and KUNDEUINR for the two VAT numbers; no other.
+        let lacking: &[&str] = if document == "Invoice" {
+            &["duns"]
+        } else {
+            &["duns", crate::schemes::VAT]
+        };
         if let Some(Value::Array(parties)) = body.get_mut("parties") {
             for ids in parties.iter_mut().filter_map(|p| p.get_mut("ids")) {
                 if let Value::Array(ids) = ids {
-                    ids.retain(|i| i.get("scheme").and_then(Value::as_str) != Some("duns"));
+                    ids.retain(|i| {
+                        i.get("scheme")
+                            .and_then(Value::as_str)
+                            .is_none_or(|s| !lacking.contains(&s))
+                    });
+                }
+            }
+        }
+        if let Some(Value::Array(lines)) = body.get_mut("lines") {
+            for line in lines.iter_mut() {
+                let line = if line.get("line").is_some() {
+                    &mut line["line"]
+                } else {
+                    line
+                };
+                if let Some(Value::Array(ids)) = line.get_mut("item_ids") {
+                    ids.retain(|i| i.get("scheme").and_then(Value::as_str) != Some("supplier-aux"));
+                }
+                if let Some(status) = line.get_mut("status")
+                    && status == "Backordered"
+                {
+                    *status = Value::from("Changed");
                 }
             }
         }
@@ -773,6 +805,22 @@ mod tests {
         assert_ne!(
             compared("edifact", source.clone()),
             compared("edifact", idoc_read)
+        );
+        // A backorder is a change in an IDoc (E1EDP01 ACTION), not a rejection; elsewhere it
+        // is its own status.
+        let line =
+            |status: &str| serde_json::json!({"OrderResponse": {"lines": [{"status": status}]}});
+        assert_eq!(
+            compared("idoc", line("Backordered")),
+            compared("idoc", line("Changed"))
+        );
+        assert_ne!(
+            compared("idoc", line("Backordered")),
+            compared("idoc", line("Rejected"))
+        );
+        assert_ne!(
+            compared("x12", line("Backordered")),
+            compared("x12", line("Changed"))
         );
         // X12 keeps a DTM's zone: a line date that lost it still differs.
         let mut lost = source.clone();
