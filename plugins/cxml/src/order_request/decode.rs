@@ -30,6 +30,11 @@ pub fn decode(request: &Element, also_mapped: &[&str]) -> Result<PurchaseOrder, 
         value: date_attr(header, "orderDate")?,
         qualifier: Some("orderDate".to_owned()),
     }];
+    dates.extend(dated_attr(
+        header,
+        "requestedDeliveryDate",
+        DateKind::RequestedDelivery,
+    )?);
     let total = header.first("Total").map(read_money_in).transpose()?;
     if let Some(total_element) = header.first("Total") {
         keep_unmapped(
@@ -64,6 +69,7 @@ pub fn decode(request: &Element, also_mapped: &[&str]) -> Result<PurchaseOrder, 
     let mut mapped = vec![
         "orderID",
         "orderDate",
+        "requestedDeliveryDate",
         "type",
         "orderType",
         "Total",

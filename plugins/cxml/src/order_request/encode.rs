@@ -78,6 +78,15 @@ fn write_header(po: &PurchaseOrder, extras: HeaderExtras<'_>) -> Result<Element,
         .attr("type", extras.kind)
         .attr_opt("orderType", order_type)
         .attr_opt("orderVersion", extras.version)
+        .attr_opt(
+            "requestedDeliveryDate",
+            pick_date(
+                &po.dates,
+                DateKind::RequestedDelivery,
+                "requestedDeliveryDate",
+            )
+            .map(|d| d.value.as_str()),
+        )
         .child(Element::new("Total").child(write_money(&amount, &currency)));
     let first_of = |role: PartyRole| po.parties.iter().position(|p| p.role == role);
     let ship_to = first_of(PartyRole::ShipTo);
@@ -165,7 +174,9 @@ fn write_item_out(po: &PurchaseOrder, line: &OrderLine, i: usize) -> Result<Elem
         &line.extensions,
         &format!("{at}.price"),
     )?;
-    // The line's own date, else its first scheduled delivery, else the order's.
+    // The line's own date, else its first scheduled delivery. The order's own requested
+    // delivery is OrderRequestHeader@requestedDeliveryDate, which holds for every item
+    // without one.
     let requested = pick_date(
         &line.dates,
         DateKind::RequestedDelivery,
@@ -179,13 +190,6 @@ fn write_item_out(po: &PurchaseOrder, line: &OrderLine, i: usize) -> Result<Elem
                 "requestedDeliveryDate",
             )
         })
-    })
-    .or_else(|| {
-        pick_date(
-            &po.dates,
-            DateKind::RequestedDelivery,
-            "requestedDeliveryDate",
-        )
     });
     let mut detail = Element::new("ItemDetail")
         .child(unit_price)
