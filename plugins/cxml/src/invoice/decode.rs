@@ -18,6 +18,7 @@ use crate::comments::read_comments;
 use crate::extensions::keep_unmapped;
 use crate::money::read_money_in;
 use crate::order_reference::{self, PAYLOAD_ID_SCHEME};
+use crate::order_request::extras::{take_dates, take_payment_terms};
 use crate::values::{date_attr, optional_attr, required_attr};
 
 /// The invoice an `<InvoiceDetailRequest>` states, and the warnings tolerated reading it.
@@ -38,7 +39,7 @@ pub fn decode(request: &Element) -> Result<(Invoice, Vec<AdapterError>), Adapter
     if let Some(operation) = optional_attr(header, "operation").filter(|o| *o != "new") {
         extensions.push(text_extension(OPERATION_KEY, operation));
     }
-    let dates = vec![Dated {
+    let mut dates = vec![Dated {
         kind: DateKind::Invoice,
         value: date_attr(header, "invoiceDate")?,
         qualifier: Some("invoiceDate".to_owned()),
@@ -99,6 +100,8 @@ pub fn decode(request: &Element) -> Result<(Invoice, Vec<AdapterError>), Adapter
         ],
         &mut extensions,
     );
+    dates.extend(take_dates(&mut extensions));
+    let payment_terms = take_payment_terms(payment_terms, &mut extensions);
     let mut invoice = Invoice {
         invoice_number,
         kind,
