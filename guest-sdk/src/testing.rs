@@ -76,7 +76,10 @@ pub fn encode_context() -> EncodeContext {
 /// source's own code, as the order type is (X12 BSN01, TD101 and TD504; EDIFACT BGM 1225,
 /// PAC 7065 and TDT 8067; SAP E1EDL18 QUALF, VHILM and TRATY, keys into SAP's customizing;
 /// cXML `ShipNoticeHeader@operation`, `Packaging` and `Route@method`), with no canonical
-/// vocabulary to translate them through, and are removed.
+/// vocabulary to translate them through, and are removed. So is an allowance's or charge's
+/// `code` (X12 SAC02, EDIFACT ALC 7161, SAP KSCHL, a condition type of SAP's customizing, and
+/// cXML's element name, `ShippingAmount` or `InvoiceDetailDiscount`); whether it is a charge,
+/// its amount and its description are compared.
 /// A note's `kind` and a contact's `role` are removed too: each is a code of the source's own
 /// list (a note's X12 NTE01, EDIFACT FTX 4451, SAP TDID or cXML `Comments@type`; a contact's
 /// X12 PER01, EDIFACT CTA 3139 or cXML `Contact@role`; SAP E1EDKA1 has none), and the model
@@ -111,6 +114,10 @@ pub fn business_content(value: &mut serde_json::Value) {
             if map.contains_key("tracking_numbers") {
                 map.remove("mode");
             }
+            // An allowance's or charge's `code`, beside `is_charge` (a defect has a code too).
+            if map.contains_key("is_charge") {
+                map.remove("code");
+            }
             if let Some(Value::String(change)) = map.get_mut("change")
                 && matches!(
                     change.as_str(),
@@ -136,6 +143,19 @@ pub fn business_content(value: &mut serde_json::Value) {
                         .for_each(|item| {
                             item.remove(own_code);
                         });
+                }
+            }
+            // An invoice's lines name their order "when there are several" (the model's
+            // words): with one, a line naming it says no more than one naming none.
+            let only_order = match map.get("po_numbers") {
+                Some(Value::Array(orders)) if orders.len() == 1 => Some(orders[0].clone()),
+                _ => None,
+            };
+            if let (Some(only), Some(Value::Array(lines))) = (only_order, map.get_mut("lines")) {
+                for line in lines.iter_mut().filter_map(Value::as_object_mut) {
+                    if line.get("po_number") == Some(&only) {
+                        line.insert("po_number".to_owned(), Value::Null);
+                    }
                 }
             }
             map.values_mut().for_each(business_content);
@@ -196,6 +216,9 @@ pub fn business_content(value: &mut serde_json::Value) {
 ///   the order (orderID, payloadID) but not which change of it is answered, and the ORDRSP
 ///   IDoc's E1EDK01 and E1EDK02 qualifiers (EDI_QUALFR) have no code for one. Nor does the
 ///   ORDCHG IDoc for the change's own number or revision.
+/// - An invoice line's order line equal to its own number: cXML requires one
+///   (InvoiceDetailItemReference@lineNumber), and gives the line's own number where the
+///   source names none.
 /// - An invoice's amount due: X12 810 TDS has the total (TDS01) and the amount due *after
 ///   terms discount* (TDS03), not the amount due; INVOIC02 E1EDS01 SUMID has no code for it.
 pub fn business_content_in(standard: &str, value: &mut serde_json::Value) {
@@ -228,6 +251,19 @@ fn set_aside_fields(standard: &str, value: &mut serde_json::Value) {
         && let Some(Value::Object(totals)) = body.get_mut("totals")
     {
         totals.insert("due".to_owned(), Value::Null);
+    }
+    // cXML's InvoiceDetailItemReference@lineNumber, the order line an item bills, is
+    // required: for a line whose source names none, the writer gives the line's own number.
+    if standard == "cxml"
+        && document == "Invoice"
+        && let Some(Value::Array(lines)) = body.get_mut("lines")
+    {
+        for line in lines.iter_mut().filter_map(Value::as_object_mut) {
+            if line.get("order_line").is_some() && line.get("order_line") == line.get("line_number")
+            {
+                line.insert("order_line".to_owned(), Value::Null);
+            }
+        }
     }
     if standard == "idoc" {
         // INVOIC02 has E1EDK01 EIGENUINR and KUNDEUINR for the two VAT numbers; no other.
@@ -765,6 +801,22 @@ mod tests {
             "tracking_numbers": []}, "packs": [{"packaging": "pallet"}]});
         business_content(&mut lost);
         assert_ne!(lost, x12);
+    }
+
+    #[test]
+    fn an_invoice_line_naming_the_only_order_says_no_more_than_one_naming_none() {
+        let invoice = |po: Option<&str>, code: &str| {
+            serde_json::json!({"po_numbers": ["4500012399"], "lines": [{"po_number": po,
+                "allowances_charges": [{"is_charge": false, "code": code, "amount": "2.84"}]}]})
+        };
+        let mut named = invoice(Some("4500012399"), "C310");
+        let mut unnamed = invoice(None, "InvoiceDetailDiscount");
+        let mut other = invoice(Some("4500099999"), "C310");
+        business_content(&mut named);
+        business_content(&mut unnamed);
+        business_content(&mut other);
+        assert_eq!(named, unnamed);
+        assert_ne!(named, other, "a line naming another order says so");
     }
 
     #[test]
