@@ -19,6 +19,7 @@ use crate::extensions::keep_unmapped;
 use crate::money::read_money_in;
 use crate::order_reference::{self, PAYLOAD_ID_SCHEME};
 use crate::order_request::extras::{take_dates, take_payment_terms};
+use crate::references;
 use crate::values::{date_attr, optional_attr, required_attr};
 
 /// The invoice an `<InvoiceDetailRequest>` states, and the warnings tolerated reading it.
@@ -97,9 +98,15 @@ pub fn decode(request: &Element) -> Result<(Invoice, Vec<AdapterError>), Adapter
             "InvoiceDetailShipping",
             "PaymentTerm",
             "Comments",
+            references::ID_REFERENCE,
         ],
         &mut extensions,
     );
+    let references = references::read(
+        header,
+        "cxml.InvoiceDetailRequestHeader.IdReference",
+        &mut extensions,
+    )?;
     dates.extend(take_dates(&mut extensions));
     let payment_terms = take_payment_terms(payment_terms, &mut extensions);
     let mut invoice = Invoice {
@@ -109,7 +116,7 @@ pub fn decode(request: &Element) -> Result<(Invoice, Vec<AdapterError>), Adapter
         currency: None,
         dates,
         parties,
-        references: Vec::new(),
+        references,
         payment_terms,
         lines: Vec::new(),
         taxes: Vec::new(),

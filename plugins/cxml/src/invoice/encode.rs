@@ -22,9 +22,10 @@ use crate::comments::write_comments;
 use crate::extensions::{find, unwritten, value_text, write_extrinsics};
 use crate::item::{manufacturer_part, write_item_id};
 use crate::money::{CONVERSION_FACTOR_KEY, write_money_in, write_price};
-use crate::order_reference::{self, PAYLOAD_ID_SCHEME};
+use crate::order_reference;
 use crate::order_request::CLASSIFICATION_PREFIX;
 use crate::order_request::extras::{write_dates, write_payment_terms};
+use crate::references;
 use crate::tax::{sum, write_tax};
 use crate::values::{decimal_at, pick_date};
 
@@ -117,6 +118,9 @@ fn write_header(invoice: &Invoice) -> Result<Element, AdapterError> {
     if let Some(comments) = write_comments(&invoice.notes, "notes") {
         header = header.child(comments);
     }
+    header
+        .children
+        .extend(references::write(&invoice.references));
     // Dates besides the invoice date have no attribute: Extrinsics, as in an order.
     header.children.extend(write_dates(
         invoice.dates.iter().filter(|d| !std::ptr::eq(*d, date)),
@@ -131,14 +135,6 @@ fn write_header(invoice: &Invoice) -> Result<Element, AdapterError> {
 
 fn warn_unwritten_header(invoice: &Invoice) {
     let mut lost = Vec::new();
-    let references = invoice
-        .references
-        .iter()
-        .filter(|r| r.scheme != PAYLOAD_ID_SCHEME)
-        .count();
-    if references > 0 {
-        lost.push(format!("{references} reference(s)"));
-    }
     let written: Vec<String> = invoice
         .extensions
         .iter()
