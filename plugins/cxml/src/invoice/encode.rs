@@ -11,7 +11,10 @@ use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::xml::Element;
 use wharf_guest_sdk::{error, log};
 
-use super::line::{DISCOUNT, MANUFACTURER_NAME_KEY, SERVICE_KEY, SPECIAL_HANDLING, TAX_TOTAL_KEY};
+use super::line::{
+    DISCOUNT, MANUFACTURER_NAME_KEY, SERVICE_KEY, SPECIAL_HANDLING, TAX_TOTAL_KEY,
+    write_modifications,
+};
 use super::{
     HEADER_ORDER_KEY, OPERATION_KEY, ORDER_DATE_KEY, ORDER_PAYLOAD_KEY, PURPOSE_KEY, purpose_of,
     summary,
@@ -341,6 +344,11 @@ fn write_line(
     let mut entries: Vec<(usize, &wharf_guest_sdk::canonical::AllowanceCharge)> =
         line.allowances_charges.iter().enumerate().collect();
     entries.sort_by_key(|(_, e)| !e.is_charge);
+    // An allowance with a description is a Modification: InvoiceDetailDiscount has none.
+    let (described, entries): (Vec<_>, Vec<_>) = entries
+        .into_iter()
+        .partition(|(_, e)| !e.is_charge && e.description.is_some());
+    let modifications = write_modifications(&described, currency, at)?;
     for (j, entry) in entries {
         let place = format!("{at}.allowances_charges[{j}]");
         let element = if entry.is_charge {
@@ -365,6 +373,7 @@ fn write_line(
         }
         item = item.child(element);
     }
+    item.children.extend(modifications);
     item.children.extend(write_extrinsics(&line.extensions));
     let known = [
         SERVICE_KEY,
