@@ -190,10 +190,13 @@ pub fn business_content(value: &mut serde_json::Value) {
 /// - No standard writes an identifier or reference in another standard's own words: a code
 ///   the scheme table ([`crate::schemes`]) has no row for stays `x12:<REF01>`,
 ///   `edifact:<1153>` or `sap:<...>`, which only that standard's adapter writes back.
-/// - X12 and SAP IDoc have no reference for the id of an earlier *message* (the
-///   [`crate::schemes::PREVIOUS_MESSAGE`] scheme, a cXML payloadID or EDIFACT RFF+ACW): X12
-///   element 128 and SAP's EDI_QUALFR have no code of that meaning, and what stands for it in
-///   their own traffic is the other message's control number, an envelope fact.
+/// - A reference of a canonical scheme the target's reference qualifiers have no code for, by
+///   the scheme table (X12 element 128, EDIFACT 1153, SAP's EDI_QUALFR; each row checked
+///   against those lists): so X12 and SAP IDoc have none for the id of an earlier *message*
+///   (the [`crate::schemes::PREVIOUS_MESSAGE`] scheme, a cXML payloadID or EDIFACT RFF+ACW),
+///   what stands for it in their own traffic being the other message's control number, and
+///   SAP none for the buyer's number for the vendor (X12 REF*IA). cXML writes any reference
+///   as an `IdReference` and has no such gap.
 /// - X12 dates the documents it begins without a time zone, and the 850's and 855's without a
 ///   time: BEG05, BAK03 and BAK04, BCH06, BIG01 and BIG03 are dates (element 373), BSN03/BSN04
 ///   date and time (337) without a time code (623); PRF04, a ship notice order's date, is a
@@ -323,13 +326,16 @@ fn set_aside_gaps(standard: &str, value: &mut serde_json::Value, document: Optio
     use serde_json::Value;
     match value {
         Value::Object(map) => {
-            if standard != "cxml"
-                && standard != "edifact"
+            if let Some(table) = reference_codes(standard)
                 && let Some(Value::Array(references)) = map.get_mut("references")
             {
                 references.retain(|r| {
-                    r.get("scheme").and_then(Value::as_str)
-                        != Some(crate::schemes::PREVIOUS_MESSAGE)
+                    r.get("scheme")
+                        .and_then(Value::as_str)
+                        .is_none_or(|scheme| {
+                            !crate::schemes::is_canonical(scheme)
+                                || crate::schemes::to_code(table, scheme).is_some()
+                        })
                 });
             }
             for key in ["ids", "item_ids", "references", "marks"] {
@@ -391,6 +397,17 @@ fn set_aside_gaps(standard: &str, value: &mut serde_json::Value, document: Optio
             .iter_mut()
             .for_each(|v| set_aside_gaps(standard, v, document)),
         _ => {}
+    }
+}
+
+/// The scheme table's column of the reference qualifiers adapter `standard` writes with.
+fn reference_codes(standard: &str) -> Option<crate::schemes::Standard> {
+    use crate::schemes::Standard;
+    match standard {
+        "x12" => Some(Standard::X12),
+        "edifact" => Some(Standard::Edifact),
+        "idoc" => Some(Standard::Sap),
+        _ => None,
     }
 }
 
