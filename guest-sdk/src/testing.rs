@@ -80,6 +80,9 @@ pub fn encode_context() -> EncodeContext {
 /// `code` (X12 SAC02, EDIFACT ALC 7161, SAP KSCHL, a condition type of SAP's customizing, and
 /// cXML's element name, `ShippingAmount` or `InvoiceDetailDiscount`); whether it is a charge,
 /// its amount and its description are compared.
+/// An invoice's Document date, when it gives no Invoice date, counts as its invoice date:
+/// EDIFACT INVOIC dates the invoice with DTM+137 (document/message date, as EANCOM uses it),
+/// and X12 BIG01 and cXML `invoiceDate` have one element for the invoice's date.
 /// A note's `kind` and a contact's `role` are removed too: each is a code of the source's own
 /// list (a note's X12 NTE01, EDIFACT FTX 4451, SAP TDID or cXML `Comments@type`; a contact's
 /// X12 PER01, EDIFACT CTA 3139 or cXML `Contact@role`; SAP E1EDKA1 has none), and the model
@@ -143,6 +146,19 @@ pub fn business_content(value: &mut serde_json::Value) {
                         .for_each(|item| {
                             item.remove(own_code);
                         });
+                }
+            }
+            // An invoice's own date is its invoice date where it names no other.
+            if map.contains_key("invoice_number")
+                && let Some(Value::Array(dates)) = map.get_mut("dates")
+                && !dates
+                    .iter()
+                    .any(|d| d.get("kind") == Some(&Value::from("Invoice")))
+            {
+                for date in dates.iter_mut().filter_map(Value::as_object_mut) {
+                    if date.get("kind") == Some(&Value::from("Document")) {
+                        date.insert("kind".to_owned(), Value::from("Invoice"));
+                    }
                 }
             }
             // An invoice's lines name their order "when there are several" (the model's
@@ -834,6 +850,21 @@ mod tests {
         business_content(&mut other);
         assert_eq!(named, unnamed);
         assert_ne!(named, other, "a line naming another order says so");
+        let dated = |dates: serde_json::Value| {
+            let mut invoice = serde_json::json!({"invoice_number": "CN-300", "dates": dates});
+            business_content(&mut invoice);
+            invoice
+        };
+        let edifact = dated(serde_json::json!([{"kind": "Document", "value": "2026-02-20"}]));
+        let x12 = dated(serde_json::json!([{"kind": "Invoice", "value": "2026-02-20"}]));
+        assert_eq!(edifact, x12);
+        let both = serde_json::json!([{"kind": "Document", "value": "2026-02-19"},
+            {"kind": "Invoice", "value": "2026-02-20"}]);
+        assert_ne!(
+            dated(both),
+            x12,
+            "beside an invoice date, a document date is its own"
+        );
     }
 
     #[test]
