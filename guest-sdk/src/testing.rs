@@ -240,6 +240,9 @@ pub fn business_content(value: &mut serde_json::Value) {
 ///   source names none.
 /// - An invoice's amount due: X12 810 TDS has the total (TDS01) and the amount due *after
 ///   terms discount* (TDS03), not the amount due; INVOIC02 E1EDS01 SUMID has no code for it.
+///   Nor does an 810 (004010) state the total of its allowances and charges: its summary is
+///   TDS, TXI, CAD, the SAC loop, ISS and CTT, and that total is left to be summed from the
+///   SACs (EDIFACT states it as MOA+131, SAP as E1EDS01 SUMID 020).
 pub fn business_content_in(standard: &str, value: &mut serde_json::Value) {
     set_aside_gaps(standard, value, None);
     set_aside_fields(standard, value);
@@ -270,6 +273,9 @@ fn set_aside_fields(standard: &str, value: &mut serde_json::Value) {
         && let Some(Value::Object(totals)) = body.get_mut("totals")
     {
         totals.insert("due".to_owned(), Value::Null);
+        if standard == "x12" {
+            totals.insert("allowances_charges".to_owned(), Value::Null);
+        }
     }
     // cXML's InvoiceDetailItemReference@lineNumber, the order line an item bills, is
     // required: for a line whose source names none, the writer gives the line's own number.
