@@ -1,7 +1,7 @@
 //! Every document type through every pair of formats it exists in, in the sandbox: a document
 //! read from one format's golden file, written by another adapter and read back by it, carries
-//! the same business content ([`business_content`]: what each standard says in its own words
-//! is set aside), or the writer refuses it with a located reason naming what the source lacks.
+//! the same business content ([`business_content_in`]: what each standard says in its own
+//! words, and what the target standard has no place for, is set aside), or the writer refuses it with a located reason naming what the source lacks.
 
 mod support;
 
@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use support::*;
-use wharf_guest_sdk::testing::{business_content, json_differences};
+use wharf_guest_sdk::testing::{business_content_in, json_differences};
 use wharf_host::model::CanonicalDocument;
 use wharf_host::sandbox::LoadedAdapter;
 
@@ -168,9 +168,10 @@ fn accepted_refusal(from: &str, case: &str, to: &str, refusal: &str) -> Option<&
         .map(|(_, _, _, why)| *why)
 }
 
-fn business(document: &CanonicalDocument) -> Value {
+/// What `document` says that the standard of adapter `to` can carry.
+fn business(document: &CanonicalDocument, to: &str) -> Value {
     let mut value = serde_json::to_value(&document.body).unwrap();
-    business_content(&mut value);
+    business_content_in(to, &mut value);
     value
 }
 
@@ -197,8 +198,10 @@ async fn adapters() -> BTreeMap<&'static str, Arc<LoadedAdapter>> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "issue 9, open: 15 of 57 pairs cross unchanged and 10 are refused as they should \
-            be; run with --ignored for the report"]
+#[ignore = "issue 9, open: 43 of 57 pairs cross unchanged and 10 are refused as they should \
+            be; 4 ship notices differ (into the DELVRY IDoc from cXML, EDIFACT and X12: the \
+            carrier, ordered quantities, serials, texts, ship-from party; and the IDoc's into \
+            X12: BSN03, split items' HL ids, an SAP HU mark); run with --ignored for the report"]
 async fn every_document_type_crosses_every_pair_of_formats() {
     let adapters = adapters().await;
     let mut report = Vec::new();
@@ -211,7 +214,6 @@ async fn every_document_type_crosses_every_pair_of_formats() {
             doc_type,
             "{from}/{case}"
         );
-        let expected = business(&original);
         for to in FORMATS.iter().filter(|f| f.id != from) {
             let adapter = &adapters[to.id];
             let pair = format!("{doc_type} {from}/{case} → {}", to.id);
@@ -246,7 +248,11 @@ async fn every_document_type_crosses_every_pair_of_formats() {
                     continue;
                 }
             };
-            let diffs = json_differences(doc_type, &expected, &business(&decoded.documents[0]));
+            let diffs = json_differences(
+                doc_type,
+                &business(&original, to.id),
+                &business(&decoded.documents[0], to.id),
+            );
             if diffs.is_empty() {
                 crossed += 1;
             } else {

@@ -1,4 +1,6 @@
-//! Native test support for adapters: agreement configuration and golden cases.
+//! Native test support for adapters: agreement configuration, golden cases, and the comparison
+//! the cross-format tests share ([`business_content`], and [`business_content_in`] for a
+//! document that crossed into a given standard).
 //!
 //! Golden cases live in a plugin's `tests/golden/` folder, one case per file stem:
 //!
@@ -24,6 +26,12 @@ use std::path::{Path, PathBuf};
 use crate::Adapter;
 use crate::canonical::CanonicalDocument;
 use crate::contract::{CallContext, Decoded, EncodeContext, Inbound};
+
+mod business;
+mod gaps;
+
+pub use business::{business_content, json_differences};
+pub use gaps::business_content_in;
 
 thread_local! {
     static CONFIG: RefCell<BTreeMap<String, String>> = const { RefCell::new(BTreeMap::new()) };
@@ -61,107 +69,6 @@ pub fn encode_context() -> EncodeContext {
         control_number: "1".into(),
         timestamp: "2026-01-02T03:04:05+00:00".into(),
     }
-}
-
-/// Reduces canonical JSON to its business content, in place: what every format must carry the
-/// same. Removed everywhere: `extensions`, source `qualifier`s and `role_code`s and the
-/// `order_type` (each standard says those in its own words), the source's own `status_code` and
-/// `change_code` beside the canonical `status` and `change` that carry their meaning (X12
-/// ACK01 `IA`, EDIFACT 1229 `5`, SAP ACTION `004` and cXML `accept` are one accepted line), and
-/// a ship notice's `structure`, X12's BSN05 code for the shape of its HL tree, which no other
-/// format has a place for. A line change's `ChangeQuantity`, `ChangePrice` and `ChangeDates`
-/// count as `Change`: only X12's POC02 names which value changed (EDIFACT 1229 `3`, SAP
-/// ACTION `002` and a cXML update say "changed"), and the new values are in the line itself.
-/// A note's `text` is compared with its white space collapsed: where its lines break is
-/// where a format's element width wrapped it (X12 NTE02 holds 80 characters, EDIFACT FTX
-/// 4440 70). Every `unit` becomes the unit it
-/// counts as in the canonical table (an IDoc's `PCE` comes back from X12's `PC` as `H87`: the
-/// same piece, see [`crate::units::same`]). Lists of facts (`ids`, `item_ids`, `parties`,
-/// `dates`, `references`, `contacts`, `notes`) are sorted, since their order carries no
-/// meaning, and so are a ship notice's `orders`, each named by its PO number, whose sequence
-/// is only the one the format's tree (X12 HL, EDIFACT CPS groups) met them in; lines keep
-/// theirs.
-pub fn business_content(value: &mut serde_json::Value) {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) => {
-            for key in [
-                "extensions",
-                "qualifier",
-                "role_code",
-                "order_type",
-                "status_code",
-                "change_code",
-                "structure",
-            ] {
-                map.remove(key);
-            }
-            if let Some(Value::String(change)) = map.get_mut("change")
-                && matches!(
-                    change.as_str(),
-                    "ChangeQuantity" | "ChangePrice" | "ChangeDates"
-                )
-            {
-                *change = "Change".to_owned();
-            }
-            if let Some(Value::String(text)) = map.get_mut("text") {
-                *text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            }
-            if let Some(Value::String(unit)) = map.get_mut("unit")
-                && let Some(row) = crate::units::rec20(unit)
-            {
-                *unit = row.counts_as.to_owned();
-            }
-            map.values_mut().for_each(business_content);
-            for key in [
-                "ids",
-                "item_ids",
-                "parties",
-                "dates",
-                "references",
-                "contacts",
-                "notes",
-            ] {
-                if let Some(Value::Array(items)) = map.get_mut(key) {
-                    items.sort_by_key(|v| v.to_string());
-                }
-            }
-            // By PO number, so that an order whose content differs still meets its own.
-            if let Some(Value::Array(orders)) = map.get_mut("orders") {
-                orders.sort_by_key(|o| o.get("po_number").map(Value::to_string));
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(business_content),
-        _ => {}
-    }
-}
-
-/// Every place where `b` differs from `a`, as `path: a ≠ b` lines under `root`.
-pub fn json_differences(root: &str, a: &serde_json::Value, b: &serde_json::Value) -> Vec<String> {
-    fn walk(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
-        use serde_json::Value;
-        match (a, b) {
-            (Value::Object(x), Value::Object(y)) => {
-                for key in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
-                    let (l, r) = (
-                        x.get(key).unwrap_or(&Value::Null),
-                        y.get(key).unwrap_or(&Value::Null),
-                    );
-                    walk(&format!("{path}.{key}"), l, r, out);
-                }
-            }
-            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-                for (i, (l, r)) in x.iter().zip(y).enumerate() {
-                    walk(&format!("{path}[{i}]"), l, r, out);
-                }
-            }
-            _ if a != b => out.push(format!("{path}: {a} ≠ {b}")),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    walk(root, a, b, &mut out);
-    out
 }
 
 /// Marsaglia's xorshift64: a deterministic generator for mutation tests, so a failure names a
@@ -423,66 +330,7 @@ fn first_difference(path: &Path, expected: &str, actual: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{bless_rule, business_content};
-
-    #[test]
-    fn a_status_is_compared_by_meaning_not_by_the_source_code() {
-        // An X12 IA and a cXML accept are one accepted line (issue 9's matrix compared codes).
-        let mut x12 = serde_json::json!({"status": "Accepted", "status_code": "IA",
-            "lines": [{"change": "Cancel", "change_code": "DI"}], "structure": "0001"});
-        let mut cxml = serde_json::json!({"status": "Accepted", "status_code": "accept",
-            "lines": [{"change": "Cancel", "change_code": "003"}], "structure": null});
-        business_content(&mut x12);
-        business_content(&mut cxml);
-        assert_eq!(x12, cxml);
-        let mut rejected = serde_json::json!({"status": "Rejected", "status_code": "IA",
-            "lines": [{"change": "Cancel", "change_code": "DI"}], "structure": "0001"});
-        business_content(&mut rejected);
-        assert_ne!(rejected, x12, "the status itself is still compared");
-    }
-
-    #[test]
-    fn a_quantity_change_is_a_change_but_not_a_cancellation() {
-        // X12 POC02 QI names the value that changed; EDIFACT 1229 3 and SAP ACTION 002 cannot.
-        let mut x12 = serde_json::json!({"lines": [{"change": "ChangeQuantity"}]});
-        let mut edifact = serde_json::json!({"lines": [{"change": "Change"}]});
-        let mut cancel = serde_json::json!({"lines": [{"change": "Cancel"}]});
-        business_content(&mut x12);
-        business_content(&mut edifact);
-        business_content(&mut cancel);
-        assert_eq!(x12, edifact);
-        assert_ne!(x12, cancel);
-    }
-
-    #[test]
-    fn a_notice_s_orders_compare_as_a_set_and_lines_in_sequence() {
-        let mut one = serde_json::json!({"orders": [{"po_number": "A"}, {"po_number": "B"}],
-            "lines": [{"line_number": "1"}, {"line_number": "2"}]});
-        let mut other = serde_json::json!({"orders": [{"po_number": "B"}, {"po_number": "A"}],
-            "lines": [{"line_number": "1"}, {"line_number": "2"}]});
-        let mut swapped = serde_json::json!({"orders": [{"po_number": "A"}, {"po_number": "B"}],
-            "lines": [{"line_number": "2"}, {"line_number": "1"}]});
-        business_content(&mut one);
-        business_content(&mut other);
-        business_content(&mut swapped);
-        assert_eq!(one, other);
-        assert_ne!(one, swapped);
-    }
-
-    #[test]
-    fn a_note_wrapped_by_a_format_is_the_same_note_but_not_another_text() {
-        let mut one =
-            serde_json::json!({"notes": [{"kind": null, "text": "ships in two deliveries"}]});
-        let mut wrapped =
-            serde_json::json!({"notes": [{"kind": null, "text": "ships in two\ndeliveries"}]});
-        let mut other =
-            serde_json::json!({"notes": [{"kind": null, "text": "ships in one delivery"}]});
-        business_content(&mut one);
-        business_content(&mut wrapped);
-        business_content(&mut other);
-        assert_eq!(one, wrapped);
-        assert_ne!(one, other);
-    }
+    use super::bless_rule;
 
     #[test]
     fn only_wharf_bless_1_blesses() {

@@ -11,7 +11,8 @@
 //! | `@operation` other than new | extension [`OPERATION_KEY`] |
 //! | `InvoicePartner/Contact@role`, `IdReference` | parties, ids `(domain, identifier)` |
 //! | `InvoiceDetailShipping/Contact` | parties |
-//! | `PaymentTerm` | `payment_terms`, "2% 14 days, 30 days" (see [`terms`]) |
+//! | `PaymentTerm`, `Extrinsic name="PaymentTerms"` | `payment_terms`, "2% 14 days, 30 days" (see [`terms`]) or as stated |
+//! | `Extrinsic name="date.<Kind>[.<qualifier>]"` | dates besides the invoice date, as in an order |
 //! | `Comments` | notes |
 //! | `InvoiceDetailOrder/InvoiceDetailOrderInfo/OrderReference@orderID` (or `OrderIDInfo`) | `po_numbers`, each line's `po_number` |
 //! | its `DocumentReference@payloadID` | references `(previous-message, ..)`, line extension [`ORDER_PAYLOAD_KEY`] |

@@ -41,6 +41,7 @@ pub mod money;
 pub mod order_reference;
 pub mod order_request;
 pub mod phone;
+pub mod references;
 pub mod settings;
 pub mod ship_notice;
 pub mod status;

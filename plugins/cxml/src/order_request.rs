@@ -2,14 +2,14 @@
 //! [`PurchaseOrder`](wharf_guest_sdk::canonical::PurchaseOrder), and (through [`change`])
 //! `type="update"` / `"delete"` against an order change, with [`decode`] and [`encode`]
 //! inverse to each other: `decode(encode(po))` gives `po` back apart from what the encoder
-//! derives (the total when none was stated, the order's requested delivery date copied onto
-//! its lines).
+//! derives (the total when none was stated).
 //!
 //! | cXML | purchase order |
 //! | --- | --- |
 //! | `OrderRequestHeader@orderID` | `po_number` |
 //! | `@orderDate` | date Document, qualifier `orderDate` |
 //! | `@orderType` | `order_type` |
+//! | `@requestedDeliveryDate` | date RequestedDelivery, qualifier `requestedDeliveryDate` |
 //! | `Total/Money` | `total`, `currency` |
 //! | `ShipTo`, `BillTo`, `Contact@role` | parties (see [`crate::address`]) |
 //! | `Comments` | notes |

@@ -15,6 +15,8 @@
 //! | `CarrierIdentifier domain="companyName"` | carrier `name` |
 //! | `ShipControl/ShipmentIdentifier` | carrier `tracking_numbers` |
 //! | `ShipControl/Route@method` | carrier `mode` (written from other standards' codes, see [`route`]) |
+//! | `ShipControl/PackageIdentification` `rangeBegin`..`rangeEnd` | `package_count`, written as 1..count |
+//! | `ShipNoticeHeader/Packaging/Dimension type="grossWeight"` | `gross_weight` |
 //! | `ShipNoticePortion/OrderReference` | a shipped order (see [`crate::order_reference`]) |
 //! | `ShipNoticeItem@lineNumber` | item `order_line` |
 //! | `@shipNoticeLineNumber` (else `@lineNumber`) | item `line_number` |
@@ -32,6 +34,13 @@ pub mod decode;
 pub mod encode;
 pub mod packs;
 pub mod route;
+
+/// The header element whose Dimension gives the shipment's gross weight.
+pub const PACKAGING: &str = "Packaging";
+/// `Dimension@type` of a gross weight.
+pub const GROSS_WEIGHT: &str = "grossWeight";
+/// The ShipControl element numbering the shipment's packages.
+pub const PACKAGE_IDENTIFICATION: &str = "PackageIdentification";
 
 /// `CarrierIdentifier@domain` values written in upper case, as cXML spells them; any other
 /// scheme is written as it stands.

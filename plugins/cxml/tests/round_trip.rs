@@ -234,6 +234,15 @@ fn a_purchase_order_reads_back_as_written_and_writes_the_same_bytes() {
         panic!("an OrderRequest decodes to a purchase order");
     };
     assert_eq!(po.total.as_ref().map(|t| t.amount.as_str()), Some("2429.5"));
+    // The order's requested delivery is OrderRequestHeader@requestedDeliveryDate, not a copy
+    // on each item that has none of its own (line 30).
+    assert!(po.dates.contains(&dated(
+        DateKind::RequestedDelivery,
+        "2026-02-27",
+        "requestedDeliveryDate"
+    )));
+    assert_eq!(po.lines[2].line_number, "30");
+    assert!(po.lines[2].dates.is_empty(), "{:?}", po.lines[2].dates);
     let again = encode(order.clone(), "purchase-order.config");
     assert_eq!(String::from_utf8_lossy(&again), wire);
     assert_eq!(decode(&again).body, order.body);

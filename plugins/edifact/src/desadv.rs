@@ -7,7 +7,9 @@
 //! `sscc`). A CPS with no packaging, mark, weight, parent or child only groups items: those
 //! are the order's unpacked `items`. Each LIN is a shipped item: QTY+12 shipped, QTY+21
 //! ordered, RFF+ON its order (else the heading's), RFF+LI the order line, GIN+BX lots,
-//! GIN+BN serials. Items are grouped into orders by their order number.
+//! GIN+BN serials; its other RFF and its DTM are its order's references and dates (the order
+//! date is 2005 `4`), which D.96A has no group of an order's own for. Items are grouped into
+//! orders by their order number.
 
 mod ids;
 mod write;
@@ -15,7 +17,7 @@ mod write;
 pub use write::write;
 
 use wharf_guest_sdk::canonical::{
-    Carrier, Extension, Identifier, Pack, Quantity, ShipNotice, ShippedItem, ShippedOrder,
+    Carrier, Dated, Extension, Identifier, Pack, Quantity, ShipNotice, ShippedItem, ShippedOrder,
 };
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::{error, id};
@@ -38,8 +40,15 @@ fn mark_scheme(code: &str) -> String {
 struct Cps {
     pack: Pack,
     /// Items with the order number each names (or none).
-    items: Vec<(Option<String>, ShippedItem)>,
+    items: Vec<(Option<String>, ShippedItem, OrderFacts)>,
     packed: bool,
+}
+
+/// What an item's LIN group says of its order: the references and dates of its SG16 RFF-DTM
+/// other than the order number (RFF+ON) and order line (RFF+LI).
+struct OrderFacts {
+    references: Vec<Identifier>,
+    dates: Vec<Dated>,
 }
 
 /// Reads a DESADV message.
@@ -247,7 +256,7 @@ fn read_cps(
 fn shipped_item(
     message: &Message,
     mut line: items::Line<'_>,
-) -> Result<(Option<String>, ShippedItem), AdapterError> {
+) -> Result<(Option<String>, ShippedItem, OrderFacts), AdapterError> {
     let take = |line: &mut items::Line<'_>, qualifier: &str| {
         line.quantities
             .iter()
@@ -285,14 +294,6 @@ fn shipped_item(
             _ => extensions.push(raw_extension(segment)),
         }
     }
-    for reference in &line.references {
-        let text = format!(
-            "{}:{}",
-            crate::common::reference_qualifier(&reference.scheme).unwrap_or(&reference.scheme),
-            crate::reader::CANONICAL.escape(&reference.value)
-        );
-        extensions.push(wharf_guest_sdk::text_extension("edifact.RFF", text));
-    }
     Ok((
         po,
         ShippedItem {
@@ -305,6 +306,10 @@ fn shipped_item(
             lots,
             serials,
             extensions,
+        },
+        OrderFacts {
+            references: line.references,
+            dates: line.dates,
         },
     ))
 }
@@ -319,7 +324,7 @@ fn assemble(groups: Vec<Cps>, default_po: Option<String>) -> Vec<ShippedOrder> {
         .map(|g| (g.pack.pack_id.clone(), g.pack.parent_pack.clone()))
         .collect();
     for group in &groups {
-        for (po, item) in &group.items {
+        for (po, item, facts) in &group.items {
             let po = po.clone().unwrap_or_else(|| fallback.clone());
             let at = match orders.iter().position(|o| o.po_number == po) {
                 Some(at) => at,
@@ -335,6 +340,16 @@ fn assemble(groups: Vec<Cps>, default_po: Option<String>) -> Vec<ShippedOrder> {
                 }
             };
             let order = &mut orders[at];
+            for reference in &facts.references {
+                if !order.references.contains(reference) {
+                    order.references.push(reference.clone());
+                }
+            }
+            for date in &facts.dates {
+                if !order.dates.contains(date) {
+                    order.dates.push(date.clone());
+                }
+            }
             if !group.packed {
                 order.items.push(item.clone());
                 continue;

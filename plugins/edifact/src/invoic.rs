@@ -60,22 +60,13 @@ pub fn read(message: &Message) -> Result<Invoice, AdapterError> {
         &mut extensions,
     )?;
     let currency = header.currency.clone();
-    let mut lines = Vec::new();
-    let mut at = header.length;
-    while let Some(segment) = message.body.get(at) {
-        match segment.tag.as_str() {
-            "UNS" => break,
-            "LIN" => {
-                let (line, taken) = items::read(message, &message.body[at..], currency.as_deref())?;
-                lines.push(invoice_line(message, line, currency.as_deref())?);
-                at += taken;
-            }
-            _ => {
-                extensions.push(crate::reader::raw_extension(segment));
-                at += 1;
-            }
-        }
-    }
+    let (lines, at) = items::read_lines(
+        message,
+        header.length,
+        currency.as_deref(),
+        &mut extensions,
+        |line| invoice_line(message, line, currency.as_deref()),
+    )?;
     let summary_segments = read_summary(message, at);
     let mut summary = charges::read(
         message,

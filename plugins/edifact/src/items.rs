@@ -1,6 +1,6 @@
 //! The line item group every message shares: LIN with its PIA, IMD, QTY, PRI, DTM, RFF, FTX,
-//! MOA and CUX, read into a [`Line`] the message then maps; and the writing of LIN, PIA, IMD,
-//! QTY and PRI.
+//! MOA and CUX, read into a [`Line`] the message then maps ([`read_lines`] reads a message's
+//! whole detail section so); and the writing of LIN, PIA, IMD, QTY and PRI.
 //!
 //! LIN 1082 is the line number as written; LIN C212 and each PIA C212 give item ids through
 //! [`codes::item_scheme`] (a GTIN is written in LIN, everything else in PIA); IMD C273 texts
@@ -50,6 +50,36 @@ impl Line<'_> {
 /// Whether a segment ends the line group that precedes it.
 pub fn ends_line(tag: &str) -> bool {
     matches!(tag, "LIN" | "UNS" | "CPS" | "CNT")
+}
+
+/// Reads the detail section of `message`, from body index `from` to its UNS (or the end): each
+/// LIN group through [`read`], handed to `map` as it is read; a segment between groups that
+/// opens none is kept as a raw extension. Returns the mapped lines and the index the section
+/// ended at, where the summary begins. Every message with line items reads them so.
+pub fn read_lines<'a, T>(
+    message: &'a Message,
+    from: usize,
+    currency: Option<&str>,
+    extensions: &mut Vec<Extension>,
+    mut map: impl FnMut(Line<'a>) -> Result<T, AdapterError>,
+) -> Result<(Vec<T>, usize), AdapterError> {
+    let mut lines = Vec::new();
+    let mut at = from;
+    while let Some(segment) = message.body.get(at) {
+        match segment.tag.as_str() {
+            "UNS" => break,
+            "LIN" => {
+                let (line, taken) = read(message, &message.body[at..], currency)?;
+                lines.push(map(line)?);
+                at += taken;
+            }
+            _ => {
+                extensions.push(crate::reader::raw_extension(segment));
+                at += 1;
+            }
+        }
+    }
+    Ok((lines, at))
 }
 
 /// Reads the line group opening at `segments[0]` (a LIN); returns it and its length.

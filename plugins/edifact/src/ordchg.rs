@@ -114,27 +114,20 @@ pub fn read(message: &Message) -> Result<OrderChange, AdapterError> {
     }
     keep_all(&header.rest, &mut extensions);
     let currency = header.currency.clone();
-    let mut lines = Vec::new();
-    let mut at = header.length;
-    while let Some(segment) = message.body.get(at) {
-        match segment.tag.as_str() {
-            "UNS" => break,
-            "LIN" => {
-                let (line, taken) = items::read(message, &message.body[at..], currency.as_deref())?;
-                let action = line.action.clone();
-                lines.push(LineChange {
-                    change: line_change(action.as_deref()),
-                    change_code: action,
-                    line: order_line(message, line)?,
-                });
-                at += taken;
-            }
-            _ => {
-                extensions.push(crate::reader::raw_extension(segment));
-                at += 1;
-            }
-        }
-    }
+    let (lines, at) = items::read_lines(
+        message,
+        header.length,
+        currency.as_deref(),
+        &mut extensions,
+        |line| {
+            let action = line.action.clone();
+            Ok(LineChange {
+                change: line_change(action.as_deref()),
+                change_code: action,
+                line: order_line(message, line)?,
+            })
+        },
+    )?;
     keep_all(&read_summary(message, at), &mut extensions);
     Ok(OrderChange {
         change_number: header.number.clone(),

@@ -27,22 +27,13 @@ pub fn read(message: &Message) -> Result<PurchaseOrder, AdapterError> {
     let mut extensions = std::mem::take(&mut header.extensions);
     keep_all(&header.rest, &mut extensions);
     let currency = header.currency.clone();
-    let mut lines = Vec::new();
-    let mut at = header.length;
-    while let Some(segment) = message.body.get(at) {
-        match segment.tag.as_str() {
-            "UNS" => break,
-            "LIN" => {
-                let (line, taken) = items::read(message, &message.body[at..], currency.as_deref())?;
-                lines.push(order_line(message, line)?);
-                at += taken;
-            }
-            _ => {
-                extensions.push(crate::reader::raw_extension(segment));
-                at += 1;
-            }
-        }
-    }
+    let (lines, at) = items::read_lines(
+        message,
+        header.length,
+        currency.as_deref(),
+        &mut extensions,
+        |line| order_line(message, line),
+    )?;
     let mut summary = read_summary(message, at);
     let total =
         take_amount(message, &mut summary, "86", &mut extensions)?.map(|(amount, own)| Money {

@@ -80,22 +80,13 @@ pub fn read(message: &Message) -> Result<OrderResponse, AdapterError> {
     let mut extensions = std::mem::take(&mut header.extensions);
     keep_all(&header.rest, &mut extensions);
     let currency = header.currency.clone();
-    let mut lines = Vec::new();
-    let mut at = header.length;
-    while let Some(segment) = message.body.get(at) {
-        match segment.tag.as_str() {
-            "UNS" => break,
-            "LIN" => {
-                let (line, taken) = items::read(message, &message.body[at..], currency.as_deref())?;
-                lines.push(line_response(line));
-                at += taken;
-            }
-            _ => {
-                extensions.push(crate::reader::raw_extension(segment));
-                at += 1;
-            }
-        }
-    }
+    let (lines, at) = items::read_lines(
+        message,
+        header.length,
+        currency.as_deref(),
+        &mut extensions,
+        |line| Ok(line_response(line)),
+    )?;
     let summary = read_summary(message, at);
     keep_all(&summary, &mut extensions);
     Ok(OrderResponse {

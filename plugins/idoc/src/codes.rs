@@ -41,6 +41,7 @@ pub fn date_kind(iddat: &str) -> DateKind {
     match iddat {
         "001" => DateKind::PromisedDelivery,  // delivery date (supplier)
         "002" => DateKind::RequestedDelivery, // requested delivery date (customer)
+        SHIPPING_DATE => DateKind::Shipped,   // shipping date (see `shipping_dates_as`)
         "012" | "022" => DateKind::Document,  // document date; purchase order date
         "016" | "026" => DateKind::Invoice,   // 026 is the invoice (billing) date INVOIC02 sends
         "019" => DateKind::Effective,         // start of validity
@@ -62,7 +63,23 @@ pub fn iddat_for(kind: DateKind) -> Option<&'static str> {
         DateKind::Expiry => Some("020"),
         DateKind::Due => Some("028"),
         DateKind::Received => Some("030"),
+        DateKind::Shipped | DateKind::RequestedShip | DateKind::PromisedShip => Some(SHIPPING_DATE),
         _ => None,
+    }
+}
+
+/// IDDAT 010, "shipping date": what it means depends on the message, as EDIFACT's DTM+11
+/// does. An invoice states when the goods were shipped; an order or a change when they are
+/// to be, a response when they will be.
+pub const SHIPPING_DATE: &str = "010";
+
+/// Gives the dates read from IDDAT [`SHIPPING_DATE`] the meaning `kind` they have in this
+/// message (RequestedShip in an order or change, PromisedShip in a response).
+pub fn shipping_dates_as(dates: &mut [wharf_guest_sdk::canonical::Dated], kind: DateKind) {
+    for date in dates {
+        if date.kind == DateKind::Shipped && date.qualifier.as_deref() == Some(SHIPPING_DATE) {
+            date.kind = kind;
+        }
     }
 }
 
@@ -234,6 +251,7 @@ mod tests {
     #[test]
     fn every_written_code_reads_back_to_its_meaning() {
         for kind in [
+            DateKind::Shipped,
             DateKind::PromisedDelivery,
             DateKind::RequestedDelivery,
             DateKind::Document,
@@ -248,7 +266,9 @@ mod tests {
         }
         assert_eq!(date_kind("022"), DateKind::Document);
         assert_eq!(date_kind("011"), DateKind::Other);
-        assert_eq!(iddat_for(DateKind::Shipped), None);
+        assert_eq!(iddat_for(DateKind::Shipped), Some(SHIPPING_DATE));
+        assert_eq!(iddat_for(DateKind::PromisedShip), Some(SHIPPING_DATE));
+        assert_eq!(iddat_for(DateKind::ExpectedDelivery), None);
 
         for role in [
             PartyRole::Buyer,

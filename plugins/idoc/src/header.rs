@@ -178,15 +178,16 @@ pub fn write(header: HeaderOut<'_>) -> Result<Vec<Element>, AdapterError> {
         header.extensions,
     );
     // The date of the order a response or change answers (any standard's, see
-    // `date::is_order_date`) goes with the order's number, as E1EDK02 QUALF 001 DATUM.
+    // `date::is_order_date`) goes with the order's number, as E1EDK02 QUALF 001 DATUM/UZEIT.
     if header.purchase_order.is_some()
         && let Some(first) = references.first_mut()
         && first.text_of("DATUM").is_none()
         && let Some(dated) = header.dates.iter().find(|d| date::is_order_date(d))
     {
         let path = format!("{root}/E1EDK02[1]/DATUM");
-        let (day, _) = write_date(&dated.value, &path)?;
-        // E1EDK02's fields run QUALF, BELNR, POSNR, DATUM, UZEIT.
+        let (day, time) = write_date(&dated.value, &path)?;
+        // E1EDK02's fields run QUALF, BELNR, POSNR, DATUM, UZEIT: the order's time, when the
+        // source gives one (a cXML orderDate does), goes in UZEIT.
         let at = first
             .children
             .iter()
@@ -195,6 +196,13 @@ pub fn write(header: HeaderOut<'_>) -> Result<Vec<Element>, AdapterError> {
         first
             .children
             .insert(at, Element::new("DATUM").with_text(day));
+        if let Some(time) = time
+            && first.text_of("UZEIT").is_none()
+        {
+            first
+                .children
+                .insert(at + 1, Element::new("UZEIT").with_text(time));
+        }
     }
     idoc.children.extend(references);
     idoc.children.extend(texts::write(

@@ -20,6 +20,7 @@
 //! | E1EDS01 SUMID 010 (net value), less header charges (see [`net_value`]) | totals `subtotal` |
 //! | E1EDS01 SUMID 005 (tax amount) | totals `tax` |
 //! | E1EDS01 SUMID 011 (gross value, the amount due) | totals `total` |
+//! | E1EDS01 SUMID 020 (total discounts/surcharges) | totals `allowances_charges` |
 //!
 //! Other totals (001 item count, 012 discount base, ...) and every unmapped field stay
 //! extensions. BSART and BELNR are written as they came when the IDoc gave other values;
@@ -55,6 +56,8 @@ const PURCHASE_ORDER: &str = "purchase-order";
 const GROSS_VALUE: &str = "011";
 const NET_VALUE: &str = "010";
 const TAX_AMOUNT: &str = "005";
+/// "Total discounts/surcharges".
+const ALLOWANCES_CHARGES: &str = "020";
 
 /// INVOIC02's hierarchy and the fields of the segment types only invoices map.
 pub const LAYOUT: Layout = Layout {
@@ -153,12 +156,13 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
         .collect::<Result<Vec<_>, _>>()?;
     let mut totals = header::read_totals(
         &mut idoc,
-        &[GROSS_VALUE, NET_VALUE, TAX_AMOUNT],
+        &[GROSS_VALUE, NET_VALUE, TAX_AMOUNT, ALLOWANCES_CHARGES],
         currency_code,
         &mut extensions,
     )?
     .into_iter();
-    let (total, net, tax) = (
+    let (total, net, tax, allowances_charges_total) = (
+        totals.next().flatten(),
         totals.next().flatten(),
         totals.next().flatten(),
         totals.next().flatten(),
@@ -188,7 +192,7 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
             totals: InvoiceTotals {
                 subtotal,
                 tax,
-                allowances_charges: None,
+                allowances_charges: allowances_charges_total,
                 total,
                 due: None,
             },
@@ -263,13 +267,8 @@ pub fn write(invoice: &Invoice, envelope: &Envelope) -> Result<Vec<Element>, Ada
         data.push(lines::write(line, index + 1, currency)?);
     }
     let totals = &invoice.totals;
-    for (what, value) in [
-        ("allowances and charges", &totals.allowances_charges),
-        ("amount due", &totals.due),
-    ] {
-        if let Some(value) = value {
-            not_written(&format!("the total {what} {}", value.amount));
-        }
+    if let Some(due) = &totals.due {
+        not_written(&format!("the total amount due {}", due.amount));
     }
     let net = totals
         .subtotal
@@ -280,6 +279,7 @@ pub fn write(invoice: &Invoice, envelope: &Envelope) -> Result<Vec<Element>, Ada
             (TAX_AMOUNT, totals.tax.as_ref()),
             (NET_VALUE, net.as_ref()),
             (GROSS_VALUE, Some(&totals.total)),
+            (ALLOWANCES_CHARGES, totals.allowances_charges.as_ref()),
         ],
         &invoice.extensions,
         INVOIC02,

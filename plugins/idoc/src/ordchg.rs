@@ -75,7 +75,14 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
             kind,
             revision: None,
             currency,
-            dates: header.dates,
+            dates: {
+                let mut dates = header.dates;
+                codes::shipping_dates_as(
+                    &mut dates,
+                    wharf_guest_sdk::canonical::DateKind::RequestedShip,
+                );
+                dates
+            },
             parties: header.parties,
             references: header.references,
             notes: header.notes,

@@ -19,7 +19,7 @@ use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::error;
 use wharf_guest_sdk::xml::Element;
 
-use crate::codes::Origin;
+use crate::codes::{self, Origin};
 use crate::control::ORDERS05 as BASIC_TYPE;
 use crate::header::{self, HeaderOut};
 use crate::items::{read_price, require_quantity, write_price, write_quantity};
@@ -84,7 +84,11 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
             po_number,
             order_type,
             currency,
-            dates: header.dates,
+            dates: {
+                let mut dates = header.dates;
+                codes::shipping_dates_as(&mut dates, DateKind::RequestedShip);
+                dates
+            },
             parties: header.parties,
             references: header.references,
             payment_terms,
@@ -110,7 +114,8 @@ pub fn read_line(mut item: Segment<'_>, currency: Option<&str>) -> Result<OrderL
         }
         _ => None,
     };
-    let dates = qualified::read_dates(&mut item, "E1EDP03", &mut extensions)?;
+    let mut dates = qualified::read_dates(&mut item, "E1EDP03", &mut extensions)?;
+    codes::shipping_dates_as(&mut dates, DateKind::RequestedShip);
     let (_, references) =
         qualified::read_references(&mut item, "E1EDP02", None, false, &mut extensions)?;
     let (item_ids, description) = qualified::read_item_ids(&mut item, true, &mut extensions)?;

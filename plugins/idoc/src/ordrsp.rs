@@ -59,7 +59,11 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
             status: codes::response_status(action.as_deref()),
             status_code: action,
             currency,
-            dates: header.dates,
+            dates: {
+                let mut dates = header.dates;
+                codes::shipping_dates_as(&mut dates, DateKind::PromisedShip);
+                dates
+            },
             parties: header.parties,
             references: header.references,
             notes: header.notes,
@@ -81,6 +85,7 @@ fn read_line(mut item: Segment<'_>, currency: Option<&str>) -> Result<LineRespon
     let mut extensions = Vec::new();
     let (item_ids, _) = qualified::read_item_ids(&mut item, false, &mut extensions)?;
     let mut dates = qualified::read_dates(&mut item, "E1EDP03", &mut extensions)?;
+    codes::shipping_dates_as(&mut dates, DateKind::PromisedShip);
     for mut schedule in item.segments("E1EDP20") {
         // WMENG repeating the confirmed quantity says nothing new; any other is kept.
         if let Some(confirmed) = schedule.peek("WMENG") {

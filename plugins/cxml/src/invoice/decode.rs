@@ -18,6 +18,8 @@ use crate::comments::read_comments;
 use crate::extensions::keep_unmapped;
 use crate::money::read_money_in;
 use crate::order_reference::{self, PAYLOAD_ID_SCHEME};
+use crate::order_request::extras::{take_dates, take_payment_terms};
+use crate::references;
 use crate::values::{date_attr, optional_attr, required_attr};
 
 /// The invoice an `<InvoiceDetailRequest>` states, and the warnings tolerated reading it.
@@ -38,7 +40,7 @@ pub fn decode(request: &Element) -> Result<(Invoice, Vec<AdapterError>), Adapter
     if let Some(operation) = optional_attr(header, "operation").filter(|o| *o != "new") {
         extensions.push(text_extension(OPERATION_KEY, operation));
     }
-    let dates = vec![Dated {
+    let mut dates = vec![Dated {
         kind: DateKind::Invoice,
         value: date_attr(header, "invoiceDate")?,
         qualifier: Some("invoiceDate".to_owned()),
@@ -96,9 +98,17 @@ pub fn decode(request: &Element) -> Result<(Invoice, Vec<AdapterError>), Adapter
             "InvoiceDetailShipping",
             "PaymentTerm",
             "Comments",
+            references::ID_REFERENCE,
         ],
         &mut extensions,
     );
+    let references = references::read(
+        header,
+        "cxml.InvoiceDetailRequestHeader.IdReference",
+        &mut extensions,
+    )?;
+    dates.extend(take_dates(&mut extensions));
+    let payment_terms = take_payment_terms(payment_terms, &mut extensions);
     let mut invoice = Invoice {
         invoice_number,
         kind,
@@ -106,7 +116,7 @@ pub fn decode(request: &Element) -> Result<(Invoice, Vec<AdapterError>), Adapter
         currency: None,
         dates,
         parties,
-        references: Vec::new(),
+        references,
         payment_terms,
         lines: Vec::new(),
         taxes: Vec::new(),

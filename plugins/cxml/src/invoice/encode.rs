@@ -11,10 +11,13 @@ use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::xml::Element;
 use wharf_guest_sdk::{error, log};
 
-use super::line::{DISCOUNT, MANUFACTURER_NAME_KEY, SERVICE_KEY, SPECIAL_HANDLING, TAX_TOTAL_KEY};
+use super::line::{
+    DISCOUNT, MANUFACTURER_NAME_KEY, SERVICE_KEY, SPECIAL_HANDLING, TAX_TOTAL_KEY,
+    write_modifications,
+};
 use super::{
     HEADER_ORDER_KEY, OPERATION_KEY, ORDER_DATE_KEY, ORDER_PAYLOAD_KEY, PURPOSE_KEY, purpose_of,
-    summary, terms,
+    summary,
 };
 use crate::address::write_contact_with_ids;
 use crate::classification::write_own;
@@ -22,8 +25,10 @@ use crate::comments::write_comments;
 use crate::extensions::{find, unwritten, value_text, write_extrinsics};
 use crate::item::{manufacturer_part, write_item_id};
 use crate::money::{CONVERSION_FACTOR_KEY, write_money_in, write_price};
-use crate::order_reference::{self, PAYLOAD_ID_SCHEME};
+use crate::order_reference;
 use crate::order_request::CLASSIFICATION_PREFIX;
+use crate::order_request::extras::{write_dates, write_payment_terms};
+use crate::references;
 use crate::tax::{sum, write_tax};
 use crate::values::{decimal_at, pick_date};
 
@@ -111,33 +116,28 @@ fn write_header(invoice: &Invoice) -> Result<Element, AdapterError> {
     for (i, party) in invoice.parties.iter().enumerate() {
         header = header.child(write_partner(party, &format!("parties[{i}]"))?);
     }
-    if let Some(terms) = &invoice.payment_terms {
-        header.children.extend(terms::write(terms));
-    }
+    let (term_elements, terms_extrinsic) = write_payment_terms(invoice.payment_terms.as_deref());
+    header.children.extend(term_elements);
     if let Some(comments) = write_comments(&invoice.notes, "notes") {
         header = header.child(comments);
     }
     header
         .children
+        .extend(references::write(&invoice.references));
+    // Dates besides the invoice date have no attribute: Extrinsics, as in an order.
+    header.children.extend(write_dates(
+        invoice.dates.iter().filter(|d| !std::ptr::eq(*d, date)),
+    ));
+    header.children.extend(terms_extrinsic);
+    header
+        .children
         .extend(write_extrinsics(&invoice.extensions));
-    warn_unwritten_header(invoice, date);
+    warn_unwritten_header(invoice);
     Ok(header)
 }
 
-fn warn_unwritten_header(invoice: &Invoice, date: &wharf_guest_sdk::canonical::Dated) {
+fn warn_unwritten_header(invoice: &Invoice) {
     let mut lost = Vec::new();
-    let other_dates = invoice.dates.iter().filter(|d| *d != date).count();
-    if other_dates > 0 {
-        lost.push(format!("{other_dates} date(s) besides the invoice date"));
-    }
-    let references = invoice
-        .references
-        .iter()
-        .filter(|r| r.scheme != PAYLOAD_ID_SCHEME)
-        .count();
-    if references > 0 {
-        lost.push(format!("{references} reference(s)"));
-    }
     let written: Vec<String> = invoice
         .extensions
         .iter()
@@ -344,6 +344,11 @@ fn write_line(
     let mut entries: Vec<(usize, &wharf_guest_sdk::canonical::AllowanceCharge)> =
         line.allowances_charges.iter().enumerate().collect();
     entries.sort_by_key(|(_, e)| !e.is_charge);
+    // An allowance with a description is a Modification: InvoiceDetailDiscount has none.
+    let (described, entries): (Vec<_>, Vec<_>) = entries
+        .into_iter()
+        .partition(|(_, e)| !e.is_charge && e.description.is_some());
+    let modifications = write_modifications(&described, currency, at)?;
     for (j, entry) in entries {
         let place = format!("{at}.allowances_charges[{j}]");
         let element = if entry.is_charge {
@@ -368,6 +373,7 @@ fn write_line(
         }
         item = item.child(element);
     }
+    item.children.extend(modifications);
     item.children.extend(write_extrinsics(&line.extensions));
     let known = [
         SERVICE_KEY,

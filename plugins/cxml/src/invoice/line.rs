@@ -14,6 +14,7 @@
 //! | `InvoiceDetailLineSpecialHandling` | charge, code `InvoiceDetailLineSpecialHandling` |
 //! | `InvoiceDetailLineShipping` | charge, code `InvoiceDetailLineShipping` |
 //! | `InvoiceDetailDiscount` | allowance, code `InvoiceDetailDiscount` |
+//! | `InvoiceItemModifications/Modification` (`AdditionalDeduction/DeductionAmount` or `AdditionalCost`, `ModificationDetail/Description`) | allowance (charge) with its description, code `InvoiceItemModifications`: an allowance with a description is written so, as `InvoiceDetailDiscount` has none |
 //!
 //! A service item is flagged [`SERVICE_KEY`] so it is written back as one. The `<Tax><Money>`
 //! is kept as [`TAX_TOTAL_KEY`] only when it is not the sum of its details.
@@ -28,7 +29,7 @@ use wharf_guest_sdk::{decimal, text_extension};
 use super::LUMP_SUM;
 use crate::extensions::keep_unmapped;
 use crate::item::{read_item_id, read_manufacturer_part};
-use crate::money::{read_money_in, read_price};
+use crate::money::{read_money_in, read_price, write_money_in};
 use crate::order_request::CLASSIFICATION_PREFIX;
 use crate::tax::{UNSPECIFIED_KIND, read_tax, sum};
 use crate::values::{decimal_attr, optional_attr, optional_decimal_attr, required_attr};
@@ -45,6 +46,90 @@ pub const TAX_TOTAL_KEY: &str = "cxml.InvoiceDetailItem.Tax";
 pub const SPECIAL_HANDLING: &str = "InvoiceDetailLineSpecialHandling";
 pub const SHIPPING: &str = "InvoiceDetailLineShipping";
 pub const DISCOUNT: &str = "InvoiceDetailDiscount";
+/// The element holding a line's allowances and charges that have a description, which
+/// `InvoiceDetailDiscount` has no place for: one `Modification` each.
+pub const MODIFICATIONS: &str = "InvoiceItemModifications";
+/// `ModificationDetail@name` (required) of a modification written from an allowance.
+const ALLOWANCE_NAME: &str = "Allowance";
+/// `ModificationDetail@name` of a modification written from a charge.
+const CHARGE_NAME: &str = "Charge";
+
+/// `<InvoiceItemModifications>` for `entries`: an allowance as `AdditionalDeduction/
+/// DeductionAmount`, a charge as `AdditionalCost`, each with its description in
+/// `ModificationDetail`.
+pub fn write_modifications(
+    entries: &[(usize, &AllowanceCharge)],
+    currency: Option<&str>,
+    at: &str,
+) -> Result<Option<Element>, AdapterError> {
+    if entries.is_empty() {
+        return Ok(None);
+    }
+    let mut modifications = Element::new(MODIFICATIONS);
+    for (j, entry) in entries {
+        let place = format!("{at}.allowances_charges[{j}]");
+        let (change, name) = if entry.is_charge {
+            (
+                write_money_in("AdditionalCost", &entry.amount, currency, &place)?,
+                CHARGE_NAME,
+            )
+        } else {
+            let amount = write_money_in("DeductionAmount", &entry.amount, currency, &place)?;
+            (
+                Element::new("AdditionalDeduction").child(amount),
+                ALLOWANCE_NAME,
+            )
+        };
+        let mut detail = Element::new("ModificationDetail").attr("name", name);
+        if let Some(description) = &entry.description {
+            detail = detail.child(
+                Element::new("Description")
+                    .attr("xml:lang", "en")
+                    .with_text(description.as_str()),
+            );
+        }
+        modifications =
+            modifications.child(Element::new("Modification").child(change).child(detail));
+    }
+    Ok(Some(modifications))
+}
+
+/// The allowances and charges of `<InvoiceItemModifications>`, when every modification is an
+/// amount deducted or added as [`write_modifications`] writes them; else none, and the
+/// element stays an extension.
+fn read_modifications(item: &Element) -> Result<Option<Vec<AllowanceCharge>>, AdapterError> {
+    let Some(modifications) = item.first(MODIFICATIONS) else {
+        return Ok(None);
+    };
+    let mut found = Vec::new();
+    for modification in &modifications.children {
+        let detail = modification.first("ModificationDetail");
+        let description = detail
+            .and_then(|d| d.text_of("Description"))
+            .map(str::to_owned);
+        let (is_charge, amount) = match (
+            modification
+                .first("AdditionalDeduction")
+                .and_then(|d| d.first("DeductionAmount")),
+            modification.first("AdditionalCost"),
+        ) {
+            (Some(deducted), None) => (false, deducted),
+            (None, Some(cost)) if cost.first("Money").is_some() => (true, cost),
+            _ => return Ok(None),
+        };
+        let plain = modification.children.len() == 1 + usize::from(detail.is_some());
+        if modification.name != "Modification" || !plain {
+            return Ok(None);
+        }
+        found.push(AllowanceCharge {
+            is_charge,
+            code: Some(MODIFICATIONS.to_owned()),
+            description,
+            amount: read_money_in(amount)?,
+        });
+    }
+    Ok(Some(found))
+}
 
 /// The line an `<InvoiceDetailItem>` or `<InvoiceDetailServiceItem>` states, billing order
 /// `po_number`; `order_extensions` (the order's payloadID and date) are added to the line's.
@@ -95,25 +180,27 @@ pub fn read_line(
         Some(tax) => read_line_tax(tax, &mut extensions)?,
         None => Vec::new(),
     };
-    let allowances_charges = read_allowances_charges(item, &base, &mut extensions)?;
-    keep_unmapped(
-        item,
-        &base,
-        &[
-            "invoiceLineNumber",
-            "quantity",
-            "UnitOfMeasure",
-            "UnitPrice",
-            "PriceBasisQuantity",
-            reference_name,
-            "SubtotalAmount",
-            "Tax",
-            SPECIAL_HANDLING,
-            SHIPPING,
-            DISCOUNT,
-        ],
-        &mut extensions,
-    );
+    let mut allowances_charges = read_allowances_charges(item, &base, &mut extensions)?;
+    let modifications = read_modifications(item)?;
+    let mapped_modifications = modifications.is_some();
+    allowances_charges.extend(modifications.into_iter().flatten());
+    let mut mapped = vec![
+        "invoiceLineNumber",
+        "quantity",
+        "UnitOfMeasure",
+        "UnitPrice",
+        "PriceBasisQuantity",
+        reference_name,
+        "SubtotalAmount",
+        "Tax",
+        SPECIAL_HANDLING,
+        SHIPPING,
+        DISCOUNT,
+    ];
+    if mapped_modifications {
+        mapped.push(MODIFICATIONS);
+    }
+    keep_unmapped(item, &base, &mapped, &mut extensions);
     Ok(InvoiceLine {
         line_number,
         po_number: po_number.map(str::to_owned),

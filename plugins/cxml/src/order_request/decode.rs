@@ -17,6 +17,7 @@ use crate::extensions::keep_unmapped;
 use crate::invoice::terms;
 use crate::item::{read_item_id, read_manufacturer_part, take_other_ids};
 use crate::money::{read_money_in, read_price};
+use crate::references;
 use crate::values::{date_attr, dated_attr, decimal_attr, optional_attr, required_attr};
 
 /// The purchase order an `<OrderRequest>` states, whatever its type; header attributes and
@@ -30,6 +31,11 @@ pub fn decode(request: &Element, also_mapped: &[&str]) -> Result<PurchaseOrder, 
         value: date_attr(header, "orderDate")?,
         qualifier: Some("orderDate".to_owned()),
     }];
+    dates.extend(dated_attr(
+        header,
+        "requestedDeliveryDate",
+        DateKind::RequestedDelivery,
+    )?);
     let total = header.first("Total").map(read_money_in).transpose()?;
     if let Some(total_element) = header.first("Total") {
         keep_unmapped(
@@ -64,6 +70,7 @@ pub fn decode(request: &Element, also_mapped: &[&str]) -> Result<PurchaseOrder, 
     let mut mapped = vec![
         "orderID",
         "orderDate",
+        "requestedDeliveryDate",
         "type",
         "orderType",
         "Total",
@@ -72,8 +79,14 @@ pub fn decode(request: &Element, also_mapped: &[&str]) -> Result<PurchaseOrder, 
         "PaymentTerm",
         "Contact",
         "Comments",
+        references::ID_REFERENCE,
     ];
     mapped.extend_from_slice(also_mapped);
+    let references = references::read(
+        header,
+        "cxml.OrderRequestHeader.IdReference",
+        &mut extensions,
+    )?;
     keep_unmapped(header, "cxml.OrderRequestHeader", &mapped, &mut extensions);
     dates.extend(take_dates(&mut extensions));
     let payment_terms = take_payment_terms(days, &mut extensions);
@@ -93,7 +106,7 @@ pub fn decode(request: &Element, also_mapped: &[&str]) -> Result<PurchaseOrder, 
         currency: total.as_ref().and_then(|t| t.currency.clone()),
         dates,
         parties,
-        references: Vec::new(),
+        references,
         payment_terms,
         notes,
         lines,

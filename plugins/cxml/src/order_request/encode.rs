@@ -19,6 +19,7 @@ use crate::comments::write_comments;
 use crate::extensions::{unwritten, write_extrinsics};
 use crate::item::{manufacturer_part, write_item_id, write_other_ids};
 use crate::money::{CONVERSION_FACTOR_KEY, missing_price, order_total, write_money, write_price};
+use crate::references;
 use crate::values::pick_date;
 
 /// What an order change adds to the header of the order it restates.
@@ -78,6 +79,15 @@ fn write_header(po: &PurchaseOrder, extras: HeaderExtras<'_>) -> Result<Element,
         .attr("type", extras.kind)
         .attr_opt("orderType", order_type)
         .attr_opt("orderVersion", extras.version)
+        .attr_opt(
+            "requestedDeliveryDate",
+            pick_date(
+                &po.dates,
+                DateKind::RequestedDelivery,
+                "requestedDeliveryDate",
+            )
+            .map(|d| d.value.as_str()),
+        )
         .child(Element::new("Total").child(write_money(&amount, &currency)));
     let first_of = |role: PartyRole| po.parties.iter().position(|p| p.role == role);
     let ship_to = first_of(PartyRole::ShipTo);
@@ -123,8 +133,9 @@ fn write_header(po: &PurchaseOrder, extras: HeaderExtras<'_>) -> Result<Element,
     if let Some(payload) = extras.replaces {
         header = header.child(Element::new("DocumentReference").attr("payloadID", payload));
     }
+    header.children.extend(references::write(&po.references));
     header.children.extend(write_extrinsics(&po.extensions));
-    // A requested delivery date is written on every line that has none of its own.
+    // The order date and the requested delivery are attributes; other dates Extrinsics.
     header
         .children
         .extend(write_dates(po.dates.iter().filter(|d| {
@@ -137,9 +148,6 @@ fn write_header(po: &PurchaseOrder, extras: HeaderExtras<'_>) -> Result<Element,
 
 fn warn_unwritten_header(po: &PurchaseOrder) {
     let mut lost: Vec<String> = Vec::new();
-    if !po.references.is_empty() {
-        lost.push(format!("{} reference(s)", po.references.len()));
-    }
     let keys = unwritten(&po.extensions, &[]);
     if !keys.is_empty() {
         lost.push(format!("extensions {}", keys.join(", ")));
@@ -165,7 +173,9 @@ fn write_item_out(po: &PurchaseOrder, line: &OrderLine, i: usize) -> Result<Elem
         &line.extensions,
         &format!("{at}.price"),
     )?;
-    // The line's own date, else its first scheduled delivery, else the order's.
+    // The line's own date, else its first scheduled delivery. The order's own requested
+    // delivery is OrderRequestHeader@requestedDeliveryDate, which holds for every item
+    // without one.
     let requested = pick_date(
         &line.dates,
         DateKind::RequestedDelivery,
@@ -179,13 +189,6 @@ fn write_item_out(po: &PurchaseOrder, line: &OrderLine, i: usize) -> Result<Elem
                 "requestedDeliveryDate",
             )
         })
-    })
-    .or_else(|| {
-        pick_date(
-            &po.dates,
-            DateKind::RequestedDelivery,
-            "requestedDeliveryDate",
-        )
     });
     let mut detail = Element::new("ItemDetail")
         .child(unit_price)

@@ -9,7 +9,7 @@ use wharf_guest_sdk::xml::Element;
 use wharf_guest_sdk::{error, id, text_extension};
 
 use super::packs::read_packaging;
-use super::{COMPANY_NAME, OPERATIONS};
+use super::{COMPANY_NAME, GROSS_WEIGHT, OPERATIONS, PACKAGE_IDENTIFICATION, PACKAGING};
 use crate::address::read_contact;
 use crate::comments::read_comments;
 use crate::extensions::{flatten, keep_unmapped};
@@ -60,25 +60,28 @@ pub fn decode(request: &Element) -> Result<ShipNotice, AdapterError> {
         .and_then(|c| read_comments(c, "cxml.ShipNoticeHeader.Comments", &mut extensions))
         .into_iter()
         .collect();
-    keep_unmapped(
-        header,
-        "cxml.ShipNoticeHeader",
-        &[
-            "shipmentID",
-            "operation",
-            "noticeDate",
-            "shipmentDate",
-            "deliveryDate",
-            "Contact",
-            "Comments",
-        ],
-        &mut extensions,
-    );
+    let gross_weight = read_gross_weight(header)?;
+    let mut mapped = vec![
+        "shipmentID",
+        "operation",
+        "noticeDate",
+        "shipmentDate",
+        "deliveryDate",
+        "Contact",
+        "Comments",
+    ];
+    if gross_weight.is_some() {
+        mapped.push(PACKAGING);
+    }
+    keep_unmapped(header, "cxml.ShipNoticeHeader", &mapped, &mut extensions);
     let mut controls = request.all("ShipControl");
-    let carrier = controls
-        .next()
-        .map(|control| read_carrier(control, &mut extensions))
-        .transpose()?;
+    let (carrier, package_count) = match controls.next() {
+        Some(control) => {
+            let (carrier, count) = read_carrier(control, &mut extensions)?;
+            (Some(carrier), count)
+        }
+        None => (None, None),
+    };
     for (n, control) in controls.enumerate() {
         flatten(
             control,
@@ -109,15 +112,54 @@ pub fn decode(request: &Element) -> Result<ShipNotice, AdapterError> {
         parties,
         references: Vec::new(),
         carrier,
-        gross_weight: None,
-        package_count: None,
+        gross_weight,
+        package_count,
         orders,
         notes,
         extensions,
     })
 }
 
-fn read_carrier(control: &Element, out: &mut Vec<Extension>) -> Result<Carrier, AdapterError> {
+/// The header `<Packaging>` when it is only the shipment's gross weight (one Dimension of type
+/// grossWeight); any other header packaging stays an extension.
+fn read_gross_weight(header: &Element) -> Result<Option<Quantity>, AdapterError> {
+    let Some(packaging) = header.first(PACKAGING) else {
+        return Ok(None);
+    };
+    let [dimension] = packaging.children.as_slice() else {
+        return Ok(None);
+    };
+    if dimension.name != "Dimension" || optional_attr(dimension, "type") != Some(GROSS_WEIGHT) {
+        return Ok(None);
+    }
+    let Some(unit) = dimension.first("UnitOfMeasure").and_then(Element::trimmed) else {
+        return Ok(None);
+    };
+    Ok(Some(Quantity {
+        value: decimal_attr(dimension, "quantity")?,
+        unit: unit.to_owned(),
+    }))
+}
+
+/// The number of packages a `<PackageIdentification>` numbers, rangeBegin to rangeEnd.
+fn read_package_count(identification: &Element) -> Result<Option<String>, AdapterError> {
+    let bound = |name: &str| -> Result<u64, AdapterError> {
+        required_attr(identification, name)?
+            .trim()
+            .parse()
+            .map_err(|_| {
+                error::validation(format!("{name} is not a package number"))
+                    .at_xml(identification.attr_path(name))
+            })
+    };
+    let (begin, end) = (bound("rangeBegin")?, bound("rangeEnd")?);
+    Ok(end.checked_sub(begin).map(|span| (span + 1).to_string()))
+}
+
+fn read_carrier(
+    control: &Element,
+    out: &mut Vec<Extension>,
+) -> Result<(Carrier, Option<String>), AdapterError> {
     let mut ids = Vec::new();
     let mut name = None;
     for carrier in control.all("CarrierIdentifier") {
@@ -145,20 +187,27 @@ fn read_carrier(control: &Element, out: &mut Vec<Extension>) -> Result<Carrier, 
     if let Some(route) = route {
         keep_unmapped(route, "cxml.ShipControl.Route", &["method"], out);
     }
-    keep_unmapped(
-        control,
-        "cxml.ShipControl",
-        &["CarrierIdentifier", "ShipmentIdentifier", "Route"],
-        out,
-    );
-    Ok(Carrier {
+    // A PackageIdentification that also dates the packages stays whole, an extension.
+    let package_count = match control.first(PACKAGE_IDENTIFICATION) {
+        Some(numbered) if numbered.attributes.len() == 2 && numbered.children.is_empty() => {
+            read_package_count(numbered)?
+        }
+        _ => None,
+    };
+    let mut mapped = vec!["CarrierIdentifier", "ShipmentIdentifier", "Route"];
+    if package_count.is_some() {
+        mapped.push(PACKAGE_IDENTIFICATION);
+    }
+    keep_unmapped(control, "cxml.ShipControl", &mapped, out);
+    let carrier = Carrier {
         ids,
         name,
         mode: route
             .and_then(|r| optional_attr(r, "method"))
             .map(str::to_owned),
         tracking_numbers,
-    })
+    };
+    Ok((carrier, package_count))
 }
 
 fn read_portion(

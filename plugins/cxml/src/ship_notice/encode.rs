@@ -14,7 +14,9 @@ use wharf_guest_sdk::{error, log};
 
 use super::packs::write_packaging;
 use super::route;
-use super::{CARRIER_DOMAINS, COMPANY_NAME, OPERATIONS};
+use super::{
+    CARRIER_DOMAINS, COMPANY_NAME, GROSS_WEIGHT, OPERATIONS, PACKAGE_IDENTIFICATION, PACKAGING,
+};
 use crate::address::write_contact;
 use crate::classification::write_own;
 use crate::comments::write_comments;
@@ -65,6 +67,16 @@ fn write_header(notice: &ShipNotice) -> Result<Element, AdapterError> {
     if let Some(comments) = write_comments(&notice.notes, "notes") {
         header = header.child(comments);
     }
+    if let Some(weight) = &notice.gross_weight {
+        header = header.child(
+            Element::new(PACKAGING).child(
+                Element::new("Dimension")
+                    .attr("quantity", weight.value.trim())
+                    .attr("type", GROSS_WEIGHT)
+                    .text_child("UnitOfMeasure", weight.unit.trim()),
+            ),
+        );
+    }
     header.children.extend(write_extrinsics(&notice.extensions));
     let mut lost = Vec::new();
     if let Some(purpose) = notice.purpose.as_deref().filter(|p| operation != Some(*p)) {
@@ -84,8 +96,12 @@ fn write_header(notice: &ShipNotice) -> Result<Element, AdapterError> {
     if !notice.references.is_empty() {
         lost.push(format!("{} reference(s)", notice.references.len()));
     }
-    if notice.gross_weight.is_some() || notice.package_count.is_some() {
-        lost.push("the shipment's gross weight and package count".to_owned());
+    if let Some(count) = &notice.package_count
+        && (notice.carrier.is_none() || package_range(count).is_none())
+    {
+        lost.push(format!(
+            "the package count {count:?} (a ShipControl's PackageIdentification counts whole packages)"
+        ));
     }
     let keys = unwritten(&notice.extensions, &[]);
     if !keys.is_empty() {
@@ -99,6 +115,12 @@ fn write_header(notice: &ShipNotice) -> Result<Element, AdapterError> {
         ));
     }
     Ok(header)
+}
+
+/// The last of the packages numbered from 1 that `count` says the shipment has, when it is a
+/// whole number of them.
+fn package_range(count: &str) -> Option<u32> {
+    count.trim().parse().ok().filter(|n| *n > 0)
 }
 
 fn write_carrier(carrier: &Carrier, notice: &ShipNotice) -> Result<Element, AdapterError> {
@@ -146,6 +168,13 @@ fn write_carrier(carrier: &Carrier, notice: &ShipNotice) -> Result<Element, Adap
     }
     for number in tracking {
         control = control.text_child("ShipmentIdentifier", number);
+    }
+    if let Some(last) = notice.package_count.as_deref().and_then(package_range) {
+        control = control.child(
+            Element::new(PACKAGE_IDENTIFICATION)
+                .attr("rangeBegin", "1")
+                .attr("rangeEnd", last.to_string()),
+        );
     }
     if let Some(mode) = &carrier.mode {
         control = control.child(Element::new("Route").attr("method", route::method(mode)));

@@ -3,9 +3,10 @@
 //! Unpacked items go under a first CPS without packaging; then every pack, once even when
 //! several orders share it, as CPS with PAC (always written, so it reads back as a pack),
 //! MEA, GIN marks and its items from every order. With one order the heading names it
-//! (RFF+ON); with several each item does.
+//! (RFF+ON); with several each item does. An order's own references and dates (the order
+//! date, 2005 `4`) are repeated in each of its items' LIN groups.
 
-use wharf_guest_sdk::canonical::{Pack, ShipNotice, ShippedItem};
+use wharf_guest_sdk::canonical::{Pack, ShipNotice, ShippedItem, ShippedOrder};
 use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::error;
 
@@ -87,16 +88,11 @@ pub fn write(notice: &ShipNotice, mark: char) -> Result<Vec<Out>, AdapterError> 
         out.push(mea);
     }
     let packs = unique_packs(notice);
-    let unpacked: Vec<(&str, &ShippedItem, usize)> = notice
+    let unpacked: Vec<(&ShippedOrder, &ShippedItem, usize)> = notice
         .orders
         .iter()
         .enumerate()
-        .flat_map(|(o, order)| {
-            order
-                .items
-                .iter()
-                .map(move |item| (order.po_number.as_str(), item, o))
-        })
+        .flat_map(|(o, order)| order.items.iter().map(move |item| (order, item, o)))
         .collect();
     let mut items = 0;
     let kept_unpacked = (!unpacked.is_empty()).then(|| kept.take("edifact.CPS.7164"));
@@ -109,9 +105,9 @@ pub fn write(notice: &ShipNotice, mark: char) -> Result<Vec<Out>, AdapterError> 
     };
     if let Some(id) = unpacked_id {
         out.push(Out::new("CPS").el(&[id.as_str()]));
-        for (i, (po, item, o)) in unpacked.iter().enumerate() {
+        for (i, (order, item, o)) in unpacked.iter().enumerate() {
             let path = format!("orders[{}].items[{}]", o + 1, i + 1);
-            out.extend(write_shipped(item, (!single).then_some(*po), mark, &path)?);
+            out.extend(write_shipped(item, order, single, mark, &path)?);
             items += 1;
         }
     }
@@ -151,12 +147,7 @@ pub fn write(notice: &ShipNotice, mark: char) -> Result<Vec<Out>, AdapterError> 
                 for (i, item) in own.items.iter().enumerate() {
                     let path =
                         format!("orders[{}].packs[{}].items[{}]", o + 1, pack.pack_id, i + 1);
-                    out.extend(write_shipped(
-                        item,
-                        (!single).then_some(order.po_number.as_str()),
-                        mark,
-                        &path,
-                    )?);
+                    out.extend(write_shipped(item, order, single, mark, &path)?);
                     items += 1;
                 }
             }
@@ -185,9 +176,13 @@ fn unique_packs(notice: &ShipNotice) -> Vec<Pack> {
     packs
 }
 
+/// An item's LIN group. The item names its order (RFF+ON) when the notice has several, and
+/// repeats its order's references and dates (its SG16 RFF-DTM), since D.96A gives an order no
+/// group of its own.
 fn write_shipped(
     item: &ShippedItem,
-    po: Option<&str>,
+    order: &ShippedOrder,
+    single: bool,
     mark: char,
     path: &str,
 ) -> Result<Vec<Out>, AdapterError> {
@@ -215,12 +210,18 @@ fn write_shipped(
             &format!("{path}.ordered"),
         )?);
     }
-    if let Some(po) = po {
-        out.push(Out::new("RFF").el(&["ON", po]));
+    if !single {
+        out.push(Out::new("RFF").el(&["ON", order.po_number.as_str()]));
     }
     if let Some(line) = &item.order_line {
         out.push(Out::new("RFF").el(&["LI", line.as_str()]));
     }
+    out.extend(crate::common::write_references(&order.references));
+    out.extend(crate::common::write_dates(
+        &order.dates,
+        &mut kept,
+        &format!("{path}.order.dates"),
+    )?);
     out.extend(
         item.lots
             .iter()

@@ -2,7 +2,7 @@
 //!
 //! POSEX is the line number, MENGE/MENEE the invoiced quantity, VPREI/PEINH the unit price
 //! (as in an order, see [`crate::items`]). E1EDP02 QUALF 001 names the purchase order (BELNR)
-//! and its item (ZEILE); E1EDP26 QUALF 003 is the item's net amount; E1EDP04 are its taxes,
+//! and its item (ZEILE), either of which may be absent; E1EDP26 QUALF 003 is the item's net amount; E1EDP04 are its taxes,
 //! E1EDP05 its allowances and charges (see [`super::charges`]), E1EDP19 its identifiers.
 //! Other references and amounts stay extensions keyed by their qualifier
 //! (`idoc.E1EDP02.002`, `idoc.E1EDP26.001`), everything else under `idoc.E1EDP01`.
@@ -63,11 +63,15 @@ pub fn read(mut item: Segment<'_>, currency: Option<&str>) -> Result<InvoiceLine
             .at_xml(item.field_path("VPREI")));
     };
     let mut extensions = Vec::new();
+    // An item may name the order item it bills without the order (ZEILE without BELNR), as a
+    // cXML InvoiceDetailItemReference@lineNumber does when the invoice names its orders once.
     let order = read_keyed(&mut item, "E1EDP02", PURCHASE_ORDER, &mut extensions, |r| {
-        let number = r.require("BELNR", "the purchase order number")?.to_owned();
-        Ok((number, r.text("ZEILE").map(str::to_owned)))
+        Ok((
+            r.text("BELNR").map(str::to_owned),
+            r.text("ZEILE").map(str::to_owned),
+        ))
     })?;
-    let (po_number, order_line) = order.map_or((None, None), |(n, l)| (Some(n), l));
+    let (po_number, order_line) = order.unwrap_or_default();
     let amount = read_keyed(
         &mut item,
         "E1EDP26",
@@ -136,18 +140,14 @@ pub fn write(
         &path,
     )?;
     let mut order = Vec::new();
-    match (&line.po_number, &line.order_line) {
-        (Some(po), order_line) => order.push((
+    if line.po_number.is_some() || line.order_line.is_some() {
+        order.push((
             PURCHASE_ORDER,
             segment("E1EDP02")
                 .text_child("QUALF", PURCHASE_ORDER)
-                .text_child("BELNR", po.trim())
-                .text_child_opt("ZEILE", order_line.clone()),
-        )),
-        (None, Some(order_line)) => not_written(&format!(
-            "order line {order_line:?} of an invoice line with no order"
-        )),
-        (None, None) => {}
+                .text_child_opt("BELNR", line.po_number.as_deref().map(str::trim))
+                .text_child_opt("ZEILE", line.order_line.clone()),
+        ));
     }
     item.children.extend(keyed::write(
         "E1EDP02",
