@@ -154,7 +154,7 @@ impl Adapter for X12Adapter {
                 (set.id(), order_response::write(response, set)?)
             }
             Document::OrderChange(change) => ("860", order_change::write(change)?),
-            Document::ShipNotice(notice) => ("856", ship_notice::write::write(notice, &today)?),
+            Document::ShipNotice(notice) => ("856", ship_notice::write::write(notice)?),
             Document::Invoice(invoice) => ("810", invoice::write::write(invoice)?),
             Document::QualityNotification(q) => ("842", quality::write(q, &today)?),
             Document::FunctionalAck(ack) => ("997", functional_ack::write(ack)?),

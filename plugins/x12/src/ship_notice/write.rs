@@ -75,7 +75,7 @@ fn written_structure(notice: &ShipNotice) -> String {
     }
 }
 
-pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError> {
+pub fn write(notice: &ShipNotice) -> Result<Vec<Out>, AdapterError> {
     let ext = &notice.extensions;
     let mut out = Vec::new();
     let (main, dates) = split_document_date(&notice.dates);
@@ -84,7 +84,15 @@ pub fn write(notice: &ShipNotice, today: &str) -> Result<Vec<Out>, AdapterError>
             let (day, time, _) = common::compact(&d.value, "dates")?;
             (day, time)
         }
-        None => (today.to_owned(), None),
+        // BSN03 and BSN04 (004010) are mandatory and date the notice itself; the write time
+        // would be a date the sender never gave (a DELVRY IDoc dates only its deadlines).
+        None => {
+            return Err(error::validation(
+                "X12 requires a notice date (BSN03): the ship notice gives none (a date of \
+                 kind Document)",
+            )
+            .at_xml("dates"));
+        }
     };
     out.push(
         Out::new("BSN")
