@@ -9,7 +9,9 @@
 //! | E1EDL20 BTGEW + GEWEI | `gross_weight` |
 //! | E1EDL20 ANZPK | `package_count` |
 //! | E1EDL20 TRATY (means of transport type) | carrier `mode` |
-//! | E1EDL20 BOLNR (bill of lading) | carrier `tracking_numbers` |
+//! | E1EDL20 BOLNR (bill of lading) | carrier `tracking_numbers` (one: the only element for one) |
+//! | E1ADRM1 SP (forwarding agent): PARTNER_ID, NAME1 | carrier `ids` (`supplier`), `name` |
+//! | E1TXTH8 TDID + E1TXTP8 TDLINE | `notes` (see [`crate::texts`]) |
 //! | first E1EDL18 QUALF (ORI, CHG, DEL) | `purpose` |
 //! | E1EDT13 | dates (see [`deadlines`]) |
 //! | E1ADRM1 | parties (see [`addresses`]) |
@@ -18,15 +20,17 @@
 //! | E1EDL24 ARKTX | item `description` |
 //! | E1EDL24 LFIMG + VRKME | item `quantity` (split over packs, see [`read`]) |
 //! | E1EDL24 CHARG | item `lots` |
+//! | E1EDL11 SERNR | item `serials` (an item split over packs: all with its first listing) |
 //! | E1EDL24/E1EDL41 QUALI 001: BSTNR, POSEX | the order's `po_number`, item `order_line` |
 //! | E1EDL41 BSTDT | the order's date, kind Other, qualifier `BSTDT` |
 //! | E1EDL37 | packs (see [`units`]) |
 //!
 //! Items with no order reference form an order with an empty `po_number`. Everything else is
 //! kept: E1EDL20 fields and segments under `idoc.E1EDL20`, item fields under `idoc.E1EDL24`,
-//! and written back where they were. Texts, serial numbers and the ordered quantity have no
-//! mapping yet: texts and serials stay extensions when read, and are logged as left out when
-//! a document from another standard has them. Codes that are keys into SAP's customizing
+//! and written back where they were. The ordered quantity has no element: E1EDL24 gives the
+//! delivered quantity (LFIMG in VRKME, LGMNG in the stockkeeping unit MEINS) and E1EDL41 names
+//! the order line without its quantity; nor has the notice's own date (E1EDT13 dates deadlines
+//! of the shipment). Codes that are keys into SAP's customizing
 //! (TRATY, VHILM, E1EDL18 QUALF) are written only for documents that came from an IDoc.
 
 mod addresses;
@@ -45,6 +49,8 @@ pub const DELVRY07: &str = "DELVRY07";
 /// The reference scheme of LIFEX, the external identification of the delivery note: the
 /// scheme table's delivery note (EDIFACT RFF+DQ, X12 REF*PK).
 const SUPPLIER_DELIVERY: &str = "delivery-note";
+/// The segment of a delivery item's serial numbers, one SERNR each.
+const SERIAL_NUMBER: &str = "E1EDL11";
 /// E1EDL41 QUALI of the customer's purchase order.
 const CUSTOMER_ORDER: &str = "001";
 /// The qualifier an order's date keeps: the E1EDL41 field it came from.
@@ -69,6 +75,7 @@ pub const LAYOUT: Layout = Layout {
             ],
         ),
         ("E1EDL37", &["E1EDL39", "E1EDL38", "E1EDL44"]),
+        ("E1TXTH8", &["E1TXTP8"]),
         ("E1ADRM1", &["E1ADRE1"]),
     ],
     fields: &[
@@ -81,6 +88,20 @@ pub const LAYOUT: Layout = Layout {
             ],
         ),
         ("E1EDL18", &["QUALF", "PARAM"]),
+        (
+            "E1TXTH8",
+            &[
+                "FUNCTION",
+                "TDOBJECT",
+                "TDOBNAME",
+                "TDID",
+                "TDSPRAS",
+                "TDTEXTTYPE",
+                "LANGUA_ISO",
+            ],
+        ),
+        ("E1TXTP8", &["TDFORMAT", "TDLINE"]),
+        ("E1EDL11", &["SERNR"]),
         (
             "E1ADRM1",
             &[

@@ -1,4 +1,5 @@
-//! Texts: E1EDKT1/E1EDKT2 at the header and E1EDPT1/E1EDPT2 at an item, to and from notes.
+//! Texts: E1EDKT1/E1EDKT2 at the header and E1EDPT1/E1EDPT2 at an item (a delivery's
+//! E1TXTH8/E1TXTP8 alike), to and from notes.
 //!
 //! A text is a text ID (TDID, the note's kind) and lines of at most 70 characters (TDLINE).
 //! A line whose format TDFORMAT is `=` continues the line before it; any other format starts a
@@ -31,6 +32,12 @@ pub struct Level {
 pub const HEADER: Level = Level {
     text: "E1EDKT1",
     line: "E1EDKT2",
+};
+/// A delivery's header texts (DELVRY E1TXTH8 and E1TXTP8, whose TDLINE holds 132 characters;
+/// the 70 written fit).
+pub const DELIVERY_HEADER: Level = Level {
+    text: "E1TXTH8",
+    line: "E1TXTP8",
 };
 pub const ITEM: Level = Level {
     text: "E1EDPT1",

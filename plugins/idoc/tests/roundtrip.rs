@@ -51,6 +51,7 @@ fn every_decoded_idoc_encodes_back_to_the_same_document() {
         "ordrsp-confirmation.decode.xml",
         "ordchg-update.decode.xml",
         "desadv-pallet.decode.xml",
+        "desadv-serials-texts.decode.xml",
         "invoic02-standard.decode.xml",
         "mbgmcr03-receipt.decode.xml",
         "mbgmcr02-positions.decode.xml",
@@ -167,4 +168,61 @@ fn a_goods_receipt_unit_given_only_as_iso_code_goes_back_to_entry_uom_iso() {
     assert!(!written.contains("<ENTRY_UOM>PCE</ENTRY_UOM>"), "{written}");
     // The second item named its unit in ENTRY_UOM and keeps it there.
     assert!(written.contains("<ENTRY_UOM>M</ENTRY_UOM>"), "{written}");
+}
+
+#[test]
+fn a_ship_notice_from_another_standard_keeps_its_carrier_ship_from_texts_and_serials() {
+    // desadv-from-x12, as the X12 notice came in: its carrier is the forwarding agent (SP),
+    // its ship-from the shipping point (OSP), its note an E1TXTH8; a Carrier party beside the
+    // carrier is a second SP, and a split item's serials are its delivery item's E1EDL11.
+    let path = golden("desadv-from-x12.encode.json");
+    let mut document = wharf_guest_sdk::testing::document_from_json(
+        &fs::read_to_string(path).expect("golden input"),
+    )
+    .expect("a canonical document");
+    let Document::ShipNotice(notice) = &mut document.body else {
+        panic!("the case is a ship notice");
+    };
+    let carrier = notice.carrier.as_mut().expect("the case has a carrier");
+    carrier.ids = vec![wharf_guest_sdk::id("supplier", "0000300100")];
+    notice.parties.push(wharf_guest_sdk::canonical::Party {
+        role: wharf_guest_sdk::canonical::PartyRole::Carrier,
+        role_code: None,
+        ids: Vec::new(),
+        name: Some("Second leg carrier".into()),
+        address: None,
+        contacts: Vec::new(),
+    });
+    let item = &mut notice.orders[0].packs[1].items[0];
+    item.serials = vec!["SN-1".into(), "SN-2".into()];
+    let expected = notice.clone();
+    let config = config_of("desadv-from-x12");
+    let settings: Vec<(&str, &str)> = config
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let written = with_config(&settings, || encode(document));
+    let read = decode(written).documents;
+    let Document::ShipNotice(again) = &read[0].body else {
+        panic!("reads back as a ship notice");
+    };
+    let carrier = again.carrier.as_ref().expect("a carrier");
+    assert_eq!(carrier.name, expected.carrier.as_ref().unwrap().name);
+    assert_eq!(carrier.ids, [wharf_guest_sdk::id("supplier", "0000300100")]);
+    let roles: Vec<_> = again
+        .parties
+        .iter()
+        .map(|p| (p.role, p.name.as_deref()))
+        .collect();
+    let expected_roles: Vec<_> = expected
+        .parties
+        .iter()
+        .map(|p| (p.role, p.name.as_deref()))
+        .collect();
+    assert_eq!(roles, expected_roles);
+    assert_eq!(
+        again.notes.iter().map(|n| &n.text).collect::<Vec<_>>(),
+        expected.notes.iter().map(|n| &n.text).collect::<Vec<_>>()
+    );
+    assert_eq!(again.orders[0].packs[1].items[0].serials, ["SN-1", "SN-2"]);
 }

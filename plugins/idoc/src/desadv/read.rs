@@ -9,9 +9,10 @@ use wharf_guest_sdk::contract::AdapterError;
 use wharf_guest_sdk::{Decimal, decimal, error, id, text_extension};
 
 use super::units::{self, Unit};
-use super::{CUSTOMER_ORDER, ORDER_DATE, SUPPLIER_DELIVERY, addresses, deadlines};
+use super::{CUSTOMER_ORDER, ORDER_DATE, SERIAL_NUMBER, SUPPLIER_DELIVERY, addresses, deadlines};
 use crate::codes::canonical_unit;
 use crate::segments::{Segment, sap_decimal};
+use crate::texts;
 
 /// One E1EDL24 read: the item as shipped, the order it belongs to, and its delivered quantity.
 struct DeliveryItem {
@@ -55,12 +56,6 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
     let package_count = delivery.decimal("ANZPK")?;
     let mode = delivery.text("TRATY").map(str::to_owned);
     let bill_of_lading = delivery.text("BOLNR").map(str::to_owned);
-    let carrier = (mode.is_some() || bill_of_lading.is_some()).then(|| Carrier {
-        ids: Vec::new(),
-        name: None,
-        mode,
-        tracking_numbers: bill_of_lading.into_iter().collect(),
-    });
     let mut purpose = None;
     for (index, mut control) in delivery.segments("E1EDL18").into_iter().enumerate() {
         if index == 0 {
@@ -72,7 +67,21 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
         );
     }
     let dates = deadlines::read(&mut delivery, &mut extensions)?;
-    let parties = addresses::read(&mut delivery, &mut extensions)?;
+    let (parties, agent) = addresses::read(&mut delivery, &mut extensions)?;
+    let carrier = match agent {
+        Some(agent) => Some(Carrier {
+            mode,
+            tracking_numbers: bill_of_lading.into_iter().collect(),
+            ..agent
+        }),
+        None => (mode.is_some() || bill_of_lading.is_some()).then(|| Carrier {
+            ids: Vec::new(),
+            name: None,
+            mode,
+            tracking_numbers: bill_of_lading.into_iter().collect(),
+        }),
+    };
+    let notes = texts::read(&mut delivery, texts::DELIVERY_HEADER, &mut extensions)?;
     let items = delivery
         .segments("E1EDL24")
         .into_iter()
@@ -95,7 +104,7 @@ pub fn read(mut idoc: Segment<'_>, envelope: Envelope) -> Result<CanonicalDocume
             gross_weight,
             package_count,
             orders,
-            notes: Vec::new(),
+            notes,
             extensions,
         }),
     })
@@ -116,6 +125,14 @@ fn read_item(mut line: Segment<'_>) -> Result<DeliveryItem, AdapterError> {
         .collect();
     let description = line.text("ARKTX").map(str::to_owned);
     let lots = line.text("CHARG").map(str::to_owned).into_iter().collect();
+    let (mut serials, mut serial_rest) = (Vec::new(), Vec::new());
+    for mut serial in line.segments(SERIAL_NUMBER) {
+        serials.extend(serial.text("SERNR").map(str::to_owned));
+        serial.leftovers(
+            &format!("idoc.E1EDL24.{}", serial.key_name()),
+            &mut serial_rest,
+        );
+    }
     // LFIMG is read without being used up: see `assemble`.
     let Some(lfimg) = line.peek("LFIMG") else {
         return Err(
@@ -167,7 +184,7 @@ fn read_item(mut line: Segment<'_>) -> Result<DeliveryItem, AdapterError> {
             quantity,
             ordered: None,
             lots,
-            serials: Vec::new(),
+            serials,
             extensions: {
                 // LFIMG and VRKME are decided on in `assemble`; everything else is kept now.
                 let mut kept = Vec::new();
@@ -175,6 +192,7 @@ fn read_item(mut line: Segment<'_>) -> Result<DeliveryItem, AdapterError> {
                 line.consume("VRKME");
                 line.leftovers("idoc.E1EDL24", &mut kept);
                 kept.extend(extensions);
+                kept.extend(serial_rest);
                 kept
             },
         },

@@ -8,12 +8,15 @@ use wharf_guest_sdk::{Decimal, decimal, error};
 
 use super::read::ITEM_IDS;
 use super::units::{self, PackedOut};
-use super::{CUSTOMER_ORDER, DELVRY07, SUPPLIER_DELIVERY, addresses, deadlines};
+use super::{CUSTOMER_ORDER, DELVRY07, SERIAL_NUMBER, SUPPLIER_DELIVERY, addresses, deadlines};
 use crate::codes::Origin;
 use crate::output::{not_written, restore, segment, write_date, write_decimal};
+use crate::texts;
 
 /// Segments under `<IDOC>` (or keys of the notice's extensions) that the mapping writes itself.
-const CLAIMED: &[&str] = &["EDI_DC40", "E1EDT13", "E1ADRM1", "E1EDL37", "E1EDL44"];
+const CLAIMED: &[&str] = &[
+    "EDI_DC40", "E1EDT13", "E1ADRM1", "E1EDL37", "E1EDL44", "E1TXTH8",
+];
 
 /// One delivery item to write, gathered from every place the notice lists it.
 struct Line<'a> {
@@ -21,6 +24,8 @@ struct Line<'a> {
     order: &'a ShippedOrder,
     /// The sum of the quantities listed, unless LFIMG was kept as it came.
     total: Option<Decimal>,
+    /// The serial numbers of every listing, in order: E1EDL11 belongs to the delivery item.
+    serials: Vec<&'a str>,
 }
 
 /// One handling unit to write, gathered from every order that lists it.
@@ -82,15 +87,6 @@ pub fn write(notice: &ShipNotice, envelope: &Envelope) -> Result<Vec<Element>, A
         for extra in tracking {
             not_written(&format!("a second tracking number {extra:?}"));
         }
-        for carrier_id in &carrier.ids {
-            not_written(&format!(
-                "carrier identifier {}:{}",
-                carrier_id.scheme, carrier_id.value
-            ));
-        }
-        if let Some(name) = &carrier.name {
-            not_written(&format!("carrier name {name:?} (an SP partner carries it)"));
-        }
     }
     if let Some(structure) = &notice.structure {
         not_written(&format!("hierarchy structure code {structure:?}"));
@@ -104,19 +100,29 @@ pub fn write(notice: &ShipNotice, envelope: &Envelope) -> Result<Vec<Element>, A
         Some(purpose) => not_written(&format!("purpose {purpose:?} from another standard")),
         None => {}
     }
-    for note in &notice.notes {
-        not_written(&format!("ship notice note {:?}", note.text));
-    }
     delivery.children.extend(deadlines::write(
         &notice.dates,
         &path,
         &notice.extensions,
         origin,
     )?);
-    delivery.children.extend(addresses::write(
-        &notice.parties,
+    // The carrier's name and ids are the forwarding agent's E1ADRM1 (SP), written first: the
+    // reader takes the first SP as the carrier, and a Carrier party as a further SP.
+    let partners: Vec<_> = notice
+        .carrier
+        .as_ref()
+        .and_then(addresses::carrier_party)
+        .into_iter()
+        .chain(notice.parties.iter().cloned())
+        .collect();
+    delivery
+        .children
+        .extend(addresses::write(&partners, &notice.extensions, origin));
+    delivery.children.extend(texts::write(
+        &notice.notes,
+        texts::DELIVERY_HEADER,
         &notice.extensions,
-        origin,
+        origin.sap_codes,
     ));
     let (lines, units) = gather(notice, &path)?;
     for (index, line) in lines.iter().enumerate() {
@@ -239,6 +245,7 @@ fn add_line<'a>(
             first: item,
             order,
             total,
+            serials: item.serials.iter().map(String::as_str).collect(),
         });
         return Ok(());
     };
@@ -249,6 +256,7 @@ fn add_line<'a>(
         ))
         .at_xml(at("POSNR")));
     }
+    line.serials.extend(item.serials.iter().map(String::as_str));
     if let Some(total) = &mut line.total {
         if line.first.quantity.unit.trim() != item.quantity.unit.trim() {
             return Err(error::validation(format!(
@@ -285,12 +293,6 @@ fn write_line(line: &Line<'_>, path: &str) -> Result<Element, AdapterError> {
     for extra in lots {
         not_written(&format!(
             "a second lot {extra:?} of item {}",
-            item.line_number
-        ));
-    }
-    for serial in &item.serials {
-        not_written(&format!(
-            "serial number {serial:?} of item {}",
             item.line_number
         ));
     }
@@ -335,6 +337,11 @@ fn write_line(line: &Line<'_>, path: &str) -> Result<Element, AdapterError> {
             ));
         }
         element.children.push(reference);
+    }
+    for serial in &line.serials {
+        element
+            .children
+            .push(segment(SERIAL_NUMBER).text_child("SERNR", *serial));
     }
     restore(&mut element, &item.extensions, "idoc.E1EDL24", &[]);
     Ok(element)

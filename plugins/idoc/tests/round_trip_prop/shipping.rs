@@ -10,7 +10,9 @@ use wharf_guest_sdk::canonical::{
 };
 use wharf_guest_sdk::id;
 
-use crate::common::{amount, date, day, item_ids, parties, positive, quantity, token, words};
+use crate::common::{
+    amount, date, day, item_ids, notes, parties, positive, quantity, token, words,
+};
 
 const DEADLINES: [(&str, DateKind); 4] = [
     ("006", DateKind::Shipped),
@@ -42,9 +44,10 @@ fn item() -> impl Strategy<Value = ShippedItem> {
         prop::option::of(words()),
         quantity(),
         prop::option::of(token()),
+        prop::collection::btree_set("SN-[0-9]{4}", 0..3),
     )
         .prop_map(
-            |(order_line, item_ids, description, quantity, lot)| ShippedItem {
+            |(order_line, item_ids, description, quantity, lot, serials)| ShippedItem {
                 line_number: String::new(),
                 order_line,
                 item_ids,
@@ -52,7 +55,7 @@ fn item() -> impl Strategy<Value = ShippedItem> {
                 quantity,
                 ordered: None,
                 lots: lot.into_iter().collect(),
-                serials: Vec::new(),
+                serials: serials.into_iter().collect(),
                 extensions: Vec::new(),
             },
         )
@@ -75,22 +78,36 @@ fn order() -> impl Strategy<Value = (Option<String>, Vec<PackBody>, Vec<ShippedI
     )
 }
 
+/// A carrier as DELVRY holds it: TRATY, one BOLNR, and the forwarding agent's (SP) partner
+/// number and name.
 fn carrier() -> impl Strategy<Value = Option<Carrier>> {
-    (prop::option::of("[0-9]{4}"), prop::option::of(token())).prop_map(|(mode, tracking)| {
-        (mode.is_some() || tracking.is_some()).then(|| Carrier {
-            ids: Vec::new(),
-            name: None,
-            mode,
-            tracking_numbers: tracking.into_iter().collect(),
+    (
+        prop::option::of("[0-9]{4}"),
+        prop::option::of(token()),
+        prop::option::of("[0-9]{4,10}"),
+        prop::option::of(words()),
+    )
+        .prop_map(|(mode, tracking, number, name)| {
+            let any = mode.is_some() || tracking.is_some() || number.is_some() || name.is_some();
+            any.then(|| Carrier {
+                ids: number.map(|n| id("supplier", n)).into_iter().collect(),
+                name,
+                mode,
+                tracking_numbers: tracking.into_iter().collect(),
+            })
         })
-    })
 }
 
 pub fn ship_notice() -> impl Strategy<Value = ShipNotice> {
     (
         ("[0-9]{10}", prop::option::of(token())),
         prop::option::of(prop::sample::select(vec!["ORI", "CHG", "DEL"])),
-        (deadlines(), parties("supplier", false), carrier()),
+        (
+            deadlines(),
+            parties("supplier", false),
+            carrier(),
+            notes(&["0001", "0012", "Z001"]),
+        ),
         (
             prop::option::of(amount()),
             prop::option::of("[1-9][0-9]{0,2}"),
@@ -102,7 +119,7 @@ pub fn ship_notice() -> impl Strategy<Value = ShipNotice> {
             |(
                 (shipment_id, delivery_note),
                 purpose,
-                (dates, parties, carrier),
+                (dates, parties, carrier, notes),
                 (weight, package_count),
                 numbers,
                 bodies,
@@ -171,7 +188,7 @@ pub fn ship_notice() -> impl Strategy<Value = ShipNotice> {
                     }),
                     package_count: package_count.map(|c| c.to_owned()),
                     orders,
-                    notes: Vec::new(),
+                    notes,
                     extensions: Vec::new(),
                 }
             },
