@@ -30,6 +30,16 @@ use super::business::business_content;
 /// - SAP IDoc contacts are E1EDKA1 BNAME and TELF1: no e-mail address, so a contact that had
 ///   only one is no contact there. E1EDKA1 identifies a partner by PARTN, LIFNR and ILNNR
 ///   (a GLN): no DUNS number.
+/// - A DELVRY IDoc (DESADV) has no notice date: E1EDT13 dates the shipment's deadlines (006
+///   goods issue, 007 delivery), the control record the IDoc, so a ship notice's Document
+///   date has no place there. It has one bill of lading, E1EDL20 BOLNR (TRAID identifies the
+///   vehicle, not a consignment): a carrier's further tracking numbers have none. Its
+///   partners, the carrier among them (the forwarding agent, PARTNER_Q SP), are E1ADRM1
+///   segments, which identify a partner by PARTNER_ID alone, the sender's number for it: no
+///   GLN, DUNS, SCAC or buyer's number. E1EDL41 dates the order with BSTDT, a date without a
+///   time. And E1EDL24 gives the delivered quantity (LFIMG in VRKME, LGMNG in the
+///   stockkeeping unit MEINS) while E1EDL41 names the order line (BSTNR, POSEX) without its
+///   quantity: a shipped item's ordered quantity has no place.
 /// - SAP IDoc parties carry a VAT number only in an invoice (INVOIC02 E1EDK01 EIGENUINR and
 ///   KUNDEUINR). An item's ids are E1EDP19 QUALF 001 (buyer's), 002 (supplier's) and 003
 ///   (EAN) with MFRPN: no supplier's auxiliary part id (cXML SupplierPartAuxiliaryID). And a
@@ -96,6 +106,9 @@ fn set_aside_fields(standard: &str, value: &mut serde_json::Value) {
             }
         }
     }
+    if standard == "idoc" && document == "ShipNotice" {
+        set_aside_in_delivery(body);
+    }
     if standard == "idoc" {
         // INVOIC02 has E1EDK01 EIGENUINR and KUNDEUINR for the two VAT numbers; no other.
         let lacking: &[&str] = if document == "Invoice" {
@@ -147,6 +160,87 @@ fn set_aside_fields(standard: &str, value: &mut serde_json::Value) {
                 .filter_map(|l| l.get_mut("taxes"))
                 .for_each(no_taxable);
         }
+    }
+}
+
+/// What a DELVRY IDoc has no element for in a ship notice (see [`business_content_in`]).
+fn set_aside_in_delivery(body: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::Value;
+    // E1EDT13 dates the shipment's deadlines; nothing dates the notice itself.
+    if let Some(Value::Array(dates)) = body.get_mut("dates") {
+        dates.retain(|d| d.get("kind").and_then(Value::as_str) != Some("Document"));
+    }
+    if let Some(Value::Object(carrier)) = body.get_mut("carrier") {
+        // E1EDL20 BOLNR is one bill of lading; TRAID names the vehicle, not a consignment.
+        if let Some(Value::Array(numbers)) = carrier.get_mut("tracking_numbers") {
+            numbers.truncate(1);
+        }
+        if let Some(ids) = carrier.get_mut("ids") {
+            partner_number_only(ids);
+        }
+    }
+    for party in body
+        .get_mut("parties")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(ids) = party.get_mut("ids") {
+            partner_number_only(ids);
+        }
+    }
+    // E1EDL24 gives the delivered quantity (LFIMG/VRKME, LGMNG/MEINS); E1EDL41 names the
+    // order line (BSTNR, POSEX) without its quantity.
+    for order in body
+        .get_mut("orders")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        // E1EDL41 BSTDT, the order's date, is a date with no time beside it.
+        for date in order
+            .get_mut("dates")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(Value::String(text)) = date.get_mut("value")
+                && let Some((day, _)) = text.split_once('T')
+            {
+                *text = day.to_owned();
+            }
+        }
+        let packed = order
+            .get_mut("packs")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p.get_mut("items").and_then(Value::as_array_mut))
+            .flatten()
+            .collect::<Vec<_>>();
+        for item in packed {
+            if let Some(ordered) = item.get_mut("ordered") {
+                *ordered = Value::Null;
+            }
+        }
+        for item in order
+            .get_mut("items")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(ordered) = item.get_mut("ordered") {
+                *ordered = Value::Null;
+            }
+        }
+    }
+}
+
+/// An E1ADRM1 names a partner by PARTNER_ID alone, the sender's (the supplier's) number for
+/// it: no GLN, DUNS, SCAC or buyer's number (E1EDKA1's ILNNR has no counterpart there).
+fn partner_number_only(ids: &mut serde_json::Value) {
+    if let serde_json::Value::Array(ids) = ids {
+        ids.retain(|i| i.get("scheme").and_then(serde_json::Value::as_str) == Some("supplier"));
     }
 }
 
@@ -329,6 +423,64 @@ mod tests {
             compared("x12", line("Backordered")),
             compared("x12", line("Changed"))
         );
+        // A DELVRY has no notice date, one bill of lading, a carrier known by its partner
+        // number and no ordered quantity; it has the rest of the carrier and the item.
+        let notice = |document_date: bool, tracking: &[&str], scac: bool, ordered: bool| {
+            let mut dates = vec![serde_json::json!({"kind": "Shipped", "value": "2026-02-11"})];
+            if document_date {
+                dates.push(serde_json::json!({"kind": "Document", "value": "2026-02-11"}));
+            }
+            let mut ids = vec![serde_json::json!({"scheme": "supplier", "value": "SPEDX"})];
+            if scac {
+                ids.push(serde_json::json!({"scheme": "scac", "value": "DHLF"}));
+            }
+            let item = serde_json::json!({"line_number": "1", "quantity": {"value": "8"},
+                "ordered": if ordered { serde_json::json!({"value": "10"}) } else { serde_json::Value::Null }});
+            serde_json::json!({"ShipNotice": {"dates": dates,
+                "carrier": {"ids": ids, "name": "Spedition", "tracking_numbers": tracking},
+                "orders": [{"po_number": "4500", "packs": [{"pack_id": "P", "items": [item.clone()]}],
+                            "items": [item]}]}})
+        };
+        let full = notice(true, &["BOL-1", "PRO-2"], true, true);
+        let read = notice(false, &["BOL-1"], false, false);
+        assert_eq!(
+            compared("idoc", full.clone()),
+            compared("idoc", read.clone())
+        );
+        assert_ne!(compared("x12", full.clone()), compared("x12", read));
+        // The first tracking number and the partner number are carried: losing them is a loss.
+        assert_ne!(
+            compared("idoc", full.clone()),
+            compared("idoc", notice(true, &["PRO-2"], true, true))
+        );
+        let mut nameless = full.clone();
+        nameless["ShipNotice"]["carrier"]["ids"] = serde_json::json!([]);
+        assert_ne!(compared("idoc", full), compared("idoc", nameless));
+        // An E1ADRM1 partner keeps its partner number only; E1EDL41 BSTDT keeps the day.
+        let partner = |ids: serde_json::Value, order_date: &str| {
+            serde_json::json!({"ShipNotice": {
+                "parties": [{"role": "ShipTo", "ids": ids}],
+                "orders": [{"po_number": "4500", "dates": [{"kind": "Other", "value": order_date}]}]}})
+        };
+        let sent = partner(
+            serde_json::json!([{"scheme": "gln", "value": "4012345000016"},
+                               {"scheme": "supplier", "value": "41000"}]),
+            "2026-02-02T10:30:00+01:00",
+        );
+        let back = partner(
+            serde_json::json!([{"scheme": "supplier", "value": "41000"}]),
+            "2026-02-02",
+        );
+        assert_eq!(
+            compared("idoc", sent.clone()),
+            compared("idoc", back.clone())
+        );
+        assert_ne!(compared("edifact", sent), compared("edifact", back.clone()));
+        let renumbered = partner(
+            serde_json::json!([{"scheme": "supplier", "value": "41001"}]),
+            "2026-02-02",
+        );
+        assert_ne!(compared("idoc", back), compared("idoc", renumbered));
         // X12 keeps a DTM's zone: a line date that lost it still differs.
         let mut lost = source.clone();
         lost["OrderResponse"]["dates"][1]["value"] = "2026-02-20T08:00:00".into();
