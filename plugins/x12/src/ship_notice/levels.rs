@@ -1,5 +1,5 @@
 //! The segments inside an 856's order, pack and item levels: PRF, REF and DTM of an order;
-//! MAN marks and TD1 packaging and weight of a pack; LIN, SN1, PID and lot or serial REFs of
+//! MAN marks and TD1 packaging and weight of a pack; LIN, SN1, PID, lot or serial REFs and REF*LI of
 //! an item. What has no canonical field is kept as an extension under its level's prefix.
 //! [`spread_over_packs`] puts an item of an S-O-I-P notice into each pack under it.
 
@@ -91,6 +91,10 @@ pub fn pack_segment(
     Ok(())
 }
 
+/// REF01 of the seller's line item identifier: an item's own number where its HL01 is
+/// another (the same delivery item listed in several packs).
+pub const LINE_ITEM: &str = "LI";
+
 pub fn item_segment(seg: Seg<'_>, item: &mut ShippedItem) -> Result<(), AdapterError> {
     match seg.id() {
         "LIN" => {
@@ -118,6 +122,13 @@ pub fn item_segment(seg: Seg<'_>, item: &mut ShippedItem) -> Result<(), AdapterE
                 Some(before) => format!("{before}\n{text}"),
                 None => text.to_owned(),
             });
+        }
+        "REF"
+            if seg.only_uses(&[1, 2])
+                && seg.text(1) == Some(LINE_ITEM)
+                && seg.text(2).is_some() =>
+        {
+            item.line_number = seg.owned(2).unwrap_or_default();
         }
         "REF"
             if seg.only_uses(&[1, 2])

@@ -5,7 +5,9 @@
 //!
 //! A pack with an SSCC (MAN GM) is identified by it, as every other format identifies its
 //! packs; one without is identified by its HL01 (`pack_id`). Items are identified by their
-//! HL01 (`line_number`), so the tree written back has the same numbers. Segments of the order
+//! HL01 (`line_number`), so the tree written back has the same numbers, unless a REF*LI (the
+//! seller's line item identifier) gives the item's own: an item listed in several packs has
+//! one HL01 per listing. Segments of the order
 //! and pack levels that the model has no field for are kept on the ship notice under
 //! `x12.HL.<HL01>.<SEG>` (a pack's under `x12.HL.<pack_id>.<SEG>`).
 

@@ -12,6 +12,7 @@ use crate::common;
 use crate::items;
 use crate::parties;
 use crate::purchase_order::split_document_date;
+use crate::ship_notice::levels::LINE_ITEM;
 use crate::ship_notice::levels::ONE_PACKAGE;
 use crate::ship_notice::read::{
     BILL_OF_LADING, BILL_OF_LADING_KEY, CARRIER_PRO, NO_TIME, default_pack_code,
@@ -263,7 +264,28 @@ fn write_pack(
             .iter()
             .any(|p| p.parent_pack.as_ref() == Some(&pack.pack_id));
     out.push(hl(id, Some(parent), &code, children).restore(ext, &prefix));
-    for pair in pack.marks.chunks(2) {
+    // A mark in another standard's own words (an SAP EXIDV2, `sap:EXIDV2`) has no MAN01
+    // code: only its standard writes it back (see wharf_guest_sdk::schemes), and as MAN*ZZ it
+    // would come back as a mutually defined mark it never was.
+    let marks: Vec<_> = pack
+        .marks
+        .iter()
+        .filter(|mark| {
+            let foreign = mark
+                .scheme
+                .split_once(':')
+                .is_some_and(|(standard, _)| standard != "x12");
+            if foreign {
+                log::warn(&format!(
+                    "pack {}: mark {}:{} is another standard's and has no MAN01 code; \
+                     it is not written",
+                    pack.pack_id, mark.scheme, mark.value
+                ));
+            }
+            !foreign
+        })
+        .collect();
+    for pair in marks.chunks(2) {
         let mut man = Out::new("MAN");
         for (k, mark) in pair.iter().enumerate() {
             let qualifier = if mark.scheme == "sscc" {
@@ -304,6 +326,10 @@ fn write_item(
 ) {
     let id = numbers.keep(&item.line_number);
     out.push(hl(&id, Some(parent), "I", false));
+    // An item listed in several packs (a delivery item split over handling units), or whose
+    // number is no valid HL id, has another HL01: REF*LI, the seller's line item identifier,
+    // keeps its own number.
+    let renumbered = id != item.line_number;
     let mut lin = Out::new("LIN").with_opt(1, item.order_line.clone());
     items::write_ids(&mut lin, 2, 31, &item.item_ids, &item.extensions, "");
     let lin = lin.restore(&item.extensions, "");
@@ -331,6 +357,13 @@ fn write_item(
             description
                 .split('\n')
                 .map(|line| Out::new("PID").with(1, "F").with(5, line)),
+        );
+    }
+    if renumbered && !item.line_number.is_empty() {
+        out.push(
+            Out::new("REF")
+                .with(1, LINE_ITEM)
+                .with(2, item.line_number.clone()),
         );
     }
     out.extend(
