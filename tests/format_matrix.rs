@@ -1,7 +1,8 @@
 //! Every document type through every pair of formats it exists in, in the sandbox: a document
 //! read from one format's golden file, written by another adapter and read back by it, carries
 //! the same business content ([`business_content_in`]: what each standard says in its own
-//! words, and what the target standard has no place for, is set aside), or the writer refuses it with a located reason naming what the source lacks.
+//! words, and what the target standard has no place for, is set aside), or the writer
+//! refuses it with a located reason naming what the source lacks.
 
 mod support;
 

@@ -434,12 +434,16 @@ mod tests {
             if scac {
                 ids.push(serde_json::json!({"scheme": "scac", "value": "DHLF"}));
             }
+            let ordered = match ordered {
+                true => serde_json::json!({"value": "10"}),
+                false => serde_json::Value::Null,
+            };
             let item = serde_json::json!({"line_number": "1", "quantity": {"value": "8"},
-                "ordered": if ordered { serde_json::json!({"value": "10"}) } else { serde_json::Value::Null }});
+                                          "ordered": ordered});
+            let pack = serde_json::json!({"pack_id": "P", "items": [item.clone()]});
             serde_json::json!({"ShipNotice": {"dates": dates,
                 "carrier": {"ids": ids, "name": "Spedition", "tracking_numbers": tracking},
-                "orders": [{"po_number": "4500", "packs": [{"pack_id": "P", "items": [item.clone()]}],
-                            "items": [item]}]}})
+                "orders": [{"po_number": "4500", "packs": [pack], "items": [item]}]}})
         };
         let full = notice(true, &["BOL-1", "PRO-2"], true, true);
         let read = notice(false, &["BOL-1"], false, false);
@@ -460,7 +464,8 @@ mod tests {
         let partner = |ids: serde_json::Value, order_date: &str| {
             serde_json::json!({"ShipNotice": {
                 "parties": [{"role": "ShipTo", "ids": ids}],
-                "orders": [{"po_number": "4500", "dates": [{"kind": "Other", "value": order_date}]}]}})
+                "orders": [{"po_number": "4500",
+                            "dates": [{"kind": "Other", "value": order_date}]}]}})
         };
         let sent = partner(
             serde_json::json!([{"scheme": "gln", "value": "4012345000016"},

@@ -9,7 +9,7 @@
 //! | E1EDL20 BTGEW + GEWEI | `gross_weight` |
 //! | E1EDL20 ANZPK | `package_count` |
 //! | E1EDL20 TRATY (means of transport type) | carrier `mode` |
-//! | E1EDL20 BOLNR (bill of lading) | carrier `tracking_numbers` (one: the only element for one) |
+//! | E1EDL20 BOLNR (bill of lading) | carrier `tracking_numbers`: the first, DELVRY has one |
 //! | E1ADRM1 SP (forwarding agent): PARTNER_ID, NAME1 | carrier `ids` (`supplier`), `name` |
 //! | E1TXTH8 TDID + E1TXTP8 TDLINE | `notes` (see [`crate::texts`]) |
 //! | first E1EDL18 QUALF (ORI, CHG, DEL) | `purpose` |
@@ -28,10 +28,10 @@
 //! Items with no order reference form an order with an empty `po_number`. Everything else is
 //! kept: E1EDL20 fields and segments under `idoc.E1EDL20`, item fields under `idoc.E1EDL24`,
 //! and written back where they were. The ordered quantity has no element: E1EDL24 gives the
-//! delivered quantity (LFIMG in VRKME, LGMNG in the stockkeeping unit MEINS) and E1EDL41 names
-//! the order line without its quantity; nor has the notice's own date (E1EDT13 dates deadlines
-//! of the shipment). Codes that are keys into SAP's customizing
-//! (TRATY, VHILM, E1EDL18 QUALF) are written only for documents that came from an IDoc.
+//! delivered quantity (LFIMG in VRKME, LGMNG in the stockkeeping unit MEINS) and E1EDL41
+//! names the order line without its quantity; nor has the notice's own date (E1EDT13 dates
+//! the shipment's deadlines). Codes that are keys into SAP's customizing (TRATY, VHILM,
+//! E1EDL18 QUALF) are written only for documents that came from an IDoc.
 
 mod addresses;
 mod deadlines;

@@ -90,7 +90,11 @@ fn sap_delivery() -> CanonicalDocument {
     first["body"]["ShipNotice"]["dates"]
         .as_array_mut()
         .expect("dates")
-        .push(serde_json::json!({"kind": "Document", "value": "2026-02-12T16:10:00", "qualifier": null}));
+        .push(serde_json::json!({
+            "kind": "Document",
+            "value": "2026-02-12T16:10:00",
+            "qualifier": null
+        }));
     serde_json::from_value(first).unwrap_or_else(|e| panic!("documents[0]: {e}"))
 }
 

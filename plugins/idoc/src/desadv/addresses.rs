@@ -2,13 +2,13 @@
 //!
 //! PARTNER_Q is a partner function like E1EDKA1's PARVW (AG sold-to, WE ship-to, LF vendor,
 //! SP forwarding agent) and goes through the same table, plus the delivery's own OSP, the
-//! shipping point's address: where the goods leave from, the ship-from party. The forwarding
-//! agent SP is the notice's carrier ([`carrier_party`] and [`take_carrier`]), not a party, so
-//! that a carrier read from any standard comes back as the carrier. PARTNER_ID is the partner's number in
-//! the sending system, which for a shipping notification is the supplier's: scheme
-//! `supplier`. NAME1 is the name; STREET1/STREET2, CITY1, POSTL_COD1, REGION and COUNTRY1
-//! the address; TELEPHONE1 and E_MAIL a contact. The rest (NAME2, language, E1ADRE1, ...)
-//! stays an extension under `idoc.E1ADRM1.<PARTNER_Q>`.
+//! shipping point's address: where the goods leave from, the ship-from party. The first
+//! forwarding agent SP is the notice's carrier ([`read`], [`carrier_party`]), not a party, so
+//! that a carrier read from any standard comes back as the carrier. PARTNER_ID is the
+//! partner's number in the sending system, which for a shipping notification is the
+//! supplier's: scheme `supplier`. NAME1 is the name; STREET1/STREET2, CITY1, POSTL_COD1,
+//! REGION and COUNTRY1 the address; TELEPHONE1 and E_MAIL a contact. The rest (NAME2,
+//! language, E1ADRE1, ...) stays an extension under `idoc.E1ADRM1.<PARTNER_Q>`.
 
 use wharf_guest_sdk::canonical::{Address, Carrier, Contact, Extension, Party, PartyRole};
 use wharf_guest_sdk::contract::AdapterError;

@@ -1,7 +1,7 @@
 //! The segments inside an 856's order, pack and item levels: PRF, REF and DTM of an order;
-//! MAN marks and TD1 packaging and weight of a pack; LIN, SN1, PID, lot or serial REFs and REF*LI of
-//! an item. What has no canonical field is kept as an extension under its level's prefix.
-//! [`spread_over_packs`] puts an item of an S-O-I-P notice into each pack under it.
+//! MAN marks and TD1 packaging and weight of a pack; LIN, SN1, PID, lot or serial REFs and
+//! REF*LI of an item. What has no canonical field is kept as an extension under its level's
+//! prefix. [`spread_over_packs`] puts an item of an S-O-I-P notice into each pack under it.
 
 use wharf_guest_sdk::canonical::{
     Extension, Pack, Quantity, ShipNotice, ShippedItem, ShippedOrder,
