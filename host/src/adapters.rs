@@ -209,8 +209,19 @@ impl SharedAdapters {
         loaded: &[(PathBuf, Result<AdapterInfo, InstallError>)],
     ) -> Result<(), StoreError> {
         let _changing = self.changing.lock().await;
+        // A restart finds most of them recorded already: one read, and no file read again.
+        let recorded: std::collections::HashSet<(String, String)> = self
+            .store
+            .recorded_adapters()
+            .await?
+            .into_iter()
+            .map(|r| (r.reference, r.digest))
+            .collect();
         for (path, outcome) in loaded {
             let Ok(info) = outcome else { continue };
+            if recorded.contains(&(info.reference(), info.digest.clone())) {
+                continue;
+            }
             // The file was read once to install it; read again, it must still be those bytes.
             let bytes = match std::fs::read(path) {
                 Ok(bytes) if digest(&bytes) == info.digest => bytes,
