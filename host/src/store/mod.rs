@@ -165,7 +165,13 @@ impl std::fmt::Debug for DatabaseUrl {
 }
 
 /// Durable, concurrent-reader settings every SQLite connection gets.
+///
+/// The page size counts only for a database not yet written (it is fixed when the first page
+/// is, before WAL mode is set): 8 KiB, because the values kept per message (a compressed raw
+/// message, document or payload: about 2 KiB each for a 7 KB IDoc) fit one to a 4 KiB page
+/// and three to an 8 KiB one, so a quarter of the file would otherwise be empty space.
 const SQLITE_PRAGMAS: &[&str] = &[
+    "PRAGMA page_size = 8192",
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = FULL",
     "PRAGMA foreign_keys = ON",
