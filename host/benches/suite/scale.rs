@@ -228,6 +228,34 @@ async fn delivered(data_dir: &Path) -> u64 {
     count as u64
 }
 
+/// Prints, per message, the bytes each table and index of the database in `data_dir` takes
+/// (SQLite's `dbstat`), largest first: where to look next. Says so when this SQLite lacks
+/// `dbstat`.
+async fn where_the_bytes_go(data_dir: &Path, messages: u64) {
+    let url = format!("sqlite://{}", data_dir.join("wharf.db").display());
+    let mut db = SqliteConnection::connect(&url)
+        .await
+        .expect("the host's database opens");
+    let sizes: Result<Vec<(String, i64)>, _> = sqlx::query_as(
+        "SELECT name, CAST(SUM(pgsize) AS INTEGER) FROM dbstat GROUP BY name ORDER BY 2 DESC",
+    )
+    .fetch_all(&mut db)
+    .await;
+    match sizes {
+        Ok(sizes) => {
+            eprintln!("storage: bytes per message by table or index (dbstat):");
+            for (name, size) in sizes
+                .iter()
+                .filter(|(_, size)| *size as u64 >= messages * 100)
+            {
+                eprintln!("  {name:<32} {:>8.0}", *size as f64 / messages as f64);
+            }
+        }
+        Err(e) => eprintln!("storage: no per-table breakdown ({e})"),
+    }
+    db.close().await.expect("the database closes");
+}
+
 /// Bytes of the SQLite database in `data_dir` once its write-ahead log is folded in.
 async fn database_bytes(data_dir: &Path) -> u64 {
     let path = data_dir.join("wharf.db");
@@ -297,6 +325,9 @@ pub async fn storage(size: Size, table: &mut Table) {
         }
         drop(target);
         bytes.push(database_bytes(&dir.join("wharf-data-0")).await);
+        if count > 0 {
+            where_the_bytes_go(&dir.join("wharf-data-0"), count).await;
+        }
     }
     let per_message = bytes[1].saturating_sub(bytes[0]) as f64 / messages as f64;
     let raw = idoc.len() as f64;
