@@ -101,14 +101,7 @@ impl LoadedAdapter {
         pre: AdapterPre<CallState>,
         engine: Arc<SandboxEngine>,
     ) -> Self {
-        LoadedAdapter {
-            permits: Semaphore::new(limits.max_concurrency as usize),
-            info,
-            limits,
-            code: OnceCell::new_with(Some(pre)),
-            source: None,
-            engine,
-        }
+        Self::with_code(info, limits, OnceCell::new_with(Some(pre)), None, engine)
     }
 
     /// An adapter whose code `source` gives on its first call.
@@ -118,12 +111,22 @@ impl LoadedAdapter {
         source: Box<dyn CodeSource>,
         engine: Arc<SandboxEngine>,
     ) -> Self {
+        Self::with_code(info, limits, OnceCell::new(), Some(source), engine)
+    }
+
+    fn with_code(
+        info: AdapterInfo,
+        limits: Limits,
+        code: OnceCell<AdapterPre<CallState>>,
+        source: Option<Box<dyn CodeSource>>,
+        engine: Arc<SandboxEngine>,
+    ) -> Self {
         LoadedAdapter {
             permits: Semaphore::new(limits.max_concurrency as usize),
             info,
             limits,
-            code: OnceCell::new(),
-            source: Some(source),
+            code,
+            source,
             engine,
         }
     }

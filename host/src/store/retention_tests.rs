@@ -6,9 +6,9 @@
 use super::messages::NewMessage;
 use super::orders::{NewOrderEvent, OrderWrite};
 use super::outbox::{AttemptRecord, EndpointRoom, NewOutboxEntry, Render, Rendered, Settlement};
-use super::processing::{MessageOutcome, NewDocument, ProcessingCommit};
+use super::processing::{NewDocument, ProcessingCommit};
 use super::retention::Pruned;
-use super::tests::{TestDb, on_both};
+use super::tests::{TestDb, commit, on_both};
 use super::{Store, new_id};
 use crate::audit::AuditEvent;
 use crate::model::OrderKey;
@@ -96,21 +96,10 @@ async fn processed(
         .collect();
     store
         .record_processing(ProcessingCommit {
-            message_id: received.id.clone(),
-            lease_token: claimed[0].lease_token.clone(),
-            partner: "erp".into(),
-            outcome: MessageOutcome::Processed,
             documents,
             orders,
             order_events: events,
-            outbox: outbox(&received.id),
-            audit: Vec::new(),
-            adapter_cost: None,
-            exceptions: Vec::new(),
-            claims: Vec::new(),
-            deadlines: Vec::new(),
-            lines: Vec::new(),
-            suppliers: Vec::new(),
+            ..commit(&received.id, &claimed[0].lease_token, outbox(&received.id))
         })
         .await
         .unwrap();

@@ -87,7 +87,12 @@ fn message(n: u32) -> NewMessage {
     }
 }
 
-fn commit(message_id: &str, lease_token: &str, outbox: Vec<NewOutboxEntry>) -> ProcessingCommit {
+/// A processed message's commit with `outbox` and nothing else, for the message `erp` sent.
+pub(crate) fn commit(
+    message_id: &str,
+    lease_token: &str,
+    outbox: Vec<NewOutboxEntry>,
+) -> ProcessingCommit {
     ProcessingCommit {
         message_id: message_id.into(),
         lease_token: lease_token.into(),
