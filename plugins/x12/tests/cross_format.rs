@@ -9,7 +9,7 @@
 use serde_json::Value;
 use wharf_guest_sdk::Adapter;
 use wharf_guest_sdk::canonical::{CanonicalDocument, Document};
-use wharf_guest_sdk::contract::{EncodeContext, Inbound};
+use wharf_guest_sdk::contract::{EncodeContext, Encoded, Inbound};
 use wharf_guest_sdk::testing::{business_content, call_context, json_differences, with_config};
 use wharf_plugin_x12::X12Adapter;
 
@@ -41,9 +41,8 @@ fn business(document: &CanonicalDocument) -> Value {
     value
 }
 
-#[test]
-fn an_order_from_sap_reads_the_same_in_x12() {
-    let original = sap_order();
+/// `original` as the X12 adapter writes it under [`SETTINGS`], and as text.
+fn written(original: &CanonicalDocument) -> (Encoded, String) {
     let context = EncodeContext {
         context: call_context(),
         control_number: "7".into(),
@@ -52,6 +51,13 @@ fn an_order_from_sap_reads_the_same_in_x12() {
     let encoded = with_config(&SETTINGS, || X12Adapter::encode(original.clone(), context))
         .unwrap_or_else(|e| panic!("encode: {}", wharf_guest_sdk::error::render(&e)));
     let text = String::from_utf8_lossy(&encoded.bytes).into_owned();
+    (encoded, text)
+}
+
+#[test]
+fn an_order_from_sap_reads_the_same_in_x12() {
+    let original = sap_order();
+    let (encoded, text) = written(&original);
     // The IDoc's PCE and KGM (Rec 20) are not X12 355 codes: PO103 and SCH02 get PC and KG.
     assert!(text.contains("PO1*00010*100*PC*"), "{text}");
     assert!(text.contains("PO1*00020*250.5*KG*"), "{text}");
@@ -101,14 +107,7 @@ fn sap_delivery() -> CanonicalDocument {
 #[test]
 fn a_delivery_from_sap_keeps_its_split_items_numbers_and_no_foreign_mark_in_x12() {
     let original = sap_delivery();
-    let context = EncodeContext {
-        context: call_context(),
-        control_number: "7".into(),
-        timestamp: "2026-11-27T10:00:00+00:00".into(),
-    };
-    let encoded = with_config(&SETTINGS, || X12Adapter::encode(original.clone(), context))
-        .unwrap_or_else(|e| panic!("encode: {}", wharf_guest_sdk::error::render(&e)));
-    let text = String::from_utf8_lossy(&encoded.bytes).into_owned();
+    let (encoded, text) = written(&original);
     // Delivery item 900001 lies in two handling units: its second listing has a fresh HL01
     // and keeps its number in REF*LI. EXIDV2 HU-77120 is SAP's own mark: no MAN*ZZ.
     assert!(text.contains("REF*LI*900001~"), "{text}");
