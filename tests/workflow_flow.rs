@@ -265,7 +265,9 @@ fn ship_notice(id: &str, po: &str, lines: &[(&str, &str, &str)]) -> Value {
         .collect();
     json!({"ShipNotice": {
         "shipment_id": id, "structure": null, "purpose": null,
-        "dates": [{"kind": "Shipped", "value": "2026-11-29", "qualifier": null}],
+        // A supplier's 856 dates the notice itself (BSN03/BSN04, mandatory) and the shipment.
+        "dates": [{"kind": "Document", "value": "2026-11-29T14:00:00Z", "qualifier": null},
+                  {"kind": "Shipped", "value": "2026-11-29", "qualifier": null}],
         "parties": [], "references": [], "carrier": null, "gross_weight": null,
         "package_count": null, "notes": [], "extensions": [],
         "orders": [{"po_number": po, "references": [], "dates": [], "packs": [],
