@@ -14,7 +14,7 @@ use wasmtime::Store;
 
 use crate::model;
 
-use super::bindings::{self, Adapter, AdapterPre};
+use super::bindings::{self, AdapterPre};
 use super::call::{CallCost, CallError, classify, cost, new_store, within_deadline};
 use super::capabilities::{CallScope, CallState};
 use super::code::CodeSource;
@@ -162,11 +162,11 @@ impl LoadedAdapter {
     /// call with no work in it, and a check that the adapter still runs.
     pub async fn probe(&self) -> Result<(), CallError> {
         let _slot = self.acquire().await;
-        self.code().await?;
+        let pre = self.code().await?;
         let mut store = self.store(CallScope::default());
         let started = store.data().started;
         let outcome = within_deadline(&self.limits, started, async {
-            let instance = self.instantiate(&mut store).await?;
+            let instance = pre.instantiate_async(&mut store).await?;
             instance.call_describe(&mut store).await
         })
         .await;
@@ -193,9 +193,10 @@ impl LoadedAdapter {
         content_type: Option<String>,
     ) -> (Result<DecodeOutcome, CallError>, CallCost) {
         let _slot = self.acquire().await;
-        if let Err(e) = self.code().await {
-            return (Err(e), CallCost::default());
-        }
+        let pre = match self.code().await {
+            Ok(pre) => pre,
+            Err(e) => return (Err(e), CallCost::default()),
+        };
         let context = call_context(&scope);
         let mut store = self.store(scope);
         let started = store.data().started;
@@ -205,7 +206,7 @@ impl LoadedAdapter {
             context,
         };
         let outcome = within_deadline(&self.limits, started, async {
-            let instance = self.instantiate(&mut store).await?;
+            let instance = pre.instantiate_async(&mut store).await?;
             instance.call_decode(&mut store, &input).await
         })
         .await;
@@ -257,12 +258,12 @@ impl LoadedAdapter {
     ) -> Result<EncodeOutcome, CallError> {
         let document = convert::document_from_model(document).map_err(|e| self.bad_output(e))?;
         let _slot = self.acquire().await;
-        self.code().await?;
+        let pre = self.code().await?;
         let context = encode_context(&scope, control_number, timestamp);
         let mut store = self.store(scope);
         let started = store.data().started;
         let outcome = within_deadline(&self.limits, started, async {
-            let instance = self.instantiate(&mut store).await?;
+            let instance = pre.instantiate_async(&mut store).await?;
             instance.call_encode(&mut store, &document, &context).await
         })
         .await;
@@ -281,12 +282,12 @@ impl LoadedAdapter {
     ) -> Result<Option<EncodeOutcome>, CallError> {
         let ack = convert::functional_ack_from_model(ack).map_err(|e| self.bad_output(e))?;
         let _slot = self.acquire().await;
-        self.code().await?;
+        let pre = self.code().await?;
         let context = encode_context(&scope, control_number, timestamp);
         let mut store = self.store(scope);
         let started = store.data().started;
         let outcome = within_deadline(&self.limits, started, async {
-            let instance = self.instantiate(&mut store).await?;
+            let instance = pre.instantiate_async(&mut store).await?;
             instance.call_acknowledge(&mut store, &ack, &context).await
         })
         .await;
@@ -337,14 +338,6 @@ impl LoadedAdapter {
                 adapter: self.info.reference(),
                 reason,
             })
-    }
-
-    async fn instantiate(&self, store: &mut Store<CallState>) -> wasmtime::Result<Adapter> {
-        let pre = self
-            .code
-            .get()
-            .ok_or_else(|| wasmtime::Error::msg("the adapter's code is not loaded"))?;
-        pre.instantiate_async(store).await
     }
 
     fn finish<T>(
