@@ -5,6 +5,9 @@
 //! the deadline, not fuel, ends a call. [`EngineOptions`] turns it off, for measuring what it
 //! costs.
 //!
+//! `WHARF_WASM_PROFILER=perfmap` (or `jitdump`) in the environment names the adapters' compiled
+//! functions for `perf`, so a profile of the host shows where inside an adapter the time goes.
+//!
 //! The engine uses the pooling allocator where the machine allows it (instances come from
 //! pre-reserved slots, so instantiating per call is cheap) and falls back to on-demand
 //! allocation when the reservation is refused, for example under a tight address-space limit.
@@ -16,7 +19,9 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 use wasmtime::component::{HasSelf, Linker};
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, ProfilingStrategy,
+};
 
 use super::SandboxError;
 use super::bindings::Adapter;
@@ -72,7 +77,26 @@ fn base_config(options: EngineOptions) -> Config {
     config.consume_fuel(options.meter_fuel);
     // Guest recursion beyond this traps instead of exhausting the host's stack.
     config.max_wasm_stack(ceilings::STACK_KIB * 1024);
+    if let Some(profiler) = profiler_from_env() {
+        config.profiler(profiler);
+    }
     config
+}
+
+/// The profiler `WHARF_WASM_PROFILER` asks for: `perfmap` writes `/tmp/perf-<pid>.map` for
+/// `perf report`, `jitdump` a `jit-<pid>.dump` for `perf inject`. Anything else is ignored,
+/// with a warning.
+fn profiler_from_env() -> Option<ProfilingStrategy> {
+    let wanted = std::env::var("WHARF_WASM_PROFILER").ok()?;
+    match wanted.as_str() {
+        "perfmap" => Some(ProfilingStrategy::PerfMap),
+        "jitdump" => Some(ProfilingStrategy::JitDump),
+        "" | "none" => None,
+        other => {
+            tracing::warn!(profiler = other, "WHARF_WASM_PROFILER is not perfmap or jitdump; ignored");
+            None
+        }
+    }
 }
 
 fn pooling_config(options: EngineOptions) -> Config {
