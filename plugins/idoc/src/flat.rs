@@ -11,6 +11,12 @@
 //! [`widths`] and, for customer segments, the agreement ([`custom`]). Lines may end in LF or
 //! CRLF and lose their trailing blanks; blank fields are left out, as SAP leaves them out of
 //! XML.
+//!
+//! The standard segments laid out are those of ORDERS05 (orders, order changes, order
+//! responses), INVOIC02 (invoices) and DELVRY (ship notices, DELVRY03 to DELVRY07). MBGMCR
+//! goods movements are not: their BAPI-generated segments have no public field lengths (see
+//! [`widths`]), so a flat MBGMCR is refused at its first segment, as any segment without a
+//! layout is.
 
 mod custom;
 mod places;

@@ -82,7 +82,7 @@ pub const LAYOUT: Layout = Layout {
         ("E1EDK04", TAX_FIELDS),
         ("E1EDP04", TAX_FIELDS),
         ("E1EDK05", CONDITION_FIELDS),
-        ("E1EDP05", CONDITION_FIELDS),
+        ("E1EDP05", ITEM_CONDITION_FIELDS),
         ("E1EDP26", &["QUALF", "BETRG"]),
     ],
 };
@@ -91,6 +91,11 @@ const TAX_FIELDS: &[&str] = &["MWSKZ", "MSATZ", "MWSBT", "TXJCD", "KTEXT"];
 const CONDITION_FIELDS: &[&str] = &[
     "ALCKZ", "KSCHL", "KOTXT", "BETRG", "KPERC", "KRATE", "UPRBS", "MEAUN", "KOBTR", "MWSKZ",
     "MSATZ", "KOEIN",
+];
+/// E1EDP05 has a quantity and a price after KOBTR that E1EDK05 has not.
+const ITEM_CONDITION_FIELDS: &[&str] = &[
+    "ALCKZ", "KSCHL", "KOTXT", "BETRG", "KPERC", "KRATE", "UPRBS", "MEAUN", "KOBTR", "MENGE",
+    "PREIS", "MWSKZ", "MSATZ", "KOEIN", "CURTP", "KOBAS",
 ];
 
 /// Reads the data segments of one INVOIC IDoc into an invoice.

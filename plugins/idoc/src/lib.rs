@@ -11,8 +11,9 @@
 //! # Layout
 //!
 //! - [`control`]: EDI_DC40 and the interchange frame, to and from the envelope.
-//! - `flat`: flat (fixed-width) IDoc files as SAP's file port writes them, read into the same
-//!   tree as the XML, with errors located at line and column.
+//! - `flat`: flat (fixed-width) IDoc files as SAP's file port writes them (ORDERS05, INVOIC02
+//!   and DELVRY; not yet MBGMCR), read into the same tree as the XML, with errors located at
+//!   line and column.
 //! - `message_type`: customer message types (`ZORDERS`, `/ACME/…`) read by their basic type.
 //! - `orders`, `ordchg`, `ordrsp`, `desadv`, `invoice`, `receipt`: the messages, read and
 //!   written.
