@@ -59,6 +59,14 @@ pub fn iso_date(text: &str, format: &str) -> Result<Option<String>, String> {
         return zoned_date(text, format, clock);
     }
     let ascii_digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    // The formats below are cut at byte offsets, which only ASCII text makes safe; a date
+    // with any other character is no date in them, whatever its length.
+    let cut_by_offset = matches!(format, "102" | "203" | "204" | "718");
+    if cut_by_offset && !text.is_ascii() {
+        return Err(format!(
+            "{text:?} is not a date in format {format}: expected digits"
+        ));
+    }
     let (date_part, time_part) = match format {
         "102" if text.len() == 8 => (text, None),
         "203" if text.len() == 12 => (&text[..8], Some(&text[8..])),
@@ -325,6 +333,22 @@ mod tests {
             ("202602300000+01", "303"),
         ] {
             assert!(iso_date(text, format).is_err(), "{text} {format}");
+        }
+    }
+
+    /// Found by the fuzz harness: a 12-byte 203 date whose eighth byte starts a two-byte
+    /// character was cut inside that character, which panicked.
+    #[test]
+    fn a_date_with_a_non_ascii_character_is_refused_not_cut() {
+        for (text, format) in [
+            ("2026022\u{c3}528", "203"),
+            ("2060224\u{b1}500", "203"),
+            ("2026030\u{e9}", "102"),
+            ("2026030\u{e9}12000", "204"),
+            ("2026030\u{e9}-20260310", "718"),
+        ] {
+            let refused = iso_date(text, format).expect_err(text);
+            assert!(refused.contains("expected digits"), "{refused}");
         }
     }
 }
