@@ -93,7 +93,10 @@ fn profiler_from_env() -> Option<ProfilingStrategy> {
         "jitdump" => Some(ProfilingStrategy::JitDump),
         "" | "none" => None,
         other => {
-            tracing::warn!(profiler = other, "WHARF_WASM_PROFILER is not perfmap or jitdump; ignored");
+            tracing::warn!(
+                profiler = other,
+                "WHARF_WASM_PROFILER is not perfmap or jitdump; ignored"
+            );
             None
         }
     }
