@@ -102,7 +102,8 @@ pub struct StoreOptions {
     /// Anchor the audit chain's head in this file after every commit that appends to it
     /// ([`crate::audit::anchor`]).
     pub anchor: Option<std::path::PathBuf>,
-    /// Connections in the pool; `None`: 6 for SQLite, 16 for PostgreSQL.
+    /// Connections for reads; `None`: 6 for SQLite, 16 for PostgreSQL. The writer keeps one
+    /// more of its own.
     pub max_connections: Option<u32>,
 }
 
@@ -217,58 +218,19 @@ impl Store {
         let max_connections = options
             .max_connections
             .unwrap_or(backend.default_max_connections())
-            // The writer holds one connection for its batch; reads need another.
-            .max(2);
-        let pool = match backend {
-            Backend::Sqlite => {
-                let url = if url.contains('?') {
-                    url.to_owned()
-                } else {
-                    format!("{url}?mode=rwc")
-                };
-                if let Some(path) = url
-                    .strip_prefix("sqlite://")
-                    .and_then(|p| p.split('?').next())
-                    && let Some(dir) = std::path::Path::new(path).parent()
-                {
-                    let _ = std::fs::create_dir_all(dir);
-                }
-                let options = AnyConnectOptions::from_str(&url)?;
-                AnyPoolOptions::new()
-                    .max_connections(max_connections)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            for pragma in SQLITE_PRAGMAS {
-                                sqlx::Executor::execute(&mut *conn, *pragma).await?;
-                            }
-                            Ok(())
-                        })
-                    })
-                    .connect_with(options)
-                    .await?
-            }
-            Backend::Postgres => {
-                AnyPoolOptions::new()
-                    .max_connections(max_connections)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            for setting in POSTGRES_SETTINGS {
-                                sqlx::Executor::execute(&mut *conn, *setting).await?;
-                            }
-                            Ok(())
-                        })
-                    })
-                    .connect(url)
-                    .await?
-            }
+            .max(1);
+        let url = match backend {
+            Backend::Sqlite => sqlite_url(url),
+            Backend::Postgres => url.to_owned(),
         };
+        let pool = connect(backend, &url, max_connections).await?;
         // Replicas starting together migrate one at a time: sqlx takes an advisory lock on
         // PostgreSQL for the run.
         match backend {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        let writer = writer::Writer::start(pool.clone(), backend, options.anchor);
+        let writer = writer::Writer::start(backend, url.clone(), options.anchor).await?;
         Ok(Store {
             pool,
             url: DatabaseUrl(url.into()),
@@ -309,7 +271,62 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
+}
+
+/// A SQLite URL that creates the database when it is missing (unless it says otherwise), with
+/// its folder made.
+fn sqlite_url(url: &str) -> String {
+    let url = if url.contains('?') {
+        url.to_owned()
+    } else {
+        format!("{url}?mode=rwc")
+    };
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .and_then(|p| p.split('?').next())
+        && let Some(dir) = std::path::Path::new(path).parent()
+    {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    url
+}
+
+/// A pool of at most `max_connections` on `url`, each connection with the backend's settings.
+/// Its connections belong to the Tokio runtime it is created on.
+async fn connect(backend: Backend, url: &str, max_connections: u32) -> Result<AnyPool, StoreError> {
+    let pool = match backend {
+        Backend::Sqlite => {
+            AnyPoolOptions::new()
+                .max_connections(max_connections)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        for pragma in SQLITE_PRAGMAS {
+                            sqlx::Executor::execute(&mut *conn, *pragma).await?;
+                        }
+                        Ok(())
+                    })
+                })
+                .connect_with(AnyConnectOptions::from_str(url)?)
+                .await?
+        }
+        Backend::Postgres => {
+            AnyPoolOptions::new()
+                .max_connections(max_connections)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        for setting in POSTGRES_SETTINGS {
+                            sqlx::Executor::execute(&mut *conn, *setting).await?;
+                        }
+                        Ok(())
+                    })
+                })
+                .connect(url)
+                .await?
+        }
+    };
+    Ok(pool)
 }
 
 /// A database URL fit for a message: its password, if any, replaced by `…`.

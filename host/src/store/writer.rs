@@ -16,16 +16,22 @@
 //! rises in chain order, and control numbers rise in commit order across replicas (each is
 //! taken under the counter's row lock too). Batches are short and never wait on I/O, so
 //! serializing them costs little next to the fsync each one pays anyway.
+//!
+//! The writer runs on a thread of its own, with a connection of its own. A batch is a chain of
+//! round trips to the database, each ending with the writer being woken; on the shared
+//! runtime that wake waited for a worker thread to come free from an adapter call (up to one
+//! 5 ms slice), so the chain, not the CPU, bounded how fast the store could write. Its own
+//! thread is scheduled by the kernel the moment the database answers.
 
 use std::future::Future;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 
 use sqlx::{Any, AnyPool, Row, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use super::audit::{self, Appends};
-use super::{Backend, StoreError};
+use super::{Backend, StoreError, connect};
 use crate::audit::anchor::{self, Anchor};
 use crate::audit::chain;
 
@@ -86,15 +92,63 @@ const MAX_BATCH: usize = 128;
 #[derive(Debug, Clone)]
 pub struct Writer {
     queue: mpsc::Sender<Box<dyn Queued>>,
+    /// The writer's own connection, for closing it with the store.
+    pool: AnyPool,
 }
 
 impl Writer {
-    /// Starts the writer task on `pool`; with `anchor`, it anchors the audit chain's head
-    /// there after every commit that appended entries ([`crate::audit::anchor`]).
-    pub fn start(pool: AnyPool, backend: Backend, anchor: Option<PathBuf>) -> Writer {
+    /// Connects to `url` and starts the writer on a thread of its own; with `anchor`, it
+    /// anchors the audit chain's head there after every commit that appended entries
+    /// ([`crate::audit::anchor`]). The thread ends when the last handle is dropped.
+    pub async fn start(
+        backend: Backend,
+        url: String,
+        anchor: Option<PathBuf>,
+    ) -> Result<Writer, StoreError> {
         let (queue, incoming) = mpsc::channel::<Box<dyn Queued>>(4 * MAX_BATCH);
-        tokio::spawn(run(pool, backend, anchor, incoming));
-        Writer { queue }
+        let (ready, connected) = oneshot::channel();
+        std::thread::Builder::new()
+            .name("wharf-store-writer".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(e) => {
+                        let _ = ready.send(Err(StoreError::Unavailable(format!(
+                            "cannot start the store's writer: {e}"
+                        ))));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    // The connection is made here, so its I/O belongs to this thread's runtime.
+                    let pool = match connect(backend, &url, 1).await {
+                        Ok(pool) => pool,
+                        Err(e) => {
+                            let _ = ready.send(Err(e));
+                            return;
+                        }
+                    };
+                    if ready.send(Ok(pool.clone())).is_err() {
+                        return;
+                    }
+                    run(pool.clone(), backend, anchor, incoming).await;
+                    pool.close().await;
+                });
+            })
+            .map_err(|e| {
+                StoreError::Unavailable(format!("cannot start the store's writer: {e}"))
+            })?;
+        let pool = connected.await.map_err(|_| StoreError::Closed)??;
+        Ok(Writer { queue, pool })
+    }
+
+    /// Closes the writer's connection: writes from here on fail with [`StoreError::Closed`]
+    /// or as not committed.
+    pub async fn close(&self) {
+        self.pool.close().await;
     }
 
     /// Applies `op` in the next batch and returns its result once the batch committed.
@@ -209,9 +263,7 @@ async fn run(
     let (anchor, mut last) = anchoring(&pool, anchor).await;
     while let Some(first) = incoming.recv().await {
         let mut ops = vec![first];
-        // Give the producers woken by the last commit a moment to enqueue, then take what is
-        // there without waiting for more.
-        tokio::task::yield_now().await;
+        // What queued while the last batch committed, without waiting for more.
         while ops.len() < MAX_BATCH {
             match incoming.try_recv() {
                 Ok(op) => ops.push(op),
@@ -225,10 +277,11 @@ async fn run(
             Err(reason) => {
                 tracing::error!(operations = ops.len(), error = %reason, "store batch not committed")
             }
-            // Before anyone hears of the commit, so what they saw is anchored.
+            // Before anyone hears of the commit, so what they saw is anchored. Blocking is
+            // fine: the thread is the writer's alone, and the next batch waits for this anyway.
             Ok(Some(head)) => {
                 if let Some(path) = &anchor {
-                    write_anchor(path.clone(), head.clone()).await;
+                    write_anchor(path, head.clone());
                 }
             }
             Ok(None) => {}
@@ -247,18 +300,15 @@ async fn run(
     }
 }
 
-async fn write_anchor(path: PathBuf, head: ChainHead) {
+fn write_anchor(path: &Path, head: ChainHead) {
     let anchor = Anchor {
         seq: head.seq,
         hash: head.hash,
     };
     // Another replica sharing the anchor may have anchored a later head already.
-    let written = tokio::task::spawn_blocking(move || anchor::advance(&path, &anchor)).await;
-    match written {
-        Ok(Ok(_)) => {}
+    if let Err(e) = anchor::advance(path, &anchor) {
         // The anchor stays one step behind: verification still holds the log to it.
-        Ok(Err(e)) => tracing::error!(error = %e, "audit anchor not updated"),
-        Err(e) => tracing::error!(error = %e, "audit anchor not updated"),
+        tracing::error!(error = %e, "audit anchor not updated");
     }
 }
 
