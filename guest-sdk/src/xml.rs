@@ -318,27 +318,43 @@ fn close(mut element: Element, stack: &mut [Element], root: &mut Option<Element>
 }
 
 /// Gives every descendant its path; same-named siblings are numbered from 1.
+///
+/// The children are put in name order once (a stable sort, so namesakes keep their document
+/// order), which makes namesakes neighbours: numbering them is one pass, with one allocation
+/// per element however many children it has. An IDoc's hundreds of segments are siblings;
+/// counting each one's namesakes anew made reading it quadratic.
 fn assign_paths(element: &mut Element) {
-    let base = element.path.clone();
-    let names: Vec<String> = element.children.iter().map(|c| c.name.clone()).collect();
-    let mut seen: Vec<(String, usize)> = Vec::new();
-    for (child, name) in element.children.iter_mut().zip(&names) {
-        let total = names.iter().filter(|n| *n == name).count();
-        let index = match seen.iter_mut().find(|(n, _)| n == name) {
-            Some((_, count)) => {
-                *count += 1;
-                *count
+    let children = &mut element.children;
+    // (child, its number among its namesakes; 0 for a name borne once)
+    let mut order: Vec<(usize, usize)> = (0..children.len()).map(|at| (at, 0)).collect();
+    order.sort_by(|a, b| children[a.0].name.cmp(&children[b.0].name));
+    let mut start = 0;
+    while start < order.len() {
+        let name = &children[order[start].0].name;
+        let namesakes = order[start..]
+            .iter()
+            .take_while(|(at, _)| children[*at].name == *name)
+            .count();
+        if namesakes > 1 {
+            for (number, slot) in order[start..start + namesakes].iter_mut().enumerate() {
+                slot.1 = number + 1;
             }
-            None => {
-                seen.push((name.clone(), 1));
-                1
-            }
-        };
-        child.path = if total > 1 {
-            format!("{base}/{name}[{index}]")
-        } else {
-            format!("{base}/{name}")
-        };
+        }
+        start += namesakes;
+    }
+    let base = element.path.as_str();
+    for (at, number) in order {
+        let child = &mut children[at];
+        child.path.clear();
+        child.path.reserve(base.len() + child.name.len() + 8);
+        child.path.push_str(base);
+        child.path.push('/');
+        child.path.push_str(&child.name);
+        if number > 0 {
+            let _ = write!(child.path, "[{number}]");
+        }
+    }
+    for child in children {
         assign_paths(child);
     }
 }
@@ -401,6 +417,30 @@ fn line_column(text: &str, offset: usize) -> (u32, u32) {
 mod tests {
     use super::*;
     use crate::contract::{Location, TextLocation};
+
+    #[test]
+    fn paths_are_numbered_among_namesakes_at_every_depth() {
+        let doc = parse(b"<r><s><t/><t/></s><u/><s><t/></s><s/></r>").unwrap();
+        let mut paths = Vec::new();
+        fn walk<'a>(element: &'a Element, paths: &mut Vec<&'a str>) {
+            paths.push(&element.path);
+            element.children.iter().for_each(|c| walk(c, paths));
+        }
+        walk(&doc, &mut paths);
+        assert_eq!(
+            paths,
+            [
+                "/r",
+                "/r/s[1]",
+                "/r/s[1]/t[1]",
+                "/r/s[1]/t[2]",
+                "/r/u",
+                "/r/s[2]",
+                "/r/s[2]/t",
+                "/r/s[3]",
+            ]
+        );
+    }
 
     #[test]
     fn paths_number_repeated_siblings() {
