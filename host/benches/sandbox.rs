@@ -5,7 +5,9 @@
 //! - a 50-line X12 850 (`common::fixtures`) decoded by `x12`, in documents per second;
 //! - instantiating an adapter and calling it with no work;
 //! - the same decodes with fuel metering on (the default) and off, for what counting each
-//!   call's cost costs.
+//!   call's cost costs;
+//! - the fuel (wasm instructions) one decode of each document burns: a count that, unlike the
+//!   timings, holds still on a busy or noisy machine.
 //!
 //! Run with `cargo bench -p wharf-host --bench sandbox`.
 
@@ -124,6 +126,31 @@ async fn main() {
     );
 
     fuel_overhead(&orders05, &order, n).await;
+
+    // Fuel counts the wasm instructions a call ran: unlike time, it does not move with the
+    // machine's load, so it tells two builds of an adapter apart where timings cannot.
+    println!();
+    for (label, adapter, input) in [
+        ("decode ORDERS05 (golden)", &idoc, orders05.clone()),
+        (
+            "decode 10-line ORDERS05",
+            &idoc,
+            common::fixtures::orders05(10).into_bytes(),
+        ),
+        (
+            "decode 100-line ORDERS05",
+            &idoc,
+            common::fixtures::orders05(100).into_bytes(),
+        ),
+        ("decode 50-line X12 850", &x12, order.clone()),
+    ] {
+        let decoded = adapter
+            .decode(CallScope::default(), input, None)
+            .await
+            .expect("decodes");
+        let fuel = decoded.cost.fuel.map_or("not metered".to_owned(), |f| f.to_string());
+        println!("fuel: {label:<40} {fuel:>12} instructions");
+    }
 }
 
 /// Decodes with fuel metering on and off, alternating rounds so both see the same machine.
