@@ -148,7 +148,10 @@ async fn main() {
             .decode(CallScope::default(), input, None)
             .await
             .expect("decodes");
-        let fuel = decoded.cost.fuel.map_or("not metered".to_owned(), |f| f.to_string());
+        let fuel = decoded
+            .cost
+            .fuel
+            .map_or("not metered".to_owned(), |f| f.to_string());
         println!("fuel: {label:<40} {fuel:>12} instructions");
     }
 }
