@@ -172,7 +172,7 @@ pub struct RawServer {
     /// PostgreSQL, where several replicas may share the database.
     pub database_url: String,
     /// Connections the host keeps to the database; unset: 6 for SQLite, 16 for PostgreSQL.
-    /// At least 2 (the writer holds one while it commits); on PostgreSQL, mind the server's
+    /// At least 2 (the writer keeps one of its own); on PostgreSQL, mind the server's
     /// `max_connections` across all replicas.
     pub database_max_connections: Option<u32>,
     /// Folder adapters are loaded from at start and installed into.

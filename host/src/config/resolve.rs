@@ -87,7 +87,7 @@ pub(super) fn resolve(
     let (database_url, audit_anchor) = storage(&raw, base);
     if raw.server.database_max_connections.is_some_and(|n| n < 2) {
         return Err(invalid(
-            "server.database_max_connections must be at least 2 (the writer holds one)",
+            "server.database_max_connections must be at least 2 (the writer keeps one of its own)",
         ));
     }
     if raw.server.max_body_kib == 0 {

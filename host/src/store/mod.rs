@@ -102,8 +102,8 @@ pub struct StoreOptions {
     /// Anchor the audit chain's head in this file after every commit that appends to it
     /// ([`crate::audit::anchor`]).
     pub anchor: Option<std::path::PathBuf>,
-    /// Connections for reads; `None`: 6 for SQLite, 16 for PostgreSQL. The writer keeps one
-    /// more of its own.
+    /// Connections to the database in all, the writer's own among them; `None`: 6 for
+    /// SQLite, 16 for PostgreSQL.
     pub max_connections: Option<u32>,
 }
 
@@ -215,15 +215,17 @@ impl Store {
         sqlx::any::install_default_drivers();
         let backend =
             Backend::of_url(url).ok_or_else(|| StoreError::UnsupportedUrl(redacted(url)))?;
-        let max_connections = options
+        // The writer keeps one connection of its own; the pool has the rest, for reads.
+        let readers = options
             .max_connections
             .unwrap_or(backend.default_max_connections())
+            .saturating_sub(1)
             .max(1);
         let url = match backend {
             Backend::Sqlite => sqlite_url(url),
             Backend::Postgres => url.to_owned(),
         };
-        let pool = connect(backend, &url, max_connections).await?;
+        let pool = connect(backend, &url, readers).await?;
         // Replicas starting together migrate one at a time: sqlx takes an advisory lock on
         // PostgreSQL for the run.
         match backend {
