@@ -298,36 +298,22 @@ fn sqlite_url(url: &str) -> String {
 /// A pool of at most `max_connections` on `url`, each connection with the backend's settings.
 /// Its connections belong to the Tokio runtime it is created on.
 async fn connect(backend: Backend, url: &str, max_connections: u32) -> Result<AnyPool, StoreError> {
-    let pool = match backend {
-        Backend::Sqlite => {
-            AnyPoolOptions::new()
-                .max_connections(max_connections)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        for pragma in SQLITE_PRAGMAS {
-                            sqlx::Executor::execute(&mut *conn, *pragma).await?;
-                        }
-                        Ok(())
-                    })
-                })
-                .connect_with(AnyConnectOptions::from_str(url)?)
-                .await?
-        }
-        Backend::Postgres => {
-            AnyPoolOptions::new()
-                .max_connections(max_connections)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        for setting in POSTGRES_SETTINGS {
-                            sqlx::Executor::execute(&mut *conn, *setting).await?;
-                        }
-                        Ok(())
-                    })
-                })
-                .connect(url)
-                .await?
-        }
+    let settings: &'static [&'static str] = match backend {
+        Backend::Sqlite => SQLITE_PRAGMAS,
+        Backend::Postgres => POSTGRES_SETTINGS,
     };
+    let pool = AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                for setting in settings {
+                    sqlx::Executor::execute(&mut *conn, *setting).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(AnyConnectOptions::from_str(url)?)
+        .await?;
     Ok(pool)
 }
 
