@@ -6,6 +6,9 @@
 //! Compression is lossless, and every digest the audit log chains is taken of the value as it
 //! was received or produced, never of its packed form: unpacking gives back the same bytes.
 
+use std::cell::RefCell;
+use std::io;
+
 use super::StoreError;
 
 /// The codec column's value for a Zstandard frame.
@@ -19,6 +22,20 @@ const MIN_PACKED_LEN: usize = 256;
 /// levels save a few per cent more at several times the cost on the processing path.
 const LEVEL: i32 = 1;
 
+/// Frames that say they hold more than this are unpacked as a stream, so a damaged header
+/// cannot make the store allocate what it claims in one piece.
+const MAX_BULK_LEN: usize = 64 << 20;
+
+thread_local! {
+    // A Zstandard context costs allocations and table set-up to create, several times over
+    // per document (raw bytes, canonical JSON, rendered payload); each thread keeps one of
+    // each and reuses it.
+    static COMPRESSOR: RefCell<Option<zstd::bulk::Compressor<'static>>> =
+        const { RefCell::new(None) };
+    static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+        const { RefCell::new(None) };
+}
+
 /// A value as the store keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Packed {
@@ -30,7 +47,7 @@ pub struct Packed {
 /// Packs `value` for storage: compressed when that makes it at least an eighth smaller.
 pub fn pack(value: &[u8]) -> Packed {
     if value.len() >= MIN_PACKED_LEN
-        && let Ok(frame) = zstd::bulk::compress(value, LEVEL)
+        && let Ok(frame) = compress(value)
         && frame.len() <= value.len() - value.len() / 8
     {
         return Packed {
@@ -48,11 +65,39 @@ pub fn pack(value: &[u8]) -> Packed {
 pub fn unpack(codec: Option<&str>, stored: Vec<u8>, what: &str) -> Result<Vec<u8>, StoreError> {
     match codec {
         None => Ok(stored),
-        Some(ZSTD) => zstd::stream::decode_all(stored.as_slice())
+        Some(ZSTD) => decompress(&stored)
             .map_err(|e| StoreError::Corrupt(format!("{what}: its compressed value: {e}"))),
         Some(other) => Err(StoreError::Corrupt(format!(
             "{what} is kept under codec {other:?}, which this host does not know"
         ))),
+    }
+}
+
+/// One frame of `value`, with this thread's compressor.
+fn compress(value: &[u8]) -> io::Result<Vec<u8>> {
+    COMPRESSOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let compressor = match slot.as_mut() {
+            Some(compressor) => compressor,
+            None => slot.insert(zstd::bulk::Compressor::new(LEVEL)?),
+        };
+        compressor.compress(value)
+    })
+}
+
+/// The value in `frame`: in one piece with this thread's decompressor when the frame says
+/// how large it is (every frame [`pack`] writes does), as a stream otherwise.
+fn decompress(frame: &[u8]) -> io::Result<Vec<u8>> {
+    match zstd::bulk::Decompressor::upper_bound(frame) {
+        Some(len) if len <= MAX_BULK_LEN => DECOMPRESSOR.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            let decompressor = match slot.as_mut() {
+                Some(decompressor) => decompressor,
+                None => slot.insert(zstd::bulk::Decompressor::new()?),
+            };
+            decompressor.decompress(frame, len)
+        }),
+        _ => zstd::stream::decode_all(frame),
     }
 }
 
@@ -107,6 +152,31 @@ mod tests {
             unpack(packed.codec, packed.bytes, "message m1").unwrap(),
             raw
         );
+    }
+
+    #[test]
+    fn one_thread_packs_and_unpacks_values_of_every_size_in_turn() {
+        // The contexts are reused: nothing of one value may leak into the next.
+        let values: Vec<Vec<u8>> = [400, 5, 120, 3, 60]
+            .iter()
+            .map(|&lines| interchange(lines))
+            .collect();
+        let packed: Vec<Packed> = values.iter().map(|v| pack(v)).collect();
+        for (value, packed) in values.iter().zip(packed).rev() {
+            assert_eq!(&unpack(packed.codec, packed.bytes, "m").unwrap(), value);
+        }
+    }
+
+    #[test]
+    fn a_frame_that_does_not_say_its_size_unpacks_as_a_stream() {
+        use std::io::Write;
+        let raw = interchange(30);
+        let mut encoder = zstd::stream::Encoder::new(Vec::new(), 3).unwrap();
+        encoder.include_contentsize(false).unwrap();
+        encoder.write_all(&raw).unwrap();
+        let frame = encoder.finish().unwrap();
+        assert_eq!(zstd::bulk::Decompressor::upper_bound(&frame), None);
+        assert_eq!(unpack(Some(ZSTD), frame, "message m4").unwrap(), raw);
     }
 
     #[test]
