@@ -230,8 +230,8 @@ pub async fn inbound(
     // sender keeps the document, so nothing is kept here either.
     state.engine.admit().await?;
     let received = state
-        .store
-        .receive(NewMessage {
+        .engine
+        .take_in(NewMessage {
             partner,
             agreement: agreement_id,
             idempotency_key,
@@ -239,9 +239,6 @@ pub async fn inbound(
             raw,
         })
         .await?;
-    if !received.duplicate {
-        state.engine.wake();
-    }
     let mut answer = json!({
         "tracking_id": received.id,
         "duplicate": received.duplicate,

@@ -12,9 +12,10 @@
 //! meet and a [`sweep`] finds overdue. The content of long-closed orders goes by the
 //! [`retention`] sweep.
 //!
-//! The API takes new messages in no faster than they are processed ([`intake`]). Arrivals
-//! wake a worker at once; polling is only the safety net that finds expired leases
-//! and retries that came due.
+//! The API takes new messages in no faster than they are processed ([`intake`]). An arrival
+//! that finds a slot free and nobody queued before it is leased as it is stored and processed
+//! at once ([`Engine::take_in`]); otherwise it joins the queue and wakes a worker. Polling is
+//! only the safety net that finds expired leases and retries that came due.
 
 pub mod acknowledge;
 pub mod acks;
@@ -41,9 +42,10 @@ pub mod workflow;
 mod workflow_props;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
 
 use crate::audit::Actor;
 use crate::clock::Clock;
@@ -51,7 +53,7 @@ use crate::config::Settings;
 use crate::model::ExceptionAction;
 use crate::sandbox::AdapterRegistry;
 use crate::store::exceptions::{ActionOutcome, ExceptionView, ReleaseWrites};
-use crate::store::messages::QueuedMessage;
+use crate::store::messages::{NewMessage, QueuedMessage, Received};
 use crate::store::{Store, StoreError};
 
 pub use failure::{Failure, Fault};
@@ -65,6 +67,14 @@ pub struct Engine {
     inbound: Notify,
     /// Paces the API's intake by the backlog ([`intake`]).
     intake: intake::Intake,
+    /// The messages this process processes at once, however each came: claimed by a worker
+    /// or handed over as it was received ([`Engine::take_in`]).
+    slots: Arc<Semaphore>,
+    /// How many slots there are: every worker's claims together.
+    slot_count: usize,
+    /// Whether received messages may be waiting in the queue for a worker. While they may,
+    /// a new one joins them rather than being handed over ahead of them.
+    queued: AtomicBool,
     /// Woken when outbox entries were written.
     pub(crate) outbound: Arc<Notify>,
     /// What deadlines set while deciding are measured by.
@@ -82,12 +92,18 @@ impl Engine {
             settings.processing.max_backlog,
             Duration::from_millis(settings.processing.intake_wait_ms),
         );
+        let slot_count =
+            settings.processing.workers.max(1) * settings.processing.claim_batch.max(1) as usize;
         Engine {
             settings,
             store,
             registry,
             inbound: Notify::new(),
             intake,
+            slots: Arc::new(Semaphore::new(slot_count)),
+            slot_count,
+            // A process starts with whatever an earlier one left in the queue.
+            queued: AtomicBool::new(true),
             outbound,
             clock: Clock::system(),
         }
@@ -107,6 +123,40 @@ impl Engine {
     /// Tells a worker a message is waiting.
     pub fn wake(&self) {
         self.inbound.notify_one();
+    }
+
+    /// Stores a new message ([`Store::receive`]) for a worker to claim. When this process has
+    /// a slot free and no message waits in the queue before this one, the message is leased in
+    /// the same write and processed at once instead: no claim to commit, no worker to wake.
+    /// Either way, nothing is processed before it is stored.
+    pub async fn take_in(self: &Arc<Self>, message: NewMessage) -> Result<Received, StoreError> {
+        let slot = if self.queued.load(Ordering::Acquire) {
+            None
+        } else {
+            self.slots.clone().try_acquire_owned().ok()
+        };
+        let Some(slot) = slot else {
+            let received = self.store.receive(message).await?;
+            if !received.duplicate {
+                self.queued.store(true, Ordering::Release);
+                self.wake();
+            }
+            return Ok(received);
+        };
+        let lease_ms = self.settings.processing.lease_ms as i64;
+        let (received, leased) = self.store.receive_leased(message, lease_ms).await?;
+        if let Some(message) = leased {
+            let engine = self.clone();
+            tokio::spawn(async move {
+                engine.process(message).await;
+                drop(slot);
+                // A worker this slot kept from claiming may claim now.
+                if engine.queued.load(Ordering::Acquire) {
+                    engine.wake();
+                }
+            });
+        }
+        Ok(received)
     }
 
     /// Runs the configured number of workers until `shutdown` resolves.
@@ -130,6 +180,11 @@ impl Engine {
         for handle in handles {
             let _ = handle.await;
         }
+        // No more hand-overs; the ones under way finish, as the workers' claims did.
+        self.queued.store(true, Ordering::Release);
+        if let Ok(all) = self.slots.acquire_many(self.slot_count as u32).await {
+            all.forget();
+        }
     }
 
     /// One worker: keeps up to `claim_batch` messages in process at once. Whenever half of
@@ -144,9 +199,16 @@ impl Engine {
         let mut outage = Outage::default();
         let mut paused_until = None;
         loop {
-            let room = capacity - running.len();
+            // This worker's room, as far as the process has slots free: hand-overs hold some.
+            let room = (capacity - running.len()).min(self.slots.available_permits());
             let may_claim = paused_until.is_none_or(|until| tokio::time::Instant::now() >= until);
-            if may_claim && (running.is_empty() || room * 2 >= capacity) {
+            let due = may_claim && room > 0 && (running.is_empty() || room * 2 >= capacity);
+            let slots = if due {
+                self.slots.clone().try_acquire_many_owned(room as u32).ok()
+            } else {
+                None
+            };
+            if let Some(mut slots) = slots {
                 paused_until = None;
                 match self.claim(room).await {
                     Ok(claimed) => {
@@ -154,9 +216,17 @@ impl Engine {
                             tracing::info!(worker, "inbound queue available again");
                         }
                         let full = claimed.len() == room;
+                        if !full {
+                            // The queue is empty: new messages may be handed over.
+                            self.queued.store(false, Ordering::Release);
+                        }
                         for message in claimed {
                             let engine = self.clone();
-                            running.spawn(async move { engine.process(message).await });
+                            let slot = slots.split(1);
+                            running.spawn(async move {
+                                engine.process(message).await;
+                                drop(slot);
+                            });
                         }
                         if full {
                             // More may be waiting: another worker may take them meanwhile.

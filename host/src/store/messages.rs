@@ -2,8 +2,9 @@
 //! when submitted again, queued for processing, and viewed by the partner who sent them (or by the operator, with
 //! what decoding it cost).
 //!
-//! The queue is leased: a worker claims messages with a token and an expiry, and only the
-//! holder of a live lease can record the outcome ([`super::processing`]). A lease that runs out
+//! The queue is leased: a worker claims messages with a token and an expiry (or a message is
+//! leased as it is stored, to be processed at once), and only the holder of a live lease can
+//! record the outcome ([`super::processing`]). A lease that runs out
 //! (the worker died, or stalled) is taken over by any worker of any process. A passing fault
 //! puts the message back with a due time; a failed message can be reprocessed.
 
@@ -169,21 +170,31 @@ struct Receive {
     message: NewMessage,
     digest: String,
     packed: Packed,
+    /// Lease the new message for this long in the same insert ([`Store::receive_leased`]).
+    lease_ms: Option<i64>,
 }
 
 impl Receive {
-    fn new(message: NewMessage) -> Receive {
+    fn new(message: NewMessage, lease_ms: Option<i64>) -> Receive {
         Receive {
             digest: digest(&message.raw),
             packed: packed::pack(&message.raw),
             message,
+            lease_ms,
         }
     }
 }
 
+/// What storing a message gave: its receipt and, when it was stored new and leased in the
+/// same write, the message to process.
+struct Receipt {
+    received: Received,
+    leased: Option<QueuedMessage>,
+}
+
 impl WriteOp for Receive {
-    type Output = Received;
-    fn apply<'a>(&'a mut self, mut batch: Batch<'a>) -> OpFuture<'a, Received> {
+    type Output = Receipt;
+    fn apply<'a>(&'a mut self, mut batch: Batch<'a>) -> OpFuture<'a, Receipt> {
         Box::pin(async move {
             let message = &self.message;
             let digest = self.digest.clone();
@@ -218,10 +229,13 @@ impl WriteOp for Receive {
                 let id: String = row.try_get("id")?;
                 let status: String = row.try_get("status")?;
                 if status != "failed" {
-                    return Ok(Received {
-                        id,
-                        duplicate: true,
-                        resubmission_of: None,
+                    return Ok(Receipt {
+                        received: Received {
+                            id,
+                            duplicate: true,
+                            resubmission_of: None,
+                        },
+                        leased: None,
                     });
                 }
                 resubmission_of = Some(id);
@@ -232,11 +246,16 @@ impl WriteOp for Receive {
                 None => message.idempotency_key.clone(),
             };
             let id = new_id();
+            // Leased here, the message counts its first attempt as a claim would.
+            let lease = self
+                .lease_ms
+                .map(|lease_ms| (new_id(), batch.now + lease_ms));
             sqlx::query(
                 "INSERT INTO messages (id, partner, agreement, received_at, digest, idempotency_key, \
                  content_type, raw, raw_codec, size_bytes, status, updated_at, next_attempt_at, \
-                 resubmission_of) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $11, $9, 'received', $4, $4, $10)",
+                 resubmission_of, lease_token, lease_until, attempts) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $11, $9, 'received', $4, $4, $10, $12, \
+                 $13, $14)",
             )
             .bind(&id)
             .bind(&message.partner)
@@ -249,9 +268,15 @@ impl WriteOp for Receive {
             .bind(message.raw.len() as i64)
             .bind(&resubmission_of)
             .bind(self.packed.codec)
+            .bind(lease.as_ref().map(|(token, _)| token))
+            .bind(lease.as_ref().map(|(_, until)| *until))
+            .bind(i64::from(lease.is_some()))
             .execute(&mut **batch.tx)
             .await?;
-            super::wake::announce(&mut batch, Work::Messages).await?;
+            // A leased message is this process's already: no other worker needs waking.
+            if lease.is_none() {
+                super::wake::announce(&mut batch, Work::Messages).await?;
+            }
             super::audit::append(
                 &mut batch,
                 &AuditEvent::MessageReceived {
@@ -265,10 +290,23 @@ impl WriteOp for Receive {
                 },
             )
             .await?;
-            Ok(Received {
-                id,
-                duplicate: false,
-                resubmission_of,
+            let leased = lease.map(|(lease_token, _)| QueuedMessage {
+                id: id.clone(),
+                partner: message.partner.clone(),
+                agreement: message.agreement.clone(),
+                digest: self.digest.clone(),
+                content_type: message.content_type.clone(),
+                raw: message.raw.clone(),
+                attempts: 1,
+                lease_token,
+            });
+            Ok(Receipt {
+                received: Received {
+                    id,
+                    duplicate: false,
+                    resubmission_of,
+                },
+                leased,
             })
         })
     }
@@ -531,7 +569,19 @@ impl Store {
     /// failed are stored again, linked to it, and processed anew. The same idempotency key
     /// with other bytes is refused.
     pub async fn receive(&self, message: NewMessage) -> Result<Received, StoreError> {
-        self.write(Receive::new(message)).await
+        Ok(self.write(Receive::new(message, None)).await?.received)
+    }
+
+    /// [`Store::receive`], leasing a newly stored message for `lease_ms` in the same write,
+    /// as a claim would: the message comes back to be processed at once, and no worker has
+    /// to find it. A duplicate comes back without one.
+    pub async fn receive_leased(
+        &self,
+        message: NewMessage,
+        lease_ms: i64,
+    ) -> Result<(Received, Option<QueuedMessage>), StoreError> {
+        let receipt = self.write(Receive::new(message, Some(lease_ms))).await?;
+        Ok((receipt.received, receipt.leased))
     }
 
     /// Leases up to `limit` due messages for `lease_ms`, oldest first.

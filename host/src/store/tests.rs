@@ -75,6 +75,7 @@ on_both!(
     control_numbers_rise_in_commit_order,
     two_replicas_never_claim_the_same_work,
     the_backlog_counts_the_messages_due_for_processing,
+    a_message_leased_as_it_is_stored_is_held_like_a_claimed_one,
 );
 
 fn message(n: u32) -> NewMessage {
@@ -171,6 +172,44 @@ async fn the_backlog_counts_the_messages_due_for_processing(db: &TestDb) {
         2,
         "the retry counts once it is due"
     );
+}
+
+async fn a_message_leased_as_it_is_stored_is_held_like_a_claimed_one(db: &TestDb) {
+    let store = db.open().await;
+    let (received, leased) = store.receive_leased(message(7), 60_000).await.unwrap();
+    let leased = leased.expect("a new message comes back leased");
+    assert!(!received.duplicate);
+    assert_eq!(leased.id, received.id);
+    assert_eq!(leased.raw, b"message 7");
+    assert_eq!(leased.digest, super::digest(b"message 7"));
+    assert_eq!(
+        leased.attempts, 1,
+        "its first attempt, as a claim counts it"
+    );
+    assert!(
+        store.claim_received(10, 60_000).await.unwrap().is_empty(),
+        "no worker claims it while the lease holds"
+    );
+    // The same bytes again: a duplicate, with nothing to process.
+    let (again, none) = store.receive_leased(message(7), 60_000).await.unwrap();
+    assert!(again.duplicate);
+    assert_eq!(again.id, received.id);
+    assert!(none.is_none());
+    // Its holder stalls past the lease: a worker takes it over, and the first holder's
+    // outcome is refused.
+    expire_leases(&store, "messages").await;
+    let taken = store.claim_received(10, 60_000).await.unwrap();
+    assert_eq!(taken.len(), 1);
+    assert_eq!(taken[0].id, received.id);
+    assert_eq!(taken[0].attempts, 2);
+    let stale = store
+        .record_processing(commit(&received.id, &leased.lease_token, Vec::new()))
+        .await;
+    assert!(matches!(stale, Err(StoreError::LeaseLost(_))), "{stale:?}");
+    store
+        .record_processing(commit(&received.id, &taken[0].lease_token, Vec::new()))
+        .await
+        .unwrap();
 }
 
 async fn a_worker_whose_lease_ran_out_cannot_record_the_outcome(db: &TestDb) {
