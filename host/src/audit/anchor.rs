@@ -1,11 +1,13 @@
-//! The chain's head, anchored apart from the table: after every commit that appended entries,
-//! the writer replaces a small file with the newest entry's sequence number and hash (written
-//! to a temporary file, synced, renamed over the old one). The table can be trimmed by anyone
-//! who can write the database; the anchor then names an entry that is gone, or one whose hash
-//! differs, and verification says so.
+//! The chain's head, anchored apart from the table: after the commits that append entries, the
+//! store replaces a small file with the newest entry's sequence number and hash (written to a
+//! temporary file, synced, renamed over the old one), from a thread of its own that takes the
+//! newest head each time (the store's anchorer). The table can be trimmed by anyone who can
+//! write the database; the anchor then names an entry that is gone, or one whose hash differs,
+//! and verification says so.
 //!
-//! The anchor is a lower bound: a crash between a commit and the anchor's replacement leaves it
-//! one batch behind, which verification accepts (the entries after it still have to chain).
+//! The anchor is a lower bound: it trails the table by the replacement under way, and a crash
+//! between a commit and the anchor's replacement leaves it that far behind, which verification
+//! accepts (the entries after it still have to chain).
 //!
 //! Several replicas may anchor one chain in one shared file. [`advance`] replaces it only with
 //! a higher sequence number, deciding under an exclusive lock on a sidecar `<anchor>.lock` (the

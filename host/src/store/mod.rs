@@ -9,6 +9,7 @@
 //! transaction (group commit); reads go straight to the pool.
 //!
 //! - [`writer`]: the batching writer and the [`writer::WriteOp`] every change implements.
+//! - `anchorer`: the thread that keeps the audit anchor up with the writer's commits.
 //! - [`messages`]: raw inbound messages, idempotent submission, the leased processing queue.
 //! - [`processing`]: the one write that records a processing decision: documents, order state,
 //!   outbox entries and audit entries together, fenced by the message's lease.
@@ -26,6 +27,7 @@
 //! - [`wake`]: telling the workers of every replica that work was committed.
 
 pub mod adapters;
+mod anchorer;
 pub mod audit;
 pub mod business;
 pub mod control;
@@ -99,7 +101,7 @@ impl Backend {
 /// How to open the store beyond its URL.
 #[derive(Debug, Clone, Default)]
 pub struct StoreOptions {
-    /// Anchor the audit chain's head in this file after every commit that appends to it
+    /// Anchor the audit chain's head in this file after the commits that append to it
     /// ([`crate::audit::anchor`]).
     pub anchor: Option<std::path::PathBuf>,
     /// Connections to the database in all, the writer's own among them; `None`: 6 for
@@ -197,8 +199,8 @@ impl Store {
         Self::open_with(url, StoreOptions::default()).await
     }
 
-    /// Like [`Store::open`], anchoring the audit chain's head in the file `anchor` after every
-    /// commit that appends to it ([`crate::audit::anchor`]).
+    /// Like [`Store::open`], anchoring the audit chain's head in the file `anchor` after the
+    /// commits that append to it ([`crate::audit::anchor`]).
     pub async fn open_anchored(url: &str, anchor: &std::path::Path) -> Result<Store, StoreError> {
         Self::open_with(
             url,

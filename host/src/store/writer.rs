@@ -20,19 +20,22 @@
 //! The writer runs on a thread of its own, with a connection of its own. A batch is a chain of
 //! round trips to the database, each ending with the writer being woken; on the shared
 //! runtime that wake waited for a worker thread to come free from an adapter call (up to one
-//! 5 ms slice), so the chain, not the CPU, bounded how fast the store could write. Its own
-//! thread is scheduled by the kernel the moment the database answers.
+//! 5 ms slice). Its own thread is scheduled by the kernel the moment the database answers.
+//! The audit anchor is replaced on a thread of its own too ([`super::anchorer`]), so a batch
+//! waits for one sync, its commit's, before its operations are answered.
 
 use std::future::Future;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use sqlx::{Any, AnyPool, Row, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
+use super::anchorer::{Anchorer, Progress};
 use super::audit::{self, Appends};
 use super::{Backend, StoreError, connect};
-use crate::audit::anchor::{self, Anchor};
+use crate::audit::anchor;
 use crate::audit::chain;
 
 /// The transaction an operation runs in.
@@ -94,12 +97,15 @@ pub struct Writer {
     queue: mpsc::Sender<Box<dyn Queued>>,
     /// The writer's own connection, for closing it with the store.
     pool: AnyPool,
+    /// How far the anchor has come, when the writer keeps one.
+    anchored: Option<Arc<Progress>>,
 }
 
 impl Writer {
     /// Connects to `url` and starts the writer on a thread of its own; with `anchor`, it
-    /// anchors the audit chain's head there after every commit that appended entries
-    /// ([`crate::audit::anchor`]). The thread ends when the last handle is dropped.
+    /// anchors the audit chain's head there after commits that appended entries
+    /// ([`crate::audit::anchor`], [`super::anchorer`]). The thread ends when the last handle
+    /// is dropped.
     pub async fn start(
         backend: Backend,
         url: String,
@@ -107,6 +113,9 @@ impl Writer {
     ) -> Result<Writer, StoreError> {
         let (queue, incoming) = mpsc::channel::<Box<dyn Queued>>(4 * MAX_BATCH);
         let (ready, connected) = oneshot::channel();
+        let unavailable = |e: std::io::Error| {
+            StoreError::Unavailable(format!("cannot start the store's writer: {e}"))
+        };
         std::thread::Builder::new()
             .name("wharf-store-writer".into())
             .spawn(move || {
@@ -116,9 +125,7 @@ impl Writer {
                 {
                     Ok(runtime) => runtime,
                     Err(e) => {
-                        let _ = ready.send(Err(StoreError::Unavailable(format!(
-                            "cannot start the store's writer: {e}"
-                        ))));
+                        let _ = ready.send(Err(unavailable(e)));
                         return;
                     }
                 };
@@ -131,24 +138,38 @@ impl Writer {
                             return;
                         }
                     };
-                    if ready.send(Ok(pool.clone())).is_err() {
+                    let (anchor, last) = anchoring(&pool, anchor).await;
+                    let anchorer = match anchor.map(Anchorer::start).transpose() {
+                        Ok(anchorer) => anchorer,
+                        Err(e) => {
+                            let _ = ready.send(Err(e));
+                            return;
+                        }
+                    };
+                    let progress = anchorer.as_ref().map(Anchorer::progress);
+                    if ready.send(Ok((pool.clone(), progress))).is_err() {
                         return;
                     }
-                    run(pool.clone(), backend, anchor, incoming).await;
+                    run(pool.clone(), backend, anchorer, last, incoming).await;
                     pool.close().await;
                 });
             })
-            .map_err(|e| {
-                StoreError::Unavailable(format!("cannot start the store's writer: {e}"))
-            })?;
-        let pool = connected.await.map_err(|_| StoreError::Closed)??;
-        Ok(Writer { queue, pool })
+            .map_err(unavailable)?;
+        let (pool, anchored) = connected.await.map_err(|_| StoreError::Closed)??;
+        Ok(Writer {
+            queue,
+            pool,
+            anchored,
+        })
     }
 
     /// Closes the writer's connection: writes from here on fail with [`StoreError::Closed`]
-    /// or as not committed.
+    /// or as not committed. Returns once what was committed is anchored.
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(anchored) = &self.anchored {
+            anchored.settled().await;
+        }
     }
 
     /// Applies `op` in the next batch and returns its result once the batch committed.
@@ -257,10 +278,10 @@ async fn anchoring(
 async fn run(
     pool: AnyPool,
     backend: Backend,
-    anchor: Option<PathBuf>,
+    anchorer: Option<Anchorer>,
+    mut last: Option<ChainHead>,
     mut incoming: mpsc::Receiver<Box<dyn Queued>>,
 ) {
-    let (anchor, mut last) = anchoring(&pool, anchor).await;
     while let Some(first) = incoming.recv().await {
         let mut ops = vec![first];
         // What queued while the last batch committed, without waiting for more.
@@ -277,11 +298,9 @@ async fn run(
             Err(reason) => {
                 tracing::error!(operations = ops.len(), error = %reason, "store batch not committed")
             }
-            // Before anyone hears of the commit, so what they saw is anchored. Blocking is
-            // fine: the thread is the writer's alone, and the next batch waits for this anyway.
             Ok(Some(head)) => {
-                if let Some(path) = &anchor {
-                    write_anchor(path, head.clone());
+                if let Some(anchorer) = &anchorer {
+                    anchorer.hand_over(head.clone());
                 }
             }
             Ok(None) => {}
@@ -289,7 +308,6 @@ async fn run(
         tracing::debug!(
             operations = ops.len(),
             commit_us,
-            anchored_us = started.elapsed().as_micros() as u64 - commit_us,
             waiting = incoming.len(),
             "store batch committed"
         );
@@ -297,18 +315,6 @@ async fn run(
         for op in &mut ops {
             op.answer(committed.clone());
         }
-    }
-}
-
-fn write_anchor(path: &Path, head: ChainHead) {
-    let anchor = Anchor {
-        seq: head.seq,
-        hash: head.hash,
-    };
-    // Another replica sharing the anchor may have anchored a later head already.
-    if let Err(e) = anchor::advance(path, &anchor) {
-        // The anchor stays one step behind: verification still holds the log to it.
-        tracing::error!(error = %e, "audit anchor not updated");
     }
 }
 
