@@ -101,6 +101,9 @@ async fn main() {
     row("CPU at saturation (cores busy)", &|f| {
         format!("{:.2}", f.cpu)
     });
+    row("CPU per document delivered at half of saturation", &|f| {
+        format!("{:.1} ms", f.cpu_per_document * 1e3)
+    });
     row("latency at half of saturation, p50 / p99", &|f| {
         f.latency.cell(f.rate)
     });

@@ -343,6 +343,9 @@ pub struct Figures {
     pub cpu: f64,
     pub rate: f64,
     pub latency: Latency,
+    /// CPU seconds the target used per document delivered in the half-of-saturation phase:
+    /// the cost of a document, where throughput at saturation also shows contention.
+    pub cpu_per_document: f64,
     /// Phase 3, for Wharf: the same rate while a hostile adapter is fed.
     pub beside_hostile: Option<Latency>,
 }
@@ -493,7 +496,9 @@ pub async fn measure(
     // 2. Half of saturation, open loop.
     let rate = (saturation / 2.0).max(1.0);
     let first = counter.load(std::sync::atomic::Ordering::SeqCst);
+    let cpu_before = target.cpu_seconds();
     let plain = latency(&load, arrivals, rate, phase, first).await;
+    let cpu_per_document = (target.cpu_seconds() - cpu_before) / plain.delivered.max(1) as f64;
 
     // 3. The same beside a hostile adapter, where the target has one.
     let beside_hostile = match &target.hostile {
@@ -514,6 +519,7 @@ pub async fn measure(
         cpu,
         rate,
         latency: plain,
+        cpu_per_document,
         beside_hostile,
     })
 }
