@@ -45,6 +45,18 @@ async fn host_with_traffic() -> (TestHost, StandIn) {
     (host, portal)
 }
 
+/// Returns once the anchor file names entry `head`. It is replaced just after each commit, from
+/// a thread of its own, so it may trail the table for a moment.
+async fn anchored_at(anchor_file: &Path, head: i64) {
+    eventually("the anchor to name the newest entry", || async {
+        std::fs::read(anchor_file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+            .is_some_and(|anchor| anchor["seq"] == head)
+    })
+    .await;
+}
+
 fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{}", path.display())
 }
@@ -115,16 +127,8 @@ async fn a_trimmed_tail_is_detected_by_the_api_and_the_command_line() {
     assert!(command_verify(&config).await);
 
     let head = intact["head"].as_i64().unwrap();
-    // The anchor is replaced just after each commit and may trail the table for a moment; the
-    // cut below must reach past what it names.
-    let anchor_file = data_dir.join("audit-anchor.json");
-    eventually("the anchor to name the newest entry", || async {
-        std::fs::read(&anchor_file)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-            .is_some_and(|anchor| anchor["seq"] == head)
-    })
-    .await;
+    // The cut below must reach past what the anchor names.
+    anchored_at(&data_dir.join("audit-anchor.json"), head).await;
     let mut db = SqliteConnection::connect(&sqlite_url(&host.database()))
         .await
         .unwrap();
@@ -432,19 +436,12 @@ async fn random_tampering_with_the_log_and_the_stored_bytes_is_always_detected()
     let (host, _portal) = host_with_traffic().await;
     let data_dir = host.dir.path().join("wharf-data");
     let work = tempfile::tempdir().unwrap();
-    // The anchor is replaced just after each commit, so it may trail the table for a moment:
-    // wait until it names the newest entry (entries past the anchor are, by design, what a
-    // crash at the wrong moment could leave unanchored). Then a consistent copy of the live
-    // database, and the anchor read before it.
+    // Once the anchor names the newest entry (entries past it are, by design, what a crash at
+    // the wrong moment could leave unanchored), a consistent copy of the live database, and
+    // the anchor read before it.
     let anchor_file = data_dir.join("audit-anchor.json");
     let head = host.store.audit_log().await.unwrap().last().unwrap().seq;
-    eventually("the anchor to name the newest entry", || async {
-        std::fs::read(&anchor_file)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-            .is_some_and(|anchor| anchor["seq"] == head)
-    })
-    .await;
+    anchored_at(&anchor_file, head).await;
     let anchor = std::fs::read(&anchor_file).unwrap();
     let pristine = work.path().join("pristine.db");
     let mut live = SqliteConnection::connect(&sqlite_url(&host.database()))
