@@ -4,9 +4,9 @@
 //!
 //! The queue is leased: a worker claims messages with a token and an expiry (or a message is
 //! leased as it is stored, to be processed at once), and only the holder of a live lease can
-//! record the outcome ([`super::processing`]). A lease that runs out
-//! (the worker died, or stalled) is taken over by any worker of any process. A passing fault
-//! puts the message back with a due time; a failed message can be reprocessed.
+//! record the outcome ([`super::processing`]). A lease that runs out (the worker died, or
+//! stalled) is taken over by any worker of any process. A passing fault puts the message back
+//! with a due time; a failed message can be reprocessed.
 
 use serde::Serialize;
 use sqlx::Row;
