@@ -290,13 +290,15 @@ impl WriteOp for Receive {
                 },
             )
             .await?;
+            // The op runs once: its bytes go to the worker as they are, not copied on the
+            // writer's thread.
             let leased = lease.map(|(lease_token, _)| QueuedMessage {
                 id: id.clone(),
-                partner: message.partner.clone(),
-                agreement: message.agreement.clone(),
+                partner: self.message.partner.clone(),
+                agreement: self.message.agreement.clone(),
                 digest: self.digest.clone(),
-                content_type: message.content_type.clone(),
-                raw: message.raw.clone(),
+                content_type: self.message.content_type.clone(),
+                raw: std::mem::take(&mut self.message.raw),
                 attempts: 1,
                 lease_token,
             });
